@@ -1,0 +1,26 @@
+package org.allocbench.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code allocbench} command. With no subcommand it runs {@code run}. */
+@Command(name = "allocbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Benchmarks memory allocators: PostgreSQL's AllocSet (native, via FFM) against its peers.",
+        subcommands = {QuickRunCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        // no arguments at all: the quick run, so a first try shows a result
+        System.exit(commandLine().execute(args.length == 0 ? new String[] {"run"} : args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new Main());
+    }
+
+    @Override
+    public void run() {
+        // options but no subcommand: say what there is
+        commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,61 @@
+package org.allocbench.nativecore;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An error raised by the native core, with PostgreSQL's wording:
+ * {@code invalid memory alloc request size N}, or {@code out of memory} with
+ * the detail {@code Failed on request of size N in memory context "NAME".}
+ */
+public final class MemoryContextException extends RuntimeException {
+
+    /** The native error codes ({@code AbErrorCode}). */
+    public enum Kind {
+        NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT, BUFFER_TOO_SMALL;
+
+        static Kind of(int code) {
+            Kind[] kinds = values();
+            return code >= 0 && code < kinds.length ? kinds[code] : INVALID_ARGUMENT;
+        }
+    }
+
+    private final Kind kind;
+    private final String detail;
+
+    public MemoryContextException(Kind kind, String message, String detail) {
+        super(message);
+        this.kind = kind;
+        this.detail = detail == null || detail.isEmpty() ? null : detail;
+    }
+
+    /**
+     * The error the last failing native call left on this thread. Read right after
+     * the call: a platform thread (or a virtual thread between two downcalls with
+     * no blocking in between) stays on the same OS thread, so the slot is ours.
+     */
+    static MemoryContextException fromNative() {
+        try {
+            int code = (int) AllocSetNative.ERROR_CODE.invokeExact();
+            String message = NativeStructs.cString((MemorySegment) AllocSetNative.ERROR_MESSAGE.invokeExact());
+            String detail = NativeStructs.cString((MemorySegment) AllocSetNative.ERROR_DETAIL.invokeExact());
+            return new MemoryContextException(Kind.of(code), message, detail);
+        } catch (Throwable t) {
+            throw AllocSetNative.rethrow(t);
+        }
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** PostgreSQL's DETAIL line, or null. */
+    public String detail() {
+        return detail;
+    }
+
+    @Override
+    public String toString() {
+        String base = getClass().getSimpleName() + ": ERROR:  " + getMessage();
+        return detail == null ? base : base + "\nDETAIL:  " + detail;
+    }
+}

@@ -1,0 +1,227 @@
+/*
+ * allocbench.h -- the one public header of allocbench's native core.
+ *
+ * A re-implementation of PostgreSQL's AllocSet memory context (the allocator
+ * behind palloc/pfree), written to the semantics described in the project's
+ * shared/reference/postgres-memory.md, and meant to be called from Java
+ * through the Foreign Function & Memory API.
+ *
+ * Error convention.  PostgreSQL reports errors with ereport(ERROR), which
+ * longjmps.  A longjmp must never cross the FFM boundary, so every function
+ * here returns NULL or a non-zero AbErrorCode instead, and leaves the message
+ * (in PostgreSQL's wording) and an optional detail line in a thread-local
+ * slot read with ab_error_message() / ab_error_detail().  A successful call
+ * does not clear the slot; check the return value first.
+ *
+ * Threads.  Like PostgreSQL's contexts, a context tree belongs to one thread
+ * at a time; nothing here locks.  Different trees may be used by different
+ * threads concurrently.
+ */
+#ifndef ALLOCBENCH_H
+#define ALLOCBENCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define AB_API __attribute__((visibility("default")))
+
+/* ---- limits and presets (PostgreSQL's values) ---------------------------- */
+
+/* Largest request without AB_ALLOC_HUGE: PostgreSQL's MaxAllocSize. */
+#define AB_MAX_ALLOC_SIZE       ((size_t) 0x3fffffff)
+/* Largest request with AB_ALLOC_HUGE: PostgreSQL's MaxAllocHugeSize. */
+#define AB_MAX_ALLOC_HUGE_SIZE  (SIZE_MAX / 2)
+
+/* Flags of ab_alloc_extended / ab_realloc_extended, as MCXT_ALLOC_*. */
+#define AB_ALLOC_HUGE    0x01   /* allow sizes up to AB_MAX_ALLOC_HUGE_SIZE */
+#define AB_ALLOC_NO_OOM  0x02   /* return NULL on out-of-memory, no error */
+#define AB_ALLOC_ZERO    0x04   /* zero the returned memory */
+
+/* ALLOCSET_DEFAULT_SIZES, ALLOCSET_SMALL_SIZES, ALLOCSET_START_SMALL_SIZES */
+#define AB_DEFAULT_MINSIZE      0
+#define AB_DEFAULT_INITSIZE     (8 * 1024)
+#define AB_DEFAULT_MAXSIZE      (8 * 1024 * 1024)
+#define AB_SMALL_MINSIZE        0
+#define AB_SMALL_INITSIZE       (1 * 1024)
+#define AB_SMALL_MAXSIZE        (8 * 1024)
+
+typedef enum AbErrorCode
+{
+    AB_OK = 0,
+    AB_ERR_INVALID_SIZE = 1,     /* "invalid memory alloc request size %zu" */
+    AB_ERR_OUT_OF_MEMORY = 2,    /* "out of memory" + "Failed on request ..." */
+    AB_ERR_INVALID_ARGUMENT = 3, /* bad parameters, NULL or foreign pointer */
+    AB_ERR_BUFFER_TOO_SMALL = 4  /* output buffer too small; nothing written */
+} AbErrorCode;
+
+/* ---- opaque context, block sources ---------------------------------------- */
+
+typedef struct AbContext AbContext;
+
+/*
+ * Where a context gets its blocks from.  The default is malloc/realloc/free.
+ * A source lets a test count every byte taken and returned, and lets a later
+ * caller place a context on other memory (a shared segment, huge pages).
+ * realloc may be NULL: then the context never grows blocks in place.
+ */
+typedef struct AbBlockSource
+{
+    void *(*alloc)(void *state, size_t size);
+    void *(*realloc)(void *state, void *block, size_t old_size, size_t new_size);
+    void  (*free)(void *state, void *block, size_t size);
+    void  *state;
+} AbBlockSource;
+
+/* Counters kept by the counting block source. */
+typedef struct AbBlockCounters
+{
+    uint64_t alloc_calls;
+    uint64_t free_calls;
+    uint64_t realloc_calls;
+    uint64_t bytes_allocated;   /* sum of every size handed out */
+    uint64_t bytes_freed;       /* sum of every size given back */
+    int64_t  bytes_outstanding; /* allocated - freed, tracked through reallocs */
+    int64_t  blocks_outstanding;
+} AbBlockCounters;
+
+/* A malloc-backed source that counts into *counters (caller owns both). */
+AB_API void ab_counting_source_init(AbBlockSource *source, AbBlockCounters *counters);
+
+/* ---- contexts (aset.c + mcxt.c) --------------------------------------------- */
+
+/*
+ * AllocSetContextCreate.  parent may be NULL (a root context).  name is
+ * copied.  Sizes as in PostgreSQL: initBlockSize MAXALIGNed and >= 1024,
+ * maxBlockSize >= initBlockSize, minContextSize 0 or MAXALIGNed within
+ * [1024, maxBlockSize].  Returns NULL with AB_ERR_INVALID_ARGUMENT or
+ * AB_ERR_OUT_OF_MEMORY in the error slot.
+ */
+AB_API AbContext *ab_aset_create(AbContext *parent, const char *name,
+                                 size_t minContextSize, size_t initBlockSize,
+                                 size_t maxBlockSize);
+/* Same, with blocks taken from source (not copied: it must outlive the context). */
+AB_API AbContext *ab_aset_create_with_source(AbContext *parent, const char *name,
+                                             size_t minContextSize, size_t initBlockSize,
+                                             size_t maxBlockSize,
+                                             const AbBlockSource *source);
+
+/*
+ * palloc, palloc0, palloc_extended.  NULL means an error (see the slot); with
+ * AB_ALLOC_NO_OOM an out-of-memory failure also returns NULL, and the slot
+ * still says why.
+ */
+AB_API void *ab_alloc(AbContext *context, size_t size);
+AB_API void *ab_alloc0(AbContext *context, size_t size);
+AB_API void *ab_alloc_extended(AbContext *context, size_t size, int flags);
+
+/* repalloc, repalloc_extended.  On failure the old chunk is untouched. */
+AB_API void *ab_realloc(void *pointer, size_t size);
+AB_API void *ab_realloc_extended(void *pointer, size_t size, int flags);
+
+/* pfree.  Returns AB_OK, or AB_ERR_INVALID_ARGUMENT for a NULL pointer. */
+AB_API int ab_free(void *pointer);
+
+/* GetMemoryChunkContext and GetMemoryChunkSpace (capacity + chunk header). */
+AB_API AbContext *ab_chunk_context(void *pointer);
+AB_API size_t ab_chunk_space(void *pointer);
+/* Usable bytes of the chunk (its capacity): what repalloc can grow into in place. */
+AB_API size_t ab_chunk_capacity(void *pointer);
+
+/* MemoryContextReset: deletes all descendants, then releases everything but the keeper block. */
+AB_API void ab_reset(AbContext *context);
+/* MemoryContextResetOnly: this context's memory only; children stay. */
+AB_API void ab_reset_only(AbContext *context);
+/* MemoryContextDelete: descendants first (leaves first), then this context. */
+AB_API void ab_delete(AbContext *context);
+/* MemoryContextSetParent; new_parent NULL makes it a root.  Refuses cycles. */
+AB_API int ab_set_parent(AbContext *context, AbContext *new_parent);
+/* MemoryContextSetIdentifier (copied; NULL clears). */
+AB_API int ab_set_ident(AbContext *context, const char *ident);
+
+/* Reset callbacks (MemoryContextRegisterResetCallback): run LIFO on reset and delete. */
+typedef void (*AbResetCallbackFn)(void *arg);
+AB_API int ab_register_reset_callback(AbContext *context, AbResetCallbackFn fn, void *arg);
+
+/* Tree navigation and identity. */
+AB_API AbContext *ab_parent(AbContext *context);
+AB_API AbContext *ab_first_child(AbContext *context);
+AB_API AbContext *ab_next_sibling(AbContext *context);
+AB_API const char *ab_name(AbContext *context);
+AB_API const char *ab_ident(AbContext *context);
+/* MemoryContextMemAllocated: bytes held from the block source (recursive if asked). */
+AB_API size_t ab_mem_allocated(AbContext *context, int recurse);
+/* The context's effective allocChunkLimit (chunks above it get their own block). */
+AB_API size_t ab_alloc_chunk_limit(AbContext *context);
+/* Freelist contents: number of chunks on freelist fidx (0..10), or -1 if out of range. */
+AB_API long ab_freelist_length(AbContext *context, int fidx);
+/* Freelist index of a request size (0..10), or -1 above the chunk limit of 8192. */
+AB_API int ab_size_class(size_t size);
+
+/* ---- statistics (stats.c) --------------------------------------------------- */
+
+/* MemoryContextCounters.  used = totalspace - freespace. */
+typedef struct AbCounters
+{
+    uint64_t nblocks;
+    uint64_t freechunks;
+    uint64_t totalspace;
+    uint64_t freespace;
+    uint64_t usedspace;
+} AbCounters;
+
+/* Own counters (recurse = 0) or the sum over the context and all descendants. */
+AB_API void ab_stats(AbContext *context, int recurse, AbCounters *out);
+
+/*
+ * MemoryContextStats-style text dump: one line per context, two spaces of
+ * indentation per level, at most max_children children listed per parent
+ * (the rest summarised in one line), and a final "Grand total:" line.
+ * Writes a NUL-terminated string into buf if it fits and returns its length
+ * (without the NUL); if it does not fit, writes nothing usable and still
+ * returns the length needed, so callers can retry with a larger buffer.
+ */
+AB_API size_t ab_stats_dump(AbContext *context, int max_children, char *buf, size_t buflen);
+
+/* One pg_backend_memory_contexts row.  Strings point into the contexts (valid until changed). */
+typedef struct AbContextRow
+{
+    const char *name;
+    const char *ident;   /* may be NULL */
+    const char *parent;  /* parent's name (also for the first row); NULL for a root context */
+    int32_t     level;   /* 0 for the context the listing starts at */
+    int32_t     reserved;
+    AbCounters  counters;
+} AbContextRow;
+
+/*
+ * Rows for the context and all its descendants, depth first, parent before
+ * children, children in list order (newest first, as PostgreSQL walks them).
+ * Returns the number of rows in the tree; writes at most max_rows of them.
+ */
+AB_API size_t ab_context_rows(AbContext *context, AbContextRow *rows, size_t max_rows);
+
+/* ---- errors (error.c) ----------------------------------------------------- */
+
+/* The last error of this thread: its code, message and detail ("" if none). */
+AB_API int ab_error_code(void);
+AB_API const char *ab_error_message(void);
+AB_API const char *ab_error_detail(void);
+
+/* ---- binding diagnostics (bench.c) ------------------------------------------ */
+
+/* Does nothing: the cost of a downcall itself. */
+AB_API void ab_noop(void);
+/* sizeof of the structs above, so the Java side can check its layouts at load time. */
+AB_API size_t ab_sizeof_counters(void);
+AB_API size_t ab_sizeof_row(void);
+/* Which build this is: "pg16" layout today; later variants name themselves. */
+AB_API const char *ab_variant(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* ALLOCBENCH_H */

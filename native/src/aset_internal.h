@@ -1,0 +1,175 @@
+/*
+ * aset_internal.h -- the data structures of the AllocSet re-implementation.
+ *
+ * Everything that decides a statistic lives here, so the byte counts can be
+ * checked against PostgreSQL's by reading one file:
+ *
+ *   total = MAXALIGN(sizeof(AllocSetData)) + sum over blocks of (endptr - block)
+ *   free  = sum over blocks of (endptr - freeptr)
+ *         + sum over freelist chunks of (capacity + chunk header)
+ *   used  = total - free
+ *
+ * The struct sizes below are not an accident: AbContextData is 80 bytes and
+ * AllocSetData 200 bytes on LP64, the sizes of PostgreSQL 17's
+ * MemoryContextData and AllocSetContext, and a block header is 40 bytes like
+ * AllocBlockData.  With the same sizes, a fresh DEFAULT context reports what
+ * PostgreSQL reports ("8192 total in 1 blocks; 7952 free (0 chunks); 240
+ * used": 200 bytes of context + 40 of keeper block header), and every later
+ * statistic can be compared with a real server's byte for byte.  The fields
+ * differ where our needs differ (see AbContextData), never the sizes; static
+ * assertions keep it that way.
+ */
+#ifndef ALLOCBENCH_ASET_INTERNAL_H
+#define ALLOCBENCH_ASET_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "allocbench.h"
+
+#define MAXIMUM_ALIGNOF 8
+#define MAXALIGN(len) (((size_t) (len) + (MAXIMUM_ALIGNOF - 1)) & ~((size_t) (MAXIMUM_ALIGNOF - 1)))
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+/* Size classes: 11 power-of-two freelists, 8 (1 << ALLOC_MINBITS) .. 8192 bytes. */
+#define ALLOC_MINBITS        3
+#define ALLOCSET_NUM_FREELISTS 11
+#define ALLOC_CHUNK_LIMIT    (1 << (ALLOCSET_NUM_FREELISTS - 1 + ALLOC_MINBITS))
+/* A chunk must not be more than this fraction of a block (see allocChunkLimit). */
+#define ALLOC_CHUNK_FRACTION 4
+
+typedef struct AllocSetData *AllocSet;
+typedef struct AllocBlockData *AllocBlock;
+
+/*
+ * The part every kind of context shares (PostgreSQL's MemoryContextData).
+ * Where PostgreSQL keeps a method-table pointer we keep the block source:
+ * there is one kind of context in this library, and the source is what a
+ * caller may vary (counting in tests, shared segments later).
+ */
+typedef struct AbResetCallback
+{
+    AbResetCallbackFn fn;
+    void *arg;
+    struct AbResetCallback *next;
+} AbResetCallback;
+
+typedef struct AbContextData
+{
+    uint8_t     kind;           /* AB_CONTEXT_KIND_* below */
+    bool        isReset;        /* nothing allocated since the last reset */
+    uint16_t    unused_flags;
+    uint32_t    magic;          /* AB_CONTEXT_MAGIC while alive: catches foreign pointers */
+    size_t      mem_allocated;  /* bytes held from the block source */
+    const AbBlockSource *source;
+    struct AbContext *parent;
+    struct AbContext *firstchild;
+    struct AbContext *prevchild;
+    struct AbContext *nextchild;
+    char       *name;           /* malloc'd copy: outside the accounting, like a C literal */
+    char       *ident;          /* malloc'd copy or NULL */
+    AbResetCallback *reset_cbs; /* LIFO; the nodes live in the context's own memory */
+} AbContextData;
+
+#define AB_CONTEXT_KIND_ASET 1
+#define AB_CONTEXT_MAGIC     0xA11C5E7Eu
+
+/* The public opaque type is the shared header. */
+struct AbContext
+{
+    AbContextData d;
+};
+
+/* A block: header, then chunks from (block + ALLOC_BLOCKHDRSZ) to freeptr. */
+typedef struct AllocBlockData
+{
+    AllocSet    aset;           /* owning set: how pfree finds the context */
+    AllocBlock  prev;
+    AllocBlock  next;
+    char       *freeptr;        /* start of free space in this block */
+    char       *endptr;         /* end of this block */
+} AllocBlockData;
+
+#define ALLOC_BLOCKHDRSZ MAXALIGN(sizeof(AllocBlockData))
+
+/*
+ * The AllocSet.  It is the head of its own first ("keeper") block: one
+ * malloc holds this struct, then the keeper block header at
+ * MAXALIGN(sizeof(AllocSetData)), then chunks.  The keeper is never freed
+ * before the context is, so a reset context costs no malloc to reuse.
+ */
+typedef struct AllocSetData
+{
+    struct AbContext header;
+    AllocBlock  blocks;         /* head block: the only one chunks are carved from */
+    void       *freelist[ALLOCSET_NUM_FREELISTS]; /* chunk pointers, LIFO */
+    uint32_t    initBlockSize;
+    uint32_t    maxBlockSize;
+    uint32_t    nextBlockSize;  /* doubles per new block, capped at maxBlockSize */
+    uint32_t    allocChunkLimit;
+    uint32_t    keeperOffset;   /* MAXALIGN(sizeof(AllocSetData)): where the keeper starts */
+} AllocSetData;
+
+_Static_assert(sizeof(AbContextData) == 80, "context header must match MemoryContextData (80 bytes on LP64)");
+_Static_assert(sizeof(AllocSetData) == 200, "AllocSet must match PostgreSQL 17's AllocSetContext (200 bytes on LP64)");
+_Static_assert(ALLOC_BLOCKHDRSZ == 40, "block header must match AllocBlockData (40 bytes on LP64)");
+
+#define KEEPER_BLOCK(set) ((AllocBlock) ((char *) (set) + MAXALIGN(sizeof(AllocSetData))))
+#define IS_KEEPER_BLOCK(set, block) ((block) == KEEPER_BLOCK(set))
+
+static inline bool context_is_valid(const struct AbContext *context)
+{
+    return context != NULL && context->d.magic == AB_CONTEXT_MAGIC;
+}
+
+/* ---- size classes ---- */
+
+/* Freelist index for a request of size bytes (size <= ALLOC_CHUNK_LIMIT). */
+static inline int aset_free_index(size_t size)
+{
+    if (size <= (1u << ALLOC_MINBITS))
+        return 0;
+    /* ceil(log2(size)) - ALLOC_MINBITS, via the highest set bit of size - 1 */
+    return (int) (64 - __builtin_clzll((unsigned long long) (size - 1))) - ALLOC_MINBITS;
+}
+
+static inline size_t aset_chunk_size(int fidx)
+{
+    return (size_t) 1 << (ALLOC_MINBITS + fidx);
+}
+
+/* ---- functions shared between the .c files ---- */
+
+/* error.c */
+void ab_error_set(int code, const char *detail, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void *ab_error_null(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Cold: only reached on misuse, so callers keep frame-free fast paths. */
+int ab_error_invalid_context(const struct AbContext *context) __attribute__((cold, noinline));
+
+/* block_source.c */
+extern const AbBlockSource ab_malloc_source;
+
+/* mcxt.c */
+AbContext *ab_traverse_next(AbContext *curr, AbContext *top);
+
+/* aset.c: the allocator proper (no tree logic) */
+AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlockSize,
+                       size_t maxBlockSize, const AbBlockSource *source);
+void *aset_alloc(AllocSet set, size_t size, int flags);
+void *aset_realloc(void *pointer, size_t size, int flags);
+int aset_free(void *pointer);
+void aset_reset(AllocSet set);
+void aset_delete(AllocSet set);
+AllocSet aset_owner(void *pointer);
+size_t aset_chunk_capacity(void *pointer);
+uint64_t aset_chunk_header_word(void *pointer);
+size_t aset_chunk_header_size(void);
+long aset_freelist_length(AllocSet set, int fidx);
+/* Adds this set's own counters to *totals (MemoryContextCounters semantics). */
+void aset_stats(AllocSet set, AbCounters *totals);
+
+#endif /* ALLOCBENCH_ASET_INTERNAL_H */

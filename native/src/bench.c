@@ -1,0 +1,30 @@
+/*
+ * bench.c -- small entry points for the Java binding to measure and check
+ * itself: a downcall that does nothing, and the sizes of the structs it reads.
+ */
+#include "aset_internal.h"
+
+void ab_noop(void)
+{
+}
+
+size_t ab_sizeof_counters(void)
+{
+    return sizeof(AbCounters);
+}
+
+size_t ab_sizeof_row(void)
+{
+    return sizeof(AbContextRow);
+}
+
+const char *ab_variant(void)
+{
+#ifndef AB_LAYOUT
+    return "pg16";
+#elif AB_LAYOUT == 16
+    return "pg16";
+#else
+    return "unknown";
+#endif
+}

@@ -1,0 +1,369 @@
+/*
+ * mcxt.c -- the public entry points: argument checks, the context tree
+ * (PostgreSQL's mcxt.c), reset callbacks, chunk queries.
+ *
+ * The tree.  Every context may have a parent; children form a doubly linked
+ * sibling list headed by parent->firstchild, newest first.  Resetting a
+ * context deletes all its descendants (their memory belongs to the work the
+ * reset ends); deleting one deletes leaves first, without recursion, so a
+ * deep tree cannot overflow the C stack.
+ *
+ * The hot entry points (ab_alloc, ab_free, ab_realloc) check only what is
+ * cheap: that the context's magic is alive, that the chunk header names an
+ * AllocSet.  Deeper checks belong to the checking build.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "aset_internal.h"
+#include "chunk_layout.h"
+
+static void invalid_pointer(const char *what, void *pointer)
+{
+    if (pointer == NULL)
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "%s called with NULL pointer", what);
+    else
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "%s called with invalid pointer %p (header 0x%016llx)",
+                     what, pointer, (unsigned long long) aset_chunk_header_word(pointer));
+}
+
+/* The pointer looks like one of our chunks (a header of the AllocSet kind). */
+static inline bool chunk_ok(const char *what, void *pointer)
+{
+    if (likely(pointer != NULL && chunk_kind_valid(chunk_of(pointer))))
+        return true;
+    invalid_pointer(what, pointer);
+    return false;
+}
+
+/* ---- creation ---- */
+
+static void link_child(AbContext *context, AbContext *parent)
+{
+    context->d.parent = parent;
+    context->d.prevchild = NULL;
+    context->d.nextchild = parent->d.firstchild;
+    if (parent->d.firstchild != NULL)
+        parent->d.firstchild->d.prevchild = context;
+    parent->d.firstchild = context;
+}
+
+static void unlink_from_parent(AbContext *context)
+{
+    AbContext *parent = context->d.parent;
+
+    if (parent == NULL)
+        return;
+    if (context->d.prevchild != NULL)
+        context->d.prevchild->d.nextchild = context->d.nextchild;
+    else
+        parent->d.firstchild = context->d.nextchild;
+    if (context->d.nextchild != NULL)
+        context->d.nextchild->d.prevchild = context->d.prevchild;
+    context->d.parent = context->d.prevchild = context->d.nextchild = NULL;
+}
+
+AbContext *ab_aset_create_with_source(AbContext *parent, const char *name,
+                                      size_t minContextSize, size_t initBlockSize,
+                                      size_t maxBlockSize, const AbBlockSource *source)
+{
+    AbContext *context;
+
+    if (parent != NULL && !context_is_valid(parent))
+    {
+        ab_error_invalid_context(parent);
+        return NULL;
+    }
+    if (name == NULL)
+        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "memory context name must not be NULL");
+    if (source == NULL || source->alloc == NULL || source->free == NULL)
+        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "block source must have alloc and free functions");
+
+    context = aset_create(name, minContextSize, initBlockSize, maxBlockSize, source);
+    if (context != NULL && parent != NULL)
+        link_child(context, parent);
+    return context;
+}
+
+AbContext *ab_aset_create(AbContext *parent, const char *name, size_t minContextSize,
+                          size_t initBlockSize, size_t maxBlockSize)
+{
+    return ab_aset_create_with_source(parent, name, minContextSize, initBlockSize,
+                                      maxBlockSize, &ab_malloc_source);
+}
+
+/* ---- allocation ---- */
+
+void *ab_alloc_extended(AbContext *context, size_t size, int flags)
+{
+    void *pointer;
+
+    if (unlikely(!context_is_valid(context)))
+    {
+        ab_error_invalid_context(context);
+        return NULL;
+    }
+    context->d.isReset = false;
+    pointer = aset_alloc((AllocSet) context, size, flags);
+    if (pointer != NULL && (flags & AB_ALLOC_ZERO))
+        memset(pointer, 0, size);
+    return pointer;
+}
+
+void *ab_alloc(AbContext *context, size_t size)
+{
+    if (unlikely(!context_is_valid(context)))
+    {
+        ab_error_invalid_context(context);
+        return NULL;
+    }
+    context->d.isReset = false;
+    return aset_alloc((AllocSet) context, size, 0);
+}
+
+void *ab_alloc0(AbContext *context, size_t size)
+{
+    return ab_alloc_extended(context, size, AB_ALLOC_ZERO);
+}
+
+void *ab_realloc_extended(void *pointer, size_t size, int flags)
+{
+    if (unlikely(!chunk_ok("repalloc", pointer)))
+        return NULL;
+    return aset_realloc(pointer, size, flags);
+}
+
+void *ab_realloc(void *pointer, size_t size)
+{
+    return ab_realloc_extended(pointer, size, 0);
+}
+
+int ab_free(void *pointer)
+{
+    if (unlikely(!chunk_ok("pfree", pointer)))
+        return AB_ERR_INVALID_ARGUMENT;
+    return aset_free(pointer);
+}
+
+AbContext *ab_chunk_context(void *pointer)
+{
+    if (!chunk_ok("GetMemoryChunkContext", pointer))
+        return NULL;
+    return &aset_owner(pointer)->header;
+}
+
+size_t ab_chunk_capacity(void *pointer)
+{
+    if (!chunk_ok("GetMemoryChunkSpace", pointer))
+        return 0;
+    return aset_chunk_capacity(pointer);
+}
+
+size_t ab_chunk_space(void *pointer)
+{
+    if (!chunk_ok("GetMemoryChunkSpace", pointer))
+        return 0;
+    return aset_chunk_capacity(pointer) + aset_chunk_header_size();
+}
+
+/* ---- reset, delete, reparent ---- */
+
+static void call_reset_callbacks(AbContext *context)
+{
+    AbResetCallback *cb;
+
+    /* Pop before calling, so a callback that fails to return cannot run twice. */
+    while ((cb = context->d.reset_cbs) != NULL)
+    {
+        context->d.reset_cbs = cb->next;
+        cb->fn(cb->arg);
+    }
+}
+
+static void reset_only(AbContext *context)
+{
+    if (!context->d.isReset)
+    {
+        call_reset_callbacks(context);
+        aset_reset((AllocSet) context);
+        context->d.isReset = true;
+    }
+}
+
+static void delete_only(AbContext *context)
+{
+    char *name = context->d.name;
+    char *ident = context->d.ident;
+
+    call_reset_callbacks(context);
+    unlink_from_parent(context);
+    aset_delete((AllocSet) context);
+    free(name);
+    free(ident);
+}
+
+/* Deletes context and its descendants, leaves first, without recursion. */
+static void delete_tree(AbContext *context)
+{
+    AbContext *curr = context;
+
+    for (;;)
+    {
+        AbContext *parent;
+
+        while (curr->d.firstchild != NULL)
+            curr = curr->d.firstchild;
+        parent = curr->d.parent;
+        delete_only(curr);
+        if (curr == context)
+            break;
+        curr = parent;
+    }
+}
+
+void ab_reset(AbContext *context)
+{
+    if (!context_is_valid(context))
+    {
+        ab_error_invalid_context(context);
+        return;
+    }
+    while (context->d.firstchild != NULL)
+        delete_tree(context->d.firstchild);
+    reset_only(context);
+}
+
+void ab_reset_only(AbContext *context)
+{
+    if (!context_is_valid(context))
+    {
+        ab_error_invalid_context(context);
+        return;
+    }
+    reset_only(context);
+}
+
+void ab_delete(AbContext *context)
+{
+    if (!context_is_valid(context))
+    {
+        ab_error_invalid_context(context);
+        return;
+    }
+    delete_tree(context);
+}
+
+int ab_set_parent(AbContext *context, AbContext *new_parent)
+{
+    if (!context_is_valid(context))
+        return ab_error_invalid_context(context);
+    if (new_parent != NULL && !context_is_valid(new_parent))
+        return ab_error_invalid_context(new_parent);
+    if (new_parent == context->d.parent)
+        return AB_OK;
+    for (AbContext *up = new_parent; up != NULL; up = up->d.parent)
+    {
+        if (up == context)
+        {
+            ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
+                         "cannot make memory context \"%s\" a child of itself or of its descendant \"%s\"",
+                         context->d.name, new_parent->d.name);
+            return AB_ERR_INVALID_ARGUMENT;
+        }
+    }
+    unlink_from_parent(context);
+    if (new_parent != NULL)
+        link_child(context, new_parent);
+    return AB_OK;
+}
+
+int ab_set_ident(AbContext *context, const char *ident)
+{
+    char *copy = NULL;
+
+    if (!context_is_valid(context))
+        return ab_error_invalid_context(context);
+    if (ident != NULL && (copy = strdup(ident)) == NULL)
+    {
+        ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "out of memory");
+        return AB_ERR_OUT_OF_MEMORY;
+    }
+    free(context->d.ident);
+    context->d.ident = copy;
+    return AB_OK;
+}
+
+int ab_register_reset_callback(AbContext *context, AbResetCallbackFn fn, void *arg)
+{
+    AbResetCallback *cb;
+
+    if (!context_is_valid(context))
+        return ab_error_invalid_context(context);
+    if (fn == NULL)
+    {
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "reset callback function must not be NULL");
+        return AB_ERR_INVALID_ARGUMENT;
+    }
+    /* Like PostgreSQL's callers, keep the node in the context itself: it dies with it. */
+    cb = ab_alloc(context, sizeof(AbResetCallback));
+    if (cb == NULL)
+        return ab_error_code();
+    cb->fn = fn;
+    cb->arg = arg;
+    cb->next = context->d.reset_cbs;
+    context->d.reset_cbs = cb;
+    return AB_OK;
+}
+
+/* ---- navigation and queries ---- */
+
+#define CONTEXT_FIELD(expr, fallback) \
+    do { \
+        if (!context_is_valid(context)) \
+        { \
+            ab_error_invalid_context(context); \
+            return fallback; \
+        } \
+        return expr; \
+    } while (0)
+
+AbContext *ab_parent(AbContext *context) { CONTEXT_FIELD(context->d.parent, NULL); }
+AbContext *ab_first_child(AbContext *context) { CONTEXT_FIELD(context->d.firstchild, NULL); }
+AbContext *ab_next_sibling(AbContext *context) { CONTEXT_FIELD(context->d.nextchild, NULL); }
+const char *ab_name(AbContext *context) { CONTEXT_FIELD(context->d.name, NULL); }
+const char *ab_ident(AbContext *context) { CONTEXT_FIELD(context->d.ident, NULL); }
+size_t ab_alloc_chunk_limit(AbContext *context) { CONTEXT_FIELD(((AllocSet) context)->allocChunkLimit, 0); }
+
+long ab_freelist_length(AbContext *context, int fidx)
+{
+    CONTEXT_FIELD(aset_freelist_length((AllocSet) context, fidx), -1);
+}
+
+int ab_size_class(size_t size)
+{
+    return size <= ALLOC_CHUNK_LIMIT ? aset_free_index(size) : -1;
+}
+
+/* Next context after curr in a depth-first walk of top's subtree, or NULL. */
+AbContext *ab_traverse_next(AbContext *curr, AbContext *top)
+{
+    if (curr->d.firstchild != NULL)
+        return curr->d.firstchild;
+    while (curr != top && curr->d.nextchild == NULL)
+        curr = curr->d.parent;
+    return curr == top ? NULL : curr->d.nextchild;
+}
+
+size_t ab_mem_allocated(AbContext *context, int recurse)
+{
+    size_t total = 0;
+
+    if (!context_is_valid(context))
+    {
+        ab_error_invalid_context(context);
+        return 0;
+    }
+    for (AbContext *c = context; c != NULL; c = recurse ? ab_traverse_next(c, context) : NULL)
+        total += c->d.mem_allocated;
+    return total;
+}

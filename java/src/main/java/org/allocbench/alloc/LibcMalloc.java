@@ -3,9 +3,8 @@ package org.allocbench.alloc;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import java.lang.foreign.FunctionDescriptor;
-import java.lang.foreign.Linker;
-import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
+import org.allocbench.nativecore.Downcalls;
 
 /**
  * glibc's malloc, realloc and free through FFM, linked exactly like the native
@@ -13,8 +12,6 @@ import java.lang.invoke.MethodHandle;
  * {@code critical}), so that comparing the two compares allocators, not bindings.
  */
 public final class LibcMalloc {
-
-    private static final Linker LINKER = Linker.nativeLinker();
 
     private static final MethodHandle MALLOC = link("malloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG), true);
     private static final MethodHandle REALLOC = link("realloc",
@@ -27,11 +24,7 @@ public final class LibcMalloc {
     }
 
     private static MethodHandle link(String name, FunctionDescriptor descriptor, boolean critical) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name)
-                .orElseThrow(() -> new UnsatisfiedLinkError("the C library has no " + name));
-        return critical
-                ? LINKER.downcallHandle(symbol, descriptor, Linker.Option.critical(false))
-                : LINKER.downcallHandle(symbol, descriptor);
+        return Downcalls.link(Downcalls.libc(), "the C library", name, descriptor, critical);
     }
 
     /** {@code void *malloc(size_t)} as (long) -> long. */
@@ -50,7 +43,7 @@ public final class LibcMalloc {
         try {
             pointer = (long) MALLOC.invokeExact(size);
         } catch (Throwable t) {
-            throw sneaky(t);
+            throw Downcalls.rethrow(t);
         }
         if (pointer == 0) {
             throw new OutOfMemoryError("malloc(" + size + ") returned NULL");
@@ -64,7 +57,7 @@ public final class LibcMalloc {
         try {
             moved = (long) REALLOC.invokeExact(pointer, size);
         } catch (Throwable t) {
-            throw sneaky(t);
+            throw Downcalls.rethrow(t);
         }
         if (moved == 0) {
             throw new OutOfMemoryError("realloc(" + size + ") returned NULL");
@@ -76,17 +69,7 @@ public final class LibcMalloc {
         try {
             FREE.invokeExact(pointer);
         } catch (Throwable t) {
-            throw sneaky(t);
+            throw Downcalls.rethrow(t);
         }
-    }
-
-    private static RuntimeException sneaky(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            return e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -33,8 +33,7 @@ import java.lang.invoke.MethodHandle;
  */
 public final class AllocSetNative {
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final Linker.Option CRITICAL = Linker.Option.critical(false);
+    private static final String LIBRARY = "liballocbench.so";
 
     // hot paths, critical
     static final MethodHandle ALLOC = critical("ab_alloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
@@ -96,16 +95,11 @@ public final class AllocSetNative {
     }
 
     private static MethodHandle critical(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor, CRITICAL);
+        return Downcalls.link(NativeLibrary.lookup(), LIBRARY, name, descriptor, true);
     }
 
     private static MethodHandle plain(String name, FunctionDescriptor descriptor) {
-        return LINKER.downcallHandle(symbol(name), descriptor);
-    }
-
-    private static MemorySegment symbol(String name) {
-        return NativeLibrary.lookup().find(name).orElseThrow(() -> new UnsatisfiedLinkError(
-                "liballocbench.so has no symbol " + name + ": the jar and its native library are out of step"));
+        return Downcalls.link(NativeLibrary.lookup(), LIBRARY, name, descriptor, false);
     }
 
     private static long sizeof(MethodHandle handle) {
@@ -199,14 +193,7 @@ public final class AllocSetNative {
         }
     }
 
-    /** Downcalls declare Throwable; ours throw nothing checked. */
     static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException e) {
-            throw e;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new IllegalStateException("unexpected checked exception from a downcall", t);
+        return Downcalls.rethrow(t);
     }
 }

@@ -86,8 +86,9 @@ public final class NativeLibrary {
         try {
             return SymbolLookup.libraryLookup(path, Arena.global());
         } catch (IllegalArgumentException e) {
-            throw (UnsatisfiedLinkError) new UnsatisfiedLinkError("cannot load " + path + ": " + e.getMessage())
-                    .initCause(e);
+            throw (UnsatisfiedLinkError) new UnsatisfiedLinkError("cannot load " + path + ": " + e.getMessage()
+                    + " (if the temporary directory is mounted noexec, start the JVM with -Djava.io.tmpdir=DIR or -D"
+                    + PATH_PROPERTY + "=PATH)").initCause(e);
         } catch (IllegalCallerException e) {
             throw (UnsatisfiedLinkError) new UnsatisfiedLinkError(
                     "native access is disabled: start the JVM with --enable-native-access=ALL-UNNAMED")

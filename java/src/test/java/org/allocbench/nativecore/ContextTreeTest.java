@@ -9,13 +9,19 @@ import org.junit.jupiter.api.Test;
 /** Trees: child order, reparenting, and the PostgreSQL-format dump and row listing. */
 class ContextTreeTest {
 
+    /** Top (DEFAULT) > Child (SMALL, ident "my ident", one 100-byte chunk) > Grandchild (SMALL). */
+    private static NativeMemoryContext threeLevelTree() {
+        NativeMemoryContext top = NativeMemoryContext.create("Top");
+        NativeMemoryContext child = top.createChild("Child", AllocSetSizes.SMALL);
+        child.setIdent("my ident");
+        child.createChild("Grandchild", AllocSetSizes.SMALL);
+        child.allocate(100); // 136 of the child's 784 free bytes
+        return top;
+    }
+
     @Test
     void threeLevelTreeDumpsInPostgresFormat() {
-        try (NativeMemoryContext top = NativeMemoryContext.create("Top")) {
-            NativeMemoryContext child = top.createChild("Child", AllocSetSizes.SMALL);
-            child.setIdent("my ident");
-            child.createChild("Grandchild", AllocSetSizes.SMALL);
-            child.allocate(100); // 136 of the child's 784 free bytes
+        try (NativeMemoryContext top = threeLevelTree()) {
 
             // totals: 8192 + 1024 + 1024 = 10240; free 7952 + 648 + 784 = 9384; used 240 + 376 + 240 = 856
             assertEquals("""
@@ -30,11 +36,7 @@ class ContextTreeTest {
 
     @Test
     void rowsHavePgBackendMemoryContextsColumns() {
-        try (NativeMemoryContext top = NativeMemoryContext.create("Top")) {
-            NativeMemoryContext child = top.createChild("Child", AllocSetSizes.SMALL);
-            child.setIdent("my ident");
-            child.createChild("Grandchild", AllocSetSizes.SMALL);
-            child.allocate(100);
+        try (NativeMemoryContext top = threeLevelTree()) {
 
             assertEquals(List.of(
                     new MemoryContextRow("Top", null, null, 0, new MemoryContextCounters(1, 0, 8192, 7952, 240)),

@@ -54,8 +54,7 @@ typedef enum AbErrorCode
     AB_OK = 0,
     AB_ERR_INVALID_SIZE = 1,     /* "invalid memory alloc request size %zu" */
     AB_ERR_OUT_OF_MEMORY = 2,    /* "out of memory" + "Failed on request ..." */
-    AB_ERR_INVALID_ARGUMENT = 3, /* bad parameters, NULL or foreign pointer */
-    AB_ERR_BUFFER_TOO_SMALL = 4  /* output buffer too small; nothing written */
+    AB_ERR_INVALID_ARGUMENT = 3  /* bad parameters, NULL or foreign pointer */
 } AbErrorCode;
 
 /* ---- opaque context, block sources ---------------------------------------- */

@@ -3,6 +3,7 @@ package org.allocbench.bench;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
 import org.allocbench.alloc.LibcMalloc;
 import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
@@ -20,6 +21,7 @@ public final class QuickReplay {
 
     /** Lets loops write to any native address without a segment object per op. */
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final MethodHandle NOOP = AllocSetNative.noopHandle(true);
 
     private QuickReplay() {
     }
@@ -71,6 +73,20 @@ public final class QuickReplay {
             }
         }
         freeAll(slots);
+    }
+
+    /**
+     * The binding's floor: one no-op downcall per op, same loop shape, so the
+     * quick run can say how much of each figure is FFM rather than allocator.
+     */
+    public static void noopDowncalls(OpSequence ops) {
+        try {
+            for (int i = 0, n = ops.length(); i < n; i++) {
+                NOOP.invokeExact();
+            }
+        } catch (Throwable t) {
+            throw org.allocbench.nativecore.Downcalls.rethrow(t);
+        }
     }
 
     private static void freeAll(long[] slots) {

@@ -56,13 +56,16 @@ final class QuickRunCommand implements Callable<Integer> {
 
         double[] allocSet = new double[rounds];
         double[] malloc = new double[rounds];
+        double[] downcall = new double[rounds];
         for (int round = -warmup; round < rounds; round++) {
             progress(round, warmup, rounds);
             double a = nsPerOp(ops, () -> QuickReplay.allocSet(ops, slots, null));
             double m = nsPerOp(ops, () -> QuickReplay.malloc(ops, slots));
+            double d = nsPerOp(ops, () -> QuickReplay.noopDowncalls(ops));
             if (round >= 0) {
                 allocSet[round] = a;
                 malloc[round] = m;
+                downcall[round] = d;
             }
         }
         if (System.console() != null) {
@@ -72,6 +75,7 @@ final class QuickRunCommand implements Callable<Integer> {
         out.printf("%-40s %12s %10s %10s%n", "allocator (per-op downcalls, critical)", "median ns/op", "min", "max");
         row(out, "native AllocSet (pg16 layout)", allocSet);
         row(out, "glibc malloc/realloc/free", malloc);
+        row(out, "(binding floor: a no-op downcall per op)", downcall);
         out.printf("%nAllocSet / malloc: %.2f (median of per-round ratios; below 1 means AllocSet is faster)%n",
                 median(ratios(allocSet, malloc)));
         out.printf("%nMemory context statistics at the end of the pattern, before the final delete:%n");

@@ -6,8 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A block source that takes blocks from malloc and counts every byte taken
  * and given back, so a test can prove that deleting a context returns all of
- * it. Contexts created on it must be deleted before it is closed; like the
- * contexts, it is not thread-safe.
+ * it. Contexts created on it must be deleted before it is closed (closing it
+ * earlier throws, rather than leave them pointing at freed counters); like
+ * the contexts, it is not thread-safe.
  */
 public final class CountingBlockSource implements AutoCloseable {
 
@@ -19,6 +20,7 @@ public final class CountingBlockSource implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment source;
     private final MemorySegment counters;
+    private int liveContexts;
 
     public CountingBlockSource() {
         source = arena.allocate(NativeStructs.BLOCK_SOURCE);
@@ -30,8 +32,14 @@ public final class CountingBlockSource implements AutoCloseable {
         }
     }
 
-    MemorySegment nativeSource() {
+    /** Called by each context created on this source, and again when it is deleted. */
+    MemorySegment attach() {
+        liveContexts++;
         return source;
+    }
+
+    void detach() {
+        liveContexts--;
     }
 
     public Counts counts() {
@@ -41,6 +49,10 @@ public final class CountingBlockSource implements AutoCloseable {
 
     @Override
     public void close() {
+        if (liveContexts > 0) {
+            throw new IllegalStateException(liveContexts + " memory context(s) still take blocks from this source:"
+                    + " delete them first");
+        }
         arena.close();
     }
 }

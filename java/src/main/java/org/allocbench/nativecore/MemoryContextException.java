@@ -11,7 +11,7 @@ public final class MemoryContextException extends RuntimeException {
 
     /** The native error codes ({@code AbErrorCode}). */
     public enum Kind {
-        NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT, BUFFER_TOO_SMALL;
+        NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT;
 
         static Kind of(int code) {
             Kind[] kinds = values();

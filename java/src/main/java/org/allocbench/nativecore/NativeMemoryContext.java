@@ -112,12 +112,16 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
                     ? (long) AllocSetNative.CREATE.invokeExact(parentAddress, cName, sizes.minContextSize(),
                             sizes.initBlockSize(), sizes.maxBlockSize())
                     : (long) AllocSetNative.CREATE_WITH_SOURCE.invokeExact(parentAddress, cName,
-                            sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), source.nativeSource());
+                            sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), source.attach());
         } catch (Throwable t) {
             throw rethrow(t);
         }
         if (address == 0) {
-            throw MemoryContextException.fromNative();
+            MemoryContextException error = MemoryContextException.fromNative();
+            if (source != null) {
+                source.detach();
+            }
+            throw error;
         }
         return new NativeMemoryContext(address, name, parent, source);
     }
@@ -318,6 +322,9 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         closeChunkScopes();
         address = 0;
         parent = null;
+        if (source != null) {
+            source.detach();
+        }
     }
 
     private void closeChunkScopes() {

@@ -64,6 +64,7 @@ class ResetAndDeleteTest {
     void deleteGivesBackEveryByteTakenFromTheBlockSource() {
         try (CountingBlockSource source = new CountingBlockSource()) {
             NativeMemoryContext root = NativeMemoryContext.create("Root", AllocSetSizes.DEFAULT, source);
+            assertThrows(IllegalStateException.class, source::close, "the source must outlive its contexts");
             NativeMemoryContext child = root.createChild("Child", AllocSetSizes.SMALL);
             NativeMemoryContext grandchild = child.createChild("Grandchild", AllocSetSizes.START_SMALL);
             mixedWork(root, 3);

@@ -1,10 +1,18 @@
 package org.allocbench.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.Callable;
+import org.allocbench.alloc.Allocator;
+import org.allocbench.alloc.AllocatorFactory;
+import org.allocbench.alloc.Allocators;
+import org.allocbench.alloc.NativeAllocSetAllocator;
+import org.allocbench.bench.AllocatorReplay;
 import org.allocbench.bench.QuickReplay;
-import org.allocbench.nativecore.AllocSetNative;
+import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import picocli.CommandLine.Command;
@@ -13,21 +21,35 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The quick run: a built-in pattern through the native AllocSet and through
- * glibc malloc over the same FFM binding, rounds interleaved (A B A B) so
- * machine noise hits both alike; prints ns/op, their ratio, and the
- * context's statistics at the end of the pattern. Parsing and pattern
- * generation happen before any timing.
+ * The quick run: one built-in pattern through every allocator available here,
+ * op for op through the allocator interface, rounds interleaved (each round
+ * runs every allocator once, in a rotating order) so machine noise hits all
+ * alike. Prints a ranked table with each allocator's ratio to the native
+ * AllocSet (the median of per-round ratios), the binding's floor, what is
+ * unavailable and why, and the native context's statistics at the end of the
+ * pattern. Pattern generation happens before any timing.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = "Quick run: a built-in allocation pattern through the native AllocSet and glibc malloc.")
+        description = "Quick run: a built-in allocation pattern through every available allocator.")
 final class QuickRunCommand implements Callable<Integer> {
+
+    private static final String REFERENCE = "aset-native";
 
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--batches", defaultValue = "1000", description = "Batches of 64 tuples in the pattern (default: ${DEFAULT-VALUE}).")
-    private int batches;
+    /** Each runnable allocator's capability note, read from its first instance. */
+    private String[] notes;
+
+    /** Per measured round: a no-op downcall per op, warmed up and interleaved like the allocators. */
+    private double[] floor;
+
+    @Option(names = "--pattern", defaultValue = "per-tuple-batches",
+            description = "Built-in pattern: per-tuple-batches or small-churn (default: ${DEFAULT-VALUE}).")
+    private String pattern;
+
+    @Option(names = "--ops", defaultValue = "800000", description = "Operations in the pattern (default: ${DEFAULT-VALUE}).")
+    private int opCount;
 
     @Option(names = "--rounds", defaultValue = "7", description = "Measured rounds per allocator (default: ${DEFAULT-VALUE}).")
     private int rounds;
@@ -38,69 +60,144 @@ final class QuickRunCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the pattern generator (default: ${DEFAULT-VALUE}).")
     private long seed;
 
+    @Option(names = "--allocators", split = ",", paramLabel = "NAME",
+            description = "Allocators to run, comma-separated (default: every available one).")
+    private List<String> only;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        if (batches < 1 || rounds < 1 || warmup < 0) {
-            spec.commandLine().getErr().println("allocbench run: --batches and --rounds must be at least 1, --warmup at least 0");
+        PrintWriter err = spec.commandLine().getErr();
+        if (opCount < 1 || rounds < 1 || warmup < 0) {
+            err.println("allocbench run: --ops and --rounds must be at least 1, --warmup at least 0");
             return 2;
         }
-        OpSequence ops = BuiltinPatterns.perTupleBatches(batches, seed);
-        long[] slots = new long[ops.slots()];
+        OpSequence ops;
+        List<AllocatorFactory> chosen;
+        try {
+            ops = BuiltinPatterns.byName(pattern, opCount, seed);
+            chosen = only == null ? Allocators.all() : only.stream().map(Allocators::byName).toList();
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench run: " + e.getMessage());
+            return 2;
+        }
+        List<AllocatorFactory> runnable = chosen.stream().filter(f -> f.availability().available()).toList();
+        if (runnable.isEmpty()) {
+            err.println("allocbench run: none of the chosen allocators is available here");
+            return 2;
+        }
+
         out.printf("allocbench quick run: pattern %s, %,d ops (%,d alloc, %,d free, %,d realloc, %,d reset), seed %d%n",
                 ops.name(), ops.length(), ops.count(OpSequence.ALLOC) + ops.count(OpSequence.ALLOC_ZEROED),
                 ops.count(OpSequence.FREE), ops.count(OpSequence.REALLOC), ops.count(OpSequence.RESET), seed);
-        out.printf("native core: %s layout; JVM %s; %d warm-up + %d measured rounds each, interleaved%n%n",
-                AllocSetNative.variant(), Runtime.version(), warmup, rounds);
+        out.printf("JVM %s; %d allocators; %d warm-up + %d measured rounds, each round runs every allocator once%n%n",
+                Runtime.version(), runnable.size(), warmup, rounds);
         out.flush();
 
-        double[] allocSet = new double[rounds];
-        double[] malloc = new double[rounds];
-        double[] downcall = new double[rounds];
+        double[][] nsPerOp = measure(ops, runnable);
+        printTable(out, runnable, nsPerOp, floor);
+
+        for (AllocatorFactory f : chosen) {
+            if (!f.availability().available()) {
+                out.printf("not run: %s (%s)%n", f.name(), f.availability().reason());
+            }
+        }
+        out.printf("%nAll allocators share one JVM here, so the replay loop's calls are not inlined per allocator;"
+                + "%n`allocbench bench ReplayBenchmark` forks one JVM per allocator and trace for exact figures.%n");
+        out.printf("%nMemory context statistics of %s at the end of the pattern, before the final delete:%n", REFERENCE);
+        try (NativeAllocSetAllocator aset = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)) {
+            AllocatorReplay.replay(aset, ops, new long[ops.slots()], new long[ops.slots()]);
+            out.print(aset.dump());
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** nsPerOp[allocator][round]; rounds rotate the order so no allocator always runs first. */
+    private double[][] measure(OpSequence ops, List<AllocatorFactory> runnable) {
+        int n = runnable.size();
+        double[][] nsPerOp = new double[n][rounds];
+        notes = new String[n];
+        floor = new double[rounds];
+        long[] handles = new long[ops.slots()];
+        long[] sizes = new long[ops.slots()];
+        long started = System.nanoTime();
         for (int round = -warmup; round < rounds; round++) {
-            progress(round, warmup, rounds);
-            double a = nsPerOp(ops, () -> QuickReplay.allocSet(ops, slots, null));
-            double m = nsPerOp(ops, () -> QuickReplay.malloc(ops, slots));
-            double d = nsPerOp(ops, () -> QuickReplay.noopDowncalls(ops));
+            for (int k = 0; k < n; k++) {
+                int which = Math.floorMod(k + round, n);
+                AllocatorFactory factory = runnable.get(which);
+                progress(round, k, n, factory.name(), started);
+                double t = time(ops, () -> {
+                    try (Allocator a = factory.create()) {
+                        AllocatorReplay.replay(a, ops, handles, sizes);
+                        notes[which] = a.capabilities().note();
+                    }
+                });
+                if (round >= 0) {
+                    nsPerOp[which][round] = t;
+                }
+            }
+            double f = time(ops, () -> QuickReplay.noopDowncalls(ops));
             if (round >= 0) {
-                allocSet[round] = a;
-                malloc[round] = m;
-                downcall[round] = d;
+                floor[round] = f;
             }
         }
         if (System.console() != null) {
             System.err.print("\r\033[K"); // clear the progress line
         }
-
-        out.printf("%-40s %12s %10s %10s%n", "allocator (per-op downcalls, critical)", "median ns/op", "min", "max");
-        row(out, "native AllocSet (pg16 layout)", allocSet);
-        row(out, "glibc malloc/realloc/free", malloc);
-        row(out, "(binding floor: a no-op downcall per op)", downcall);
-        out.printf("%nAllocSet / malloc: %.2f (median of per-round ratios; below 1 means AllocSet is faster)%n",
-                median(ratios(allocSet, malloc)));
-        out.printf("%nMemory context statistics at the end of the pattern, before the final delete:%n");
-        QuickReplay.allocSet(ops, slots, context -> out.print(context.dump()));
-        out.flush();
-        return 0;
+        return nsPerOp;
     }
 
-    private static double nsPerOp(OpSequence ops, Runnable replay) {
+    private void printTable(PrintWriter out, List<AllocatorFactory> runnable, double[][] nsPerOp, double[] floor) {
+        int reference = -1;
+        for (int i = 0; i < runnable.size(); i++) {
+            if (runnable.get(i).name().equals(REFERENCE)) {
+                reference = i;
+            }
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < runnable.size(); i++) {
+            order.add(i);
+        }
+        order.sort(Comparator.comparingDouble(i -> median(nsPerOp[i])));
+
+        out.printf("%-4s %-15s %12s %8s %8s %14s%n", "rank", "allocator", "median ns/op", "min", "max",
+                reference >= 0 ? "vs " + REFERENCE : "");
+        int rank = 1;
+        for (int i : order) {
+            double[] sorted = nsPerOp[i].clone();
+            Arrays.sort(sorted);
+            String ratio = reference >= 0 ? String.format("%.2f", median(ratios(nsPerOp[i], nsPerOp[reference]))) : "";
+            String name = runnable.get(i).name() + (notes[i].isEmpty() ? "" : " *");
+            out.printf("%-4d %-15s %12.1f %8.1f %8.1f %14s%n", rank++, name, median(nsPerOp[i]), sorted[0],
+                    sorted[sorted.length - 1], ratio);
+        }
+        out.printf("%-4s %-15s %12.1f   (a no-op FFM downcall per op: the binding's floor)%n%n", "", "floor",
+                median(floor));
+        for (int i : order) {
+            if (!notes[i].isEmpty()) {
+                out.printf("* %s: %s%n", runnable.get(i).name(), notes[i]);
+            }
+        }
+    }
+
+    private static double time(OpSequence ops, Runnable replay) {
         long start = System.nanoTime();
         replay.run();
         return (System.nanoTime() - start) / (double) ops.length();
     }
 
-    private static void progress(int round, int warmup, int rounds) {
-        String what = round < 0 ? "warm-up " + (round + warmup + 1) + "/" + warmup : "round " + (round + 1) + "/" + rounds;
-        if (System.console() != null) {
-            System.err.print("\r\033[K" + what);
+    private void progress(int round, int k, int n, String name, long started) {
+        if (System.console() == null) {
+            return;
         }
-    }
-
-    private static void row(PrintWriter out, String name, double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        out.printf("%-40s %12.1f %10.1f %10.1f%n", name, median(values), sorted[0], sorted[sorted.length - 1]);
+        int done = (round + warmup) * n + k;
+        int total = (rounds + warmup) * n;
+        double elapsed = (System.nanoTime() - started) / 1e9;
+        double remaining = done == 0 ? 0 : elapsed * (total - done) / done;
+        String phase = round < 0 ? "warm-up " + (round + warmup + 1) + "/" + warmup : "round " + (round + 1) + "/" + rounds;
+        System.err.printf("\r\033[K%s, %s (%d/%d), %.0fs elapsed, ~%.0fs left", phase, name, done + 1, total, elapsed,
+                remaining);
     }
 
     private static double[] ratios(double[] a, double[] b) {

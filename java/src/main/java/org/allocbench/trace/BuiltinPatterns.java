@@ -13,17 +13,50 @@ public final class BuiltinPatterns {
     private BuiltinPatterns() {
     }
 
+    /** The patterns by name, each generating exactly {@code ops} operations. */
+    public static OpSequence byName(String name, int ops, long seed) {
+        return switch (name) {
+            case "small-churn" -> smallChurn(ops, seed);
+            case "per-tuple-batches" -> perTupleBatches(ops, seed);
+            default -> throw new IllegalArgumentException(
+                    "unknown pattern \"" + name + "\"; known: small-churn, per-tuple-batches");
+        };
+    }
+
+    /**
+     * small-churn: chunks of 8..128 bytes (uniform) allocated and freed at
+     * random over 2000 slots, so about 1000 are live at any time: the steady
+     * state of a long-lived context that frees as it goes.
+     */
+    public static OpSequence smallChurn(int ops, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int slots = 2000;
+        boolean[] full = new boolean[slots];
+        OpSequence.Builder sequence = new OpSequence.Builder("small-churn", slots);
+        for (int i = 0; i < ops; i++) {
+            int slot = random.nextInt(slots);
+            if (full[slot]) {
+                sequence.add(OpSequence.FREE, slot, 0);
+            } else {
+                sequence.add(OpSequence.ALLOC, slot, random.nextLong(8, 129));
+            }
+            full[slot] = !full[slot];
+        }
+        return sequence.build();
+    }
+
     /**
      * per-tuple-batches: an executor's per-batch context. Each tuple allocates
      * 8 chunks of log-uniform size 8..1024 bytes and frees every other one; an
      * aggregate buffer doubles every 8 tuples; every 16th tuple detoasts a
      * large value (12..64 KiB) and frees it; every batch of 64 tuples ends in a
-     * reset, except the last, so the end state has something to show.
+     * reset. The sequence is cut at exactly {@code count} ops, mid-batch, so
+     * the end state has something to show.
      */
-    public static OpSequence perTupleBatches(int batches, long seed) {
+    public static OpSequence perTupleBatches(int count, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         OpSequence.Builder ops = new OpSequence.Builder("per-tuple-batches", LARGE_SLOT + 1);
-        for (int batch = 0; batch < batches; batch++) {
+        while (ops.size() < count) {
             long accumulator = 64;
             ops.add(OpSequence.ALLOC, ACCUMULATOR_SLOT, accumulator);
             for (int tuple = 0; tuple < TUPLES_PER_BATCH; tuple++) {
@@ -45,10 +78,8 @@ public final class BuiltinPatterns {
                     ops.add(OpSequence.FREE, LARGE_SLOT, 0);
                 }
             }
-            if (batch < batches - 1) {
-                ops.add(OpSequence.RESET, 0, 0);
-            }
+            ops.add(OpSequence.RESET, 0, 0);
         }
-        return ops.build();
+        return ops.build(count);
     }
 }

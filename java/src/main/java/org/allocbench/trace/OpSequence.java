@@ -91,9 +91,18 @@ public final class OpSequence {
             return this;
         }
 
+        int size() {
+            return n;
+        }
+
         OpSequence build() {
-            return new OpSequence(name, slots, java.util.Arrays.copyOf(kinds, n), java.util.Arrays.copyOf(slotOf, n),
-                    java.util.Arrays.copyOf(sizes, n));
+            return build(n);
+        }
+
+        /** The first {@code count} ops (count <= size()). */
+        OpSequence build(int count) {
+            return new OpSequence(name, slots, java.util.Arrays.copyOf(kinds, count),
+                    java.util.Arrays.copyOf(slotOf, count), java.util.Arrays.copyOf(sizes, count));
         }
     }
 }

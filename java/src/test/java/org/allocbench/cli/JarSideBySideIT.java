@@ -29,15 +29,17 @@ class JarSideBySideIT {
         for (String name : List.of("baseline", "candidate")) {
             Path copy = Files.copy(jar, work.resolve(name + ".jar"));
             runs.add(new ProcessBuilder(javaExecutable(), "--enable-native-access=ALL-UNNAMED",
+                    "--sun-misc-unsafe-memory-access=allow",
                     "-Djava.io.tmpdir=" + tmp, "-jar", copy.toString(),
-                    "run", "--batches", "20", "--rounds", "3", "--warmup", "1")
+                    "run", "--ops", "20000", "--rounds", "3", "--warmup", "1")
                     .directory(work.toFile()).redirectErrorStream(true).start());
         }
         for (Process run : runs) {
             assertTrue(run.waitFor(120, TimeUnit.SECONDS), "the quick run did not finish in 2 minutes");
             String output = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, run.exitValue(), output);
-            assertTrue(output.contains("AllocSet / malloc:"), output);
+            assertTrue(output.contains("vs aset-native"), output);
+            assertTrue(output.lines().anyMatch(line -> line.matches("\\d+ +aset-java +\\d.*")), output);
             assertTrue(output.contains("Grand total: "), output);
         }
         try (var left = Files.list(tmp)) {

@@ -1,0 +1,76 @@
+package org.allocbench.alloc;
+
+import java.lang.foreign.SegmentAllocator;
+
+/**
+ * The one interface every allocator in the suite implements, so that a trace
+ * replayer or a JMH benchmark can drive any of them without knowing which.
+ *
+ * <p>An instance is one "context": a set of allocations that {@link #reset()}
+ * releases together and {@link #close()} releases for good. For allocators
+ * without a native bulk release (malloc and friends) the instance tracks its
+ * live pointers so that reset frees them all, as a context would.
+ *
+ * <p>Handles ({@link #alloc}, {@link #resize}, {@link #free}) are primitive longs (for most allocators the address itself), so
+ * the replay loop creates no Java objects per operation. {@link #address(long)}
+ * gives the native address to read or write. Instances are not thread-safe:
+ * one thread drives one instance, like a PostgreSQL backend its contexts.
+ *
+ * <p>The raw operations check only what is free to check (a closed instance
+ * throws {@link IllegalStateException}); {@link #checked()} returns a view that
+ * also rejects handles that are not live chunks of this instance, for tests and
+ * validation runs. As a {@link SegmentAllocator} an instance hands out
+ * segments scoped to the current generation: reset or close kills them.
+ */
+public interface Allocator extends SegmentAllocator, AutoCloseable {
+
+    /** Stable identifier used in results and on the command line, e.g. {@code aset-native}. */
+    String name();
+
+    /** What was actually loaded: library version or path, implementation version. */
+    String version();
+
+    /** What this allocator can and cannot do; replayers adapt to it and results mark it. */
+    Capabilities capabilities();
+
+    /**
+     * Allocates {@code size} bytes (0 is allowed); returns the handle. Throws on
+     * failure. (Named {@code alloc}, not {@code allocate}: SegmentAllocator's
+     * {@code allocate(long)} returns a segment.)
+     */
+    long alloc(long size);
+
+    /** Allocates {@code size} zeroed bytes; returns the handle. */
+    long allocZeroed(long size);
+
+    /**
+     * Resizes the allocation to {@code newSize}, keeping the first
+     * {@code min(oldSize, newSize)} bytes; returns the (possibly new) handle.
+     * {@code oldSize} is the size last requested for this handle.
+     */
+    long resize(long handle, long oldSize, long newSize);
+
+    /**
+     * Frees one allocation. Throws {@link UnsupportedOperationException} when
+     * {@link Capabilities#individualFree()} is false (the memory stays until reset).
+     */
+    void free(long handle);
+
+    /** The native address of a live handle's memory. */
+    long address(long handle);
+
+    /** Releases every allocation at once; the instance stays usable. */
+    void reset();
+
+    /** Releases everything for good; further use throws {@link IllegalStateException}. Idempotent. */
+    @Override
+    void close();
+
+    /** What the instance holds now; figures it cannot know are reported as unknown, never invented. */
+    AllocatorStats stats();
+
+    /** A view of this instance that also rejects foreign, freed and stale handles with clear messages. */
+    default Allocator checked() {
+        return new CheckedAllocator(this);
+    }
+}

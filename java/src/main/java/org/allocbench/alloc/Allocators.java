@@ -1,0 +1,33 @@
+package org.allocbench.alloc;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.allocbench.nativecore.AllocSetSizes;
+
+/** Every allocator the suite knows, available here or not, in a stable order. */
+public final class Allocators {
+
+    private Allocators() {
+    }
+
+    /** All of them: the two AllocSets first, then the native peers, then the Java ones. */
+    public static List<AllocatorFactory> all() {
+        List<AllocatorFactory> all = new ArrayList<>();
+        all.add(new AllocatorFactory("aset-native", "PostgreSQL's AllocSet in C (liballocbench), per-op FFM calls",
+                AllocatorFactory.Availability.YES, () -> new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)));
+        all.add(new AllocatorFactory("aset-java", "the same AllocSet in pure Java over MemorySegment",
+                AllocatorFactory.Availability.YES, () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)));
+        all.addAll(NativePeers.factories());
+        all.addAll(JavaPeers.factories());
+        return List.copyOf(all);
+    }
+
+    /** The allocator called {@code name}; an unknown name is an error that lists the known ones. */
+    public static AllocatorFactory byName(String name) {
+        List<AllocatorFactory> all = all();
+        return all.stream().filter(f -> f.name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown allocator \"" + name + "\"; known: "
+                        + all.stream().map(AllocatorFactory::name).collect(Collectors.joining(", "))));
+    }
+}

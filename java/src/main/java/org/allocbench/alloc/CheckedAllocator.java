@@ -1,0 +1,107 @@
+package org.allocbench.alloc;
+
+/**
+ * A view of an allocator that rejects misuse with clear messages before it
+ * reaches native code: handles that were never handed out by this instance,
+ * freed already, or from before a reset. Costs a hash lookup per operation,
+ * so replay runs use the raw allocator and validate traces up front instead.
+ */
+final class CheckedAllocator extends AbstractAllocator {
+
+    private final Allocator raw;
+    private final LivePointers live;
+
+    CheckedAllocator(Allocator raw) {
+        this.raw = raw;
+        this.live = new LivePointers(raw.name());
+    }
+
+    @Override
+    public String name() {
+        return raw.name();
+    }
+
+    @Override
+    public String version() {
+        return raw.version();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return raw.capabilities();
+    }
+
+    @Override
+    public long alloc(long size) {
+        ensureOpen();
+        checkSize(size);
+        long handle = raw.alloc(size);
+        live.add(handle);
+        return handle;
+    }
+
+    @Override
+    public long allocZeroed(long size) {
+        ensureOpen();
+        checkSize(size);
+        long handle = raw.allocZeroed(size);
+        live.add(handle);
+        return handle;
+    }
+
+    @Override
+    public long resize(long handle, long oldSize, long newSize) {
+        ensureOpen();
+        live.requireLive(handle);
+        checkSize(newSize);
+        long moved = raw.resize(handle, oldSize, newSize);
+        live.remove(handle);
+        live.add(moved);
+        return moved;
+    }
+
+    @Override
+    public void free(long handle) {
+        ensureOpen();
+        if (!capabilities().individualFree()) {
+            throw new UnsupportedOperationException(name() + " cannot free single allocations: " + capabilities().note());
+        }
+        live.remove(handle);
+        raw.free(handle);
+    }
+
+    @Override
+    public long address(long handle) {
+        ensureOpen();
+        live.requireLive(handle);
+        return raw.address(handle);
+    }
+
+    @Override
+    protected void releaseAll() {
+        raw.reset();
+        live.releaseAll(handle -> { });
+    }
+
+    @Override
+    protected void releaseForGood() {
+        raw.close();
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        ensureOpen();
+        return raw.stats();
+    }
+
+    @Override
+    public Allocator checked() {
+        return this;
+    }
+
+    private static void checkSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("invalid memory alloc request size " + size);
+        }
+    }
+}

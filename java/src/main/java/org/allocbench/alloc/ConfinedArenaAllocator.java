@@ -1,0 +1,144 @@
+package org.allocbench.alloc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.OptionalLong;
+
+/**
+ * The JDK's own confined arena ({@code Arena.ofConfined()}) as a peer: every
+ * allocation is {@code arena.allocate(size, 8)}, reset closes the arena and
+ * opens a new one, close closes it. Handles are the addresses; nothing is kept
+ * per operation on our side.
+ *
+ * <p>What the JDK does per allocation (JDK 25, {@code SegmentFactories}): one
+ * {@code Unsafe.allocateMemory} (malloc) of {@code max(1, size)} rounded up to
+ * 8, zeroed with a loop of long stores, plus one cleanup object appended to the
+ * arena's resource list and the segment object returned (that is the JDK's
+ * cost, not ours: about 48 bytes of heap per allocation, measured on JDK 25;
+ * we keep neither object). Closing the arena walks that list and frees each
+ * allocation. So:
+ * <ul>
+ * <li>allocations are always zeroed: {@link #allocZeroed} is the same call as {@link #alloc};</li>
+ * <li>size 0 still gets a distinct address (the JDK allocates at least one byte);</li>
+ * <li>single allocations cannot be freed: {@link #free} throws {@link UnsupportedOperationException},
+ *     the memory stays until reset;</li>
+ * <li>resize allocates a new block and copies {@code min(old, new)} bytes; the old one stays until reset.</li>
+ * </ul>
+ *
+ * <p>Statistics: the arena does not say what it holds. The bytes requested
+ * since the last reset are counted here, exactly, and reported as used bytes;
+ * the total held is left unknown, because what malloc really keeps for each
+ * allocation (its headers and rounding, and the JDK's own rounding rule, which
+ * is internal) is not visible. Blocks, free chunks and free bytes are unknown too.
+ * Hence {@code reportsStats} is false.
+ *
+ * <p>The arena is opened by the first allocation after creation or reset, so
+ * it is confined to the thread that drives the instance; reset and close must
+ * come from that thread too (the JDK throws {@code WrongThreadException}).
+ *
+ * <p>Raw instances trust the caller's handles ({@link #address} is the
+ * identity); {@link #checked()} detects foreign and stale ones.
+ */
+public final class ConfinedArenaAllocator extends AbstractAllocator {
+
+    /** Every allocation is at least 8-aligned (the JDK's malloc path gives 16, we promise what we ask for). */
+    static final long ALIGNMENT = 8;
+
+    static final String NO_FREE_NOTE =
+            "Arena.ofConfined cannot free single allocations: frees are skipped, memory stays until reset";
+
+    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, ALIGNMENT,
+            NO_FREE_NOTE + "; allocations are always zeroed by the JDK; resize is allocate + copy");
+
+    /** All of memory, to copy between two raw addresses (restricted: needs native access, like every peer). */
+    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    /** Opened on first use, so the arena is confined to the thread that drives the instance. */
+    private Arena arena;
+    /** Bytes requested since the last reset (exact: our own count, not a guess about the JDK). */
+    private long requestedBytes;
+
+    public ConfinedArenaAllocator() {
+    }
+
+    @Override
+    public String name() {
+        return "jdk-arena";
+    }
+
+    @Override
+    public String version() {
+        return "Arena.ofConfined, JDK " + Runtime.version();
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public long alloc(long size) {
+        ensureOpen();
+        if (size < 0) {
+            throw new IllegalArgumentException("invalid memory alloc request size " + size);
+        }
+        Arena current = arena;
+        if (current == null) {
+            current = arena = Arena.ofConfined();
+        }
+        long address = current.allocate(size, ALIGNMENT).address();
+        requestedBytes += size;
+        return address;
+    }
+
+    /** The same as {@link #alloc}: a JDK arena always zeroes what it hands out. */
+    @Override
+    public long allocZeroed(long size) {
+        return alloc(size);
+    }
+
+    @Override
+    public long resize(long handle, long oldSize, long newSize) {
+        long moved = alloc(newSize);
+        long keep = Math.min(oldSize, newSize);
+        if (keep > 0) {
+            MemorySegment.copy(EVERYTHING, handle, EVERYTHING, moved, keep);
+        }
+        return moved;
+    }
+
+    /** Always throws: the arena frees only as a whole. */
+    @Override
+    public void free(long handle) {
+        ensureOpen();
+        throw new UnsupportedOperationException(name() + ": " + NO_FREE_NOTE);
+    }
+
+    @Override
+    public long address(long handle) {
+        ensureOpen();
+        return handle;
+    }
+
+    @Override
+    protected void releaseAll() {
+        if (arena != null) {
+            arena.close();
+            arena = null;
+        }
+        requestedBytes = 0;
+    }
+
+    @Override
+    protected void releaseForGood() {
+        releaseAll();
+    }
+
+    /** Used bytes = bytes requested since the last reset; everything else unknown (see the class comment). */
+    @Override
+    public AllocatorStats stats() {
+        ensureOpen();
+        return new AllocatorStats(OptionalLong.empty(), OptionalLong.empty(), OptionalLong.empty(),
+                OptionalLong.empty(), OptionalLong.of(requestedBytes));
+    }
+}

@@ -1,0 +1,103 @@
+package org.allocbench.alloc;
+
+import java.util.Objects;
+import org.allocbench.arena.JavaAllocSet;
+import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.MemoryContextCounters;
+
+/**
+ * The pure-Java AllocSet ({@link JavaAllocSet}: native/src/aset.c's algorithm
+ * and PostgreSQL 16's layout over {@code MemorySegment} blocks) behind the
+ * allocator interface: the same allocator as {@code aset-native}, with the same
+ * statistics after the same operations, but no downcall per operation. Handles
+ * are the chunk addresses.
+ *
+ * <p>The set is created on first use (any operation, statistics included), so
+ * its blocks' confined arenas belong to the thread that drives the instance,
+ * whichever thread constructed it; the sizes are validated at construction.
+ */
+public final class JavaAllocSetAllocator extends AbstractAllocator {
+
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
+
+    private final AllocSetSizes sizes;
+    /** Null until first use. */
+    private JavaAllocSet set;
+
+    public JavaAllocSetAllocator(AllocSetSizes sizes) {
+        this.sizes = Objects.requireNonNull(sizes, "sizes");
+        JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
+    }
+
+    @Override
+    public String name() {
+        return "aset-java";
+    }
+
+    @Override
+    public String version() {
+        return "pure Java over MemorySegment (pg16 layout)";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    private JavaAllocSet set() {
+        JavaAllocSet current = set;
+        if (current == null) {
+            current = set = new JavaAllocSet(name(), sizes);
+        }
+        return current;
+    }
+
+    @Override
+    public long alloc(long size) {
+        ensureOpen();
+        return set().alloc(size);
+    }
+
+    @Override
+    public long allocZeroed(long size) {
+        ensureOpen();
+        return set().allocZeroed(size);
+    }
+
+    @Override
+    public long resize(long handle, long oldSize, long newSize) {
+        ensureOpen();
+        return set().realloc(handle, newSize);
+    }
+
+    @Override
+    public void free(long handle) {
+        ensureOpen();
+        set().free(handle);
+    }
+
+    @Override
+    public long address(long handle) {
+        return handle;
+    }
+
+    @Override
+    protected void releaseAll() {
+        set().reset();
+    }
+
+    @Override
+    protected void releaseForGood() {
+        if (set != null) {
+            set.close();
+            set = null;
+        }
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        ensureOpen();
+        MemoryContextCounters c = set().stats();
+        return AllocatorStats.of(c.totalBytes(), c.blocks(), c.freeChunks(), c.freeBytes(), c.usedBytes());
+    }
+}

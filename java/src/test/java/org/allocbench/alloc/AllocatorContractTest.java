@@ -1,0 +1,177 @@
+package org.allocbench.alloc;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.lang.foreign.MemorySegment;
+import java.util.List;
+import java.util.stream.Stream;
+import org.allocbench.bench.AllocatorReplay;
+import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.OpSequence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * What every allocator in the suite must do alike, run against each of them:
+ * contents survive resizing, zeroed memory is zero, reset and close release,
+ * misuse is an exception, capability gaps are stated. Allocators missing on
+ * this machine are skipped with the reason (which names what to install).
+ */
+class AllocatorContractTest {
+
+    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    static Stream<AllocatorFactory> allocators() {
+        return Allocators.all().stream();
+    }
+
+    private static Allocator open(AllocatorFactory factory) {
+        assumeTrue(factory.availability().available(), factory.availability().reason());
+        return factory.create();
+    }
+
+    private static void writePattern(Allocator a, long handle, long size, int seed) {
+        long address = a.address(handle);
+        for (long i = 0; i < size; i++) {
+            EVERYTHING.set(JAVA_BYTE, address + i, (byte) (i * 31 + seed));
+        }
+    }
+
+    private static void assertPattern(Allocator a, long handle, long size, int seed) {
+        long address = a.address(handle);
+        for (long i = 0; i < size; i++) {
+            if (EVERYTHING.get(JAVA_BYTE, address + i) != (byte) (i * 31 + seed)) {
+                throw new AssertionError(a.name() + ": byte " + i + " of " + size + " changed");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void contentsSurviveResizeUpAndDown(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            for (long size : new long[] {1, 8, 100, 1000, 8192, 20_000}) {
+                long handle = a.alloc(size);
+                writePattern(a, handle, size, (int) size);
+                long grown = a.resize(handle, size, size * 3 + 5);
+                assertPattern(a, grown, size, (int) size);
+                long shrunk = a.resize(grown, size * 3 + 5, size / 2 + 1);
+                assertPattern(a, shrunk, size / 2 + 1, (int) size);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void zeroedMemoryIsZeroEvenWhenReused(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            for (int round = 0; round < 3; round++) {
+                long dirty = a.alloc(300);
+                writePattern(a, dirty, 300, round);
+                if (a.capabilities().individualFree()) {
+                    a.free(dirty);
+                } else {
+                    a.reset();
+                }
+                long zeroed = a.allocZeroed(300);
+                long address = a.address(zeroed);
+                for (int i = 0; i < 300; i++) {
+                    assertEquals(0, EVERYTHING.get(JAVA_BYTE, address + i), a.name() + ": byte " + i);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void replaysBothBuiltinPatterns(AllocatorFactory factory) {
+        for (String pattern : List.of("small-churn", "per-tuple-batches")) {
+            OpSequence ops = BuiltinPatterns.byName(pattern, 20_000, 7);
+            try (Allocator a = open(factory)) {
+                AllocatorReplay.replay(a.checked(), ops, new long[ops.slots()], new long[ops.slots()]);
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void resetReleasesEverythingAndStaysUsable(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            Allocator checked = a.checked();
+            long handle = checked.alloc(64);
+            checked.reset();
+            assertThrows(IllegalArgumentException.class, () -> checked.address(handle),
+                    "a handle from before the reset is not live");
+            long after = checked.alloc(64);
+            writePattern(checked, after, 64, 1);
+            assertPattern(checked, after, 64, 1);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void misuseIsAClearException(AllocatorFactory factory) {
+        Allocator a = open(factory).checked();
+        long mine = a.alloc(32);
+        try (Allocator other = factory.create()) {
+            long foreign = other.alloc(32);
+            if (a.capabilities().individualFree()) {
+                assertThrows(IllegalArgumentException.class, () -> a.free(foreign));
+                a.free(mine);
+                assertThrows(IllegalArgumentException.class, () -> a.free(mine), "double free");
+            } else {
+                var e = assertThrows(UnsupportedOperationException.class, () -> a.free(mine));
+                assertFalse(a.capabilities().note().isEmpty(), "a capability gap must be explained");
+                assertTrue(e.getMessage().contains(a.name()), e.getMessage());
+            }
+            assertThrows(IllegalArgumentException.class, () -> a.resize(foreign, 32, 64));
+        }
+        assertThrows(IllegalArgumentException.class, () -> a.alloc(-1));
+        a.close();
+        var closed = assertThrows(IllegalStateException.class, () -> a.alloc(8));
+        assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        a.close(); // idempotent
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void segmentAllocatorBridgeIsScopedToTheGeneration(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            MemorySegment text = a.allocateFrom("bridge");
+            assertEquals("bridge", text.getString(0));
+            a.reset();
+            assertThrows(IllegalStateException.class, () -> text.getString(0), "reset kills old segments");
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void statsAreReportedOrSaidUnknown(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            a.alloc(1000);
+            AllocatorStats stats = a.stats();
+            assertEquals(a.capabilities().reportsStats(), stats.totalBytes().isPresent(), a.name() + ": " + stats);
+            if (stats.totalBytes().isPresent() && stats.usedBytes().isPresent()) {
+                assertTrue(stats.usedBytes().getAsLong() >= 1000, stats.toString());
+            }
+            assertFalse(a.version().isBlank());
+        }
+    }
+
+    @Test
+    void everyAllocatorHasAUniqueNameAndUnavailableOnesSayWhy() {
+        List<AllocatorFactory> all = Allocators.all();
+        assertEquals(all.size(), all.stream().map(AllocatorFactory::name).distinct().count());
+        for (AllocatorFactory f : all) {
+            assertTrue(f.availability().available() || !f.availability().reason().isBlank(), f.name());
+        }
+        var unknown = assertThrows(IllegalArgumentException.class, () -> Allocators.byName("nonesuch"));
+        assertTrue(unknown.getMessage().contains("aset-native"), unknown.getMessage());
+    }
+}

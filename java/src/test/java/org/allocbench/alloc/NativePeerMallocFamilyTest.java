@@ -1,0 +1,114 @@
+package org.allocbench.alloc;
+
+import static org.allocbench.alloc.NativePeerContractTest.assertFilled;
+import static org.allocbench.alloc.NativePeerContractTest.create;
+import static org.allocbench.alloc.NativePeerContractTest.fill;
+import static org.allocbench.alloc.NativePeerContractTest.memory;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.allocbench.alloc.MallocFamilyAllocator.Library;
+import org.allocbench.alloc.MallocFamilyAllocator.VersionQuery;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** The malloc-family peers: the live set is the context, NULL is an out-of-memory error naming the allocator. */
+class NativePeerMallocFamilyTest {
+
+    static java.util.stream.Stream<String> mallocFamily() {
+        return NativePeerContractTest.mallocFamily();
+    }
+
+    @ParameterizedTest
+    @MethodSource("mallocFamily")
+    void resetAndCloseFreeEveryLivePointer(String name) {
+        MallocFamilyAllocator allocator = (MallocFamilyAllocator) create(name);
+        assertEquals(0, allocator.liveCount());
+        long kept = 0;
+        for (int i = 0; i < 1000; i++) {
+            long handle = i % 3 == 0 ? allocator.allocZeroed(i) : allocator.alloc(i * 7L);
+            if (i % 5 == 0) {
+                allocator.free(handle);
+            } else {
+                kept++;
+            }
+        }
+        assertEquals(kept, allocator.liveCount());
+        long moved = allocator.resize(allocator.alloc(10), 10, 100_000);
+        assertEquals(kept + 1, allocator.liveCount()); // resize replaces the handle, does not add one
+        allocator.free(moved);
+        allocator.reset();
+        assertEquals(0, allocator.liveCount());
+        allocator.alloc(10);
+        allocator.alloc(20);
+        assertEquals(2, allocator.liveCount());
+        allocator.close();
+        assertEquals(0, allocator.liveCount());
+    }
+
+    @ParameterizedTest
+    @MethodSource("mallocFamily")
+    void nullFromTheLibraryIsAnOutOfMemoryErrorNamingAllocatorAndSize(String name) {
+        try (MallocFamilyAllocator allocator = (MallocFamilyAllocator) create(name)) {
+            long huge = 1L << 62;
+            OutOfMemoryError error = assertThrows(OutOfMemoryError.class, () -> allocator.alloc(huge));
+            assertEquals(name + ": out of memory on request of " + huge + " bytes", error.getMessage());
+            assertThrows(OutOfMemoryError.class, () -> allocator.allocZeroed(huge));
+            long handle = allocator.alloc(100);
+            fill(memory(allocator, handle, 100), 100, 9);
+            assertThrows(OutOfMemoryError.class, () -> allocator.resize(handle, 100, huge));
+            // realloc failed: the old block is still live and intact
+            assertEquals(1, allocator.liveCount());
+            assertFilled(memory(allocator, handle, 100), 100, 9);
+            allocator.free(handle);
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("mallocFamily")
+    void versionNamesTheLibraryAndItsFile(String name) {
+        try (Allocator allocator = create(name)) {
+            String version = allocator.version();
+            assertTrue(version.startsWith(name + " "), version);
+            assertTrue(version.matches(".*\\d+\\.\\d+.*"), "no version number in: " + version);
+            assertTrue(version.contains(".so"), "no library file in: " + version);
+        }
+    }
+
+    /** A description that is not one of the four built-ins takes the generic (instance-handle) path. */
+    @Test
+    void anyMallocCompatibleLibraryWorksThroughTheGenericPath() {
+        Library libc = new Library("libc-by-soname", "libc.so.6", "libc6", "malloc", "calloc", "realloc", "free",
+                VersionQuery.GNU_GET_LIBC_VERSION, 16);
+        AllocatorFactory factory = NativePeers.factory(libc);
+        assertTrue(factory.availability().available(), factory.availability().reason());
+        try (MallocFamilyAllocator allocator = (MallocFamilyAllocator) factory.create()) {
+            assertEquals("libc-by-soname", allocator.name());
+            assertTrue(allocator.version().startsWith("libc-by-soname 2."), allocator.version());
+            long handle = allocator.alloc(50);
+            fill(memory(allocator, handle, 50), 50, 4);
+            handle = allocator.resize(handle, 50, 50_000);
+            assertFilled(memory(allocator, handle, 50_000), 50, 4);
+            long zeroed = allocator.allocZeroed(300);
+            NativePeerContractTest.assertZero(memory(allocator, zeroed, 300));
+            allocator.free(zeroed);
+            assertThrows(IllegalArgumentException.class, () -> allocator.free(zeroed));
+            allocator.reset();
+            assertEquals(0, allocator.liveCount());
+        }
+    }
+
+    @Test
+    void aLibraryWithoutTheNamedSymbolIsUnavailableNotBroken() {
+        Library wrong = new Library("libc-wrong-symbol", "libc.so.6", "libc6", "no_such_malloc_allocbench", "calloc",
+                "realloc", "free", VersionQuery.NONE, 16);
+        AllocatorFactory factory = NativePeers.factory(wrong);
+        assertTrue(!factory.availability().available());
+        assertTrue(factory.availability().reason().contains("no_such_malloc_allocbench"),
+                factory.availability().reason());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, factory::create);
+        assertTrue(refused.getMessage().contains("libc-wrong-symbol is unavailable"), refused.getMessage());
+    }
+}

@@ -1,0 +1,46 @@
+package org.allocbench.arena;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import org.allocbench.nativecore.MemoryContextCounters;
+
+/** Exact-accounting assertions and raw memory helpers shared by the arena tests. */
+final class ArenaCounters {
+
+    /** Every address, for tests that read and write chunks by address. */
+    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    private ArenaCounters() {
+    }
+
+    /** Asserts all five counters, in PostgreSQL's printed order. */
+    static void assertCounters(MemoryContextCounters actual, long total, long blocks, long free, long chunks,
+            long used) {
+        assertEquals(new MemoryContextCounters(blocks, chunks, total, free, used), actual,
+                "expected " + total + " total in " + blocks + " blocks; " + free + " free (" + chunks + " chunks); "
+                        + used + " used");
+    }
+
+    /** A fresh DEFAULT context, as PostgreSQL 17 prints it. */
+    static void assertFreshDefault(JavaAllocSet set) {
+        assertCounters(set.stats(), 8192, 1, 7952, 0, 240);
+    }
+
+    static void fill(long pointer, int n) {
+        for (int i = 0; i < n; i++) {
+            ALL.set(ValueLayout.JAVA_BYTE, pointer + i, (byte) (i * 7));
+        }
+    }
+
+    static void assertFilled(long pointer, int n) {
+        for (int i = 0; i < n; i++) {
+            assertEquals((byte) (i * 7), ALL.get(ValueLayout.JAVA_BYTE, pointer + i), "byte " + i);
+        }
+    }
+
+    static long header(long pointer) {
+        return ALL.get(ValueLayout.JAVA_LONG, pointer - 8);
+    }
+}

@@ -1,7 +1,6 @@
 package org.allocbench.alloc;
 
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.OptionalLong;
 
 /**
@@ -39,7 +38,7 @@ import java.util.OptionalLong;
  * <p>Raw instances trust the caller's handles ({@link #address} is the
  * identity); {@link #checked()} detects foreign and stale ones.
  */
-public final class ConfinedArenaAllocator extends AbstractAllocator {
+public final class ConfinedArenaAllocator extends JdkArenaAllocatorBase {
 
     /** Every allocation is at least 8-aligned (the JDK's malloc path gives 16, we promise what we ask for). */
     static final long ALIGNMENT = 8;
@@ -51,7 +50,6 @@ public final class ConfinedArenaAllocator extends AbstractAllocator {
             NO_FREE_NOTE + "; allocations are always zeroed by the JDK; resize is allocate + copy");
 
     /** All of memory, to copy between two raw addresses (restricted: needs native access, like every peer). */
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** Opened on first use, so the arena is confined to the thread that drives the instance. */
     private Arena arena;
@@ -91,33 +89,9 @@ public final class ConfinedArenaAllocator extends AbstractAllocator {
         return address;
     }
 
-    /** The same as {@link #alloc}: a JDK arena always zeroes what it hands out. */
     @Override
-    public long allocZeroed(long size) {
-        return alloc(size);
-    }
-
-    @Override
-    public long resize(long handle, long oldSize, long newSize) {
-        long moved = alloc(newSize);
-        long keep = Math.min(oldSize, newSize);
-        if (keep > 0) {
-            MemorySegment.copy(EVERYTHING, handle, EVERYTHING, moved, keep);
-        }
-        return moved;
-    }
-
-    /** Always throws: the arena frees only as a whole. */
-    @Override
-    public void free(long handle) {
-        ensureOpen();
-        throw new UnsupportedOperationException(name() + ": " + NO_FREE_NOTE);
-    }
-
-    @Override
-    public long address(long handle) {
-        ensureOpen();
-        return handle;
+    protected String noFreeNote() {
+        return NO_FREE_NOTE;
     }
 
     @Override

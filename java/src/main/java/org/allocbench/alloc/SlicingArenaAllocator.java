@@ -39,7 +39,7 @@ import java.lang.foreign.SegmentAllocator;
  * (there is no freelist, so there is never a free chunk: known, not guessed).
  * What malloc keeps under the arena is not counted, as for the AllocSet's blocks.
  */
-public final class SlicingArenaAllocator extends AbstractAllocator {
+public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
 
     static final long ALIGNMENT = 8;
     static final long INITIAL_BLOCK_SIZE = 8 * 1024;
@@ -51,7 +51,6 @@ public final class SlicingArenaAllocator extends AbstractAllocator {
     private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, true, ALIGNMENT,
             NO_FREE_NOTE + "; allocations are zero (fresh arena blocks, never reused); resize is allocate + copy");
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** Opened on first use, so it is confined to the thread that drives the instance. */
     private Arena arena;
@@ -132,33 +131,9 @@ public final class SlicingArenaAllocator extends AbstractAllocator {
         return slice(size, 0);
     }
 
-    /** The same as {@link #alloc}: every slice is fresh, zeroed arena memory. */
     @Override
-    public long allocZeroed(long size) {
-        return alloc(size);
-    }
-
-    @Override
-    public long resize(long handle, long oldSize, long newSize) {
-        long moved = alloc(newSize);
-        long keep = Math.min(oldSize, newSize);
-        if (keep > 0) {
-            MemorySegment.copy(EVERYTHING, handle, EVERYTHING, moved, keep);
-        }
-        return moved;
-    }
-
-    /** Always throws: the slices are freed only with their blocks, at reset. */
-    @Override
-    public void free(long handle) {
-        ensureOpen();
-        throw new UnsupportedOperationException(name() + ": " + NO_FREE_NOTE);
-    }
-
-    @Override
-    public long address(long handle) {
-        ensureOpen();
-        return handle;
+    protected String noFreeNote() {
+        return NO_FREE_NOTE;
     }
 
     @Override

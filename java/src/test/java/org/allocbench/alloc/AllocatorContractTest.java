@@ -3,12 +3,15 @@ package org.allocbench.alloc;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.foreign.MemorySegment;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.allocbench.bench.AllocatorReplay;
 import org.allocbench.trace.BuiltinPatterns;
@@ -18,10 +21,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * What every allocator in the suite must do alike, run against each of them:
- * contents survive resizing, zeroed memory is zero, reset and close release,
+ * What every allocator in the suite must do alike, run against each of them
+ * (both AllocSets and every peer): contents survive resizing, zeroed memory is
+ * zero, handles are distinct and aligned as declared, reset and close release,
  * misuse is an exception, capability gaps are stated. Allocators missing on
  * this machine are skipped with the reason (which names what to install).
+ * Behaviour particular to one allocator is tested next to it.
  */
 class AllocatorContractTest {
 
@@ -31,8 +36,9 @@ class AllocatorContractTest {
         return Allocators.all().stream();
     }
 
+    /** A fresh instance, or the test is skipped with the reason the allocator is unavailable. */
     private static Allocator open(AllocatorFactory factory) {
-        assumeTrue(factory.availability().available(), factory.availability().reason());
+        assumeTrue(factory.availability().available(), () -> factory.name() + ": " + factory.availability().reason());
         return factory.create();
     }
 
@@ -90,7 +96,57 @@ class AllocatorContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("allocators")
-    void replaysBothBuiltinPatterns(AllocatorFactory factory) {
+    void manyAllocationsStayDistinctAndIntact(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            int n = 5000; // beyond initial tables and several blocks
+            long[] handles = new long[n];
+            for (int i = 0; i < n; i++) {
+                handles[i] = a.alloc(8 + i % 200);
+                writePattern(a, handles[i], 8 + i % 200, i);
+            }
+            Set<Long> distinct = new HashSet<>();
+            for (int i = 0; i < n; i++) {
+                assertPattern(a, handles[i], 8 + i % 200, i);
+                distinct.add(a.address(handles[i]));
+            }
+            assertEquals(n, distinct.size());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void zeroByteRequestsGetDistinctHandlesAndNegativeOnesAreRefused(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            Set<Long> addresses = new HashSet<>();
+            for (int i = 0; i < 100; i++) {
+                long zero = a.alloc(0);
+                long zeroed = a.allocZeroed(0);
+                assertNotEquals(0, a.address(zero));
+                assertTrue(addresses.add(a.address(zero)), "alloc(0) handed out live memory twice");
+                assertTrue(addresses.add(a.address(zeroed)), "allocZeroed(0) handed out live memory twice");
+            }
+            assertThrows(IllegalArgumentException.class, () -> a.alloc(-1));
+            assertThrows(IllegalArgumentException.class, () -> a.allocZeroed(-1));
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void everyAllocationHasTheDeclaredAlignment(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            long alignment = a.capabilities().alignment();
+            for (long size : new long[] {0, 1, 7, 8, 9, 16, 24, 100, 4096, 1 << 20}) {
+                for (int i = 0; i < 20; i++) {
+                    long address = a.address(a.alloc(size));
+                    assertEquals(0, address % alignment, a.name() + ": " + size + " bytes at 0x" + Long.toHexString(address));
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void replaysBothBuiltinPatternsThroughTheCheckedView(AllocatorFactory factory) {
         for (String pattern : List.of("small-churn", "per-tuple-batches")) {
             OpSequence ops = BuiltinPatterns.byName(pattern, 20_000, 7);
             try (Allocator a = open(factory)) {
@@ -116,11 +172,13 @@ class AllocatorContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("allocators")
-    void misuseIsAClearException(AllocatorFactory factory) {
-        Allocator a = open(factory).checked();
-        long mine = a.alloc(32);
-        try (Allocator other = factory.create()) {
+    void checkedViewRejectsForeignDoubleAndStaleHandles(AllocatorFactory factory) {
+        try (Allocator raw = open(factory); Allocator other = factory.create()) {
+            Allocator a = raw.checked();
+            long mine = a.alloc(32);
             long foreign = other.alloc(32);
+            assertThrows(IllegalArgumentException.class, () -> a.resize(foreign, 32, 64));
+            assertThrows(IllegalArgumentException.class, () -> a.address(foreign));
             if (a.capabilities().individualFree()) {
                 assertThrows(IllegalArgumentException.class, () -> a.free(foreign));
                 a.free(mine);
@@ -130,12 +188,25 @@ class AllocatorContractTest {
                 assertFalse(a.capabilities().note().isEmpty(), "a capability gap must be explained");
                 assertTrue(e.getMessage().contains(a.name()), e.getMessage());
             }
-            assertThrows(IllegalArgumentException.class, () -> a.resize(foreign, 32, 64));
         }
-        assertThrows(IllegalArgumentException.class, () -> a.alloc(-1));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
+    void everyOperationThrowsIllegalStateAfterClose(AllocatorFactory factory) {
+        Allocator a = open(factory);
+        long handle = a.alloc(64);
         a.close();
         var closed = assertThrows(IllegalStateException.class, () -> a.alloc(8));
         assertTrue(closed.getMessage().contains("closed"), closed.getMessage());
+        assertThrows(IllegalStateException.class, () -> a.allocZeroed(8));
+        assertThrows(IllegalStateException.class, () -> a.resize(handle, 64, 128));
+        if (a.capabilities().individualFree()) {
+            assertThrows(IllegalStateException.class, () -> a.free(handle));
+        }
+        assertThrows(IllegalStateException.class, a::reset);
+        assertThrows(IllegalStateException.class, a::stats);
+        assertThrows(IllegalStateException.class, () -> a.allocate(16, 1));
         a.close(); // idempotent
     }
 
@@ -143,10 +214,15 @@ class AllocatorContractTest {
     @MethodSource("allocators")
     void segmentAllocatorBridgeIsScopedToTheGeneration(AllocatorFactory factory) {
         try (Allocator a = open(factory)) {
+            long alignment = a.capabilities().alignment();
             MemorySegment text = a.allocateFrom("bridge");
             assertEquals("bridge", text.getString(0));
+            MemorySegment aligned = a.allocate(256, alignment);
+            assertEquals(0, aligned.address() % alignment);
+            assertThrows(IllegalArgumentException.class, () -> a.allocate(16, 4096));
             a.reset();
             assertThrows(IllegalStateException.class, () -> text.getString(0), "reset kills old segments");
+            assertFalse(aligned.scope().isAlive());
         }
     }
 
@@ -160,6 +236,7 @@ class AllocatorContractTest {
             if (stats.totalBytes().isPresent() && stats.usedBytes().isPresent()) {
                 assertTrue(stats.usedBytes().getAsLong() >= 1000, stats.toString());
             }
+            assertEquals(factory.name(), a.name());
             assertFalse(a.version().isBlank());
         }
     }
@@ -167,9 +244,14 @@ class AllocatorContractTest {
     @Test
     void everyAllocatorHasAUniqueNameAndUnavailableOnesSayWhy() {
         List<AllocatorFactory> all = Allocators.all();
-        assertEquals(all.size(), all.stream().map(AllocatorFactory::name).distinct().count());
+        assertEquals(List.of("aset-native", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+                "jdk-arena", "jdk-slicing", "netty-pooled"), all.stream().map(AllocatorFactory::name).toList());
         for (AllocatorFactory f : all) {
             assertTrue(f.availability().available() || !f.availability().reason().isBlank(), f.name());
+        }
+        for (String alwaysThere : List.of("aset-native", "aset-java", "jdk-arena", "jdk-slicing", "netty-pooled")) {
+            AllocatorFactory f = Allocators.byName(alwaysThere);
+            assertTrue(f.availability().available(), alwaysThere + " ships in the jar: " + f.availability().reason());
         }
         var unknown = assertThrows(IllegalArgumentException.class, () -> Allocators.byName("nonesuch"));
         assertTrue(unknown.getMessage().contains("aset-native"), unknown.getMessage());

@@ -20,8 +20,8 @@ class JavaPeerJdkTest {
             assertEquals("jdk-arena: Arena.ofConfined cannot free single allocations: frees are skipped, "
                     + "memory stays until reset", e.getMessage());
             // the allocation is untouched by the refused free
-            JavaPeerContractTest.fill(JavaPeerContractTest.memory(allocator, handle, 64), 1);
-            JavaPeerContractTest.assertFilled(JavaPeerContractTest.memory(allocator, handle, 64), 64, 1);
+            PeerTesting.fill(PeerTesting.memory(allocator, handle, 64), 1);
+            PeerTesting.assertFilled(PeerTesting.memory(allocator, handle, 64), 64, 1);
             // the checked view says the same
             Allocator checked = new ConfinedArenaAllocator().checked();
             long other = checked.alloc(8);

@@ -1,8 +1,8 @@
 package org.allocbench.alloc;
 
-import static org.allocbench.alloc.JavaPeerContractTest.assertFilled;
-import static org.allocbench.alloc.JavaPeerContractTest.fill;
-import static org.allocbench.alloc.JavaPeerContractTest.memory;
+import static org.allocbench.alloc.PeerTesting.assertFilled;
+import static org.allocbench.alloc.PeerTesting.fill;
+import static org.allocbench.alloc.PeerTesting.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

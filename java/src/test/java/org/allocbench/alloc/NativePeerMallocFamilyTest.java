@@ -1,10 +1,11 @@
 package org.allocbench.alloc;
 
-import static org.allocbench.alloc.NativePeerContractTest.assertFilled;
-import static org.allocbench.alloc.NativePeerContractTest.create;
-import static org.allocbench.alloc.NativePeerContractTest.fill;
-import static org.allocbench.alloc.NativePeerContractTest.memory;
+import static org.allocbench.alloc.PeerTesting.assertFilled;
+import static org.allocbench.alloc.PeerTesting.create;
+import static org.allocbench.alloc.PeerTesting.fill;
+import static org.allocbench.alloc.PeerTesting.memory;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,44 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NativePeerMallocFamilyTest {
 
     static java.util.stream.Stream<String> mallocFamily() {
-        return NativePeerContractTest.mallocFamily();
+        return PeerTesting.mallocFamily();
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.allocbench.alloc.PeerTesting#mallocFamily")
+    void rawMallocFamilyRejectsForeignAndDoubleFrees(String name) {
+        try (Allocator allocator = create(name); Allocator other = create(name)) {
+            long foreign = other.alloc(64);
+            assertThrows(IllegalArgumentException.class, () -> allocator.free(foreign));
+            assertThrows(IllegalArgumentException.class, () -> allocator.resize(foreign, 64, 128));
+            assertThrows(IllegalArgumentException.class, () -> allocator.free(0x1000));
+            assertThrows(IllegalArgumentException.class, () -> allocator.free(0));
+            long handle = allocator.alloc(64);
+            allocator.free(handle);
+            IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> allocator.free(handle));
+            assertTrue(twice.getMessage().contains(name), twice.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> allocator.resize(handle, 64, 10));
+            long beforeReset = allocator.alloc(64);
+            allocator.reset();
+            assertThrows(IllegalArgumentException.class, () -> allocator.free(beforeReset));
+            other.free(foreign); // untouched by the refused attempts
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("org.allocbench.alloc.PeerTesting#nativePeers")
+    void capabilitiesSayWhatIsNativeAndStatsAreUnknown(String name) {
+        try (Allocator allocator = create(name)) {
+            Capabilities capabilities = allocator.capabilities();
+            assertTrue(capabilities.individualFree());
+            assertTrue(capabilities.nativeResize());
+            assertEquals(name.equals("mimalloc-heap"), capabilities.bulkReset());
+            assertFalse(capabilities.reportsStats());
+            assertEquals(name.equals("glibc") ? 16 : 8, capabilities.alignment());
+            assertFalse(capabilities.note().isBlank());
+            allocator.alloc(100);
+            assertEquals(AllocatorStats.UNKNOWN, allocator.stats());
+        }
     }
 
     @ParameterizedTest
@@ -92,7 +130,7 @@ class NativePeerMallocFamilyTest {
             handle = allocator.resize(handle, 50, 50_000);
             assertFilled(memory(allocator, handle, 50_000), 50, 4);
             long zeroed = allocator.allocZeroed(300);
-            NativePeerContractTest.assertZero(memory(allocator, zeroed, 300));
+            PeerTesting.assertZero(memory(allocator, zeroed, 300));
             allocator.free(zeroed);
             assertThrows(IllegalArgumentException.class, () -> allocator.free(zeroed));
             allocator.reset();

@@ -1,69 +1,125 @@
 package org.allocbench.arena;
 
-import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
-import java.lang.foreign.Arena;
+import org.allocbench.arena.BlockCache.Block;
 
 /**
  * Where a {@link JavaAllocSet}'s blocks come from: the Java counterpart of the
  * native block source ({@code malloc}/{@code realloc}/{@code free} in
  * {@code native/src/block_source.c}).
  *
- * <p>Every block is a segment of its own {@link Arena#ofConfined() confined
- * arena}: an arena can only be freed as a whole, so one arena per block is what
- * lets a dedicated block go back on pfree while its neighbours stay. Blocks are
- * known by address only; a primitive map (fastutil, no boxing) from block
- * address to its arena finds the arena to close. The map is touched only when a
- * block is created or freed, never on a chunk operation.
+ * <p>Every block is a segment of its own arena: an arena can only be freed as
+ * a whole, so one arena per block is what lets a dedicated block go back on
+ * pfree while its neighbours stay. Blocks are known by address only; a
+ * primitive map (fastutil, no boxing) from block address to its {@link Block}
+ * (arena, memory, size class) finds what to give back. The map is touched only
+ * when a block is taken or freed, never on a chunk operation.
  *
- * <p>Two costs that {@code malloc} does not have: {@link Arena#allocate} zeroes
- * the memory it returns (the public API has no way around it), so a new block
- * costs a memset of its whole size; and each block costs a few small Java
- * objects (arena, session, cleanup, segment). Confined arenas are not counted
- * against {@code -XX:MaxDirectMemorySize} (only automatic arenas are), so the
- * limit is the same as malloc's.
+ * <p><b>Freed blocks are kept for reuse</b>, as malloc keeps freed chunks in its
+ * free lists: a block this source frees goes to the current thread's
+ * {@link BlockCache} (bounded: {@link BlockCache#THREAD_BUDGET} per thread,
+ * blocks up to {@link BlockCache#MAX_CACHED_BLOCK}), and a block request takes
+ * a cached block of its size class before it creates an arena. A new arena
+ * costs a few small objects and the JDK's zero-fill of the whole block
+ * ({@link java.lang.foreign.Arena#allocate} has no way around it); a cached
+ * block costs neither. The memory of a cached block may be rounded up to its
+ * class, but a block is always accounted at the size asked for (the set keeps
+ * {@code endptr - block} exactly that), so statistics are what they would be
+ * without the cache. {@link #trimCurrentThread()} releases what the current
+ * thread has cached; what a thread has cached is released after it ends (see
+ * {@link BlockCache}).
  *
- * <p>{@link #realloc} is what the native source does when it has no realloc:
- * allocate, copy the smaller of the two sizes, free; an arena cannot grow.
+ * <p>Blocks are not zeroed, as malloc's are not, with one exception: the first
+ * block of a source is its set's keeper, which holds the 200-byte stand-in for
+ * the context struct that the set leaves zero; a new context starts on zeroed
+ * memory, cached or not.
+ *
+ * <p>A source belongs to the thread that creates it, as its set does, and uses
+ * that thread's cache; other threads are refused. {@link #realloc} keeps a
+ * block where it is when the new size has the same class (the memory is
+ * there), otherwise it moves: take, copy the smaller of the two sizes, free.
+ *
+ * <p>{@link #trimCurrentThread()} is public so that a benchmark or an
+ * application can drop a thread's cached blocks between phases; the rest is
+ * package-private.
  */
-final class ArenaBlockSource {
+public final class ArenaBlockSource {
 
-    private final Long2ObjectOpenHashMap<Arena> arenas = new Long2ObjectOpenHashMap<>();
+    private final Long2ObjectOpenHashMap<Block> blocks = new Long2ObjectOpenHashMap<>();
+    /** Held so that the cache is not released while this source may still use it (see BlockCache). */
+    private final BlockCache.Anchor anchor = BlockCache.anchor();
+    private final BlockCache cache = anchor.cache;
+    /** Whether the keeper (the first block) has been handed out. */
+    private boolean keeperTaken;
 
-    /** A block of {@code size} bytes (8-byte aligned, zeroed), or 0 if out of memory. */
+    ArenaBlockSource() {
+    }
+
+    /**
+     * Closes the blocks the current thread has cached (those in use stay) and
+     * returns how many bytes of memory that released. Blocks freed afterwards
+     * are cached again. Each close is a shared arena's (a handshake with every
+     * thread, some 20 µs), so this is for phase changes, not for hot loops.
+     */
+    public static long trimCurrentThread() {
+        return BlockCache.current().trim();
+    }
+
+    /** Bytes of memory the current thread's cache holds (for tests and diagnostics). */
+    static long retainedBytesOfCurrentThread() {
+        return BlockCache.current().retainedBytes();
+    }
+
+    /**
+     * A block of {@code size} bytes (8-byte aligned; not zeroed, except the
+     * first block of the source), or 0 if out of memory.
+     */
     long alloc(long size) {
+        checkThread();
         if (size <= 0) {
             return 0; // an overflowed size computation: no machine has that much
         }
-        Arena arena = Arena.ofConfined();
-        long address;
-        try {
-            address = arena.allocate(size, 8).address();
-        } catch (OutOfMemoryError e) {
-            arena.close();
-            return 0;
+        Block block = cache.reuse(size);
+        if (block != null) {
+            if (!keeperTaken) {
+                OffHeap.zero(block.address, size);
+            }
+        } else {
+            block = cache.create(size); // zeroed by the JDK
+            if (block == null) {
+                return 0;
+            }
         }
-        arenas.put(address, arena);
-        return address;
+        keeperTaken = true;
+        blocks.put(block.address, block);
+        return block.address;
     }
 
     /** Gives a block back. False if {@code block} is not one of ours (nothing is freed then). */
     boolean free(long block) {
-        Arena arena = arenas.remove(block);
-        if (arena == null) {
+        checkThread();
+        Block freed = blocks.remove(block);
+        if (freed == null) {
             return false;
         }
-        arena.close();
+        cache.giveBack(freed);
         return true;
     }
 
     /**
-     * The block moved to a new one of {@code newSize} bytes with the first
-     * {@code min(oldSize, newSize)} bytes copied, the old one freed; or 0 if out
-     * of memory, the old block untouched. The same size keeps the block where it is.
+     * The block resized to {@code newSize} bytes, the first {@code min(oldSize,
+     * newSize)} bytes kept: in place if its memory has the new size's class (or
+     * the size is the same), else moved and the old one freed; or 0 if out of
+     * memory, the old block untouched.
      */
     long realloc(long block, long oldSize, long newSize) {
+        checkThread();
         if (newSize == oldSize) {
+            return block;
+        }
+        Block current = blocks.get(block);
+        if (current != null && current.sizeClass != Block.UNCACHED && newSize > 0
+                && newSize <= BlockCache.MAX_CACHED_BLOCK && BlockCache.sizeClass(newSize) == current.sizeClass) {
             return block;
         }
         long moved = alloc(newSize);
@@ -77,19 +133,27 @@ final class ArenaBlockSource {
 
     /** Whether {@code block} is a live block of this source. */
     boolean owns(long block) {
-        return arenas.containsKey(block);
+        return blocks.containsKey(block);
     }
 
     /** Blocks currently held. */
     int size() {
-        return arenas.size();
+        return blocks.size();
     }
 
     /** Frees every block (after an error left the set unusable, or at close). */
     void freeAll() {
-        for (Long2ObjectMap.Entry<Arena> entry : arenas.long2ObjectEntrySet()) {
-            entry.getValue().close();
+        checkThread();
+        for (Block block : blocks.values()) {
+            cache.giveBack(block);
         }
-        arenas.clear();
+        blocks.clear();
+    }
+
+    private void checkThread() {
+        if (Thread.currentThread() != cache.thread) {
+            throw new WrongThreadException("the blocks of this source belong to thread \"" + cache.thread.getName()
+                    + "\", not \"" + Thread.currentThread().getName() + "\"");
+        }
     }
 }

@@ -50,12 +50,9 @@ import org.allocbench.nativecore.MemoryContextException;
  * freelist or the head block, a small free) allocates nothing on the Java heap,
  * looks nothing up in a map, and compiles to about what the C does.
  *
- * <p><b>Blocks.</b> Each block is its own confined {@link java.lang.foreign.Arena}
- * ({@link ArenaBlockSource}), because an arena can only be freed whole and a
- * dedicated block must go back on pfree without its neighbours. Two costs the
- * native malloc does not pay: {@code Arena.allocate} zero-fills every block
- * (a memset of the whole block on each block switch and each large chunk), and
- * each block costs a handful of small Java objects. An arena cannot realloc,
+ * <p><b>Blocks.</b> Blocks come from {@link ArenaBlockSource}: an arena can
+ * only be freed whole, and a dedicated block must go back on pfree without its
+ * neighbours, so each block is an arena of its own. An arena cannot realloc,
  * so repalloc of a dedicated block allocates a new one of
  * {@code MAXALIGN(size) + 48} bytes, copies, frees the old one, and puts the new
  * one in the old one's place in the list: the accounting is exactly that of the
@@ -63,13 +60,15 @@ import org.allocbench.nativecore.MemoryContextException;
  *
  * <p><b>Where the time goes.</b> The small-chunk paths cost about what the C
  * does without the downcall (a few ns, no heap allocation, no map lookup). A
- * block costs more than a malloc: an arena, its session and cleanup objects,
- * malloc, and the zero-fill (measured on JDK 25: about 120 ns for 8 KB, 750 ns
- * for 64 KB, against a few tens of ns for a malloc that reuses a freed chunk,
- * unzeroed). Patterns that take and give back blocks often (a reset per batch,
- * a large chunk per few hundred ops) pay it; a pool of freed blocks would hide
- * it, but would keep memory that reset and free promise to give back, so there
- * is none.
+ * fresh block costs more than a malloc: an arena, its session and cleanup
+ * objects, and the JDK's zero-fill (about 120 ns for 8 KB, 750 ns for 64 KB on
+ * JDK 25). glibc avoids that by keeping freed chunks in its free lists and
+ * handing them back unzeroed; the block source does the same with a bounded
+ * per-thread cache of freed blocks ({@link BlockCache}: at most 32 MiB per
+ * thread, blocks up to 8 MiB). The context's statistics do not see the cache:
+ * a block given back is gone from the context exactly as a freed malloc block
+ * is, and {@link ArenaBlockSource#trimCurrentThread()} returns the cached
+ * memory to the OS, as malloc_trim would.
  *
  * <p><b>Checks.</b> What is cheap is checked: the owning thread (blocks are
  * confined arenas; this is also how use after {@link #close()} is caught), the

@@ -1,10 +1,10 @@
 package org.allocbench.arena;
 
+import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.allocbench.nativecore.MemoryContextCounters;
 
 /** Exact-accounting assertions and raw memory helpers shared by the arena tests. */
 final class ArenaCounters {
@@ -13,14 +13,6 @@ final class ArenaCounters {
     static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private ArenaCounters() {
-    }
-
-    /** Asserts all five counters, in PostgreSQL's printed order. */
-    static void assertCounters(MemoryContextCounters actual, long total, long blocks, long free, long chunks,
-            long used) {
-        assertEquals(new MemoryContextCounters(blocks, chunks, total, free, used), actual,
-                "expected " + total + " total in " + blocks + " blocks; " + free + " free (" + chunks + " chunks); "
-                        + used + " used");
     }
 
     /** A fresh DEFAULT context, as PostgreSQL 17 prints it. */

@@ -1,7 +1,7 @@
 package org.allocbench.arena;
 
 import static org.allocbench.arena.ArenaCounters.ALL;
-import static org.allocbench.arena.ArenaCounters.assertCounters;
+import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.allocbench.arena.ArenaCounters.assertFilled;
 import static org.allocbench.arena.ArenaCounters.fill;
 import static org.allocbench.arena.BlockCacheTest.onFreshThread;

@@ -1,6 +1,6 @@
 package org.allocbench.arena;
 
-import static org.allocbench.arena.ArenaCounters.assertCounters;
+import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.allocbench.arena.ArenaCounters.assertFreshDefault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,31 +1,60 @@
 package org.allocbench.trace;
 
+import java.util.Arrays;
+
 /**
- * A sequence of memory-context operations held compactly: one byte of kind,
- * one int of slot and one long of size per op, in parallel arrays, so that a
- * replay loop of millions of ops touches no Java objects. The kinds mirror the
- * trace format's ops (shared/trace-format.md).
+ * A sequence of memory-context operations (the trace format's ops, see
+ * shared/trace-format.md), held as one {@code long} per op so that a replay
+ * loop of millions of ops touches no Java objects and a native replayer can
+ * read the same array directly:
+ *
+ * <pre>
+ *   bits  0..2   kind: ALLOC 1, ALLOC_ZEROED 2, REALLOC 3, FREE 4, RESET 5 (0 is never valid)
+ *   bits  3..26  slot (24 bits: the format allows at most 2^24 slots)
+ *   bits 27..56  size (30 bits: the format's sizes are 1..1073741823); 0 for f and R
+ * </pre>
+ *
+ * Ten million ops take 80 MB. Encoding does not validate trace semantics
+ * (empty or full slots): the parser and the generators guarantee those.
  */
 public final class OpSequence {
 
-    public static final byte ALLOC = 'a';
-    public static final byte ALLOC_ZEROED = 'z';
-    public static final byte REALLOC = 'r';
-    public static final byte FREE = 'f';
-    public static final byte RESET = 'R';
+    public static final byte ALLOC = 1;
+    public static final byte ALLOC_ZEROED = 2;
+    public static final byte REALLOC = 3;
+    public static final byte FREE = 4;
+    public static final byte RESET = 5;
+
+    /** The most slots a trace may declare (2^24). */
+    public static final int MAX_SLOTS = 1 << 24;
+    /** The largest size an op may carry: PostgreSQL's MaxAllocSize. */
+    public static final long MAX_SIZE = 0x3fffffffL;
+
+    private static final int SLOT_SHIFT = 3;
+    private static final int SIZE_SHIFT = 27;
+    private static final long KIND_MASK = 0x7;
+    private static final long SLOT_MASK = MAX_SLOTS - 1;
 
     private final String name;
     private final int slots;
-    private final byte[] kinds;
-    private final int[] slotOf;
-    private final long[] sizes;
+    private final long[] ops;
 
-    OpSequence(String name, int slots, byte[] kinds, int[] slotOf, long[] sizes) {
+    /** Wraps encoded ops (see the class comment); {@code ops} is not copied. */
+    public OpSequence(String name, int slots, long[] ops) {
+        if (slots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("slots must be 1.." + MAX_SLOTS + ", not " + slots);
+        }
         this.name = name;
         this.slots = slots;
-        this.kinds = kinds;
-        this.slotOf = slotOf;
-        this.sizes = sizes;
+        this.ops = ops;
+    }
+
+    /** One op in the encoding of the class comment. */
+    public static long encode(byte kind, int slot, long size) {
+        if (kind < ALLOC || kind > RESET || slot < 0 || slot >= MAX_SLOTS || size < 0 || size > MAX_SIZE) {
+            throw new IllegalArgumentException("cannot encode op kind " + kind + ", slot " + slot + ", size " + size);
+        }
+        return kind | ((long) slot << SLOT_SHIFT) | (size << SIZE_SHIFT);
     }
 
     public String name() {
@@ -38,26 +67,31 @@ public final class OpSequence {
     }
 
     public int length() {
-        return kinds.length;
+        return ops.length;
     }
 
     public byte kind(int i) {
-        return kinds[i];
+        return (byte) (ops[i] & KIND_MASK);
     }
 
     public int slot(int i) {
-        return slotOf[i];
+        return (int) ((ops[i] >>> SLOT_SHIFT) & SLOT_MASK);
     }
 
     public long size(int i) {
-        return sizes[i];
+        return ops[i] >>> SIZE_SHIFT;
+    }
+
+    /** The encoded ops themselves (not a copy): for native replay and writers. */
+    public long[] encoded() {
+        return ops;
     }
 
     /** How many ops of a kind the sequence has. */
     public long count(byte kind) {
         long n = 0;
-        for (byte k : kinds) {
-            if (k == kind) {
+        for (long op : ops) {
+            if ((op & KIND_MASK) == kind) {
                 n++;
             }
         }
@@ -65,44 +99,36 @@ public final class OpSequence {
     }
 
     /** Appends ops; grows by doubling. */
-    static final class Builder {
+    public static final class Builder {
         private final String name;
         private final int slots;
-        private byte[] kinds = new byte[1024];
-        private int[] slotOf = new int[1024];
-        private long[] sizes = new long[1024];
+        private long[] ops = new long[1024];
         private int n;
 
-        Builder(String name, int slots) {
+        public Builder(String name, int slots) {
             this.name = name;
             this.slots = slots;
         }
 
-        Builder add(byte kind, int slot, long size) {
-            if (n == kinds.length) {
-                kinds = java.util.Arrays.copyOf(kinds, n * 2);
-                slotOf = java.util.Arrays.copyOf(slotOf, n * 2);
-                sizes = java.util.Arrays.copyOf(sizes, n * 2);
+        public Builder add(byte kind, int slot, long size) {
+            if (n == ops.length) {
+                ops = Arrays.copyOf(ops, n * 2);
             }
-            kinds[n] = kind;
-            slotOf[n] = slot;
-            sizes[n] = size;
-            n++;
+            ops[n++] = encode(kind, slot, size);
             return this;
         }
 
-        int size() {
+        public int size() {
             return n;
         }
 
-        OpSequence build() {
+        public OpSequence build() {
             return build(n);
         }
 
         /** The first {@code count} ops (count <= size()). */
-        OpSequence build(int count) {
-            return new OpSequence(name, slots, java.util.Arrays.copyOf(kinds, count),
-                    java.util.Arrays.copyOf(slotOf, count), java.util.Arrays.copyOf(sizes, count));
+        public OpSequence build(int count) {
+            return new OpSequence(name, slots, Arrays.copyOf(ops, count));
         }
     }
 }

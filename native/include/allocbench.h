@@ -220,6 +220,114 @@ AB_API size_t ab_sizeof_row(void);
 /* Which build this is: "pg16" layout today; later variants name themselves. */
 AB_API const char *ab_variant(void);
 
+/* ==== whole-trace replay (replay.c) ==========================================
+ *
+ * Replays an allocation trace (shared/trace-format.md) entirely in C: one
+ * call runs every iteration, so a caller from Java pays one downcall per
+ * call instead of one per op.  The work per op is the same as the Java
+ * replay loop's (org.allocbench.bench.AllocatorReplay): each iteration
+ * creates a fresh context, runs every op in order, writes one byte at offset
+ * 0 and one at SIZE-1 after every a, z and r, and deletes the context.
+ *
+ * Ops are encoded as org.allocbench.trace.OpSequence encodes them, one
+ * uint64 each:
+ *
+ *   bits  0..2   kind: AB_OP_ALLOC 1, AB_OP_ALLOC_ZEROED 2, AB_OP_REALLOC 3,
+ *                AB_OP_FREE 4, AB_OP_RESET 5
+ *   bits  3..26  slot (the format allows at most 2^24 slots)
+ *   bits 27..56  size, 1..AB_MAX_ALLOC_SIZE for a/z/r, 0 for f and R
+ *   bits 57..63  zero
+ *
+ * The slot of an R is ignored.
+ */
+
+#define AB_OP_ALLOC        1
+#define AB_OP_ALLOC_ZEROED 2
+#define AB_OP_REALLOC      3
+#define AB_OP_FREE         4
+#define AB_OP_RESET        5
+
+#define AB_OP_KIND(op)  ((unsigned) ((op) & 0x7u))
+#define AB_OP_SLOT(op)  ((uint32_t) (((op) >> 3) & 0xffffffu))
+#define AB_OP_SIZE(op)  ((size_t) (((op) >> 27) & 0x3fffffffu))
+#define AB_OP_ENCODE(kind, slot, size) \
+    ((uint64_t) (kind) | ((uint64_t) (slot) << 3) | ((uint64_t) (size) << 27))
+
+/* The most slots a trace may declare. */
+#define AB_REPLAY_MAX_SLOTS (1u << 24)
+
+/* Which allocator ab_replay drives. */
+#define AB_REPLAY_ASET   1   /* an AllocSet context with the given sizes; R = ab_reset */
+#define AB_REPLAY_MALLOC 2   /* malloc/calloc/realloc/free; R and delete free every live slot */
+
+/*
+ * Checks a trace without running it: kinds, reserved bits, slot < nslots,
+ * a/z only into an empty slot, r/f only on a full one, sizes 1..AB_MAX_ALLOC_SIZE
+ * for a/z/r and 0 for f/R, 1 <= nslots <= AB_REPLAY_MAX_SLOTS.  Returns AB_OK,
+ * or AB_ERR_INVALID_ARGUMENT with a message naming the first bad op by its
+ * 0-based index, e.g. "invalid trace at op 3: 'f' on slot 1, which is empty".
+ * AB_ERR_OUT_OF_MEMORY if the slot scratch array cannot be allocated.
+ */
+AB_API int ab_replay_validate(const uint64_t *ops, size_t nops, uint32_t nslots);
+
+/*
+ * Validates the trace (as above, before anything is timed), then replays it
+ * iterations times through allocator (AB_REPLAY_ASET or AB_REPLAY_MALLOC).
+ * min_ctx, init_block and max_block are the AllocSet's sizes (as
+ * ab_aset_create takes them; ignored for malloc).
+ *
+ *   ns_per_iteration     out[iterations], required: CLOCK_MONOTONIC time of
+ *                        each iteration, context creation and deletion included
+ *   stats_before_delete  out, may be NULL: the AllocSet's own counters just
+ *                        before the last iteration deletes its context (the
+ *                        snapshot's own time is subtracted from that
+ *                        iteration's figure); all zero for malloc
+ *   latency_ns           NULL, or out[nops]: the time of each op of the last
+ *                        iteration (the touch writes included), measured with
+ *                        one clock_gettime before and one after the op, so
+ *                        each entry includes about one timer_overhead_ns; the
+ *                        last iteration's ns_per_iteration then includes the
+ *                        per-op timer calls too
+ *   timer_overhead_ns    out, may be NULL: median of 255 back-to-back
+ *                        clock_gettime pairs, measured in this call before the
+ *                        first iteration
+ *
+ * Returns AB_OK, or an AbErrorCode with the message in the error slot: a bad
+ * trace or argument (AB_ERR_INVALID_ARGUMENT, nothing is run), a refused
+ * context size (ab_aset_create's message), or an allocation that failed
+ * during the replay ("replay failed at op N (iteration K): ...", with the
+ * allocator's detail).  Everything allocated is released on every path; the
+ * out arrays are unspecified after an error.  Runs as long as the trace
+ * takes (seconds for long traces): not a call for Linker.Option.critical.
+ */
+AB_API int ab_replay(const uint64_t *ops, size_t nops, uint32_t nslots, int allocator,
+                     size_t min_ctx, size_t init_block, size_t max_block, int iterations,
+                     uint64_t *ns_per_iteration, AbCounters *stats_before_delete,
+                     uint64_t *latency_ns, uint64_t *timer_overhead_ns);
+
+/*
+ * A validated trace, for replaying the same ops many times (a benchmark that
+ * times each call from outside must not time validation again and again:
+ * it costs a few nanoseconds per op, a third of a replay).  ab_trace_create
+ * copies the ops and validates them once; the copy is private, so it stays
+ * valid.  The handle is read-only afterwards: several threads may replay the
+ * same trace at once (each call has its own slots array).
+ */
+typedef struct AbTrace AbTrace;
+
+/* Copies and validates; NULL with ab_replay_validate's error (or out of memory) in the slot. */
+AB_API AbTrace *ab_trace_create(const uint64_t *ops, size_t nops, uint32_t nslots);
+/* ab_replay over a validated trace: the same arguments, outputs and errors, no validation. */
+AB_API int ab_trace_replay(const AbTrace *trace, int allocator,
+                           size_t min_ctx, size_t init_block, size_t max_block, int iterations,
+                           uint64_t *ns_per_iteration, AbCounters *stats_before_delete,
+                           uint64_t *latency_ns, uint64_t *timer_overhead_ns);
+AB_API size_t ab_trace_length(const AbTrace *trace);
+/* Frees the copy; NULL does nothing.  No replay of it may be running. */
+AB_API void ab_trace_free(AbTrace *trace);
+
+/* ==== end of whole-trace replay ============================================= */
+
 #ifdef __cplusplus
 }
 #endif

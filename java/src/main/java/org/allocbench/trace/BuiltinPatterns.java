@@ -1,85 +1,31 @@
 package org.allocbench.trace;
 
-import java.util.SplittableRandom;
-
-/** Allocation patterns built into the suite, deterministic by seed. */
+/**
+ * Allocation patterns built into the suite, deterministic by seed: the
+ * entry point by name, delegating to {@link Pattern} (which lists them all,
+ * with what each models).
+ */
 public final class BuiltinPatterns {
-
-    private static final int TUPLES_PER_BATCH = 64;
-    private static final int CHUNKS_PER_TUPLE = 8;
-    private static final int ACCUMULATOR_SLOT = TUPLES_PER_BATCH * CHUNKS_PER_TUPLE;
-    private static final int LARGE_SLOT = ACCUMULATOR_SLOT + 1;
 
     private BuiltinPatterns() {
     }
 
-    /** The patterns by name, each generating exactly {@code ops} operations. */
+    /**
+     * The pattern of a name ({@link Pattern#names()}), exactly {@code ops} operations.
+     *
+     * @throws IllegalArgumentException for an unknown name (the message lists the known ones) or negative ops
+     */
     public static OpSequence byName(String name, int ops, long seed) {
-        return switch (name) {
-            case "small-churn" -> smallChurn(ops, seed);
-            case "per-tuple-batches" -> perTupleBatches(ops, seed);
-            default -> throw new IllegalArgumentException(
-                    "unknown pattern \"" + name + "\"; known: small-churn, per-tuple-batches");
-        };
+        return Pattern.byName(name).generate(ops, seed);
     }
 
-    /**
-     * small-churn: chunks of 8..128 bytes (uniform) allocated and freed at
-     * random over 2000 slots, so about 1000 are live at any time: the steady
-     * state of a long-lived context that frees as it goes.
-     */
+    /** small-churn: see {@link Pattern#SMALL_CHURN}. */
     public static OpSequence smallChurn(int ops, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        int slots = 2000;
-        boolean[] full = new boolean[slots];
-        OpSequence.Builder sequence = new OpSequence.Builder("small-churn", slots);
-        for (int i = 0; i < ops; i++) {
-            int slot = random.nextInt(slots);
-            if (full[slot]) {
-                sequence.add(OpSequence.FREE, slot, 0);
-            } else {
-                sequence.add(OpSequence.ALLOC, slot, random.nextLong(8, 129));
-            }
-            full[slot] = !full[slot];
-        }
-        return sequence.build();
+        return Pattern.SMALL_CHURN.generate(ops, seed);
     }
 
-    /**
-     * per-tuple-batches: an executor's per-batch context. Each tuple allocates
-     * 8 chunks of log-uniform size 8..1024 bytes and frees every other one; an
-     * aggregate buffer doubles every 8 tuples; every 16th tuple detoasts a
-     * large value (12..64 KiB) and frees it; every batch of 64 tuples ends in a
-     * reset. The sequence is cut at exactly {@code count} ops, mid-batch, so
-     * the end state has something to show.
-     */
+    /** per-tuple-batches: see {@link Pattern#PER_TUPLE_BATCHES}. */
     public static OpSequence perTupleBatches(int count, long seed) {
-        SplittableRandom random = new SplittableRandom(seed);
-        OpSequence.Builder ops = new OpSequence.Builder("per-tuple-batches", LARGE_SLOT + 1);
-        while (ops.size() < count) {
-            long accumulator = 64;
-            ops.add(OpSequence.ALLOC, ACCUMULATOR_SLOT, accumulator);
-            for (int tuple = 0; tuple < TUPLES_PER_BATCH; tuple++) {
-                int base = tuple * CHUNKS_PER_TUPLE;
-                for (int j = 0; j < CHUNKS_PER_TUPLE; j++) {
-                    // log-uniform: as many 8..16 byte chunks as 512..1024 byte ones
-                    long size = (long) Math.floor(Math.exp(random.nextDouble(Math.log(8), Math.log(1025))));
-                    ops.add(j % 4 == 0 ? OpSequence.ALLOC_ZEROED : OpSequence.ALLOC, base + j, size);
-                }
-                for (int j = 1; j < CHUNKS_PER_TUPLE; j += 2) {
-                    ops.add(OpSequence.FREE, base + j, 0);
-                }
-                if (tuple % 8 == 7) {
-                    accumulator *= 2;
-                    ops.add(OpSequence.REALLOC, ACCUMULATOR_SLOT, accumulator);
-                }
-                if (tuple % 16 == 15) {
-                    ops.add(OpSequence.ALLOC, LARGE_SLOT, random.nextLong(12 * 1024, 64 * 1024 + 1));
-                    ops.add(OpSequence.FREE, LARGE_SLOT, 0);
-                }
-            }
-            ops.add(OpSequence.RESET, 0, 0);
-        }
-        return ops.build(count);
+        return Pattern.PER_TUPLE_BATCHES.generate(count, seed);
     }
 }

@@ -1,0 +1,318 @@
+package org.allocbench.nativecore;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandle;
+import java.util.Objects;
+
+/**
+ * Whole-trace replay in C ({@code ab_replay}, native/src/replay.c): one
+ * downcall runs every op of every iteration, so the figures carry no
+ * per-op FFM cost. The work is op for op what
+ * {@code org.allocbench.bench.AllocatorReplay} does through the allocator
+ * interface: each iteration creates a fresh context, replays the ops
+ * (touching the first and last byte of every allocation and resize), and
+ * deletes the context; creation and deletion are timed.
+ *
+ * <p>Ops are in {@code org.allocbench.trace.OpSequence}'s encoding (one long
+ * per op: kind in bits 0..2, slot in 3..26, size in 27..56). This package
+ * sits below {@code trace}, so it takes the encoded array and the slot count
+ * ({@code OpSequence.encoded()} and {@code slots()}), not the sequence.
+ *
+ * <p>The trace is validated in C before anything is timed; a bad one
+ * (unknown kind, slot out of range, alloc into a full slot, realloc or free
+ * of an empty one, size outside 1..MaxAllocSize) is a
+ * {@link MemoryContextException} naming the 0-based op index, e.g.
+ * {@code invalid trace at op 3: 'f' on slot 1, which is empty}.
+ *
+ * <p>The one-shot methods ({@link #allocSet}, {@link #malloc}) copy the ops
+ * into native memory and validate them once per call, not per iteration. To
+ * replay the same trace many times, copy and validate it once with
+ * {@link #prepare} and call {@link PreparedTrace#time} or
+ * {@link PreparedTrace#run} on it: a benchmark that times each call must, as
+ * validation costs about 5 ns per op, a third of an AllocSet replay.
+ */
+public final class NativeReplay {
+
+    private static final String LIBRARY = "liballocbench.so";
+    private static final int AB_REPLAY_ASET = 1;
+    private static final int AB_REPLAY_MALLOC = 2;
+    /** The format's limit on slots (2^24), checked in C too; here only to refuse negatives clearly. */
+    public static final int MAX_SLOTS = 1 << 24;
+
+    /*
+     * Not critical(false), unlike the per-op calls in AllocSetNative: a critical
+     * call keeps the thread "in Java", so every safepoint (each GC, deoptimisation,
+     * thread dump) waits until it returns, and a replay runs as long as its trace,
+     * seconds for a long one, stalling every other thread of the JVM meanwhile.
+     * An ordinary downcall switches the thread to native state and the GC goes on.
+     * Its transition costs some ten nanoseconds once per call, nothing against a trace.
+     * (critical(true) would also let the long[] be passed without a copy, but the
+     * same objection applies.)
+     *
+     * The buffers are passed as ADDRESS, not JAVA_LONG like the per-op calls' chunk
+     * pointers: they are Java-owned arena segments, and an ADDRESS argument keeps
+     * the segment's arena alive for the call, so closing a shared PreparedTrace from
+     * another thread fails instead of freeing the ops under a running replay.
+     */
+    private static final MethodHandle REPLAY = Downcalls.link(NativeLibrary.lookup(), LIBRARY, "ab_replay",
+            FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, // ops, nops, nslots, allocator
+                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
+                    ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+            false);
+    /** Linear in the trace, so not critical either. */
+    private static final MethodHandle VALIDATE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
+            "ab_replay_validate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), false);
+    /** Copies and validates once (linear: not critical); returns the AbTrace pointer or 0. */
+    private static final MethodHandle TRACE_CREATE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
+            "ab_trace_create", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT), false);
+    /** ab_replay without the validation, over the handle; as long-running, so not critical. */
+    private static final MethodHandle TRACE_REPLAY = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
+            "ab_trace_replay",
+            FunctionDescriptor.of(JAVA_INT,
+                    ADDRESS, JAVA_INT, // trace, allocator
+                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
+                    ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+            false);
+    /** One free(): short, never blocks. */
+    private static final MethodHandle TRACE_FREE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
+            "ab_trace_free", FunctionDescriptor.ofVoid(JAVA_LONG), true);
+
+    static {
+        // initialises AllocSetNative, whose static check compares the library's AbCounters with
+        // NativeStructs.COUNTERS, before the first replay writes one
+        AllocSetNative.variant();
+    }
+
+    private NativeReplay() {
+    }
+
+    /** Which allocator the replay drives. */
+    public enum Lane {
+        /** An AllocSet context with the given sizes: R is ab_reset. */
+        ALLOC_SET(AB_REPLAY_ASET),
+        /** malloc, calloc (for z), realloc, free; R and the final delete free every live slot. */
+        MALLOC(AB_REPLAY_MALLOC);
+
+        private final int code;
+
+        Lane(int code) {
+            this.code = code;
+        }
+    }
+
+    /**
+     * What a replay measured.
+     *
+     * @param nsPerIteration    CLOCK_MONOTONIC nanoseconds of each iteration (create, replay, delete);
+     *                          divide by the op count for ns/op. With latencies, the last entry includes the
+     *                          per-op clock reads.
+     * @param statsBeforeDelete the context's own counters just before the last iteration deleted it (the
+     *                          snapshot's time is not in that iteration's figure); null for the malloc lane,
+     *                          which keeps no statistics
+     * @param latencies         null, or one entry per op of the last iteration: the op's time, touches
+     *                          included, as the difference of two clock reads (so each includes about
+     *                          {@code timerOverheadNs})
+     * @param timerOverheadNs   median cost of two back-to-back clock reads, measured in the same call
+     */
+    public record Result(long[] nsPerIteration, MemoryContextCounters statsBeforeDelete, long[] latencies,
+            long timerOverheadNs) {
+    }
+
+    /** Replays {@code iterations} times through AllocSet contexts of the given sizes. */
+    public static Result allocSet(long[] encodedOps, int slots, AllocSetSizes sizes, int iterations,
+            boolean latencies) {
+        return once(encodedOps, slots, Lane.ALLOC_SET, sizes, iterations, latencies);
+    }
+
+    /** Replays {@code iterations} times through malloc and friends. */
+    public static Result malloc(long[] encodedOps, int slots, int iterations, boolean latencies) {
+        return once(encodedOps, slots, Lane.MALLOC, AllocSetSizes.DEFAULT, iterations, latencies);
+    }
+
+    /** Checks the trace as the replay would, without running it; throws what the replay would throw. */
+    public static void validate(long[] encodedOps, int slots) {
+        checkTrace(encodedOps, slots);
+        try (Arena arena = Arena.ofConfined()) {
+            check((int) VALIDATE.invokeExact(copy(encodedOps, arena), (long) encodedOps.length, slots));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /** One ab_replay call (validation included) over a copy of the ops made for it. */
+    private static Result once(long[] encodedOps, int slots, Lane lane, AllocSetSizes sizes, int iterations,
+            boolean latencies) {
+        checkTrace(encodedOps, slots);
+        checkArguments(lane, sizes, iterations);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ops = copy(encodedOps, arena);
+            Outputs out = new Outputs(arena, lane, iterations, latencies ? encodedOps.length : -1, true);
+            check((int) REPLAY.invokeExact(ops, (long) encodedOps.length, slots, lane.code,
+                    sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), iterations,
+                    out.ns, out.stats, out.perOp, out.overhead));
+            return out.result(lane);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    /**
+     * Copies and validates the ops once into a native trace, for many replays
+     * without copying or validating again (what a benchmark that times each call
+     * needs). The handle lives in a shared arena until
+     * {@link PreparedTrace#close()}: any thread may replay it, several at once.
+     */
+    public static PreparedTrace prepare(long[] encodedOps, int slots) {
+        checkTrace(encodedOps, slots);
+        long address;
+        try (Arena scratch = Arena.ofConfined()) {
+            address = (long) TRACE_CREATE.invokeExact(copy(encodedOps, scratch), (long) encodedOps.length, slots);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+        if (address == 0) {
+            throw MemoryContextException.fromNative();
+        }
+        Arena arena = Arena.ofShared();
+        // The arena owns the native trace: closing it frees the trace, and passing the segment as
+        // ADDRESS keeps the arena open for the length of each replay.
+        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, NativeReplay::freeTrace);
+        return new PreparedTrace(arena, handle, encodedOps.length, slots);
+    }
+
+    private static void freeTrace(MemorySegment handle) {
+        try {
+            TRACE_FREE.invokeExact(handle.address());
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    private static void checkTrace(long[] encodedOps, int slots) {
+        Objects.requireNonNull(encodedOps, "encodedOps");
+        if (slots < 1 || slots > MAX_SLOTS) {
+            throw new IllegalArgumentException("slots must be 1.." + MAX_SLOTS + ", not " + slots);
+        }
+    }
+
+    private static void checkArguments(Lane lane, AllocSetSizes sizes, int iterations) {
+        Objects.requireNonNull(lane, "lane");
+        Objects.requireNonNull(sizes, "sizes");
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be at least 1, not " + iterations);
+        }
+    }
+
+    private static MemorySegment copy(long[] encodedOps, Arena arena) {
+        MemorySegment ops = arena.allocate(JAVA_LONG, Math.max(1, encodedOps.length));
+        MemorySegment.copy(encodedOps, 0, ops, JAVA_LONG, 0, encodedOps.length);
+        return ops;
+    }
+
+    private static void check(int rc) {
+        if (rc != 0) {
+            throw MemoryContextException.fromNative();
+        }
+    }
+
+    /** The out-parameters of one call; NULL where not asked for. */
+    private static final class Outputs {
+        final MemorySegment ns;
+        final MemorySegment stats;
+        final MemorySegment perOp;
+        final MemorySegment overhead;
+        final int nops;
+
+        /** nops < 0: no latencies. full = false: only the per-iteration times. */
+        Outputs(Arena arena, Lane lane, int iterations, int nops, boolean full) {
+            this.nops = nops;
+            ns = arena.allocate(JAVA_LONG, iterations);
+            stats = full && lane == Lane.ALLOC_SET ? arena.allocate(NativeStructs.COUNTERS) : MemorySegment.NULL;
+            perOp = nops >= 0 ? arena.allocate(JAVA_LONG, Math.max(1, nops)) : MemorySegment.NULL;
+            overhead = full ? arena.allocate(JAVA_LONG) : MemorySegment.NULL;
+        }
+
+        Result result(Lane lane) {
+            return new Result(ns.toArray(JAVA_LONG),
+                    lane == Lane.ALLOC_SET ? NativeStructs.readCounters(stats, 0) : null,
+                    nops >= 0 ? perOp.asSlice(0, (long) nops * Long.BYTES).toArray(JAVA_LONG) : null,
+                    overhead.get(JAVA_LONG, 0));
+        }
+    }
+
+    /** A trace copied into native memory and validated once, replayed any number of times. */
+    public static final class PreparedTrace implements AutoCloseable {
+
+        private final Arena arena;
+        private final MemorySegment handle;
+        private final int nops;
+        private final int slots;
+
+        private PreparedTrace(Arena arena, MemorySegment handle, int nops, int slots) {
+            this.arena = arena;
+            this.handle = handle;
+            this.nops = nops;
+            this.slots = slots;
+        }
+
+        public int length() {
+            return nops;
+        }
+
+        public int slots() {
+            return slots;
+        }
+
+        /**
+         * Replays and returns everything measured: per-iteration times, the
+         * statistics before the last delete (AllocSet lane), the timer's cost, and
+         * with {@code latencies} the per-op times of the last iteration.
+         */
+        public Result run(Lane lane, AllocSetSizes sizes, int iterations, boolean latencies) {
+            checkArguments(lane, sizes, iterations);
+            try (Arena out = Arena.ofConfined()) {
+                Outputs outputs = new Outputs(out, lane, iterations, latencies ? nops : -1, true);
+                call(lane, sizes, iterations, outputs);
+                return outputs.result(lane);
+            }
+        }
+
+        /**
+         * Replays and returns only the per-iteration times: no validation (done
+         * once), no statistics snapshot, no latencies, no timer measurement, so a
+         * caller timing the whole call (JMH) times the replay and little else.
+         */
+        public long[] time(Lane lane, AllocSetSizes sizes, int iterations) {
+            checkArguments(lane, sizes, iterations);
+            try (Arena out = Arena.ofConfined()) {
+                Outputs outputs = new Outputs(out, lane, iterations, -1, false);
+                call(lane, sizes, iterations, outputs);
+                return outputs.ns.toArray(JAVA_LONG);
+            }
+        }
+
+        private void call(Lane lane, AllocSetSizes sizes, int iterations, Outputs out) {
+            int rc;
+            try {
+                rc = (int) TRACE_REPLAY.invokeExact(handle, lane.code, sizes.minContextSize(), sizes.initBlockSize(),
+                        sizes.maxBlockSize(), iterations, out.ns, out.stats, out.perOp, out.overhead);
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
+            check(rc);
+        }
+
+        /** Frees the native trace; while a replay of it runs on another thread, this throws instead. */
+        @Override
+        public void close() {
+            arena.close();
+        }
+    }
+}

@@ -23,9 +23,23 @@ public final class Allocators {
         return List.copyOf(all);
     }
 
-    /** The allocator called {@code name}; an unknown name is an error that lists the known ones. */
+    /**
+     * The harness floor, {@code null} ({@link NullAllocator}): a bump pointer that ignores frees. Not in
+     * {@link #all()}: it is not a peer, so contract tests and rankings leave it out; benchmarks and the quick
+     * run measure it next to the real allocators as the cost of the harness itself.
+     */
+    public static AllocatorFactory harnessFloor() {
+        return new AllocatorFactory("null", "harness floor: bump pointer, frees ignored, not a real allocator",
+                AllocatorFactory.Availability.YES, NullAllocator::new);
+    }
+
+    /**
+     * The allocator called {@code name}, one of {@link #all()} or {@code null} ({@link #harnessFloor()}); an
+     * unknown name is an error that lists the known ones.
+     */
     public static AllocatorFactory byName(String name) {
-        List<AllocatorFactory> all = all();
+        List<AllocatorFactory> all = new ArrayList<>(all());
+        all.add(harnessFloor());
         return all.stream().filter(f -> f.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown allocator \"" + name + "\"; known: "
                         + all.stream().map(AllocatorFactory::name).collect(Collectors.joining(", "))));

@@ -29,35 +29,44 @@ public final class AllocatorReplay {
     public static void replay(Allocator allocator, OpSequence ops, long[] handles, long[] sizes) {
         boolean canFree = allocator.capabilities().individualFree();
         for (int i = 0, n = ops.length(); i < n; i++) {
-            int slot = ops.slot(i);
-            long size = ops.size(i);
-            switch (ops.kind(i)) {
-                case OpSequence.ALLOC -> {
-                    long handle = allocator.alloc(size);
-                    touch(allocator.address(handle), size);
-                    handles[slot] = handle;
-                    sizes[slot] = size;
-                }
-                case OpSequence.ALLOC_ZEROED -> {
-                    long handle = allocator.allocZeroed(size);
-                    touch(allocator.address(handle), size);
-                    handles[slot] = handle;
-                    sizes[slot] = size;
-                }
-                case OpSequence.REALLOC -> {
-                    long handle = allocator.resize(handles[slot], sizes[slot], size);
-                    touch(allocator.address(handle), size);
-                    handles[slot] = handle;
-                    sizes[slot] = size;
-                }
-                case OpSequence.FREE -> {
-                    if (canFree) {
-                        allocator.free(handles[slot]);
-                    }
-                }
-                case OpSequence.RESET -> allocator.reset();
-                default -> throw new IllegalStateException("unknown op kind " + ops.kind(i) + " at op " + i);
+            step(allocator, ops, i, handles, sizes, canFree);
+        }
+    }
+
+    /**
+     * Op {@code i} of {@code ops}, the one definition of "the same work" that
+     * every replay loop (timed, latency-recording) runs. Small enough to inline.
+     */
+    public static void step(Allocator allocator, OpSequence ops, int i, long[] handles, long[] sizes,
+            boolean canFree) {
+        int slot = ops.slot(i);
+        long size = ops.size(i);
+        switch (ops.kind(i)) {
+            case OpSequence.ALLOC -> {
+                long handle = allocator.alloc(size);
+                touch(allocator.address(handle), size);
+                handles[slot] = handle;
+                sizes[slot] = size;
             }
+            case OpSequence.ALLOC_ZEROED -> {
+                long handle = allocator.allocZeroed(size);
+                touch(allocator.address(handle), size);
+                handles[slot] = handle;
+                sizes[slot] = size;
+            }
+            case OpSequence.REALLOC -> {
+                long handle = allocator.resize(handles[slot], sizes[slot], size);
+                touch(allocator.address(handle), size);
+                handles[slot] = handle;
+                sizes[slot] = size;
+            }
+            case OpSequence.FREE -> {
+                if (canFree) {
+                    allocator.free(handles[slot]);
+                }
+            }
+            case OpSequence.RESET -> allocator.reset();
+            default -> throw new IllegalStateException("unknown op kind " + ops.kind(i) + " at op " + i);
         }
     }
 

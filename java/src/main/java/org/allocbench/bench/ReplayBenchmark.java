@@ -6,6 +6,7 @@ import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Pattern;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -34,6 +35,28 @@ import org.openjdk.jmh.annotations.Warmup;
  * the reason and leaves the others running. Allocators that cannot free single
  * allocations skip the frees: their scores do less work, and their
  * capabilities note says so.
+ *
+ * <p>The harness floor: {@code null} ({@link org.allocbench.alloc.NullAllocator})
+ * is a bump pointer that ignores frees, so its score is what this loop costs
+ * around the allocator (op decoding, interface calls, the touch of both ends
+ * of every chunk, instance creation). Subtract it from a real allocator's
+ * score to estimate what the allocator itself adds.
+ *
+ * <p>Traces: every {@link org.allocbench.trace.Pattern} except
+ * {@code malloc-large}. That one replaces 5..25 MiB buffers about 50,000 times
+ * per iteration: allocators that cannot free single allocations would keep
+ * every buffer until the end of the iteration (hundreds of GiB, and
+ * {@code jdk-arena} zeroes each), and for the others it measures mmap and
+ * munmap rather than the allocator. It is still accepted explicitly, for
+ * allocators that free: {@code -p trace=malloc-large -p
+ * allocator=aset-native,glibc,null}; for an allocator without individual free
+ * it fails its own pair in {@code @Setup} with the reason.
+ *
+ * <p>Every pattern generates exactly {@link #OPS} ops (the generators cut at
+ * the requested count), so {@code @OperationsPerInvocation(OPS)} holds for all.
+ * The full matrix is 11 allocators x 12 traces x 2 forks x 8 s, well over an
+ * hour: narrow it with {@code -p}, e.g. {@code allocbench bench ReplayBenchmark
+ * -p allocator=null,aset-native,glibc -p trace=small-churn,array-agg -f 1}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -47,11 +70,13 @@ public class ReplayBenchmark {
     /** Operations in every trace of this benchmark. */
     public static final int OPS = 100_000;
 
-    @Param({"aset-native", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc", "jdk-arena",
-        "jdk-slicing", "netty-pooled"})
+    @Param({"null", "aset-native", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+        "jdk-arena", "jdk-slicing", "netty-pooled"})
     public String allocator;
 
-    @Param({"small-churn", "per-tuple-batches"})
+    /** Every pattern but malloc-large (see the class comment), in {@link org.allocbench.trace.Pattern} order. */
+    @Param({"small-churn", "per-tuple-batches", "logrand", "per-tuple-reset", "array-agg", "large-chunks", "catcache",
+        "sort-tuples", "fifo", "lifo", "glibc-simple", "alloc-test"})
     public String trace;
 
     @Param({"42"})
@@ -67,6 +92,14 @@ public class ReplayBenchmark {
         factory = Allocators.byName(allocator);
         if (!factory.availability().available()) {
             throw new IllegalStateException(allocator + " is unavailable here: " + factory.availability().reason());
+        }
+        if (trace.equals(Pattern.MALLOC_LARGE.patternName())) {
+            try (Allocator probe = factory.create()) {
+                if (!probe.capabilities().individualFree()) {
+                    throw new IllegalStateException(allocator + " cannot free single allocations, so malloc-large"
+                            + " would keep every 5..25 MiB buffer of the iteration; run it with allocators that free");
+                }
+            }
         }
         ops = BuiltinPatterns.byName(trace, OPS, seed);
         handles = new long[ops.slots()];

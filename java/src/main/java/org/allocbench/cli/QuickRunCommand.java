@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.allocbench.alloc.Allocator;
@@ -15,6 +16,7 @@ import org.allocbench.bench.QuickReplay;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,12 +30,20 @@ import picocli.CommandLine.Spec;
  * AllocSet (the median of per-round ratios), the binding's floor, what is
  * unavailable and why, and the native context's statistics at the end of the
  * pattern. Pattern generation happens before any timing.
+ *
+ * <p>Two floors are measured in every round, interleaved like the allocators
+ * and never ranked: the binding's (a no-op FFM downcall per op) and the
+ * harness's ({@code null}, {@link org.allocbench.alloc.NullAllocator}: the same
+ * replay loop over a bump pointer that ignores frees). Naming {@code null} in
+ * {@code --allocators} changes nothing: it is always the harness floor line.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Quick run: a built-in allocation pattern through every available allocator.")
 final class QuickRunCommand implements Callable<Integer> {
 
     private static final String REFERENCE = "aset-native";
+
+    private static final AllocatorFactory HARNESS_FLOOR = Allocators.harnessFloor();
 
     @Spec
     private CommandSpec spec;
@@ -44,8 +54,19 @@ final class QuickRunCommand implements Callable<Integer> {
     /** Per measured round: a no-op downcall per op, warmed up and interleaved like the allocators. */
     private double[] floor;
 
-    @Option(names = "--pattern", defaultValue = "per-tuple-batches",
-            description = "Built-in pattern: per-tuple-batches or small-churn (default: ${DEFAULT-VALUE}).")
+    /** Per measured round: the replay loop through the null allocator (the harness floor), interleaved likewise. */
+    private double[] harnessFloor;
+
+    /** The pattern names for the --pattern help. */
+    static final class PatternNames implements Iterable<String> {
+        @Override
+        public Iterator<String> iterator() {
+            return Pattern.names().iterator();
+        }
+    }
+
+    @Option(names = "--pattern", defaultValue = "per-tuple-batches", completionCandidates = PatternNames.class,
+            description = "Built-in pattern, one of: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     private String pattern;
 
     @Option(names = "--ops", defaultValue = "800000", description = "Operations in the pattern (default: ${DEFAULT-VALUE}).")
@@ -77,6 +98,8 @@ final class QuickRunCommand implements Callable<Integer> {
         try {
             ops = BuiltinPatterns.byName(pattern, opCount, seed);
             chosen = only == null ? Allocators.all() : only.stream().map(Allocators::byName).toList();
+            // the harness floor is measured in every round anyway, as its own line, never ranked
+            chosen = chosen.stream().filter(f -> !f.name().equals(HARNESS_FLOOR.name())).toList();
         } catch (IllegalArgumentException e) {
             err.println("allocbench run: " + e.getMessage());
             return 2;
@@ -119,6 +142,7 @@ final class QuickRunCommand implements Callable<Integer> {
         double[][] nsPerOp = new double[n][rounds];
         notes = new String[n];
         floor = new double[rounds];
+        harnessFloor = new double[rounds];
         long[] handles = new long[ops.slots()];
         long[] sizes = new long[ops.slots()];
         long started = System.nanoTime();
@@ -138,8 +162,14 @@ final class QuickRunCommand implements Callable<Integer> {
                 }
             }
             double f = time(ops, () -> QuickReplay.noopDowncalls(ops));
+            double h = time(ops, () -> {
+                try (Allocator a = HARNESS_FLOOR.create()) {
+                    AllocatorReplay.replay(a, ops, handles, sizes);
+                }
+            });
             if (round >= 0) {
                 floor[round] = f;
+                harnessFloor[round] = h;
             }
         }
         if (System.console() != null) {
@@ -172,8 +202,10 @@ final class QuickRunCommand implements Callable<Integer> {
             out.printf("%-4d %-15s %12.1f %8.1f %8.1f %14s%n", rank++, name, median(nsPerOp[i]), sorted[0],
                     sorted[sorted.length - 1], ratio);
         }
-        out.printf("%-4s %-15s %12.1f   (a no-op FFM downcall per op: the binding's floor)%n%n", "", "floor",
+        out.printf("%-4s %-15s %12.1f   (a no-op FFM downcall per op: the binding's floor)%n", "", "floor",
                 median(floor));
+        out.printf("%-4s %-15s %12.1f   (the replay loop over a bump pointer, frees ignored: the harness floor)%n%n",
+                "", "harness floor", median(harnessFloor));
         for (int i : order) {
             if (!notes[i].isEmpty()) {
                 out.printf("* %s: %s%n", runnable.get(i).name(), notes[i]);

@@ -1,0 +1,102 @@
+package org.allocbench.measure;
+
+
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.allocbench.alloc.Allocator;
+import org.allocbench.bench.AllocatorReplay;
+import org.allocbench.trace.OpSequence;
+
+/**
+ * The replay loop of {@link org.allocbench.bench.AllocatorReplay}, op for op
+ * the same work (touch rule, frees skipped where the allocator cannot free),
+ * with {@link System#nanoTime()} read around each op ({@link LatencyMode#PER_OP})
+ * or each group of G ops ({@link LatencyMode#GROUPED}) and the times recorded
+ * into an HdrHistogram.
+ *
+ * <p>Nothing is allocated per op: the histogram is preallocated (values up
+ * to {@link #HIGHEST_TRACKABLE_NS}, {@link #SIGNIFICANT_DIGITS} significant
+ * digits) and {@code recordValue} only increments a counter. In per-op mode
+ * the clock is read afresh after recording, so the recording's cost is in no
+ * op's interval; each interval holds the op plus about one timer cost
+ * ({@link TimerCalibration#pairMedianNs()}).
+ */
+public final class LatencyRecorder {
+
+    /** 10 s: anything longer is clamped (and would be a hang, not a latency). */
+    public static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(10);
+    /** Value precision: 0.1% of the value. */
+    public static final int SIGNIFICANT_DIGITS = 3;
+
+
+    private final LatencyMode mode;
+    private final int group;
+
+    /** A recorder in {@code mode}; {@code group} is used by {@link LatencyMode#GROUPED} only. */
+    public LatencyRecorder(LatencyMode mode, int group) {
+        this.mode = Objects.requireNonNull(mode, "mode");
+        if (group < 1) {
+            throw new IllegalArgumentException("group must be at least 1, not " + group);
+        }
+        this.group = group;
+    }
+
+    public LatencyMode mode() {
+        return mode;
+    }
+
+    /** Ops per timed interval: 1 in per-op mode, G in grouped mode. */
+    public int group() {
+        return mode == LatencyMode.PER_OP ? 1 : group;
+    }
+
+    /** An empty histogram of the suite's shape: 1 ns .. 10 s, 3 significant digits. */
+    public static Histogram newHistogram() {
+        return new Histogram(1, HIGHEST_TRACKABLE_NS, SIGNIFICANT_DIGITS);
+    }
+
+    /**
+     * Replays {@code ops} into {@code allocator}, recording one value per op
+     * into {@code into} (in grouped mode, G values of group/G per group; a last
+     * short group is recorded as its own length of values). {@code handles} and
+     * {@code sizes} have {@code ops.slots()} entries.
+     */
+    public void replay(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into) {
+        if (mode == LatencyMode.PER_OP) {
+            perOp(allocator, ops, handles, sizes, into);
+        } else {
+            grouped(allocator, ops, handles, sizes, into, group);
+        }
+    }
+
+    private static void perOp(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into) {
+        boolean canFree = allocator.capabilities().individualFree();
+        for (int i = 0, n = ops.length(); i < n; i++) {
+            long t0 = System.nanoTime();
+            AllocatorReplay.step(allocator, ops, i, handles, sizes, canFree);
+            long t1 = System.nanoTime();
+            record(into, t1 - t0, 1);
+        }
+    }
+
+    private static void grouped(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into,
+            int group) {
+        boolean canFree = allocator.capabilities().individualFree();
+        int n = ops.length();
+        for (int start = 0; start < n; start += group) {
+            int end = Math.min(n, start + group);
+            long t0 = System.nanoTime();
+            for (int i = start; i < end; i++) {
+                AllocatorReplay.step(allocator, ops, i, handles, sizes, canFree);
+            }
+            long t1 = System.nanoTime();
+            int count = end - start;
+            record(into, Math.round((t1 - t0) / (double) count), count);
+        }
+    }
+
+    private static void record(Histogram into, long ns, int count) {
+        into.recordValueWithCount(Math.min(Math.max(ns, 0), HIGHEST_TRACKABLE_NS), count);
+    }
+}

@@ -1,0 +1,73 @@
+package org.allocbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.HdrHistogram.Histogram;
+import org.allocbench.measure.HlogFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code allocbench latency} end to end with tiny traces, into a temporary directory. */
+class LatencyCommandTest {
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        return new Run(cli.execute(args), out.toString(), err.toString());
+    }
+
+    @Test
+    void smoke(@TempDir Path dir) throws Exception {
+        Run r = run("latency", "--allocators", "aset-java,aset-native-replay,glibc", "--patterns",
+                "small-churn,per-tuple-batches", "--ops", "2000", "--warmup", "1", "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("mode: per-op"), r.out());
+        assertTrue(r.out().contains("System.nanoTime: back-to-back pair median"), r.out());
+        assertTrue(r.out().contains("clock_gettime(CLOCK_MONOTONIC)"), r.out());
+        assertTrue(r.out().contains("p99.9"), r.out());
+        for (String a : new String[] {"aset-java", "aset-native-replay", "glibc"}) {
+            for (String t : new String[] {"small-churn", "per-tuple-batches"}) {
+                Path file = dir.resolve(HlogFiles.fileName(a, t));
+                if (a.equals("glibc") && !Files.exists(file)) {
+                    assertTrue(r.out().contains("not run: glibc"), r.out()); // unavailable here: said why
+                    continue;
+                }
+                List<Histogram> back = HlogFiles.read(file);
+                assertEquals(1, back.size(), file.toString());
+                assertEquals(2000, back.get(0).getTotalCount(), file.toString());
+                assertTrue(r.out().lines().anyMatch(l -> l.startsWith(a + " ") && l.contains(" " + t + " ")), r.out());
+            }
+        }
+    }
+
+    @Test
+    void groupedModeIsStated(@TempDir Path dir) throws Exception {
+        Run r = run("latency", "--allocators", "aset-java", "--patterns", "small-churn", "--ops", "1000",
+                "--mode", "grouped", "--group", "8", "--warmup", "0", "--out", dir.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("mode: grouped, G=8"), r.out());
+        assertTrue(r.out().contains("grouped(G=8)"), r.out());
+        assertEquals(1000, HlogFiles.read(dir.resolve("aset-java__small-churn.hlog")).get(0).getTotalCount());
+    }
+
+    @Test
+    void badArgumentsAreRefused(@TempDir Path dir) {
+        assertEquals(2, run("latency", "--mode", "sometimes", "--out", dir.toString()).exit());
+        Run unknown = run("latency", "--allocators", "nope", "--out", dir.toString());
+        assertEquals(2, unknown.exit());
+        assertTrue(unknown.err().contains("unknown allocator \"nope\""), unknown.err());
+    }
+}

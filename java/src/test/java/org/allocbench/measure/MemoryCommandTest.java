@@ -1,0 +1,64 @@
+package org.allocbench.measure;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** End to end: a cell in a child JVM, and a failing cell reported with its stderr. */
+class MemoryCommandTest {
+
+    /** Surefire may start this JVM from a manifest-only jar; its real class path is in this property. */
+    private static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    @Test
+    void cellRunsInAFreshChildJvm() {
+        MemoryCommand.Outcome o = MemoryCommand.runChild(classPath(), "aset-native", "small-churn", 20_000, 42, "ends",
+                Duration.ofSeconds(60));
+        assertNull(o.failure(), o.failure());
+        MemoryCellResult r = o.result();
+        assertNotNull(r);
+        assertEquals("aset-native", r.allocator());
+        assertEquals("small-churn", r.pattern());
+        assertEquals(20_000, r.ops());
+        assertTrue(r.peakRssBytes() > 0 && r.peakLiveRequestedBytes() > 0, r.toJson());
+        assertTrue(r.overheadRatio() >= 1.0, r.toJson());
+
+        StringWriter table = new StringWriter();
+        MemoryCommand.printTable(new PrintWriter(table, true), List.of(r));
+        assertTrue(table.toString().lines().anyMatch(l -> l.matches("aset-native +small-churn +\\d.*\\*.*")),
+                table.toString());
+    }
+
+    /** Needs a fresh process: in a JVM where malloc already holds freed resident memory, it would be reused. */
+    @Test
+    void touchingEveryPageMakesLargeAllocationsResident() {
+        MemoryCellResult ends = MemoryCommand.runChild(classPath(), "glibc", "malloc-large", 4, 3, "ends",
+                Duration.ofSeconds(60)).result();
+        MemoryCellResult pages = MemoryCommand.runChild(classPath(), "glibc", "malloc-large", 4, 3, "pages",
+                Duration.ofSeconds(60)).result();
+        assertNotNull(ends);
+        assertNotNull(pages);
+        assertEquals("pages", pages.touch());
+        // 4 ops of 5..25 MiB buffers (~50 MiB): page-touched ones are resident, end-touched ones mostly not
+        assertTrue(pages.rssDeltaAtEndBytes() > 0.8 * pages.liveRequestedAtEndBytes(), pages.toJson());
+        assertTrue(ends.rssDeltaAtEndBytes() < 0.2 * ends.liveRequestedAtEndBytes(), ends.toJson());
+    }
+
+    @Test
+    void failingCellIsReportedWithItsStderr() {
+        MemoryCommand.Outcome o = MemoryCommand.runChild(classPath(), "aset-native", "no-such-pattern", 10, 1, "ends",
+                Duration.ofSeconds(60));
+        assertNull(o.result());
+        assertTrue(o.failure().startsWith("exit 1"), o.failure());
+        assertTrue(o.failure().contains("unknown pattern"), o.failure());
+    }
+}

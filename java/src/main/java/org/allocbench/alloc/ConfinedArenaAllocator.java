@@ -49,8 +49,6 @@ public final class ConfinedArenaAllocator extends JdkArenaAllocatorBase {
     private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, ALIGNMENT,
             NO_FREE_NOTE + "; allocations are always zeroed by the JDK; resize is allocate + copy");
 
-    /** All of memory, to copy between two raw addresses (restricted: needs native access, like every peer). */
-
     /** Opened on first use, so the arena is confined to the thread that drives the instance. */
     private Arena arena;
     /** Bytes requested since the last reset (exact: our own count, not a guess about the JDK). */

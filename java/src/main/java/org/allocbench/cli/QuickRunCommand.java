@@ -12,7 +12,7 @@ import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.alloc.NativeAllocSetAllocator;
 import org.allocbench.bench.AllocatorReplay;
-import org.allocbench.bench.QuickReplay;
+import org.allocbench.bench.BindingFloor;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -161,7 +161,7 @@ final class QuickRunCommand implements Callable<Integer> {
                     nsPerOp[which][round] = t;
                 }
             }
-            double f = time(ops, () -> QuickReplay.noopDowncalls(ops));
+            double f = time(ops, () -> BindingFloor.noopDowncalls(ops));
             double h = time(ops, () -> {
                 try (Allocator a = HARNESS_FLOOR.create()) {
                     AllocatorReplay.replay(a, ops, handles, sizes);

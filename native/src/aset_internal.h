@@ -147,6 +147,8 @@ static inline size_t aset_chunk_size(int fidx)
 void ab_error_set(int code, const char *detail, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void *ab_error_null(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Sets the slot and returns code: `return ab_error_fail(...)` from int-returning calls. */
+int ab_error_fail(int code, const char *detail, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* Cold: only reached on misuse, so callers keep frame-free fast paths. */
 int ab_error_invalid_context(const struct AbContext *context) __attribute__((cold, noinline));
 

@@ -47,6 +47,16 @@ void *ab_error_null(int code, const char *fmt, ...)
     return NULL;
 }
 
+int ab_error_fail(int code, const char *detail, const char *fmt, ...)
+{
+    va_list args;
+
+    va_start(args, fmt);
+    set_message(code, detail, fmt, args);
+    va_end(args);
+    return code;
+}
+
 int ab_error_invalid_context(const struct AbContext *context)
 {
     if (context == NULL)

@@ -4,7 +4,8 @@
  *   build/tests            all tests
  *   build/tests realloc    only tests whose name contains "realloc"
  *
- * Failures are printed as they happen; the last line is "N passed, N failed".
+ * Failures and skips (with their reason) are printed as they happen; the
+ * last line is "N passed, N failed, N skipped".
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -24,6 +25,7 @@ static TestCase tests[MAX_TESTS];
 static int ntests;
 static const char *current_test;
 static int current_failures;
+static int current_skipped;
 
 void test_register(const char *file, const char *name, TestFn fn)
 {
@@ -48,11 +50,25 @@ void test_fail(const char *file, int line, const char *fmt, ...)
     fflush(stdout);
 }
 
+void test_skip(const char *fmt, ...)
+{
+    va_list args;
+
+    current_skipped = 1;
+    printf("SKIP %s: ", current_test);
+    va_start(args, fmt);
+    vprintf(fmt, args);
+    va_end(args);
+    printf("\n");
+    fflush(stdout);
+}
+
 int main(int argc, char **argv)
 {
     const char *filter = argc > 1 ? argv[1] : NULL;
     int passed = 0;
     int failed = 0;
+    int skipped = 0;
 
     for (int i = 0; i < ntests; i++)
     {
@@ -60,12 +76,15 @@ int main(int argc, char **argv)
             continue;
         current_test = tests[i].name;
         current_failures = 0;
+        current_skipped = 0;
         tests[i].fn();
-        if (current_failures == 0)
+        if (current_failures == 0 && current_skipped)
+            skipped++;
+        else if (current_failures == 0)
             passed++;
         else
             failed++;
     }
-    printf("%d passed, %d failed\n", passed, failed);
+    printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
     return failed == 0 ? 0 : 1;
 }

@@ -4,6 +4,8 @@
  *
  *   TEST(name) { ... }        defines a test; it registers itself before main()
  *                             (a constructor), so a new test_*.c file needs no list
+ *   test_skip(fmt, ...)       marks the test skipped with a reason (then return):
+ *                             for what needs root or reserved huge pages
  *   CHECK(cond)               records a failure and carries on
  *   REQUIRE(cond)             records a failure and leaves the test (use before
  *                             dereferencing something that may be NULL)
@@ -12,7 +14,7 @@
  *   CHECK_TREE_STATS(...)     the same with recurse = 1
  *
  * test_main.c runs every test (or those whose name contains argv[1]) and ends
- * with the line "N passed, N failed"; the exit status is 1 if anything failed.
+ * with the line "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
  *
  * Sizes used in the derivations (LP64, see src/aset_internal.h): context
  * struct 200, block header 40, chunk header 8, MAXALIGN 8.
@@ -32,6 +34,8 @@ typedef void (*TestFn)(void);
 void test_register(const char *file, const char *name, TestFn fn);
 void test_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Marks the running test skipped, with the reason printed; the test should return next. */
+void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #define TEST(name) \
     static void name(void); \

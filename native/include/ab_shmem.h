@@ -218,6 +218,15 @@ AB_API const AbBlockSource *ab_seg_arena_source(AbSegArena *arena);
 AB_API uint64_t ab_seg_arena_in_use(const AbSegArena *arena);
 AB_API void ab_seg_arena_destroy(AbSegArena *arena);
 
+/* ---- the huge-pages benchmark's access patterns (shm_touch.c) ------------------ */
+
+/* Writes one byte every stride bytes (0 = 4096); returns the minor faults this thread took. */
+AB_API uint64_t ab_touch_pages(void *base, uint64_t size, uint64_t stride);
+/* Links one slot per 4 KiB page into a random cycle; returns the slot of page 0. */
+AB_API void *ab_chase_build(void *base, uint64_t size, uint64_t seed);
+/* Follows the cycle for steps loads; returns where it stopped (the next start). */
+AB_API void *ab_chase(void *start, uint64_t steps);
+
 #ifdef __cplusplus
 }
 #endif

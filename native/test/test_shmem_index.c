@@ -167,3 +167,30 @@ TEST(shm_allocset_on_segment_memory)
     ab_seg_arena_destroy(arena);
     CHECK_EQ_I64(ab_seg_destroy(seg), AB_OK);
 }
+
+TEST(shm_touch_counts_faults_and_chase_visits_every_page)
+{
+    AbSegRequest req = {.kind = AB_SEG_ANONYMOUS, .size = 64 * 4096};
+    AbSegment *seg = ab_seg_create(&req);
+    char *start;
+    char *p;
+    uint64_t faults;
+
+    REQUIRE(seg != NULL);
+    /* A fresh shared mapping faults once per 4 KiB page on first write (valgrind adds none). */
+    faults = ab_touch_pages(ab_seg_info(seg)->base, 64 * 4096, 0);
+    CHECK(faults >= 64 && faults <= 70);
+    CHECK_EQ_U64(ab_touch_pages(ab_seg_info(seg)->base, 64 * 4096, 0), 0);
+    start = ab_chase_build(ab_seg_info(seg)->base, 64 * 4096, 42);
+    REQUIRE(start != NULL);
+    /* One cycle through all 64 pages: back at the start after exactly 64 steps, not before. */
+    p = start;
+    for (int i = 1; i < 64; i++)
+    {
+        p = ab_chase(p, 1);
+        CHECK(p != start);
+    }
+    CHECK_EQ_PTR(ab_chase(p, 1), start);
+    CHECK_EQ_PTR(ab_chase(start, 64 * 10), start);
+    CHECK_EQ_I64(ab_seg_destroy(seg), AB_OK);
+}

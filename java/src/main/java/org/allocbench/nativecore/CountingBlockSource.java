@@ -6,11 +6,9 @@ import java.lang.foreign.MemorySegment;
 /**
  * A block source that takes blocks from malloc and counts every byte taken
  * and given back, so a test can prove that deleting a context returns all of
- * it. Contexts created on it must be deleted before it is closed (closing it
- * earlier throws, rather than leave them pointing at freed counters); like
- * the contexts, it is not thread-safe.
+ * it.
  */
-public final class CountingBlockSource implements AutoCloseable {
+public final class CountingBlockSource extends NativeBlockSource {
 
     /** Totals since creation. {@code bytesOutstanding = bytesAllocated - bytesFreed}. */
     public record Counts(long allocCalls, long freeCalls, long reallocCalls, long bytesAllocated, long bytesFreed,
@@ -20,7 +18,6 @@ public final class CountingBlockSource implements AutoCloseable {
     private final Arena arena = Arena.ofShared();
     private final MemorySegment source;
     private final MemorySegment counters;
-    private int liveContexts;
 
     public CountingBlockSource() {
         source = arena.allocate(NativeStructs.BLOCK_SOURCE);
@@ -32,14 +29,9 @@ public final class CountingBlockSource implements AutoCloseable {
         }
     }
 
-    /** Called by each context created on this source, and again when it is deleted. */
-    MemorySegment attach() {
-        liveContexts++;
+    @Override
+    MemorySegment source() {
         return source;
-    }
-
-    void detach() {
-        liveContexts--;
     }
 
     public Counts counts() {
@@ -48,11 +40,7 @@ public final class CountingBlockSource implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        if (liveContexts > 0) {
-            throw new IllegalStateException(liveContexts + " memory context(s) still take blocks from this source:"
-                    + " delete them first");
-        }
+    void release() {
         arena.close();
     }
 }

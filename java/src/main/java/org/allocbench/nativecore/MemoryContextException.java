@@ -1,7 +1,5 @@
 package org.allocbench.nativecore;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * An error raised by the native core, with PostgreSQL's wording:
  * {@code invalid memory alloc request size N}, or {@code out of memory} with
@@ -28,20 +26,10 @@ public final class MemoryContextException extends RuntimeException {
         this.detail = detail == null || detail.isEmpty() ? null : detail;
     }
 
-    /**
-     * The error the last failing native call left on this thread. Read right after
-     * the call: a platform thread (or a virtual thread between two downcalls with
-     * no blocking in between) stays on the same OS thread, so the slot is ours.
-     */
+    /** The error the last failing native call left on this thread (see {@link NativeError}). */
     static MemoryContextException fromNative() {
-        try {
-            int code = (int) AllocSetNative.ERROR_CODE.invokeExact();
-            String message = NativeStructs.cString((MemorySegment) AllocSetNative.ERROR_MESSAGE.invokeExact());
-            String detail = NativeStructs.cString((MemorySegment) AllocSetNative.ERROR_DETAIL.invokeExact());
-            return new MemoryContextException(Kind.of(code), message, detail);
-        } catch (Throwable t) {
-            throw AllocSetNative.rethrow(t);
-        }
+        NativeError error = NativeError.last();
+        return new MemoryContextException(Kind.of(error.code()), error.message(), error.detail());
     }
 
     public Kind kind() {

@@ -50,7 +50,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
 
     private final Thread owner;
     private final String name;
-    private final CountingBlockSource source;
+    private final NativeBlockSource source;
     private final long allocChunkLimit;
     private final List<NativeMemoryContext> children = new ArrayList<>();
     /** Live chunks: address to the arena scoping its segment (the generation, or its own). */
@@ -59,7 +59,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
     private NativeMemoryContext parent;
     private Arena generation = Arena.ofConfined();
 
-    private NativeMemoryContext(long address, String name, NativeMemoryContext parent, CountingBlockSource source) {
+    private NativeMemoryContext(long address, String name, NativeMemoryContext parent, NativeBlockSource source) {
         this.owner = Thread.currentThread();
         this.address = address;
         this.name = name;
@@ -82,8 +82,8 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         return create(null, name, sizes, null);
     }
 
-    /** A root context whose blocks (and its descendants') come from a counting source. */
-    public static NativeMemoryContext create(String name, AllocSetSizes sizes, CountingBlockSource source) {
+    /** A root context whose blocks (and its descendants') come from {@code source} (counting, or a segment). */
+    public static NativeMemoryContext create(String name, AllocSetSizes sizes, NativeBlockSource source) {
         return create(null, name, sizes, Objects.requireNonNull(source, "source"));
     }
 
@@ -101,7 +101,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
     }
 
     private static NativeMemoryContext create(NativeMemoryContext parent, String name, AllocSetSizes sizes,
-            CountingBlockSource source) {
+            NativeBlockSource source) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sizes, "sizes");
         long parentAddress = parent == null ? 0 : parent.address;

@@ -141,7 +141,8 @@ static ShmemIndex *ready_index(AbSegment *segment)
     ShmemIndex *index = index_of(segment);
 
     if (index != NULL && atomic_load_explicit(&index->state, memory_order_acquire) != STATE_READY)
-        return ab_error_null(AB_ERR_SHMEM_INDEX, "named allocations used before ab_shmem_init");
+        return ab_error_null(AB_ERR_SHMEM_INDEX,
+                             "segment has no named-allocation index (ab_shmem_init was never called on it)");
     return index;
 }
 

@@ -38,7 +38,7 @@ TEST(shm_index_init_struct_alloc_and_listing)
     REQUIRE(seg != NULL);
     base = ab_seg_info(seg)->base;
     CHECK(ab_shmem_init_struct(seg, "A", 100, &found) == NULL);
-    CHECK_EQ_STR(ab_error_message(), "named allocations used before ab_shmem_init");
+    CHECK_EQ_STR(ab_error_message(), "segment has no named-allocation index (ab_shmem_init was never called on it)");
     REQUIRE(ab_shmem_init(seg) == AB_OK);
 
     a = ab_shmem_init_struct(seg, "A", 100, &found);

@@ -1,0 +1,47 @@
+package org.allocbench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second JVM running {@code allocbench} (org.allocbench.cli.Main) from the
+ * test class path: a real other process, for tests where two processes must
+ * see the same thing (shared segments) or one must die (stale segments).
+ */
+public final class ChildJvm {
+
+    /** What a finished child printed. */
+    public record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    private ChildJvm() {
+    }
+
+    /** Surefire may start this JVM from a manifest-only jar; its real class path is in this property. */
+    static String classPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** Starts {@code allocbench args...}; the caller waits for or kills it. */
+    public static Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", classPath(), "org.allocbench.cli.Main"));
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command).start();
+    }
+
+    /** Runs {@code allocbench args...} to the end (at most 60 s). */
+    public static Result run(String... args) throws IOException, InterruptedException {
+        Process process = start(args);
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("allocbench " + String.join(" ", args) + " did not finish in 60 s");
+        }
+        return new Result(process.exitValue(), new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+    }
+}

@@ -197,7 +197,7 @@ static SLOW_PATH void *alloc_large(AllocSet set, size_t size, int flags)
     block->freeptr = block->endptr = (char *) block + blksize;
 
     chunk = (AbChunk *) ((char *) block + ALLOC_BLOCKHDRSZ);
-    chunk_set_external(chunk, block);
+    chunk_set_external(chunk, block, chunk_size);
 
     /* Second in the list: the head block stays the one chunks are carved from. */
     block->prev = set->blocks;
@@ -303,8 +303,8 @@ void *aset_alloc(AllocSet set, size_t size, int flags)
     chunk = (AbChunk *) set->freelist[fidx];
     if (chunk != NULL)
     {
-        /* The header still holds its fidx and block offset from when it was carved. */
         set->freelist[fidx] = chunk_next_free(chunk);
+        chunk_set_allocated(chunk, set);
         return chunk_pointer(chunk);
     }
 
@@ -375,6 +375,7 @@ void *aset_realloc(void *pointer, size_t size, int flags)
         AllocBlock block = external_block_checked(chunk);
         AllocBlock moved;
         AllocSet set;
+        size_t capacity;
         size_t blksize;
         size_t oldblksize;
 
@@ -384,7 +385,8 @@ void *aset_realloc(void *pointer, size_t size, int flags)
         if (unlikely(!size_is_valid(size, flags)))
             return invalid_size(size);
 
-        blksize = MAXALIGN(size) + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
+        capacity = chunk_external_capacity(set, size);
+        blksize = capacity + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
         oldblksize = (size_t) (block->endptr - (char *) block);
         moved = source_realloc(set, block, oldblksize, blksize);
         if (moved == NULL)
@@ -399,6 +401,7 @@ void *aset_realloc(void *pointer, size_t size, int flags)
             set->blocks = moved;
         if (moved->next != NULL)
             moved->next->prev = moved;
+        chunk_set_external((AbChunk *) ((char *) moved + ALLOC_BLOCKHDRSZ), moved, capacity);
         return (char *) moved + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
     }
     else

@@ -10,8 +10,8 @@
  *   used  = total - free
  *
  * The struct sizes below are not an accident: AbContextData is 80 bytes and
- * AllocSetData 200 bytes on LP64, the sizes of PostgreSQL 17's
- * MemoryContextData and AllocSetContext, and a block header is 40 bytes like
+ * AllocSetData 200 bytes on LP64 (224 in the PostgreSQL 15 build), the sizes
+ * of PostgreSQL 17's (15's) MemoryContextData and AllocSetContext, and a block header is 40 bytes like
  * AllocBlockData.  With the same sizes, a fresh DEFAULT context reports what
  * PostgreSQL reports ("8192 total in 1 blocks; 7952 free (0 chunks); 240
  * used": 200 bytes of context + 40 of keeper block header), and every later
@@ -27,6 +27,11 @@
 #include <stdint.h>
 
 #include "allocbench.h"
+
+/* Which PostgreSQL's chunk layout this build reproduces: 16 (16 and later) or 15 (see chunk_layout.h). */
+#ifndef AB_LAYOUT
+#define AB_LAYOUT 16
+#endif
 
 #define MAXIMUM_ALIGNOF 8
 #define MAXALIGN(len) (((size_t) (len) + (MAXIMUM_ALIGNOF - 1)) & ~((size_t) (MAXIMUM_ALIGNOF - 1)))
@@ -111,10 +116,24 @@ typedef struct AllocSetData
     uint32_t    nextBlockSize;  /* doubles per new block, capped at maxBlockSize */
     uint32_t    allocChunkLimit;
     uint32_t    keeperOffset;   /* MAXALIGN(sizeof(AllocSetData)): where the keeper starts */
+#if AB_LAYOUT == 15
+    /*
+     * PostgreSQL 15's AllocSetContext is 224 bytes: its four block sizes are
+     * Size (8 bytes, 16 made them uint32), and it keeps a keeper pointer and a
+     * context-freelist index.  Only the size shows in the statistics (a fresh
+     * DEFAULT context is "8192 total in 1 blocks; 7928 free (0 chunks); 264
+     * used" there), so only the size is reproduced.
+     */
+    char        pg15_size_padding[24];
+#endif
 } AllocSetData;
 
 _Static_assert(sizeof(AbContextData) == 80, "context header must match MemoryContextData (80 bytes on LP64)");
+#if AB_LAYOUT == 15
+_Static_assert(sizeof(AllocSetData) == 224, "AllocSet must match PostgreSQL 15's AllocSetContext (224 bytes on LP64)");
+#else
 _Static_assert(sizeof(AllocSetData) == 200, "AllocSet must match PostgreSQL 17's AllocSetContext (200 bytes on LP64)");
+#endif
 _Static_assert(ALLOC_BLOCKHDRSZ == 40, "block header must match AllocBlockData (40 bytes on LP64)");
 
 #define KEEPER_BLOCK(set) ((AllocBlock) ((char *) (set) + MAXALIGN(sizeof(AllocSetData))))

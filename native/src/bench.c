@@ -20,11 +20,9 @@ size_t ab_sizeof_row(void)
 
 const char *ab_variant(void)
 {
-#ifndef AB_LAYOUT
-    return "pg16";
-#elif AB_LAYOUT == 16
-    return "pg16";
+#if AB_LAYOUT == 15
+    return "pg15";
 #else
-    return "unknown";
+    return "pg16";
 #endif
 }

@@ -6,15 +6,16 @@
  *
  *   ALLOC_CHUNKHDRSZ                    bytes in front of every pointer
  *   chunk_of(pointer), chunk_pointer(chunk)
- *   chunk_set_small(chunk, block, fidx) / chunk_set_external(chunk, block)
+ *   chunk_set_small(chunk, block, fidx) / chunk_set_external(chunk, block, capacity)
+ *   chunk_set_allocated(chunk, set)     a chunk just taken off a freelist
+ *   chunk_external_capacity(set, size)  a dedicated chunk's capacity after repalloc
  *   chunk_is_external(chunk), chunk_fidx(chunk)
  *   chunk_owner(chunk)                  the owning AllocSet
  *   chunk_external_block(chunk)         the dedicated block of an external chunk
- *   chunk_small_block(chunk)            the block of a small chunk (layouts that know it)
  *   chunk_kind_valid(chunk)             cheap test for pointers we never handed out
  *   chunk_next_free / chunk_set_next_free   the freelist link of a free chunk
  *
- * so that a second layout (PostgreSQL 15's 16-byte header: capacity + owning
+ * so that the second layout (PostgreSQL 15's 16-byte header: capacity + owning
  * set, the freelist link kept in the header) is one more header file chosen
  * here with -DAB_LAYOUT=15, and a checking build (MEMORY_CONTEXT_CHECKING:
  * requested size, sentinel byte, wipe on free) adds its fields and checks
@@ -24,14 +25,12 @@
 #ifndef ALLOCBENCH_CHUNK_LAYOUT_H
 #define ALLOCBENCH_CHUNK_LAYOUT_H
 
-#ifndef AB_LAYOUT
-#define AB_LAYOUT 16
-#endif
-
 #if AB_LAYOUT == 16
 #include "chunk_pg16.h"
+#elif AB_LAYOUT == 15
+#include "chunk_pg15.h"
 #else
-#error "unknown AB_LAYOUT: only 16 (PostgreSQL 16+ 8-byte header) is implemented"
+#error "unknown AB_LAYOUT: 16 (PostgreSQL 16+ 8-byte header) or 15 (PostgreSQL 15's 16-byte header)"
 #endif
 
 #endif /* ALLOCBENCH_CHUNK_LAYOUT_H */

@@ -52,11 +52,26 @@ static inline void chunk_set_small(AbChunk *chunk, AllocBlock block, int fidx)
         | ((uint64_t) fidx << CHUNK_VALUE_SHIFT) | CHUNK_KIND_ASET;
 }
 
-static inline void chunk_set_external(AbChunk *chunk, AllocBlock block)
+static inline void chunk_set_external(AbChunk *chunk, AllocBlock block, size_t capacity)
 {
+    (void) capacity; /* the block's end says it */
     uint64_t offset = (uint64_t) ((char *) chunk - (char *) block);
 
     chunk->hdrmask = (offset << CHUNK_OFFSET_SHIFT) | CHUNK_EXTERNAL_BIT | CHUNK_KIND_ASET;
+}
+
+/* Taken off a freelist: the header never changed (the link lives in the payload). */
+static inline void chunk_set_allocated(AbChunk *chunk, AllocSet set)
+{
+    (void) chunk;
+    (void) set;
+}
+
+/* A dedicated chunk's capacity after repalloc: what was asked, whatever the limit. */
+static inline size_t chunk_external_capacity(AllocSet set, size_t size)
+{
+    (void) set;
+    return MAXALIGN(size);
 }
 
 static inline bool chunk_kind_valid(const AbChunk *chunk)

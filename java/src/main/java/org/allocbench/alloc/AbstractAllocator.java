@@ -17,6 +17,14 @@ public abstract class AbstractAllocator implements Allocator {
     private boolean closed;
 
     /** Throws if closed; call first in every operation (a field read: cheap enough for the hot path). */
+    /** size_t cannot say -1: a negative request is refused here, in PostgreSQL's words, before it crosses to C. */
+    protected static long nonNegativeSize(long size) {
+        if (size < 0) {
+            throw new IllegalArgumentException("invalid memory alloc request size " + size);
+        }
+        return size;
+    }
+
     protected final void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("allocator " + name() + " is closed");

@@ -11,11 +11,14 @@ public final class Allocators {
     private Allocators() {
     }
 
-    /** All of them: the two AllocSets first, then the native peers, then the Java ones. */
+    /** All of them: the AllocSets first (PostgreSQL 16+ and 15 layouts in C, Java), then the native peers, then the Java ones. */
     public static List<AllocatorFactory> all() {
         List<AllocatorFactory> all = new ArrayList<>();
         all.add(new AllocatorFactory("aset-native", "PostgreSQL's AllocSet in C (liballocbench), per-op FFM calls",
                 AllocatorFactory.Availability.YES, () -> new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)));
+        all.add(new AllocatorFactory("aset-pg15", "the same C AllocSet with PostgreSQL 15's 16-byte chunk header"
+                + " (liballocbench-pg15), per-op FFM calls",
+                AllocatorFactory.Availability.YES, () -> new Pg15AllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.add(new AllocatorFactory("aset-java", "the same AllocSet in pure Java over MemorySegment",
                 AllocatorFactory.Availability.YES, () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.addAll(NativePeers.factories());

@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.nativecore.NativeBlockSource;
 import org.allocbench.nativecore.NativeMemoryContext;
 
 /**
@@ -19,15 +20,28 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
 
     private final NativeMemoryContext context;
     private final long address;
+    private final String name;
 
     public NativeAllocSetAllocator(AllocSetSizes sizes) {
         this.context = NativeMemoryContext.create("aset-native", sizes);
         this.address = context.address();
+        this.name = "aset-native";
+    }
+
+    /**
+     * The same AllocSet with its blocks from {@code source} (a shared segment's
+     * pages, huge or not) instead of malloc; named apart so results never mix
+     * the two. The source must outlive this allocator.
+     */
+    public NativeAllocSetAllocator(AllocSetSizes sizes, NativeBlockSource source) {
+        this.context = NativeMemoryContext.create("aset-native-segment", sizes, source);
+        this.address = context.address();
+        this.name = "aset-native-segment";
     }
 
     @Override
     public String name() {
-        return "aset-native";
+        return name;
     }
 
     @Override
@@ -43,7 +57,7 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
     @Override
     public long alloc(long size) {
         ensureOpen();
-        return AllocSetNative.uncheckedAlloc(address, checkSize(size));
+        return AllocSetNative.uncheckedAlloc(address, nonNegativeSize(size));
     }
 
     @Override
@@ -56,7 +70,7 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
     @Override
     public long resize(long handle, long oldSize, long newSize) {
         ensureOpen();
-        return AllocSetNative.uncheckedRealloc(handle, checkSize(newSize));
+        return AllocSetNative.uncheckedRealloc(handle, nonNegativeSize(newSize));
     }
 
     @Override
@@ -91,13 +105,5 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
     public String dump() {
         ensureOpen();
         return context.dump();
-    }
-
-    /** size_t cannot say -1: a negative request is refused here in PostgreSQL's words. */
-    private static long checkSize(long size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("invalid memory alloc request size " + size);
-        }
-        return size;
     }
 }

@@ -28,8 +28,7 @@ public final class MemoryContextException extends RuntimeException {
 
     /** The error the last failing native call left on this thread (see {@link NativeError}). */
     static MemoryContextException fromNative() {
-        NativeError error = NativeError.last();
-        return new MemoryContextException(Kind.of(error.code()), error.message(), error.detail());
+        return NativeError.last().asContextException();
     }
 
     public Kind kind() {

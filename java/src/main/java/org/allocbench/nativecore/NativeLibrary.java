@@ -26,6 +26,7 @@ public final class NativeLibrary {
     static final String RESOURCE = "/native/linux-x86_64/liballocbench.so";
 
     private static final SymbolLookup LOOKUP = load();
+    private static final java.util.Map<String, SymbolLookup> VARIANTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private NativeLibrary() {
     }
@@ -33,6 +34,29 @@ public final class NativeLibrary {
     /** The loaded library's symbols (loaded once, for the life of the JVM). */
     public static SymbolLookup lookup() {
         return LOOKUP;
+    }
+
+    /**
+     * A variant of the library ({@code liballocbench-NAME.so}, e.g. "pg15":
+     * PostgreSQL 15's chunk layout), loaded once, side by side with the main
+     * one: its own symbols, its own error slot, its own contexts.
+     */
+    public static SymbolLookup variant(String name) {
+        return VARIANTS.computeIfAbsent(name, NativeLibrary::loadVariant);
+    }
+
+    private static SymbolLookup loadVariant(String name) {
+        checkPlatform();
+        Path copy = extract("/native/linux-x86_64/liballocbench-" + name + ".so");
+        try {
+            return open(copy);
+        } finally {
+            try {
+                Files.deleteIfExists(copy);
+            } catch (IOException ignored) {
+                // as for the main library
+            }
+        }
     }
 
     private static SymbolLookup load() {
@@ -45,7 +69,7 @@ public final class NativeLibrary {
             }
             return open(path);
         }
-        Path copy = extractBundled();
+        Path copy = extract(RESOURCE);
         try {
             return open(copy);
         } finally {
@@ -66,10 +90,11 @@ public final class NativeLibrary {
         }
     }
 
-    private static Path extractBundled() {
-        try (InputStream in = NativeLibrary.class.getResourceAsStream(RESOURCE)) {
+    private static Path extract(String resource) {
+        try (InputStream in = NativeLibrary.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new UnsatisfiedLinkError("liballocbench.so is not on the class path (expected resource " + RESOURCE
+                throw new UnsatisfiedLinkError(resource.substring(resource.lastIndexOf('/') + 1)
+                        + " is not on the class path (expected resource " + resource
                         + "); build with ./mvnw package, which runs make in native/");
             }
             Path copy = Files.createTempFile("liballocbench-", ".so");
@@ -77,7 +102,7 @@ public final class NativeLibrary {
             return copy;
         } catch (IOException e) {
             throw (UnsatisfiedLinkError) new UnsatisfiedLinkError(
-                    "cannot extract liballocbench.so to " + System.getProperty("java.io.tmpdir") + ": " + e.getMessage())
+                    "cannot extract " + resource + " to " + System.getProperty("java.io.tmpdir") + ": " + e.getMessage())
                     .initCause(e);
         }
     }

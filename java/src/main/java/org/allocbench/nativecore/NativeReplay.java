@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
 
@@ -60,29 +61,51 @@ public final class NativeReplay {
      * the segment's arena alive for the call, so closing a shared PreparedTrace from
      * another thread fails instead of freeing the ops under a running replay.
      */
-    private static final MethodHandle REPLAY = Downcalls.link(NativeLibrary.lookup(), LIBRARY, "ab_replay",
-            FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, // ops, nops, nslots, allocator
-                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
-                    ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
-            false);
-    /** Linear in the trace, so not critical either. */
-    private static final MethodHandle VALIDATE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
-            "ab_replay_validate", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), false);
-    /** Copies and validates once (linear: not critical); returns the AbTrace pointer or 0. */
-    private static final MethodHandle TRACE_CREATE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
-            "ab_trace_create", FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT), false);
-    /** ab_replay without the validation, over the handle; as long-running, so not critical. */
-    private static final MethodHandle TRACE_REPLAY = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
-            "ab_trace_replay",
-            FunctionDescriptor.of(JAVA_INT,
-                    ADDRESS, JAVA_INT, // trace, allocator
-                    JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
-                    ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
-            false);
-    /** One free(): short, never blocks. */
-    private static final MethodHandle TRACE_FREE = Downcalls.link(NativeLibrary.lookup(), LIBRARY,
-            "ab_trace_free", FunctionDescriptor.ofVoid(JAVA_LONG), true);
+    /** The replay entry points of one library (the main one, or a variant such as pg15). */
+    record Binding(String library, MethodHandle replay, MethodHandle validate, MethodHandle traceCreate,
+            MethodHandle traceReplay, MethodHandle traceFree, MethodHandle errorCode, MethodHandle errorMessage,
+            MethodHandle errorDetail) {
+
+        static Binding of(SymbolLookup lookup, String library) {
+            return new Binding(library,
+                    Downcalls.link(lookup, library, "ab_replay", FunctionDescriptor.of(JAVA_INT,
+                            ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, // ops, nops, nslots, allocator
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
+                            ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+                            false),
+                    // linear in the trace, so not critical either
+                    Downcalls.link(lookup, library, "ab_replay_validate",
+                            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT), false),
+                    // copies and validates once (linear: not critical); returns the AbTrace pointer or 0
+                    Downcalls.link(lookup, library, "ab_trace_create",
+                            FunctionDescriptor.of(JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_INT), false),
+                    // ab_replay without the validation, over the handle; as long-running, so not critical
+                    Downcalls.link(lookup, library, "ab_trace_replay", FunctionDescriptor.of(JAVA_INT,
+                            ADDRESS, JAVA_INT, // trace, allocator
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
+                            ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+                            false),
+                    // one free(): short, never blocks
+                    Downcalls.link(lookup, library, "ab_trace_free", FunctionDescriptor.ofVoid(JAVA_LONG), true),
+                    Downcalls.link(lookup, library, "ab_error_code", FunctionDescriptor.of(JAVA_INT), true),
+                    Downcalls.link(lookup, library, "ab_error_message", FunctionDescriptor.of(ADDRESS), true),
+                    Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true));
+        }
+
+        void check(int rc) {
+            if (rc != 0) {
+                throw error();
+            }
+        }
+
+        MemoryContextException error() {
+            return NativeError.last(errorCode, errorMessage, errorDetail).asContextException();
+        }
+    }
+
+    /** The main library's (record fields of a static final are constants to the JIT). */
+    private static final Binding MAIN = Binding.of(NativeLibrary.lookup(), LIBRARY);
+    private static final java.util.Map<String, Variant> VARIANTS = new java.util.concurrent.ConcurrentHashMap<>();
 
     static {
         // initialises AllocSetNative, whose static check compares the library's AbCounters with
@@ -128,33 +151,65 @@ public final class NativeReplay {
     /** Replays {@code iterations} times through AllocSet contexts of the given sizes. */
     public static Result allocSet(long[] encodedOps, int slots, AllocSetSizes sizes, int iterations,
             boolean latencies) {
-        return once(encodedOps, slots, Lane.ALLOC_SET, sizes, iterations, latencies);
+        return once(MAIN, encodedOps, slots, Lane.ALLOC_SET, sizes, iterations, latencies);
+    }
+
+    /**
+     * The whole-trace replay of a library variant, e.g. "pg15" (liballocbench-pg15.so:
+     * PostgreSQL 15's chunk layout), loaded beside the main library.
+     */
+    public static Variant variant(String name) {
+        return VARIANTS.computeIfAbsent(name,
+                n -> new Variant(n, Binding.of(NativeLibrary.variant(n), "liballocbench-" + n + ".so")));
+    }
+
+    /** A library variant's replay: the same calls as NativeReplay's static ones. */
+    public static final class Variant {
+        private final String name;
+        private final Binding binding;
+
+        private Variant(String name, Binding binding) {
+            this.name = name;
+            this.binding = binding;
+        }
+
+        public String name() {
+            return name;
+        }
+
+        public Result allocSet(long[] encodedOps, int slots, AllocSetSizes sizes, int iterations, boolean latencies) {
+            return once(binding, encodedOps, slots, Lane.ALLOC_SET, sizes, iterations, latencies);
+        }
+
+        public PreparedTrace prepare(long[] encodedOps, int slots) {
+            return NativeReplay.prepare(binding, encodedOps, slots);
+        }
     }
 
     /** Replays {@code iterations} times through malloc and friends. */
     public static Result malloc(long[] encodedOps, int slots, int iterations, boolean latencies) {
-        return once(encodedOps, slots, Lane.MALLOC, AllocSetSizes.DEFAULT, iterations, latencies);
+        return once(MAIN, encodedOps, slots, Lane.MALLOC, AllocSetSizes.DEFAULT, iterations, latencies);
     }
 
     /** Checks the trace as the replay would, without running it; throws what the replay would throw. */
     public static void validate(long[] encodedOps, int slots) {
         checkTrace(encodedOps, slots);
         try (Arena arena = Arena.ofConfined()) {
-            check((int) VALIDATE.invokeExact(copy(encodedOps, arena), (long) encodedOps.length, slots));
+            MAIN.check((int) MAIN.validate().invokeExact(copy(encodedOps, arena), (long) encodedOps.length, slots));
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
     }
 
     /** One ab_replay call (validation included) over a copy of the ops made for it. */
-    private static Result once(long[] encodedOps, int slots, Lane lane, AllocSetSizes sizes, int iterations,
-            boolean latencies) {
+    private static Result once(Binding binding, long[] encodedOps, int slots, Lane lane, AllocSetSizes sizes,
+            int iterations, boolean latencies) {
         checkTrace(encodedOps, slots);
         checkArguments(lane, sizes, iterations);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment ops = copy(encodedOps, arena);
             Outputs out = new Outputs(arena, lane, iterations, latencies ? encodedOps.length : -1, true);
-            check((int) REPLAY.invokeExact(ops, (long) encodedOps.length, slots, lane.code,
+            binding.check((int) binding.replay().invokeExact(ops, (long) encodedOps.length, slots, lane.code,
                     sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), iterations,
                     out.ns, out.stats, out.perOp, out.overhead));
             return out.result(lane);
@@ -170,26 +225,31 @@ public final class NativeReplay {
      * {@link PreparedTrace#close()}: any thread may replay it, several at once.
      */
     public static PreparedTrace prepare(long[] encodedOps, int slots) {
+        return prepare(MAIN, encodedOps, slots);
+    }
+
+    private static PreparedTrace prepare(Binding binding, long[] encodedOps, int slots) {
         checkTrace(encodedOps, slots);
         long address;
         try (Arena scratch = Arena.ofConfined()) {
-            address = (long) TRACE_CREATE.invokeExact(copy(encodedOps, scratch), (long) encodedOps.length, slots);
+            address = (long) binding.traceCreate().invokeExact(copy(encodedOps, scratch), (long) encodedOps.length,
+                    slots);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
         if (address == 0) {
-            throw MemoryContextException.fromNative();
+            throw binding.error();
         }
         Arena arena = Arena.ofShared();
         // The arena owns the native trace: closing it frees the trace, and passing the segment as
         // ADDRESS keeps the arena open for the length of each replay.
-        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, NativeReplay::freeTrace);
-        return new PreparedTrace(arena, handle, encodedOps.length, slots);
+        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, h -> freeTrace(binding, h));
+        return new PreparedTrace(binding, arena, handle, encodedOps.length, slots);
     }
 
-    private static void freeTrace(MemorySegment handle) {
+    private static void freeTrace(Binding binding, MemorySegment handle) {
         try {
-            TRACE_FREE.invokeExact(handle.address());
+            binding.traceFree().invokeExact(handle.address());
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
@@ -214,12 +274,6 @@ public final class NativeReplay {
         MemorySegment ops = arena.allocate(JAVA_LONG, Math.max(1, encodedOps.length));
         MemorySegment.copy(encodedOps, 0, ops, JAVA_LONG, 0, encodedOps.length);
         return ops;
-    }
-
-    private static void check(int rc) {
-        if (rc != 0) {
-            throw MemoryContextException.fromNative();
-        }
     }
 
     /** The out-parameters of one call; NULL where not asked for. */
@@ -250,12 +304,14 @@ public final class NativeReplay {
     /** A trace copied into native memory and validated once, replayed any number of times. */
     public static final class PreparedTrace implements AutoCloseable {
 
+        private final Binding binding;
         private final Arena arena;
         private final MemorySegment handle;
         private final int nops;
         private final int slots;
 
-        private PreparedTrace(Arena arena, MemorySegment handle, int nops, int slots) {
+        private PreparedTrace(Binding binding, Arena arena, MemorySegment handle, int nops, int slots) {
+            this.binding = binding;
             this.arena = arena;
             this.handle = handle;
             this.nops = nops;
@@ -301,12 +357,12 @@ public final class NativeReplay {
         private void call(Lane lane, AllocSetSizes sizes, int iterations, Outputs out) {
             int rc;
             try {
-                rc = (int) TRACE_REPLAY.invokeExact(handle, lane.code, sizes.minContextSize(), sizes.initBlockSize(),
+                rc = (int) binding.traceReplay().invokeExact(handle, lane.code, sizes.minContextSize(), sizes.initBlockSize(),
                         sizes.maxBlockSize(), iterations, out.ns, out.stats, out.perOp, out.overhead);
             } catch (Throwable t) {
                 throw Downcalls.rethrow(t);
             }
-            check(rc);
+            binding.check(rc);
         }
 
         /** Frees the native trace; while a replay of it runs on another thread, this throws instead. */

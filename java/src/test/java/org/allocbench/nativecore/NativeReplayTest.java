@@ -70,7 +70,7 @@ class NativeReplayTest {
     }
 
     /** AllocatorReplay's loop, then the statistics just before close, as the format says. */
-    private static MemoryContextCounters replayPerOp(Allocator allocator, OpSequence ops) {
+    static MemoryContextCounters replayPerOp(Allocator allocator, OpSequence ops) {
         try (allocator) {
             AllocatorReplay.replay(allocator, ops, new long[ops.slots()], new long[ops.slots()]);
             AllocatorStats s = allocator.stats();

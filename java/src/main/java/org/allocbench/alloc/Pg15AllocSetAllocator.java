@@ -1,0 +1,90 @@
+package org.allocbench.alloc;
+
+import java.lang.foreign.MemorySegment;
+import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.AllocSetVariant;
+import org.allocbench.nativecore.MemoryContextCounters;
+
+/**
+ * The same native AllocSet built with PostgreSQL 15's chunk layout
+ * (liballocbench-pg15.so: a 16-byte header of capacity + owning set, the
+ * freelist link kept in the header, and PostgreSQL 15's 224-byte context),
+ * per-op FFM calls like aset-native. Side by side with aset-native (the
+ * PostgreSQL 16+ layout) it shows what 16's header change bought, in time and
+ * in bytes, on the same trace.
+ */
+public final class Pg15AllocSetAllocator extends AbstractAllocator {
+
+    /** A static final record: its handles are constants to the JIT (see AllocSetVariant). */
+    private static final AllocSetVariant PG15 = AllocSetVariant.load("pg15");
+    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
+
+    private final long context;
+
+    public Pg15AllocSetAllocator(AllocSetSizes sizes) {
+        this.context = PG15.createContext("aset-pg15", sizes);
+    }
+
+    @Override
+    public String name() {
+        return "aset-pg15";
+    }
+
+    @Override
+    public String version() {
+        return "liballocbench " + PG15.layout() + " layout, per-op FFM downcalls";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public long alloc(long size) {
+        ensureOpen();
+        return PG15.uncheckedAlloc(context, nonNegativeSize(size));
+    }
+
+    @Override
+    public long allocZeroed(long size) {
+        long pointer = alloc(size);
+        EVERYTHING.asSlice(pointer, size).fill((byte) 0);
+        return pointer;
+    }
+
+    @Override
+    public long resize(long handle, long oldSize, long newSize) {
+        ensureOpen();
+        return PG15.uncheckedRealloc(handle, nonNegativeSize(newSize));
+    }
+
+    @Override
+    public void free(long handle) {
+        ensureOpen();
+        PG15.uncheckedFree(handle);
+    }
+
+    @Override
+    public long address(long handle) {
+        return handle;
+    }
+
+    @Override
+    protected void releaseAll() {
+        PG15.uncheckedReset(context);
+    }
+
+    @Override
+    protected void releaseForGood() {
+        PG15.deleteContext(context);
+    }
+
+    @Override
+    public AllocatorStats stats() {
+        ensureOpen();
+        MemoryContextCounters c = PG15.stats(context);
+        return AllocatorStats.of(c.totalBytes(), c.blocks(), c.freeChunks(), c.freeBytes(), c.usedBytes());
+    }
+}

@@ -54,7 +54,8 @@ typedef enum AbErrorCode
     AB_OK = 0,
     AB_ERR_INVALID_SIZE = 1,     /* "invalid memory alloc request size %zu" */
     AB_ERR_OUT_OF_MEMORY = 2,    /* "out of memory" + "Failed on request ..." */
-    AB_ERR_INVALID_ARGUMENT = 3  /* bad parameters, NULL or foreign pointer */
+    AB_ERR_INVALID_ARGUMENT = 3, /* bad parameters, NULL or foreign pointer */
+    AB_ERR_MEMORY_CHECK = 4      /* checking builds: a corrupted or freed chunk (PostgreSQL's wording) */
 } AbErrorCode;
 
 /* ---- opaque context, block sources ---------------------------------------- */
@@ -219,6 +220,17 @@ AB_API size_t ab_sizeof_counters(void);
 AB_API size_t ab_sizeof_row(void);
 /* Which build this is: "pg16" layout today; later variants name themselves. */
 AB_API const char *ab_variant(void);
+
+/*
+ * The consistency check of a context (PostgreSQL's AllocSetCheck): block
+ * bounds, chunk sizes, freelists, and in checking builds requested sizes and
+ * sentinels.  AB_OK, or AB_ERR_MEMORY_CHECK with "problem in alloc set ...".
+ * Checking builds run it before every reset and delete, and count failures.
+ */
+AB_API int ab_check(AbContext *context);
+AB_API uint64_t ab_check_failures(void);
+/* 1 in checking builds (requested sizes, sentinels, wipe on free), else 0. */
+AB_API int ab_checking_enabled(void);
 
 /* ==== whole-trace replay (replay.c) ==========================================
  *

@@ -427,6 +427,9 @@ void aset_reset(AllocSet set)
 {
     AllocBlock block = set->blocks;
 
+#ifdef AB_CHECKING
+    aset_check_before_reset(set);
+#endif
     memset(set->freelist, 0, sizeof(set->freelist));
     set->blocks = KEEPER_BLOCK(set);
 

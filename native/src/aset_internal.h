@@ -177,6 +177,18 @@ extern const AbBlockSource ab_malloc_source;
 /* mcxt.c */
 AbContext *ab_traverse_next(AbContext *curr, AbContext *top);
 
+/* aset_check.c */
+#define AB_FREED_MARK SIZE_MAX   /* requested_size of a freed chunk (checking builds) */
+int aset_check(AllocSet set);
+void aset_check_before_reset(AllocSet set);
+#ifdef AB_CHECKING
+struct AbChunk;
+void aset_mark_allocated(void *pointer, size_t requested);
+/* AB_OK, AB_ERR_MEMORY_CHECK (freed, or sentinel overwritten), or AB_ERR_INVALID_ARGUMENT (not a chunk). */
+int aset_check_chunk(const char *op, void *pointer);
+void aset_mark_freed(struct AbChunk *chunk, size_t capacity);
+#endif
+
 /* aset.c: the allocator proper (no tree logic) */
 AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlockSize,
                        size_t maxBlockSize, const AbBlockSource *source);

@@ -20,8 +20,12 @@ size_t ab_sizeof_row(void)
 
 const char *ab_variant(void)
 {
-#if AB_LAYOUT == 15
+#if AB_LAYOUT == 15 && defined(AB_CHECKING)
+    return "pg15-check";
+#elif AB_LAYOUT == 15
     return "pg15";
+#elif defined(AB_CHECKING)
+    return "pg16-check";
 #else
     return "pg16";
 #endif

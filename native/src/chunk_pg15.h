@@ -22,9 +22,15 @@
 
 typedef struct AbChunk
 {
+#ifdef AB_CHECKING
+    size_t requested_size; /* checking builds only: 24 bytes, as PostgreSQL 15's */
+#endif
     size_t size;
     void  *aset;
 } AbChunk;
+
+/* The freelist link is in the header: a free chunk's whole payload can be wiped. */
+#define CHUNK_LINK_BYTES        0
 
 #define ALLOC_CHUNKHDRSZ        sizeof(AbChunk)
 /* No offset field limits the block size here; keep PostgreSQL 16's limit so both variants accept the same sizes. */
@@ -102,6 +108,17 @@ static inline AbChunk *chunk_next_free(const AbChunk *chunk)
 static inline void chunk_set_next_free(AbChunk *chunk, AbChunk *next)
 {
     chunk->aset = next;
+}
+
+/* Walking a block: the size survives freeing (only aset becomes the link). */
+static inline bool chunk_walk_is_external(AllocSet set, const AbChunk *chunk)
+{
+    return chunk->size > set->allocChunkLimit;
+}
+
+static inline int chunk_walk_fidx(const AbChunk *chunk)
+{
+    return aset_free_index(chunk->size);
 }
 
 #endif /* ALLOCBENCH_CHUNK_PG15_H */

@@ -8,6 +8,8 @@
  *   bits  4..33  value: the freelist index (30 bits)
  *   bits 34..63  offset back from the chunk to the start of its block (30 bits)
  *
+ * (Checking builds put the requested size in front: 16 bytes, as PostgreSQL's.)
+ *
  * One word is enough for pfree to find the block (chunk - offset) and from
  * the block header the owning set, which is what let PostgreSQL 16 halve the
  * header of PostgreSQL 15.  The offset limit is why maxBlockSize may not
@@ -21,8 +23,14 @@
 
 typedef struct AbChunk
 {
+#ifdef AB_CHECKING
+    size_t   requested_size; /* checking builds only, as PostgreSQL's MemoryChunk */
+#endif
     uint64_t hdrmask;
 } AbChunk;
+
+/* Payload bytes a free chunk uses for its freelist link (a checking build's wipe spares them). */
+#define CHUNK_LINK_BYTES        sizeof(void *)
 
 #define ALLOC_CHUNKHDRSZ        sizeof(AbChunk)
 #define CHUNK_KIND_BITS         3
@@ -112,6 +120,18 @@ static inline AbChunk *chunk_next_free(const AbChunk *chunk)
 static inline void chunk_set_next_free(AbChunk *chunk, AbChunk *next)
 {
     *(AbChunk **) ((char *) chunk + ALLOC_CHUNKHDRSZ) = next;
+}
+
+/* Walking a block (free chunks included): the header is intact either way. */
+static inline bool chunk_walk_is_external(AllocSet set, const AbChunk *chunk)
+{
+    (void) set;
+    return chunk_is_external(chunk);
+}
+
+static inline int chunk_walk_fidx(const AbChunk *chunk)
+{
+    return chunk_fidx(chunk);
 }
 
 #endif /* ALLOCBENCH_CHUNK_PG16_H */

@@ -107,6 +107,10 @@ void *ab_alloc_extended(AbContext *context, size_t size, int flags)
     pointer = aset_alloc((AllocSet) context, size, flags);
     if (pointer != NULL && (flags & AB_ALLOC_ZERO))
         memset(pointer, 0, size);
+#ifdef AB_CHECKING
+    if (pointer != NULL)
+        aset_mark_allocated(pointer, size);
+#endif
     return pointer;
 }
 
@@ -118,7 +122,11 @@ void *ab_alloc(AbContext *context, size_t size)
         return NULL;
     }
     context->d.isReset = false;
+#ifdef AB_CHECKING
+    return ab_alloc_extended(context, size, 0);
+#else
     return aset_alloc((AllocSet) context, size, 0);
+#endif
 }
 
 void *ab_alloc0(AbContext *context, size_t size)
@@ -128,9 +136,29 @@ void *ab_alloc0(AbContext *context, size_t size)
 
 void *ab_realloc_extended(void *pointer, size_t size, int flags)
 {
+#ifdef AB_CHECKING
+    void *moved;
+    size_t old_capacity;
+    bool was_external;
+
+    if (pointer != NULL && aset_check_chunk("repalloc", pointer) == AB_ERR_MEMORY_CHECK)
+        return NULL;
+    if (unlikely(!chunk_ok("repalloc", pointer)))
+        return NULL;
+    old_capacity = aset_chunk_capacity(pointer);
+    was_external = chunk_is_external(chunk_of(pointer));
+    moved = aset_realloc(pointer, size, flags);
+    if (moved == NULL)
+        return NULL;
+    if (moved != pointer && !was_external)
+        aset_mark_freed(chunk_of(pointer), old_capacity);
+    aset_mark_allocated(moved, size);
+    return moved;
+#else
     if (unlikely(!chunk_ok("repalloc", pointer)))
         return NULL;
     return aset_realloc(pointer, size, flags);
+#endif
 }
 
 void *ab_realloc(void *pointer, size_t size)
@@ -140,9 +168,27 @@ void *ab_realloc(void *pointer, size_t size)
 
 int ab_free(void *pointer)
 {
+#ifdef AB_CHECKING
+    size_t capacity;
+    bool external;
+    int rc;
+
+    if (pointer != NULL && aset_check_chunk("pfree", pointer) == AB_ERR_MEMORY_CHECK)
+        return AB_ERR_MEMORY_CHECK;
+    if (unlikely(!chunk_ok("pfree", pointer)))
+        return AB_ERR_INVALID_ARGUMENT;
+    capacity = aset_chunk_capacity(pointer);
+    external = chunk_is_external(chunk_of(pointer));
+    rc = aset_free(pointer);
+    /* A dedicated block went back to its source: nothing left to wipe. */
+    if (rc == AB_OK && !external)
+        aset_mark_freed(chunk_of(pointer), capacity);
+    return rc;
+#else
     if (unlikely(!chunk_ok("pfree", pointer)))
         return AB_ERR_INVALID_ARGUMENT;
     return aset_free(pointer);
+#endif
 }
 
 AbContext *ab_chunk_context(void *pointer)

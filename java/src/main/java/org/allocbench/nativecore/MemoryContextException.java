@@ -9,7 +9,9 @@ public final class MemoryContextException extends RuntimeException {
 
     /** The native error codes ({@code AbErrorCode}). */
     public enum Kind {
-        NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT;
+        NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT,
+        /** Checking builds: a corrupted or freed chunk (detected write past chunk end, double pfree, ...). */
+        MEMORY_CHECK;
 
         static Kind of(int code) {
             Kind[] kinds = values();

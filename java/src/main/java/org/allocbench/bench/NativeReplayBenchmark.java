@@ -30,8 +30,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * delete it), as in ReplayBenchmark.
  *
  * <p>Lanes: {@code aset} is the native AllocSet with PostgreSQL's default
- * sizes (what {@code aset-native} uses); {@code malloc} is glibc malloc,
- * calloc, realloc and free in C, a reset freeing every live slot.
+ * sizes (what {@code aset-native} uses); {@code aset-pg15} the same in
+ * PostgreSQL 15's layout (liballocbench-pg15.so, what {@code aset-pg15}
+ * uses); {@code malloc} is glibc malloc, calloc, realloc and free in C, a
+ * reset freeing every live slot.
  *
  * <p>Pitfalls named: the trace is generated, copied into native memory and
  * validated in {@code @Setup} ({@link NativeReplay#prepare}), never timed;
@@ -52,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NativeReplayBenchmark {
 
     /** Not called {@code allocator}, so that {@code -p allocator=...} for ReplayBenchmark leaves both lanes here. */
-    @Param({"aset", "malloc"})
+    @Param({"aset", "aset-pg15", "malloc"})
     public String lane;
 
     @Param({"small-churn", "per-tuple-batches"})
@@ -67,12 +69,14 @@ public class NativeReplayBenchmark {
     @Setup(Level.Trial)
     public void prepare() {
         replayLane = switch (lane) {
-            case "aset" -> NativeReplay.Lane.ALLOC_SET;
+            case "aset", "aset-pg15" -> NativeReplay.Lane.ALLOC_SET;
             case "malloc" -> NativeReplay.Lane.MALLOC;
-            default -> throw new IllegalArgumentException("unknown lane \"" + lane + "\"; known: aset, malloc");
+            default -> throw new IllegalArgumentException("unknown lane \"" + lane + "\"; known: aset, aset-pg15, malloc");
         };
         OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed);
-        prepared = NativeReplay.prepare(ops.encoded(), ops.slots());
+        prepared = lane.equals("aset-pg15")
+                ? NativeReplay.variant("pg15").prepare(ops.encoded(), ops.slots())
+                : NativeReplay.prepare(ops.encoded(), ops.slots());
     }
 
     @TearDown(Level.Trial)

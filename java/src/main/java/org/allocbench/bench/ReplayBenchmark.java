@@ -70,7 +70,7 @@ public class ReplayBenchmark {
     /** Operations in every trace of this benchmark. */
     public static final int OPS = 100_000;
 
-    @Param({"null", "aset-native", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+    @Param({"null", "aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
         "jdk-arena", "jdk-slicing", "netty-pooled"})
     public String allocator;
 

@@ -83,7 +83,7 @@ public class SizeClassBenchmark {
 
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    @Param({"null", "aset-native", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+    @Param({"null", "aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
         "jdk-arena", "jdk-slicing", "netty-pooled"})
     public String allocator;
 

@@ -1,0 +1,155 @@
+package org.allocbench.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.allocbench.nativecore.AllocSetNative;
+import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.NativeReplay;
+import org.allocbench.pg.LaneResult;
+import org.allocbench.pg.PgCluster;
+import org.allocbench.pg.PgInstallation;
+import org.allocbench.pg.PgReplay;
+import org.allocbench.pg.PgUnavailableException;
+import org.allocbench.pg.ReplayLane;
+import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Checks our AllocSet against the real one: every built-in pattern (and a
+ * fresh context) replayed in a throwaway PostgreSQL 15 cluster through the
+ * backend's own AllocSet (the allocbench_pg extension) and through our library
+ * in PostgreSQL 15's layout, both whole-trace in C; the counters just before
+ * the last delete must be identical. Also prints both lanes' median ns/op.
+ * Exit status 0 if all are identical, 1 if any differ, 2 if PostgreSQL 15 is
+ * not installed (the message says how to install it) or the arguments are bad.
+ */
+@Command(name = "verify-pg", mixinStandardHelpOptions = true,
+        description = "Replays every built-in pattern in real PostgreSQL 15 (throwaway cluster) and in our AllocSet;"
+                + " compares the memory context counters and the ns/op.")
+final class VerifyPgCommand implements Callable<Integer> {
+
+    /** Our lanes: the PostgreSQL 15 layout variant (what real PG15 must equal) or the main library (PG16+). */
+    static final String OURS_PG15 = "pg15";
+    static final String OURS_MAIN = "main";
+    /** A trace whose end state is a fresh context: one tiny chunk, then a reset. */
+    static final String FRESH = "(fresh context)";
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--patterns", split = ",", paramLabel = "NAME",
+            description = "Built-in patterns, comma-separated (default: all).")
+    private List<String> patterns;
+
+    @Option(names = "--ops", defaultValue = "20000", description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
+    private int opCount;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the pattern generator (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--iterations", defaultValue = "11",
+            description = "Replays per trace and lane, each timed; the median is reported (default: ${DEFAULT-VALUE}).")
+    private int iterations;
+
+    @Option(names = "--ours", defaultValue = OURS_PG15,
+            description = OURS_PG15 + " (liballocbench-pg15.so, PostgreSQL 15's layout: must be identical) or "
+                    + OURS_MAIN + " (liballocbench.so, PostgreSQL 16+'s layout: differs by design)"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private String ours;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (opCount < 1 || iterations < 1) {
+            err.println("allocbench verify-pg: --ops and --iterations must be at least 1");
+            return 2;
+        }
+        List<OpSequence> traces = new ArrayList<>();
+        ReplayLane ourLane;
+        try {
+            traces.add(freshContext());
+            for (String p : patterns != null ? patterns : Pattern.names()) {
+                traces.add(Pattern.byName(p).generate(opCount, seed));
+            }
+            ourLane = ourLane(ours);
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench verify-pg: " + e.getMessage());
+            return 2;
+        }
+        PgInstallation pg;
+        try {
+            pg = PgInstallation.require();
+        } catch (PgUnavailableException e) {
+            err.println("allocbench verify-pg: " + e.getMessage());
+            return 2;
+        }
+
+        String oursLabel = "ours-" + ours;
+        String pgLabel = "postgresql-15";
+        List<VerifyPgTable.Row> rows = new ArrayList<>();
+        String server;
+        int port;
+        try (PgCluster cluster = PgCluster.start(pg)) {
+            server = cluster.serverVersion();
+            port = cluster.port();
+            ReplayLane postgres = PgReplay.lane(cluster);
+            for (OpSequence t : traces) {
+                LaneResult o = ourLane.replay(t.encoded(), t.slots(), iterations);
+                LaneResult p = postgres.replay(t.encoded(), t.slots(), iterations);
+                rows.add(new VerifyPgTable.Row(t.name(), t.length(), o, p));
+            }
+        }
+
+        stdout.printf("allocbench verify-pg: %d patterns x %,d ops, seed %d, %d iterations per trace and lane;"
+                + " ALLOCSET_DEFAULT_SIZES%n", traces.size() - 1, opCount, seed, iterations);
+        stdout.printf("%s: %s (throwaway cluster on 127.0.0.1:%d, %s), extension allocbench_pg%n", pgLabel, server,
+                port, pg.binDir());
+        stdout.printf("%s: %s%n", oursLabel, describeOurs(ours));
+        stdout.printf("%nMemory context counters just before the last iteration's delete"
+                + " (the trace %s is one 1-byte chunk, then a reset):%n", FRESH);
+        stdout.print(VerifyPgTable.counters(rows, oursLabel, pgLabel));
+        stdout.printf("%nMedian ns/op, whole trace replayed in C by each lane (create, replay, delete timed;"
+                + " one run on a shared machine: read ratios, not absolutes):%n");
+        stdout.print(VerifyPgTable.timings(rows.subList(1, rows.size()), oursLabel, pgLabel));
+        stdout.printf("%n%s%n", VerifyPgTable.summary(rows));
+        stdout.flush();
+        return rows.stream().allMatch(VerifyPgTable.Row::identical) ? 0 : 1;
+    }
+
+    /** {@code a 0 1}, {@code R}: the context is back to its fresh state. */
+    static OpSequence freshContext() {
+        return new OpSequence.Builder(FRESH, 1).add(OpSequence.ALLOC, 0, 1).add(OpSequence.RESET, 0, 0).build();
+    }
+
+    /**
+     * Our side of the comparison: NativeReplay's whole-trace replay, in the
+     * PostgreSQL 15 layout variant (liballocbench-pg15.so) or the main library.
+     */
+    static ReplayLane ourLane(String which) {
+        return switch (which) {
+            case OURS_PG15 -> (ops, slots, n) -> result(
+                    NativeReplay.variant(OURS_PG15).allocSet(ops, slots, AllocSetSizes.DEFAULT, n, false), ops.length);
+            case OURS_MAIN -> (ops, slots, n) -> result(
+                    NativeReplay.allocSet(ops, slots, AllocSetSizes.DEFAULT, n, false), ops.length);
+            default -> throw new IllegalArgumentException("--ours must be " + OURS_PG15 + " or " + OURS_MAIN
+                    + ", not \"" + which + "\"");
+        };
+    }
+
+    private static LaneResult result(NativeReplay.Result r, int ops) {
+        return new LaneResult(LaneResult.medianNsPerOp(r.nsPerIteration(), ops), r.statsBeforeDelete());
+    }
+
+    private static String describeOurs(String which) {
+        return which.equals(OURS_PG15)
+                ? "liballocbench-pg15.so (PostgreSQL 15 chunk layout), NativeReplay whole-trace replay"
+                : "liballocbench.so (" + AllocSetNative.variant() + " layout), NativeReplay whole-trace replay";
+    }
+}

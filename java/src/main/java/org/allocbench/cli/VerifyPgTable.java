@@ -1,0 +1,93 @@
+package org.allocbench.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.pg.LaneResult;
+
+/**
+ * The tables of {@code allocbench verify-pg}: counters ours vs PostgreSQL's per
+ * trace with a verdict, and the median ns/op of both. Pure formatting.
+ */
+final class VerifyPgTable {
+
+    static final String IDENTICAL = "identical";
+    static final String DIFFERENT = "DIFFERENT";
+
+    /** One trace replayed by both lanes. */
+    record Row(String trace, int ops, LaneResult ours, LaneResult postgres) {
+
+        boolean identical() {
+            return ours.counters().equals(postgres.counters());
+        }
+    }
+
+    private VerifyPgTable() {
+    }
+
+    /** The counters that differ, by column name; empty if none. */
+    static List<String> differingFields(MemoryContextCounters ours, MemoryContextCounters postgres) {
+        List<String> fields = new ArrayList<>();
+        if (ours.totalBytes() != postgres.totalBytes()) {
+            fields.add("total");
+        }
+        if (ours.blocks() != postgres.blocks()) {
+            fields.add("blocks");
+        }
+        if (ours.freeChunks() != postgres.freeChunks()) {
+            fields.add("free chunks");
+        }
+        if (ours.freeBytes() != postgres.freeBytes()) {
+            fields.add("free bytes");
+        }
+        if (ours.usedBytes() != postgres.usedBytes()) {
+            fields.add("used bytes");
+        }
+        return fields;
+    }
+
+    /** Two lines per trace, ours then PostgreSQL's; the verdict on the second. */
+    static String counters(List<Row> rows, String oursLabel, String postgresLabel) {
+        StringBuilder out = new StringBuilder();
+        String format = "%-18s %-14s %12s %7s %11s %12s %12s  %s%n";
+        out.append(String.format(Locale.ROOT, format, "trace", "lane", "total", "blocks", "free chunks",
+                "free bytes", "used bytes", "verdict").stripTrailing()).append('\n');
+        for (Row r : rows) {
+            out.append(line(format, r.trace(), oursLabel, r.ours().counters(), ""));
+            List<String> differing = differingFields(r.ours().counters(), r.postgres().counters());
+            String verdict = differing.isEmpty() ? IDENTICAL : DIFFERENT + " (" + String.join(", ", differing) + ")";
+            out.append(line(format, "", postgresLabel, r.postgres().counters(), verdict));
+        }
+        return out.toString();
+    }
+
+    private static String line(String format, String trace, String lane, MemoryContextCounters c, String verdict) {
+        return String.format(Locale.ROOT, format, trace, lane, c.totalBytes(), c.blocks(), c.freeChunks(),
+                c.freeBytes(), c.usedBytes(), verdict).stripTrailing() + "\n";
+    }
+
+    /** Median ns/op of both lanes and their ratio, one line per trace. */
+    static String timings(List<Row> rows, String oursLabel, String postgresLabel) {
+        StringBuilder out = new StringBuilder();
+        String ours = oursLabel + " ns/op";
+        String pg = postgresLabel + " ns/op";
+        int w1 = Math.max(10, ours.length());
+        int w2 = Math.max(10, pg.length());
+        String head = "%-18s %" + w1 + "s %" + w2 + "s %15s%n";
+        String body = "%-18s %" + w1 + ".1f %" + w2 + ".1f %15.2f%n";
+        out.append(String.format(Locale.ROOT, head, "trace", ours, pg, "postgres/ours"));
+        for (Row r : rows) {
+            double o = r.ours().medianNsPerOp();
+            double p = r.postgres().medianNsPerOp();
+            out.append(String.format(Locale.ROOT, body, r.trace(), o, p, p / o));
+        }
+        return out.toString();
+    }
+
+    /** The closing line: how many identical, how many different. */
+    static String summary(List<Row> rows) {
+        long same = rows.stream().filter(Row::identical).count();
+        return same + " identical, " + (rows.size() - same) + " different";
+    }
+}

@@ -1,0 +1,288 @@
+package org.allocbench.pg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * A throwaway PostgreSQL 15 cluster with allocbench_replay in it.
+ *
+ * <p>{@link #start} makes a temporary directory, builds the extension into it
+ * ({@link PgExtension}), runs {@code initdb --auth=trust}, configures the server
+ * to listen on 127.0.0.1 only, on a free port, with its Unix socket in the same
+ * directory, starts it with {@code pg_ctl -w}, connects over JDBC and creates
+ * the function. {@link #close} (also after a failed start, and from a JVM
+ * shutdown hook if the program ends without closing) stops the server with
+ * {@code pg_ctl stop -m fast} and removes the directory. As root the server
+ * runs as the OS user {@code postgres} ({@link PgProcesses}).
+ */
+public final class PgCluster implements AutoCloseable {
+
+    /** The database superuser initdb creates (whatever the OS user). */
+    static final String DB_USER = "allocbench";
+    private static final Duration PROGRAM_TIMEOUT = Duration.ofMinutes(2);
+    private static final int START_ATTEMPTS = 3;
+
+    private final PgInstallation pg;
+    private final Path root;
+    private final Path dataDir;
+    private final Thread shutdownHook;
+    private int port;
+    private boolean serverStarted;
+    private Connection connection;
+    private boolean closed;
+
+    private PgCluster(PgInstallation pg, Path root) {
+        this.pg = pg;
+        this.root = root;
+        this.dataDir = root.resolve("data");
+        this.shutdownHook = new Thread(() -> stopAndRemove(false), "allocbench-pg-cluster-cleanup");
+    }
+
+    /** Starts a cluster of the installation found on this machine ({@link PgInstallation#require()}). */
+    public static PgCluster start() {
+        return start(PgInstallation.require());
+    }
+
+    public static PgCluster start(PgInstallation pg) {
+        Path root;
+        try {
+            root = Files.createTempDirectory("allocbench-pg-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the cluster's temporary directory", e);
+        }
+        PgCluster cluster = new PgCluster(pg, root);
+        Runtime.getRuntime().addShutdownHook(cluster.shutdownHook);
+        try {
+            cluster.setUp();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            try {
+                cluster.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
+    }
+
+    private void setUp() {
+        Path library = PgExtension.build(pg, root.resolve("ext"));
+        PgProcesses.handToServerUser(root);
+        PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(), "-D", dataDir.toString(),
+                "--auth=trust", "--username=" + DB_USER, "--encoding=UTF8", "--locale=C", "--no-sync")),
+                root, PROGRAM_TIMEOUT);
+        startServer();
+        connection = connect();
+        try (Statement s = connection.createStatement()) {
+            s.execute(PgExtension.createScript(library));
+        } catch (SQLException e) {
+            throw new PgCommandException("cannot create allocbench_replay from " + library + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** pg_ctl start on a free port; another try on another port if that one was taken meanwhile. */
+    private void startServer() {
+        for (int attempt = 1; ; attempt++) {
+            port = freePort();
+            writeConfiguration();
+            try {
+                PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("pg_ctl").toString(), "-D",
+                        dataDir.toString(), "-l", log().toString(), "-w", "-t", "60", "start")), root,
+                        PROGRAM_TIMEOUT);
+                serverStarted = true;
+                return;
+            } catch (PgCommandException e) {
+                // pg_ctl gave up waiting but a postmaster may be up: close() must stop it then
+                serverStarted = Files.exists(dataDir.resolve("postmaster.pid"));
+                String log = readLog();
+                if (attempt < START_ATTEMPTS && log.contains("could not bind")) {
+                    continue;
+                }
+                throw new PgCommandException(e.getMessage() + "\nserver log:\n" + log.strip(), e);
+            }
+        }
+    }
+
+    /** Our settings, last in postgresql.conf (later lines win); a retry's lines override the earlier try's. */
+    private void writeConfiguration() {
+        String settings = "\n# allocbench throwaway cluster\n"
+                + "listen_addresses = '127.0.0.1'\n"
+                + "port = " + port + "\n"
+                + "unix_socket_directories = '" + root.toString().replace("'", "''") + "'\n"
+                + "fsync = off\n"
+                + "max_connections = 10\n";
+        try {
+            Files.writeString(dataDir.resolve("postgresql.conf"), settings, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot configure the cluster in " + dataDir, e);
+        }
+    }
+
+    private Connection connect() {
+        Properties props = new Properties();
+        props.setProperty("user", DB_USER);
+        props.setProperty("ApplicationName", "allocbench");
+        try {
+            return DriverManager.getConnection(jdbcUrl(), props);
+        } catch (SQLException e) {
+            throw new PgCommandException("cannot connect to the throwaway cluster at " + jdbcUrl() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** The open JDBC connection (as the superuser {@value #DB_USER}, database postgres). */
+    public Connection connection() {
+        if (closed) {
+            throw new IllegalStateException("the cluster is closed");
+        }
+        return connection;
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The temporary directory holding the data directory, the socket, the log and the extension build. */
+    public Path directory() {
+        return root;
+    }
+
+    public PgInstallation installation() {
+        return pg;
+    }
+
+    /** What the server says it is: {@code SELECT version()}. */
+    public String serverVersion() {
+        try (Statement s = connection().createStatement(); var rs = s.executeQuery("SELECT version()")) {
+            rs.next();
+            return rs.getString(1);
+        } catch (SQLException e) {
+            throw new PgCommandException("SELECT version() failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the server and removes the directory; idempotent. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to: it does the same, once more is harmless
+        }
+        stopAndRemove(true);
+    }
+
+    /**
+     * Closes the connection (first only if {@code closeConnectionFirst}: a
+     * shutdown hook may run while the main thread waits in a query, and
+     * closing the connection would then wait for that query; stopping the
+     * server ends it instead), stops the server, removes the directory.
+     */
+    private synchronized void stopAndRemove(boolean closeConnectionFirst) {
+        RuntimeException failure = null;
+        if (closeConnectionFirst) {
+            closeConnection();
+        }
+        if (serverStarted) {
+            try {
+                PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("pg_ctl").toString(), "-D",
+                        dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop")), root, PROGRAM_TIMEOUT);
+                serverStarted = false;
+            } catch (PgCommandException e) {
+                failure = e;
+            }
+        }
+        closeConnection();
+        try {
+            deleteTree(root);
+        } catch (IOException e) {
+            UncheckedIOException u = new UncheckedIOException("cannot remove " + root, e);
+            if (failure != null) {
+                failure.addSuppressed(u);
+            } else {
+                failure = u;
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private void closeConnection() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // the server is going away anyway
+            }
+            connection = null;
+        }
+    }
+
+    private Path log() {
+        return root.resolve("server.log");
+    }
+
+    private String readLog() {
+        try {
+            return Files.exists(log()) ? Files.readString(log()) : "(no server log)";
+        } catch (IOException e) {
+            return "(server log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        Files.walkFileTree(root, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                Files.delete(file);
+                return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path dir, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
+                Files.delete(dir);
+                return FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}

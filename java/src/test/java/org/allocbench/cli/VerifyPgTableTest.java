@@ -1,0 +1,45 @@
+package org.allocbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.pg.LaneResult;
+import org.junit.jupiter.api.Test;
+
+class VerifyPgTableTest {
+
+    private static final MemoryContextCounters FRESH_15 = new MemoryContextCounters(1, 0, 8192, 7928, 264);
+    private static final MemoryContextCounters FRESH_16 = new MemoryContextCounters(1, 0, 8192, 7952, 240);
+    private static final List<VerifyPgTable.Row> ROWS = List.of(
+            new VerifyPgTable.Row("small-churn", 100, new LaneResult(10.0, FRESH_15), new LaneResult(12.5, FRESH_15)),
+            new VerifyPgTable.Row("array-agg", 100, new LaneResult(4.0, FRESH_16), new LaneResult(3.0, FRESH_15)));
+
+    @Test
+    void countersTableWithVerdicts() {
+        assertEquals("""
+                trace              lane                  total  blocks free chunks   free bytes   used bytes  verdict
+                small-churn        ours-pg15              8192       1           0         7928          264
+                                   postgresql-15          8192       1           0         7928          264  identical
+                array-agg          ours-pg15              8192       1           0         7952          240
+                                   postgresql-15          8192       1           0         7928          264  DIFFERENT (free bytes, used bytes)
+                """, VerifyPgTable.counters(ROWS, "ours-pg15", "postgresql-15"));
+    }
+
+    @Test
+    void timingsTableWithRatio() {
+        assertEquals("""
+                trace              ours-pg15 ns/op postgresql-15 ns/op   postgres/ours
+                small-churn                   10.0                12.5            1.25
+                array-agg                      4.0                 3.0            0.75
+                """, VerifyPgTable.timings(ROWS, "ours-pg15", "postgresql-15"));
+    }
+
+    @Test
+    void differingFieldsAndSummary() {
+        assertEquals(List.of(), VerifyPgTable.differingFields(FRESH_15, FRESH_15));
+        assertEquals(List.of("total", "blocks", "free chunks", "free bytes", "used bytes"),
+                VerifyPgTable.differingFields(FRESH_15, new MemoryContextCounters(2, 1, 1, 1, 1)));
+        assertEquals("1 identical, 1 different", VerifyPgTable.summary(ROWS));
+    }
+}

@@ -1,0 +1,44 @@
+package org.allocbench.pg;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PgInstallationTest {
+
+    @Test
+    void missingProgramsAreNamedWithTheInstallCommand(@TempDir Path dir) throws Exception {
+        Files.createFile(dir.resolve("initdb"), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        PgUnavailableException e = assertThrows(PgUnavailableException.class,
+                () -> PgInstallation.find(List.of(dir)));
+        assertTrue(e.getMessage().contains(dir + " lacks pg_ctl, postgres, pg_config"), e.getMessage());
+        assertTrue(e.getMessage().contains("apt-get install postgresql-15 postgresql-server-dev-15"), e.getMessage());
+    }
+
+    @Test
+    void anotherVersionIsRefused(@TempDir Path dir) throws Exception {
+        for (String p : PgInstallation.PROGRAMS) {
+            Path file = dir.resolve(p);
+            Files.writeString(file, "#!/bin/sh\necho 'PostgreSQL 16.4'\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        }
+        PgUnavailableException e = assertThrows(PgUnavailableException.class,
+                () -> PgInstallation.find(List.of(dir)));
+        assertTrue(e.getMessage().contains(dir + " is PostgreSQL 16.4, not PostgreSQL 15"), e.getMessage());
+    }
+
+    @Test
+    void noCandidatesAtAll() {
+        PgUnavailableException e = assertThrows(PgUnavailableException.class, () -> PgInstallation.find(List.of()));
+        assertEquals("PostgreSQL 15 is not installed. Install it with: apt-get install postgresql-15"
+                + " postgresql-server-dev-15 (also needs gcc and make; or set -Dallocbench.pg.bindir=DIR to a"
+                + " PostgreSQL 15 bin directory)", e.getMessage());
+    }
+}

@@ -100,10 +100,14 @@ final class VerifyPgCommand implements Callable<Integer> {
             server = cluster.serverVersion();
             port = cluster.port();
             ReplayLane postgres = PgReplay.lane(cluster);
+            // With the pg15 layout as ours, the 16+ layout runs too, trace by trace in the same loop,
+            // so the three-way comparison's ratios come from one run.
+            ReplayLane pg16 = ours.equals(OURS_PG15) ? ourLane(OURS_MAIN) : null;
             for (OpSequence t : traces) {
                 LaneResult o = ourLane.replay(t.encoded(), t.slots(), iterations);
                 LaneResult p = postgres.replay(t.encoded(), t.slots(), iterations);
-                rows.add(new VerifyPgTable.Row(t.name(), t.length(), o, p));
+                LaneResult m = pg16 == null ? null : pg16.replay(t.encoded(), t.slots(), iterations);
+                rows.add(new VerifyPgTable.Row(t.name(), t.length(), o, p, m));
             }
         }
 
@@ -118,6 +122,12 @@ final class VerifyPgCommand implements Callable<Integer> {
         stdout.printf("%nMedian ns/op, whole trace replayed in C by each lane (create, replay, delete timed;"
                 + " one run on a shared machine: read ratios, not absolutes):%n");
         stdout.print(VerifyPgTable.timings(rows.subList(1, rows.size()), oursLabel, pgLabel));
+        if (ours.equals(OURS_PG15)) {
+            stdout.printf("%nThe three AllocSets from this run (median ns/op; pg15-real is timed in-process in"
+                    + " PostgreSQL 15's backend, the others in our C replay;"
+                    + " pg16 total/used = its total/used bytes before delete over the real one's):%n");
+            stdout.print(VerifyPgTable.threeWay(rows.subList(1, rows.size())));
+        }
         stdout.printf("%n%s%n", VerifyPgTable.summary(rows));
         stdout.flush();
         return rows.stream().allMatch(VerifyPgTable.Row::identical) ? 0 : 1;

@@ -15,8 +15,12 @@ final class VerifyPgTable {
     static final String IDENTICAL = "identical";
     static final String DIFFERENT = "DIFFERENT";
 
-    /** One trace replayed by both lanes. */
-    record Row(String trace, int ops, LaneResult ours, LaneResult postgres) {
+    /** One trace replayed by both lanes, and by the PostgreSQL 16+ layout ({@code pg16}, null if not run). */
+    record Row(String trace, int ops, LaneResult ours, LaneResult postgres, LaneResult pg16) {
+
+        Row(String trace, int ops, LaneResult ours, LaneResult postgres) {
+            this(trace, ops, ours, postgres, null);
+        }
 
         boolean identical() {
             return ours.counters().equals(postgres.counters());
@@ -81,6 +85,31 @@ final class VerifyPgTable {
             double o = r.ours().medianNsPerOp();
             double p = r.postgres().medianNsPerOp();
             out.append(String.format(Locale.ROOT, body, r.trace(), o, p, p / o));
+        }
+        return out.toString();
+    }
+
+    /**
+     * The three AllocSets side by side from the same run: real PostgreSQL 15,
+     * ours in its layout, ours in PostgreSQL 16+'s; time, total bytes held and
+     * used bytes of pg16 as ratios to the real one. Rows without a pg16 result
+     * are left out.
+     */
+    static String threeWay(List<Row> rows) {
+        StringBuilder out = new StringBuilder();
+        String head = "%-18s %10s %10s %10s %10s %10s %12s %12s%n";
+        String body = "%-18s %10.1f %10.1f %10.1f %10.2f %10.2f %12.3f %12.3f%n";
+        out.append(String.format(Locale.ROOT, head, "trace", "pg15-real", "aset-pg15", "aset-pg16",
+                "pg15/real", "pg16/real", "pg16 total", "pg16 used"));
+        for (Row r : rows) {
+            if (r.pg16() == null) {
+                continue;
+            }
+            double real = r.postgres().medianNsPerOp();
+            out.append(String.format(Locale.ROOT, body, r.trace(), real, r.ours().medianNsPerOp(),
+                    r.pg16().medianNsPerOp(), r.ours().medianNsPerOp() / real, r.pg16().medianNsPerOp() / real,
+                    (double) r.pg16().counters().totalBytes() / r.postgres().counters().totalBytes(),
+                    (double) r.pg16().counters().usedBytes() / r.postgres().counters().usedBytes()));
         }
         return out.toString();
     }

@@ -36,6 +36,18 @@ class VerifyPgTableTest {
     }
 
     @Test
+    void threeWayRatiosAgainstTheRealOne() {
+        List<VerifyPgTable.Row> rows = List.of(
+                new VerifyPgTable.Row("small-churn", 100, new LaneResult(10.0, FRESH_15), new LaneResult(12.5, FRESH_15),
+                        new LaneResult(7.5, FRESH_16)),
+                new VerifyPgTable.Row("no-pg16", 100, new LaneResult(1.0, FRESH_15), new LaneResult(1.0, FRESH_15)));
+        assertEquals("""
+                trace               pg15-real  aset-pg15  aset-pg16  pg15/real  pg16/real   pg16 total    pg16 used
+                small-churn              12.5       10.0        7.5       0.80       0.60        1.000        0.909
+                """, VerifyPgTable.threeWay(rows));
+    }
+
+    @Test
     void differingFieldsAndSummary() {
         assertEquals(List.of(), VerifyPgTable.differingFields(FRESH_15, FRESH_15));
         assertEquals(List.of("total", "blocks", "free chunks", "free bytes", "used bytes"),

@@ -78,6 +78,10 @@ final class QuickRunCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "5", description = "Warm-up rounds per allocator, not reported (default: ${DEFAULT-VALUE}).")
     private int warmup;
 
+    @Option(names = "--no-postgres", description = "Skip the pg15-real lane (a throwaway PostgreSQL 15 cluster,"
+            + " about 2 s to start; run only where PostgreSQL 15 is installed).")
+    private boolean noPostgres;
+
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the pattern generator (default: ${DEFAULT-VALUE}).")
     private long seed;
 
@@ -125,6 +129,7 @@ final class QuickRunCommand implements Callable<Integer> {
                 out.printf("not run: %s (%s)%n", f.name(), f.availability().reason());
             }
         }
+        WholeTraceLanes.run(out, ops, 1, rounds, !noPostgres);
         out.printf("%nAll allocators share one JVM here, so the replay loop's calls are not inlined per allocator;"
                 + "%n`allocbench bench ReplayBenchmark` forks one JVM per allocator and trace for exact figures.%n");
         out.printf("%nMemory context statistics of %s at the end of the pattern, before the final delete:%n", REFERENCE);

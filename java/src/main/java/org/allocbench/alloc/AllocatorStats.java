@@ -21,6 +21,11 @@ public record AllocatorStats(OptionalLong totalBytes, OptionalLong blocks, Optio
                 OptionalLong.of(freeBytes), OptionalLong.of(usedBytes));
     }
 
+    /** A native context's counters (both AllocSet layouts report them). */
+    public static AllocatorStats of(org.allocbench.nativecore.MemoryContextCounters c) {
+        return of(c.totalBytes(), c.blocks(), c.freeChunks(), c.freeBytes(), c.usedBytes());
+    }
+
     /** Only the total held is known (used and free are not). */
     public static AllocatorStats totalOnly(long totalBytes) {
         return new AllocatorStats(OptionalLong.of(totalBytes), OptionalLong.empty(), OptionalLong.empty(),

@@ -3,7 +3,6 @@ package org.allocbench.alloc;
 import java.util.Objects;
 import org.allocbench.arena.JavaAllocSet;
 import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.nativecore.MemoryContextCounters;
 
 /**
  * The pure-Java AllocSet ({@link JavaAllocSet}: native/src/aset.c's algorithm
@@ -97,7 +96,6 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     @Override
     public AllocatorStats stats() {
         ensureOpen();
-        MemoryContextCounters c = set().stats();
-        return AllocatorStats.of(c.totalBytes(), c.blocks(), c.freeChunks(), c.freeBytes(), c.usedBytes());
+        return AllocatorStats.of(set().stats());
     }
 }

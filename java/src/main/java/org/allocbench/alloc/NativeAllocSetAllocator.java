@@ -3,7 +3,6 @@ package org.allocbench.alloc;
 import java.lang.foreign.MemorySegment;
 import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeBlockSource;
 import org.allocbench.nativecore.NativeMemoryContext;
 
@@ -97,8 +96,7 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
     @Override
     public AllocatorStats stats() {
         ensureOpen();
-        MemoryContextCounters c = context.stats();
-        return AllocatorStats.of(c.totalBytes(), c.blocks(), c.freeChunks(), c.freeBytes(), c.usedBytes());
+        return AllocatorStats.of(context.stats());
     }
 
     /** The context's statistics in PostgreSQL's MemoryContextStats format. */

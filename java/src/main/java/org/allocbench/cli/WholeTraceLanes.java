@@ -38,8 +38,16 @@ final class WholeTraceLanes {
         try {
             if (pgMissing == null) {
                 System.err.print("starting a throwaway PostgreSQL 15 cluster for the pg15-real lane ...");
-                cluster = PgCluster.start(PgInstallation.require());
+                try {
+                    cluster = PgCluster.start(PgInstallation.require());
+                } catch (RuntimeException e) {
+                    // the run's other results stand; say why this lane is missing
+                    pgMissing = "could not start a throwaway PostgreSQL 15 cluster: " + String.valueOf(e.getMessage()).lines()
+                            .findFirst().orElse(e.toString());
+                }
                 System.err.print("\r\033[K");
+            }
+            if (cluster != null) {
                 lanes.add(new Lane("pg15-real", cluster.serverVersion().replaceAll(" \\(.*", "")
                         + "'s own AllocSet, timed in-process in a backend", PgReplay.lane(cluster)));
             }

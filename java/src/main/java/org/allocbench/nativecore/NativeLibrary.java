@@ -47,16 +47,7 @@ public final class NativeLibrary {
 
     private static SymbolLookup loadVariant(String name) {
         checkPlatform();
-        Path copy = extract("/native/linux-x86_64/liballocbench-" + name + ".so");
-        try {
-            return open(copy);
-        } finally {
-            try {
-                Files.deleteIfExists(copy);
-            } catch (IOException ignored) {
-                // as for the main library
-            }
-        }
+        return openBundled("/native/linux-x86_64/liballocbench-" + name + ".so");
     }
 
     private static SymbolLookup load() {
@@ -69,7 +60,12 @@ public final class NativeLibrary {
             }
             return open(path);
         }
-        Path copy = extract(RESOURCE);
+        return openBundled(RESOURCE);
+    }
+
+    /** Extracts a library from the jar to a temp file, loads it, and removes the file at once. */
+    private static SymbolLookup openBundled(String resource) {
+        Path copy = extract(resource);
         try {
             return open(copy);
         } finally {

@@ -61,7 +61,7 @@ public final class PgCluster implements AutoCloseable {
     public static PgCluster start(PgInstallation pg) {
         Path root;
         try {
-            root = Files.createTempDirectory("allocbench-pg-");
+            root = Files.createTempDirectory(clusterParent(), "allocbench-pg-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster's temporary directory", e);
         }
@@ -78,6 +78,32 @@ public final class PgCluster implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Where the cluster's directory goes: java.io.tmpdir, unless we are root and the
+     * server's user could not reach it (a private temporary directory, mode 0700
+     * somewhere up the path): then /tmp, which every user can traverse.
+     */
+    static Path clusterParent() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
+        if (!PgProcesses.runningAsRoot() || othersCanTraverse(tmp)) {
+            return tmp;
+        }
+        return Path.of("/tmp");
+    }
+
+    private static boolean othersCanTraverse(Path dir) {
+        for (Path p = dir; p != null; p = p.getParent()) {
+            try {
+                if (!Files.getPosixFilePermissions(p).contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            } catch (IOException | UnsupportedOperationException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void setUp() {

@@ -30,7 +30,7 @@ class NativeReplayTest {
     private static final int OPS = 20_000;
 
     /** shared/trace-format.md's example ("slots 3"). */
-    private static final long[] EXAMPLE = {
+    static final long[] EXAMPLE = {
         OpSequence.encode(OpSequence.ALLOC, 0, 100),
         OpSequence.encode(OpSequence.ALLOC_ZEROED, 1, 24),
         OpSequence.encode(OpSequence.REALLOC, 0, 300),

@@ -19,27 +19,16 @@ import org.junit.jupiter.api.Test;
  */
 class Pg15VariantTest {
 
-    /** shared/trace-format.md's example, as in NativeReplayTest. */
-    private static final long[] EXAMPLE = {
-        OpSequence.encode(OpSequence.ALLOC, 0, 100),
-        OpSequence.encode(OpSequence.ALLOC_ZEROED, 1, 24),
-        OpSequence.encode(OpSequence.REALLOC, 0, 300),
-        OpSequence.encode(OpSequence.FREE, 1, 0),
-        OpSequence.encode(OpSequence.ALLOC, 2, 9000),
-        OpSequence.encode(OpSequence.RESET, 0, 0),
-        OpSequence.encode(OpSequence.ALLOC, 0, 16),
-    };
-
     @Test
     void exampleTraceWithPostgres15Sizes() {
         NativeReplay.Variant pg15 = NativeReplay.variant("pg15");
         // After the reset only "a 0 16" is live: a 16-byte chunk + 16-byte header on the keeper,
         // whose fresh state is 7928 free / 264 used (224-byte context + 40-byte block header).
-        assertCounters(pg15.allocSet(EXAMPLE, 3, AllocSetSizes.DEFAULT, 2, false).statsBeforeDelete(),
+        assertCounters(pg15.allocSet(NativeReplayTest.EXAMPLE, 3, AllocSetSizes.DEFAULT, 2, false).statsBeforeDelete(),
                 8192, 1, 7928 - 32, 0, 264 + 32);
         // Before the reset: chunks of 144 (128 + 16), 48 (32 + 16) and 528 (512 + 16) carved from the keeper,
         // the first two freed onto freelists, and a dedicated block of 9000 + 40 + 16 = 9056 bytes.
-        long[] beforeReset = java.util.Arrays.copyOf(EXAMPLE, 5);
+        long[] beforeReset = java.util.Arrays.copyOf(NativeReplayTest.EXAMPLE, 5);
         assertCounters(pg15.allocSet(beforeReset, 3, AllocSetSizes.DEFAULT, 1, false).statsBeforeDelete(),
                 8192 + 9056, 2, 7928 - 720 + 192, 2, 9056 + 264 + 720 - 192);
     }

@@ -1,0 +1,103 @@
+package org.allocbench.results;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Reading and writing run directories. {@link #write} replaces results.json
+ * atomically (a temporary file, fsync, rename), so a reader, or a run killed
+ * mid-write, only ever sees a complete earlier or later version: results are
+ * written after every cell and none finished is lost.
+ */
+public final class ResultsStore {
+
+    public static final String RESULTS_FILE = "results.json";
+    /** Where runs go by default: bench-results/runs/ under the working directory. */
+    public static final Path DEFAULT_BASE = Path.of("bench-results", "runs");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES); // minor versions may add fields
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH-mm-ss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    private ResultsStore() {
+    }
+
+    /** The JSON mapper every reader and writer of results shares. */
+    public static ObjectMapper json() {
+        return JSON;
+    }
+
+    /** A new, empty run directory {@code base/<UTC time>-<campaign>}; never reuses an existing one. */
+    public static Path newRunDirectory(Path base, String campaign, Instant now) {
+        String stem = ID_TIME.format(now) + "-" + campaign.replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            Files.createDirectories(base);
+            for (int n = 0; ; n++) {
+                Path dir = base.resolve(n == 0 ? stem : stem + "-" + n);
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    // two runs in the same second: next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run directory under " + base + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void write(Path runDirectory, RunResults results) {
+        Path target = runDirectory.resolve(RESULTS_FILE);
+        Path temp = runDirectory.resolve(RESULTS_FILE + ".tmp");
+        try {
+            Files.write(temp, JSON.writeValueAsBytes(results));
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads a run: a run directory or a results.json path. Errors name the file
+     * and the problem (missing, not JSON, another schema).
+     */
+    public static RunResults read(Path runDirectoryOrFile) {
+        Path file = Files.isDirectory(runDirectoryOrFile) ? runDirectoryOrFile.resolve(RESULTS_FILE) : runDirectoryOrFile;
+        if (!Files.isReadable(file)) {
+            throw new IllegalArgumentException(file + ": no readable " + RESULTS_FILE + " there (a run directory of"
+                    + " allocbench run, or its results.json)");
+        }
+        RunResults results;
+        try {
+            results = JSON.readValue(file.toFile(), RunResults.class);
+        } catch (IOException e) {
+            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new IllegalArgumentException(file + ": not a valid results file: " + why, e);
+        }
+        if (results.schema() == null || !results.schema().startsWith("allocbench-results/1")) {
+            throw new IllegalArgumentException(file + ": schema \"" + results.schema() + "\" is not "
+                    + RunResults.SCHEMA + " (written by another allocbench version)");
+        }
+        return results;
+    }
+}

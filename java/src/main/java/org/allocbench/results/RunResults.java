@@ -1,0 +1,47 @@
+package org.allocbench.results;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a run measured: what ran ({@link RunInfo}), where ({@code environment}:
+ * the facts that decide the numbers, free-form), with which settings, and one
+ * {@link Cell} per allocator x trace (x metric). Immutable; a runner appends a
+ * finished cell with {@link #withCell} and writes the new value.
+ */
+public record RunResults(String schema, RunInfo run, Map<String, Object> environment, Settings settings,
+        List<Cell> cells) {
+
+    /** The version of the format; readers refuse other major versions with a clear message. */
+    public static final String SCHEMA = "allocbench-results/1";
+
+    public RunResults {
+        cells = cells == null ? List.of() : List.copyOf(cells);
+        environment = environment == null ? Map.of() : Map.copyOf(environment);
+    }
+
+    public static RunResults start(RunInfo run, Map<String, Object> environment, Settings settings) {
+        return new RunResults(SCHEMA, run, environment, settings, List.of());
+    }
+
+    public RunResults withCell(Cell cell) {
+        List<Cell> more = new ArrayList<>(cells);
+        more.add(cell);
+        return new RunResults(schema, run, environment, settings, more);
+    }
+
+    public RunResults withRun(RunInfo newRun) {
+        return new RunResults(schema, newRun, environment, settings, cells);
+    }
+
+    /** The cell of allocator x trace x metric, or null. */
+    public Cell cell(String allocator, String trace, String metric) {
+        for (Cell c : cells) {
+            if (c.allocator().equals(allocator) && c.trace().equals(trace) && c.metric().equals(metric)) {
+                return c;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,61 @@
+package org.allocbench.results;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Round trip, atomic replacement cell by cell, and clear errors for what is not a results file. */
+class ResultsStoreTest {
+
+    static RunResults sample() {
+        RunInfo run = new RunInfo("2026-11-22T05-00-00Z-quick", "quick", RunInfo.RUNNING, "2026-11-22T05:00:00Z", null,
+                "allocbench run", "allocbench.jar", "abc", "deadbeef", "0.1.0");
+        return RunResults.start(run, Map.of("cpus", 2, "kernel", "6.18"),
+                new Settings(1000, 42, 1, 3, 1, 1, "interleaved-rounds"));
+    }
+
+    @Test
+    void cellsAreWrittenOneByOneAndReadBack(@TempDir Path base) throws Exception {
+        Path dir = ResultsStore.newRunDirectory(base, "quick", Instant.parse("2026-11-22T05:00:00Z"));
+        assertEquals("2026-11-22T05-00-00Z-quick", dir.getFileName().toString());
+        assertEquals("2026-11-22T05-00-00Z-quick-1",
+                ResultsStore.newRunDirectory(base, "quick", Instant.parse("2026-11-22T05:00:00Z")).getFileName().toString());
+        RunResults r = sample();
+        ResultsStore.write(dir, r);
+        r = r.withCell(new Cell("aset-native", "small-churn", Cell.REPLAY, Cell.NS_PER_OP, Cell.OK, null,
+                List.of(10.0, 11.0, 12.0), List.of(0, 0, 0), 11.0, 10.0, 12.0, Map.of("totalBytes", 8192L), List.of()));
+        ResultsStore.write(dir, r);
+        r = r.withCell(Cell.notRun("jemalloc", "small-churn", Cell.REPLAY, Cell.NOT_RUN, "libjemalloc2 not installed"));
+        ResultsStore.write(dir, r.withRun(r.run().ended(RunInfo.COMPLETE, "2026-11-22T05:01:00Z")));
+        assertTrue(Files.notExists(dir.resolve("results.json.tmp")));
+
+        RunResults back = ResultsStore.read(dir);
+        assertEquals(RunResults.SCHEMA, back.schema());
+        assertEquals(RunInfo.COMPLETE, back.run().status());
+        assertEquals(2, back.cells().size());
+        assertEquals(List.of(10.0, 11.0, 12.0), back.cell("aset-native", "small-churn", Cell.REPLAY).samples());
+        assertEquals("libjemalloc2 not installed", back.cells().get(1).reason());
+        assertEquals(2, ((Number) back.environment().get("cpus")).intValue());
+    }
+
+    @Test
+    void notAResultsFileIsAClearError(@TempDir Path dir) throws Exception {
+        var missing = assertThrows(IllegalArgumentException.class, () -> ResultsStore.read(dir));
+        assertTrue(missing.getMessage().endsWith("no readable results.json there (a run directory of allocbench run,"
+                + " or its results.json)"), missing.getMessage());
+        Files.writeString(dir.resolve("results.json"), "{\"schema\": \"other/9\"}");
+        var other = assertThrows(IllegalArgumentException.class, () -> ResultsStore.read(dir));
+        assertTrue(other.getMessage().contains("schema \"other/9\" is not allocbench-results/1"), other.getMessage());
+        Files.writeString(dir.resolve("results.json"), "not json");
+        var broken = assertThrows(IllegalArgumentException.class, () -> ResultsStore.read(dir));
+        assertTrue(broken.getMessage().contains("not a valid results file"), broken.getMessage());
+    }
+}

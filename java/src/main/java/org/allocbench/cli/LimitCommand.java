@@ -2,52 +2,67 @@ package org.allocbench.cli;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.allocbench.limit.AuditJournal;
 import org.allocbench.limit.CgroupUnavailableException;
 import org.allocbench.limit.LimitRunner;
 import org.allocbench.limit.Trial;
 import org.allocbench.limit.TrialOutcome;
+import org.allocbench.results.Cell;
+import org.allocbench.results.ResultsStore;
+import org.allocbench.results.RunInfo;
+import org.allocbench.results.RunResults;
+import org.allocbench.results.Settings;
+import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code allocbench limit}: a workload under a memory limit, in a child process
- * in a fresh cgroup, journalled before it starts so that when the kernel kills
- * it the report can say what it was running (PostgreSQL's postmaster's way).
+ * {@code allocbench limit}: workloads under a memory limit, each in a child
+ * process in a fresh cgroup, journalled before it starts so that when the
+ * kernel kills one the report can say what it was running (PostgreSQL's
+ * postmaster's way). Several allocators x traces make a campaign: a run
+ * directory whose results.json gains a cell as each finishes (a killed cell is
+ * recorded as killed, with its peak, and the next one runs).
  */
 @Command(name = "limit", mixinStandardHelpOptions = true,
-        description = {"Runs a trace under a memory limit in a fresh cgroup (root, or a delegated cgroup) and reports",
-            "a kill the way PostgreSQL's postmaster does, from an audit journal written before the trial began.",
-            "With --smallest, bisects for the smallest limit the allocator survives."})
+        description = {"Runs traces under a memory limit in fresh cgroups (root, or a delegated cgroup) and reports",
+            "a kill the way PostgreSQL's postmaster does, from an audit journal written before each trial began.",
+            "With --smallest, bisects for the smallest limit each allocator x trace survives."})
 final class LimitCommand implements Callable<Integer> {
+
+    static final String METRIC_RUN = "limit-run";
+    static final String METRIC_SMALLEST = "smallest-limit";
+    static final String KILLED = "killed";
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--memory", required = true, converter = ByteSize.class,
-            description = "The memory limit (e.g. 100M): cgroup memory.max / memory.limit_in_bytes.")
+            description = "The memory limit (e.g. 100M); with --smallest the upper end of the search.")
     private long memory;
 
-    @Option(names = "--trace", defaultValue = "malloc-large", description = "Built-in pattern (default: ${DEFAULT-VALUE}).")
-    private String trace;
+    @Option(names = {"--trace", "--traces"}, split = ",", defaultValue = "malloc-large",
+            description = "Built-in patterns, comma-separated (default: ${DEFAULT-VALUE}).")
+    private List<String> traces;
 
-    @Option(names = "--allocator", defaultValue = "aset-native",
-            description = "aset-native, aset-pg15, glibc, jemalloc, mimalloc or tcmalloc (default: ${DEFAULT-VALUE}).")
-    private String allocator;
+    @Option(names = {"--allocator", "--allocators"}, split = ",", defaultValue = "aset-native",
+            description = "Any of aset-native, aset-pg15, glibc, jemalloc, mimalloc, tcmalloc, comma-separated"
+                    + " (default: ${DEFAULT-VALUE}).")
+    private List<String> allocators;
 
-    @Option(names = "--ops", defaultValue = "20000", description = "Operations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "20000", description = "Operations per trace (default: ${DEFAULT-VALUE}).")
     private int ops;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Seed of the pattern (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "42", description = "Seed of the patterns (default: ${DEFAULT-VALUE}).")
     private long seed;
-
-    @Option(names = "--journal", defaultValue = "bench-results/limit-journal.jsonl",
-            description = "The audit journal, appended to and fsynced (default: ${DEFAULT-VALUE}).")
-    private Path journal;
 
     @Option(names = "--smallest", description = "Bisect between 1 MiB and --memory for the smallest surviving limit.")
     private boolean smallest;
@@ -56,48 +71,124 @@ final class LimitCommand implements Callable<Integer> {
             + " instead (address space, not resident memory) rather than refusing.")
     private boolean rlimitFallback;
 
+    @Option(names = "--out", defaultValue = "bench-results/runs",
+            description = "Where the run directory goes (default: ${DEFAULT-VALUE}).")
+    private Path out;
+
+    @Option(names = "--journal", description = "The audit journal (default: journal.jsonl in the run directory).")
+    private Path journalFile;
+
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!Trial.allocators().contains(allocator)) {
-            err.println("allocbench limit: allocator \"" + allocator + "\" cannot run in a limit trial; choose one of "
-                    + String.join(", ", Trial.allocators()));
-            return 2;
-        }
-        LimitRunner runner = new LimitRunner(new AuditJournal(journal), out, rlimitFallback);
-        try {
-            if (smallest) {
-                List<LimitRunner.Probe> probes = runner.smallestSurvivingLimit(allocator, trace, ops, seed, 1 << 20,
-                        memory, 0.02);
-                for (LimitRunner.Probe p : probes) {
-                    out.printf("limit %s: %s%n", ByteSize.format(p.limitBytes()), describe(p.outcome()));
-                }
-                long best = LimitRunner.smallest(probes);
-                out.println(best < 0 ? allocator + " x " + trace + " does not survive even " + ByteSize.format(memory)
-                        : "smallest limit " + allocator + " x " + trace + " survives: " + best + " bytes ("
-                                + best / (1 << 20) + " MiB), to within 2%");
-                out.println("journal: " + journal);
-                return best < 0 ? 1 : 0;
+        for (String a : allocators) {
+            if (!Trial.allocators().contains(a)) {
+                err.println("allocbench limit: allocator \"" + a + "\" cannot run in a limit trial (trials replay in a"
+                        + " small C child); choose from " + String.join(", ", Trial.allocators()));
+                return 2;
             }
-            TrialOutcome o = runner.trial(allocator, trace, ops, seed, memory);
-            out.println(describe(o));
-            out.println("journal: " + journal);
-            return o.survived() ? 0 : 1;
-        } catch (CgroupUnavailableException | IllegalArgumentException e) {
+        }
+        for (String t : traces) {
+            if (!Pattern.names().contains(t)) {
+                err.println("allocbench limit: unknown trace \"" + t + "\"; built-in: " + String.join(", ", Pattern.names()));
+                return 2;
+            }
+        }
+        Instant started = Instant.now();
+        Path runDir = ResultsStore.newRunDirectory(out, "limit", started);
+        AuditJournal journal = new AuditJournal(journalFile != null ? journalFile : runDir.resolve("journal.jsonl"));
+        RunResults results = RunResults.start(new RunInfo(runDir.getFileName().toString(), "limit", RunInfo.RUNNING,
+                started.toString(), null, "allocbench limit", null, null, null, null),
+                Map.of("limitBytes", memory, "method", smallest ? "bisection" : "fixed limit"),
+                new Settings(ops, seed, 0, 1, 1, 1, "limit-trial"));
+        ResultsStore.write(runDir, results);
+        LimitRunner runner = new LimitRunner(journal, stdout, rlimitFallback);
+        List<String[]> table = new ArrayList<>();
+        int n = allocators.size() * traces.size();
+        int i = 0;
+        boolean allSurvived = true;
+        try {
+            for (String trace : traces) {
+                for (String allocator : allocators) {
+                    stdout.printf("[%d/%d] %s x %s under %s%s%n", ++i, n, allocator, trace, ByteSize.format(memory),
+                            smallest ? " (bisecting)" : "");
+                    stdout.flush();
+                    Cell cell;
+                    try {
+                        cell = smallest ? smallestCell(runner, allocator, trace) : fixedCell(runner, allocator, trace);
+                    } catch (IllegalArgumentException unavailable) {
+                        cell = Cell.notRun(allocator, trace, smallest ? METRIC_SMALLEST : METRIC_RUN, Cell.NOT_RUN,
+                                unavailable.getMessage());
+                    }
+                    allSurvived &= cell.status().equals(Cell.OK);
+                    results = results.withCell(cell);
+                    ResultsStore.write(runDir, results); // cell by cell: a crash keeps what finished
+                    table.add(new String[] {allocator, trace, summary(cell)});
+                }
+            }
+        } catch (CgroupUnavailableException e) {
+            ResultsStore.write(runDir, results.withRun(results.run().ended(RunInfo.FAILED, Instant.now().toString())));
             err.println("allocbench limit: " + e.getMessage());
             return 2;
         }
+        ResultsStore.write(runDir, results.withRun(results.run().ended(RunInfo.COMPLETE, Instant.now().toString())));
+        stdout.printf("%n%-12s %-16s %s%n", "allocator", "trace", smallest ? "smallest limit survived" : "outcome");
+        for (String[] row : table) {
+            stdout.printf("%-12s %-16s %s%n", row[0], row[1], row[2]);
+        }
+        stdout.println("run directory: " + runDir);
+        stdout.println("journal: " + journal.file());
+        return allSurvived ? 0 : 1;
     }
 
-    private static String describe(TrialOutcome o) {
-        return switch (o.status()) {
-            case TrialOutcome.COMPLETED -> "completed (peak " + o.peakBytes() + " bytes; the allocator held "
-                    + o.allocatorHeldBytes() + ")";
-            case TrialOutcome.KILLED -> "killed by signal " + o.signal() + (o.oomKill() ? " (OOM kill confirmed by"
-                    + " the cgroup)" : " (not an OOM kill)") + " after " + o.opsDone() + " ops, peak " + o.peakBytes()
-                    + " bytes, the allocator held " + o.allocatorHeldBytes() + " at its last report";
-            default -> o.status() + ": " + o.message();
+    private Cell fixedCell(LimitRunner runner, String allocator, String trace) {
+        TrialOutcome o = runner.trial(allocator, trace, ops, seed, memory);
+        String status = o.survived() ? Cell.OK : o.status().equals(TrialOutcome.KILLED) ? KILLED : Cell.FAILED;
+        String reason = o.survived() ? null
+                : o.message() + (o.status().equals(TrialOutcome.KILLED) ? (o.oomKill() ? "; OOM kill confirmed by the"
+                        + " cgroup" : "; not an OOM kill") : "");
+        return new Cell(allocator, trace, METRIC_RUN, "bytes", status, reason,
+                o.peakBytes() >= 0 ? List.of((double) o.peakBytes()) : List.of(), List.of(),
+                o.peakBytes() >= 0 ? (double) o.peakBytes() : null, null, null, facts(o), List.of());
+    }
+
+    private Cell smallestCell(LimitRunner runner, String allocator, String trace) {
+        List<LimitRunner.Probe> probes = runner.smallestSurvivingLimit(allocator, trace, ops, seed, 1 << 20, memory, 0.02);
+        long best = LimitRunner.smallest(probes);
+        Map<String, Long> stats = new LinkedHashMap<>();
+        stats.put("probes", (long) probes.size());
+        stats.put("killedProbes", probes.stream().filter(p -> p.outcome().status().equals(TrialOutcome.KILLED)).count());
+        if (best < 0) {
+            return new Cell(allocator, trace, METRIC_SMALLEST, "bytes", Cell.FAILED,
+                    "does not survive even " + memory + " bytes: " + probes.get(0).outcome().message(), List.of(),
+                    List.of(), null, null, null, stats, List.of());
+        }
+        return new Cell(allocator, trace, METRIC_SMALLEST, "bytes", Cell.OK, null, List.of((double) best), List.of(0),
+                (double) best, null, null, stats, List.of());
+    }
+
+    private static Map<String, Long> facts(TrialOutcome o) {
+        Map<String, Long> facts = new LinkedHashMap<>();
+        facts.put("peakBytes", o.peakBytes());
+        facts.put("opsDone", o.opsDone());
+        facts.put("allocatorHeldBytes", o.allocatorHeldBytes());
+        facts.put("signal", (long) o.signal());
+        return facts;
+    }
+
+    private static String summary(Cell c) {
+        if (c.metric().equals(METRIC_SMALLEST)) {
+            return c.status().equals(Cell.OK) ? String.format("%,.0f bytes (%.1f MiB)", c.median(), c.median() / (1 << 20))
+                    : c.reason();
+        }
+        long peak = c.stats().getOrDefault("peakBytes", -1L);
+        return switch (c.status()) {
+            case Cell.OK -> "completed, peak " + String.format("%,d", peak) + " bytes";
+            case KILLED -> "KILLED after " + String.format("%,d", c.stats().get("opsDone")) + " ops, peak "
+                    + String.format("%,d", peak) + " bytes, the allocator held "
+                    + String.format("%,d", c.stats().get("allocatorHeldBytes")) + " at its last report";
+            default -> c.status() + ": " + c.reason();
         };
     }
 }

@@ -29,6 +29,10 @@ public final class LimitRunner {
 
     /** Runs one trial of {@code allocator} on {@code trace} under {@code limitBytes}. */
     public TrialOutcome trial(String allocator, String trace, int ops, long seed, long limitBytes) {
+        return trial(allocator, trace, ops, seed, limitBytes, log);
+    }
+
+    private TrialOutcome trial(String allocator, String trace, int ops, long seed, long limitBytes, PrintWriter out) {
         String id = "trial-" + ProcessHandle.current().pid() + "-" + (++trials);
         TrialSpec spec = new TrialSpec(id, allocator, trace, ops, seed, limitBytes);
         MemoryCgroup cgroup;
@@ -42,10 +46,10 @@ public final class LimitRunner {
             }
             log.println("no memory cgroup (" + e.getMessage() + "): confining the trial with RLIMIT_AS="
                     + limitBytes + " instead");
-            return Trial.run(spec, null, limitBytes, journal, log);
+            return Trial.run(spec, null, limitBytes, journal, out);
         }
         try (cgroup) {
-            return Trial.run(spec, cgroup, 0, journal, log);
+            return Trial.run(spec, cgroup, 0, journal, out);
         }
     }
 
@@ -56,8 +60,10 @@ public final class LimitRunner {
      */
     public List<Probe> smallestSurvivingLimit(String allocator, String trace, int ops, long seed, long low, long high,
             double precision) {
+        // Probes are expected to be killed: their postmaster-style lines go only to the journal.
+        PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
         List<Probe> probes = new ArrayList<>();
-        TrialOutcome top = trial(allocator, trace, ops, seed, high);
+        TrialOutcome top = trial(allocator, trace, ops, seed, high, quiet);
         probes.add(new Probe(high, top));
         if (!top.survived()) {
             return probes;
@@ -66,7 +72,7 @@ public final class LimitRunner {
         long hi = high;
         while (hi - lo > Math.max(4096, (long) (hi * precision))) {
             long mid = lo + (hi - lo) / 2;
-            TrialOutcome o = trial(allocator, trace, ops, seed, mid);
+            TrialOutcome o = trial(allocator, trace, ops, seed, mid, quiet);
             probes.add(new Probe(mid, o));
             if (o.survived()) {
                 hi = mid;

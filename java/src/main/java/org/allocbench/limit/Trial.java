@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.MallocFamilyAllocator;
-import org.allocbench.alloc.NativePeers;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
@@ -64,13 +63,18 @@ public final class Trial {
         };
     }
 
+    /** A malloc peer, preloaded into the child: it only has to exist (the JVM need not be able to load it). */
     private static Lane peer(MallocFamilyAllocator.Library library) {
-        var availability = NativePeers.availability(library);
-        if (!availability.available()) {
-            throw new IllegalArgumentException(library.name() + " is unavailable: " + availability.reason());
+        boolean present = LIBRARY_DIRS.stream().anyMatch(d -> Files.exists(d.resolve(library.library())));
+        if (!present) {
+            throw new IllegalArgumentException(library.name() + " is not installed (" + library.library()
+                    + " not found in " + LIBRARY_DIRS + "; apt-get install " + library.debianPackage() + ")");
         }
         return new Lane("allocbench-trial", "malloc", library.library());
     }
+
+    private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/local/lib"), Path.of("/usr/lib"));
 
     /**
      * Runs one trial. {@code cgroup} confines it, or is null and {@code rlimitAs}

@@ -36,6 +36,39 @@ static inline bool chunk_ok(const char *what, void *pointer)
     return false;
 }
 
+/*
+ * Test-only slowdown, never in a shipped library: built only with
+ * -DAB_TEST_SLOWDOWN_ITERS=N (make -C native slow SLOW_ITERS=N, used by
+ * scripts/make-slow-jar to validate the performance gate against a build with
+ * a known regression).  Each ab_alloc / ab_free then runs a dependent chain of
+ * N additions (ab_free: M with -DAB_TEST_SLOWDOWN_FREE_ITERS=M, for steps
+ * between two values of N) that the compiler cannot fold (the empty asm makes
+ * x opaque), about one cycle each, and adds its result (always 0) to the
+ * argument, so the call's real work waits for the chain.  The effect is not
+ * linear in N: a short chain still overlaps the caller's work (validated:
+ * N=5 about 3%, N=6 about 15%, N=8 about 21% on the gate campaign).
+ */
+#ifdef AB_TEST_SLOWDOWN_ITERS
+#ifndef AB_TEST_SLOWDOWN_FREE_ITERS
+#define AB_TEST_SLOWDOWN_FREE_ITERS AB_TEST_SLOWDOWN_ITERS
+#endif
+static inline uintptr_t test_slowdown(uintptr_t iters)
+{
+    uintptr_t x = 0;
+
+    for (uintptr_t i = 0; i < iters; i++)
+    {
+        x += i;
+        __asm__ volatile("" : "+r"(x));
+    }
+    /* 0 at run time; opaque to the compiler */
+    return x - iters * (iters - 1) / 2;
+}
+#define TEST_SLOWDOWN(arg, iters) ((arg) = (void *) ((uintptr_t) (arg) + test_slowdown(iters)))
+#else
+#define TEST_SLOWDOWN(arg, iters) ((void) 0)
+#endif
+
 /* ---- creation ---- */
 
 static void link_child(AbContext *context, AbContext *parent)
@@ -116,6 +149,7 @@ void *ab_alloc_extended(AbContext *context, size_t size, int flags)
 
 void *ab_alloc(AbContext *context, size_t size)
 {
+    TEST_SLOWDOWN(context, AB_TEST_SLOWDOWN_ITERS);
     if (unlikely(!context_is_valid(context)))
     {
         ab_error_invalid_context(context);
@@ -168,6 +202,7 @@ void *ab_realloc(void *pointer, size_t size)
 
 int ab_free(void *pointer)
 {
+    TEST_SLOWDOWN(pointer, AB_TEST_SLOWDOWN_FREE_ITERS);
 #ifdef AB_CHECKING
     size_t capacity;
     bool external;

@@ -99,6 +99,12 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
         return AllocatorStats.of(context.stats());
     }
 
+    /** The context as pg_backend_memory_contexts rows (one: this context has no children). */
+    public java.util.List<org.allocbench.nativecore.MemoryContextRow> rows() {
+        ensureOpen();
+        return context.rows();
+    }
+
     /** The context's statistics in PostgreSQL's MemoryContextStats format. */
     public String dump() {
         ensureOpen();

@@ -18,7 +18,9 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
 
     public RunResults {
         cells = cells == null ? List.of() : List.copyOf(cells);
-        environment = environment == null ? Map.of() : Map.copyOf(environment);
+        // insertion order kept (the JSON reads in the writer's order) and null facts allowed ("unknown")
+        environment = environment == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
     }
 
     public static RunResults start(RunInfo run, Map<String, Object> environment, Settings settings) {

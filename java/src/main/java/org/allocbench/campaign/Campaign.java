@@ -1,0 +1,154 @@
+package org.allocbench.campaign;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a campaign runs: which allocators over which traces, how (method
+ * {@value #INTERLEAVED}: every allocator once per round in one JVM, rounds
+ * interleaved; {@value #JMH}: one JMH fork per cell), and how much.
+ *
+ * <p>{@code allocators} null means every allocator known (unavailable ones
+ * become not-run cells). {@code opsPerTrace} overrides {@code ops} for single
+ * traces (the quick campaign shortens the slow large-chunks trace).
+ * {@code hugePages} adds the cells {@code aset-native-segment@<mode>}: the
+ * native AllocSet with its blocks on a shared segment of that page mode.
+ * {@code wholeTrace} adds the whole-trace lanes (aset-c, aset-pg15-c, and
+ * pg15-real if {@code postgres}); {@code floors} the harness floors.
+ */
+public record Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
+        Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
+        List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors) {
+
+    public static final String INTERLEAVED = "interleaved";
+    public static final String JMH = "jmh";
+
+    /** The six traces the quick and full campaigns' tables are about. */
+    public static final List<String> STANDARD_TRACES = List.of("small-churn", "per-tuple-reset", "array-agg",
+            "logrand", "sort-tuples", "large-chunks");
+
+    /** JMH settings of a {@value #JMH} campaign; {@code time} in JMH's syntax ("1s", "500ms"). */
+    public record Jmh(int forks, int warmupIterations, int iterations, String time) {
+        public static final Jmh DEFAULT = new Jmh(2, 3, 5, "1s");
+    }
+
+    public Campaign {
+        allocators = allocators == null ? null : allocators.stream().distinct().toList();
+        traces = traces.stream().distinct().toList();
+        opsPerTrace = opsPerTrace == null ? Map.of() : Map.copyOf(opsPerTrace);
+        hugePages = hugePages == null ? List.of() : List.copyOf(hugePages);
+        jmh = jmh == null ? Jmh.DEFAULT : jmh;
+    }
+
+    /** {@code allocbench run}: every allocator over the standard traces, about two minutes on 2 cores. */
+    public static Campaign quick() {
+        return new Campaign("quick", INTERLEAVED, null, STANDARD_TRACES, 200_000,
+                Map.of("large-chunks", 20_000), 42, 5, 15, 1, 1, Jmh.DEFAULT, List.of(), true, true, true);
+    }
+
+    /** The CI gate's: four allocators, three traces, small. */
+    public static Campaign gate() {
+        return new Campaign("gate", INTERLEAVED, List.of("aset-native", "aset-pg15", "aset-java", "glibc"),
+                List.of("small-churn", "per-tuple-reset", "logrand"), 100_000, Map.of(), 42, 3, 5, 1, 1,
+                Jmh.DEFAULT, List.of(), false, false, true);
+    }
+
+    /** For real hosts: JMH, every allocator x the 13 built-in patterns (over an hour). */
+    public static Campaign full() {
+        return new Campaign("full", JMH, null, org.allocbench.trace.Pattern.names(),
+                org.allocbench.bench.ReplayBenchmark.OPS, Map.of(), 42, 5, 31, 1, 1, Jmh.DEFAULT, List.of(), true,
+                true, true);
+    }
+
+    /** A built-in campaign by name, or null. */
+    public static Campaign preset(String name) {
+        return switch (name) {
+            case "quick" -> quick();
+            case "gate" -> gate();
+            case "full" -> full();
+            default -> null;
+        };
+    }
+
+    public static List<String> presetNames() {
+        return List.of("quick", "gate", "full");
+    }
+
+    /** Operations of {@code trace}'s replay. */
+    public int opsFor(String trace) {
+        return opsPerTrace.getOrDefault(trace, ops);
+    }
+
+    public Campaign withName(String n) {
+        return new Campaign(n, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
+                jmh, hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withAllocators(List<String> a) {
+        return new Campaign(name, method, a, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+                hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withTraces(List<String> t) {
+        return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+                hugePages, wholeTrace, postgres, floors);
+    }
+
+    /** A single ops count for every trace (drops the per-trace overrides). */
+    public Campaign withOps(int o) {
+        return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threads, jmh,
+                hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withSeed(long s) {
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, s, warmup, rounds, forks, threads,
+                jmh, hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withRounds(int warm, int measured) {
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks, threads,
+                jmh, hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withForks(int f) {
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threads, jmh,
+                hugePages, wholeTrace, postgres, floors);
+    }
+
+    public Campaign withPostgres(boolean p) {
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
+                jmh, hugePages, wholeTrace, p, floors);
+    }
+
+    /** The campaign as a campaign file's keys (what {@link CampaignFile} reads back to the same campaign). */
+    public Map<String, Object> toFileMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("method", method);
+        if (allocators != null) {
+            m.put("allocators", allocators);
+        }
+        m.put("traces", traces);
+        m.put("ops", ops);
+        if (!opsPerTrace.isEmpty()) {
+            m.put("opsPerTrace", new java.util.TreeMap<>(opsPerTrace));
+        }
+        m.put("seed", seed);
+        m.put("warmup", warmup);
+        m.put("rounds", rounds);
+        m.put("forks", forks);
+        m.put("threads", threads);
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("forks", jmh.forks());
+        j.put("warmupIterations", jmh.warmupIterations());
+        j.put("iterations", jmh.iterations());
+        j.put("time", jmh.time());
+        m.put("jmh", j);
+        m.put("hugePages", hugePages);
+        m.put("wholeTrace", wholeTrace);
+        m.put("postgres", postgres);
+        m.put("floors", floors);
+        return m;
+    }
+}

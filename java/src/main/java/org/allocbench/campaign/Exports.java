@@ -1,0 +1,104 @@
+package org.allocbench.campaign;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.allocbench.results.Cell;
+import org.allocbench.results.RunResults;
+
+/**
+ * A run's cells for existing dashboards. Only cells with status ok are
+ * exported, named {@link Cell#key()} ("aset-native x small-churn", with the
+ * metric in parentheses when it is not "replay"), in results order.
+ *
+ * <ul>
+ * <li>{@value #GITHUB_ACTION_BENCHMARK}: github-action-benchmark's
+ *     {@code customSmallerIsBetter} tool: a list of {@code {name, unit, value,
+ *     range, extra}}, value = the median, range = "± half the 95% interval".</li>
+ * <li>{@value #BENCHER}: Bencher Metric Format: {@code {name: {"latency":
+ *     {value, lower_value, upper_value}}}}, the median and the 95% interval in
+ *     nanoseconds per op.</li>
+ * </ul>
+ */
+public final class Exports {
+
+    public static final String GITHUB_ACTION_BENCHMARK = "github-action-benchmark";
+    public static final String BENCHER = "bencher";
+    public static final List<String> FORMATS = List.of(GITHUB_ACTION_BENCHMARK, BENCHER);
+    /** Where a run keeps its exports, relative to the run directory. */
+    public static final String DIR = "exports";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private Exports() {
+    }
+
+    /** The export of {@code run} in {@code format} (one of {@link #FORMATS}), as JSON text ending in a newline. */
+    public static String export(RunResults run, String format) {
+        Object value = switch (format) {
+            case GITHUB_ACTION_BENCHMARK -> githubActionBenchmark(run);
+            case BENCHER -> bencher(run);
+            default -> throw new IllegalArgumentException("unknown export format \"" + format + "\" (known: "
+                    + String.join(", ", FORMATS) + ")");
+        };
+        try {
+            return JSON.writeValueAsString(value) + System.lineSeparator();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes both formats into {@code runDir/exports/}. */
+    public static void writeAll(Path runDir, RunResults run) {
+        try {
+            Path dir = Files.createDirectories(runDir.resolve(DIR));
+            for (String f : FORMATS) {
+                Files.writeString(dir.resolve(f + ".json"), export(run, f));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write exports under " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    static List<Map<String, Object>> githubActionBenchmark(RunResults run) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Cell c : run.cells()) {
+            if (!Cell.OK.equals(c.status()) || c.median() == null) {
+                continue;
+            }
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", c.key());
+            m.put("unit", c.unit());
+            m.put("value", c.median());
+            m.put("range", "± " + String.format(Locale.ROOT, "%.3f", (c.ciHigh() - c.ciLow()) / 2));
+            m.put("extra", String.format(Locale.ROOT, "metric %s; %d samples; 95%% CI of the median %.3f..%.3f; run %s",
+                    c.metric(), c.samples().size(), c.ciLow(), c.ciHigh(), run.run() == null ? "?" : run.run().id()));
+            out.add(m);
+        }
+        return out;
+    }
+
+    static Map<String, Object> bencher(RunResults run) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Cell c : run.cells()) {
+            if (!Cell.OK.equals(c.status()) || c.median() == null) {
+                continue;
+            }
+            Map<String, Object> latency = new LinkedHashMap<>();
+            latency.put("value", c.median());
+            latency.put("lower_value", c.ciLow());
+            latency.put("upper_value", c.ciHigh());
+            out.put(c.key(), Map.of("latency", latency));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,124 @@
+package org.allocbench.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.allocbench.results.ResultsStore;
+import org.allocbench.results.RunResults;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.RunComparison;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code allocbench compare RUN_A RUN_B}: per cell measured in both runs, the
+ * ratio B/A of ns/op with a bootstrap confidence interval over forks (rounds,
+ * noted, when a run has a single fork) and a verdict: faster (whole interval
+ * below 1), slower (above 1) or no difference. Cells only one run has, and
+ * cells that did not run on a side, are listed. Exit 0 when both runs could be
+ * read, 2 otherwise (the message names the path).
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true,
+        description = {"Compares two runs: per cell, the ratio B/A with a bootstrap confidence interval and a verdict"
+                + " (faster / slower / no difference).",
+                "RUN_A and RUN_B are run directories (with results.json) or results.json files.",
+                "The two runs were measured at different times: a host that drifted in between shows up as a"
+                        + " difference. For a verdict on a change, use `allocbench gate` (interleaved forks)."})
+final class CompareCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "RUN_A", description = "The reference run (directory or results.json).")
+    private Path runA;
+
+    @Parameters(index = "1", paramLabel = "RUN_B", description = "The run compared with it.")
+    private Path runB;
+
+    @Option(names = "--confidence", defaultValue = "0.95",
+            description = "Confidence level of the intervals (default: ${DEFAULT-VALUE}).")
+    private double confidence;
+
+    @Option(names = "--resamples", defaultValue = "10000", description = "Bootstrap resamples (default: ${DEFAULT-VALUE}).")
+    private int resamples;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Bootstrap seed: the same runs and seed give the same"
+            + " intervals (default: ${DEFAULT-VALUE}).")
+    private long seed;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the comparison as Markdown to FILE.")
+    private Path markdown;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Bootstrap bootstrap;
+        try {
+            bootstrap = new Bootstrap(confidence, resamples, seed);
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench compare: " + e.getMessage());
+            return 2;
+        }
+        RunResults a;
+        RunResults b;
+        try {
+            a = read(runA, "RUN_A");
+            b = read(runB, "RUN_B");
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench compare: " + e.getMessage());
+            return 2;
+        }
+        RunComparison comparison = RunComparison.of(a, b, bootstrap);
+        out.printf("A: %s%nB: %s%n", describe(runA, a), describe(runB, b));
+        out.printf("ratio B/A of ns/op (above 1: B is slower); intervals: %s bootstrap over forks, %,d resamples, seed %d%n%n",
+                pct(confidence), resamples, seed);
+        out.print(comparison.table());
+        out.flush();
+        if (markdown != null) {
+            try {
+                Files.writeString(markdown, comparison.markdown(runA.toString(), runB.toString()), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("allocbench compare: cannot write " + markdown + ": " + e.getMessage());
+                return 2;
+            }
+        }
+        return 0;
+    }
+
+    private static RunResults read(Path path, String which) {
+        try {
+            return ResultsStore.read(path);
+        } catch (UncheckedIOException e) {
+            throw new IllegalArgumentException(which + " " + path + ": " + e.getMessage(), e);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(which + " " + e.getMessage(), e);
+        }
+    }
+
+    static String describe(Path path, RunResults r) {
+        StringBuilder s = new StringBuilder(path.toString());
+        if (r.run() != null) {
+            s.append(" (");
+            s.append(r.run().campaign() == null ? "?" : r.run().campaign()).append(", ");
+            s.append(r.run().started() == null ? "?" : r.run().started());
+            if (r.run().status() != null && !"complete".equals(r.run().status())) {
+                s.append(", ").append(r.run().status());
+            }
+            s.append(")");
+        }
+        return s.toString();
+    }
+
+    private static String pct(double c) {
+        double p = c * 100;
+        return (p == Math.rint(p) ? String.format("%.0f", p) : String.format("%.1f", p)) + "%";
+    }
+}

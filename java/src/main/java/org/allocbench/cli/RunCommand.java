@@ -1,0 +1,178 @@
+package org.allocbench.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.allocbench.alloc.Allocators;
+import org.allocbench.campaign.Campaign;
+import org.allocbench.campaign.CampaignFile;
+import org.allocbench.campaign.CampaignRunner;
+import org.allocbench.campaign.Progress;
+import org.allocbench.results.ResultsStore;
+import org.allocbench.trace.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code allocbench run}: a campaign into a new run directory. With no
+ * arguments, the quick campaign (every allocator available here over the six
+ * standard traces, interleaved rounds in this JVM, about two minutes on two
+ * cores); {@code --campaign gate|full|FILE} for the others. Prints one ranked
+ * table per trace, the overall ranking, and the run directory.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs a benchmark campaign and writes a run directory (results.json, exports/).",
+            "With no options: the quick campaign, every available allocator over the standard traces"
+                    + " (small-churn, per-tuple-reset, array-agg, logrand, sort-tuples, large-chunks)."},
+        footer = {"", "Campaigns: quick (default), gate (4 allocators x 3 traces, for CI), full (JMH, every"
+                + " allocator x the 13 patterns, over an hour), or a campaign file (YAML or JSON; see"
+                + " bench-results/README.md). Ctrl-C stops the run and keeps the finished cells (status"
+                + " interrupted)."})
+final class RunCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--campaign", defaultValue = "quick", paramLabel = "NAME|FILE",
+            description = "quick, gate, full, or a campaign file (.yaml, .yml, .json) (default: ${DEFAULT-VALUE}).")
+    private String campaignName;
+
+    @Option(names = "--allocators", split = ",", paramLabel = "NAME",
+            description = "Allocators, comma-separated (default: the campaign's; quick and full: all).")
+    private List<String> allocators;
+
+    @Option(names = {"--traces", "--pattern"}, split = ",", paramLabel = "NAME",
+            description = "Built-in traces, comma-separated (default: the campaign's).")
+    private List<String> traces;
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Base directory of run directories (default: bench-results/runs).")
+    private Path out;
+
+    @Option(names = "--ops", description = "Operations per trace, every trace (interleaved campaigns).")
+    private Integer ops;
+
+    @Option(names = "--warmup", description = "Warm-up rounds (interleaved campaigns).")
+    private Integer warmup;
+
+    @Option(names = "--rounds", description = "Measured rounds (interleaved campaigns).")
+    private Integer rounds;
+
+    @Option(names = "--seed", description = "Seed of the trace generators.")
+    private Long seed;
+
+    @Option(names = "--forks", description = "Child JVMs that run the campaign one after another (interleaved"
+            + " campaigns; 1 = this JVM).")
+    private Integer forks;
+
+    @Option(names = "--no-postgres", description = "Skip the pg15-real lane (a throwaway PostgreSQL 15 cluster).")
+    private boolean noPostgres;
+
+    @Option(names = "--fork-index", hidden = true)
+    private Integer forkIndex;
+
+    @Option(names = "--fork-dir", hidden = true)
+    private Path forkDir;
+
+    @Option(names = "--progress", hidden = true, description = "tty, plain or none (default: tty on a terminal).")
+    private String progressMode;
+
+    @Override
+    public Integer call() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Campaign campaign;
+        try {
+            campaign = resolve();
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench run: " + e.getMessage());
+            err.flush();
+            return 2;
+        }
+        Progress.Mode mode;
+        try {
+            mode = progressMode == null ? Progress.detect()
+                    : Progress.Mode.valueOf(progressMode.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench run: --progress must be tty, plain or none");
+            return 2;
+        }
+        Progress progress = new Progress(System.err, mode);
+        try {
+            CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out, commandLine(), progress, stdout,
+                    forkIndex, forkDir);
+            return 0;
+        } catch (RuntimeException | Error e) {
+            progress.clear();
+            err.println("allocbench run: failed: " + e);
+            err.flush();
+            return 1;
+        }
+    }
+
+    private Campaign resolve() {
+        Campaign c = Campaign.preset(campaignName);
+        if (c == null) {
+            Path file = Path.of(campaignName);
+            if (!Files.exists(file) && !campaignName.contains(".") && !campaignName.contains("/")) {
+                throw new IllegalArgumentException("--campaign: no preset or file \"" + campaignName + "\" (presets: "
+                        + String.join(", ", Campaign.presetNames()) + "; or a .yaml/.json campaign file)");
+            }
+            c = CampaignFile.read(file);
+        }
+        if (allocators != null) {
+            for (String a : allocators) {
+                Allocators.byName(a);
+            }
+            c = c.withAllocators(allocators);
+        }
+        if (traces != null) {
+            for (String t : traces) {
+                Pattern.byName(t);
+            }
+            c = c.withTraces(traces);
+        }
+        boolean jmh = c.method().equals(Campaign.JMH);
+        if (jmh && (ops != null || warmup != null || rounds != null || forks != null)) {
+            throw new IllegalArgumentException("--ops, --warmup, --rounds and --forks apply to interleaved campaigns;"
+                    + " campaign " + c.name() + " uses JMH (set jmh: {forks, warmupIterations, iterations, time} in a"
+                    + " campaign file)");
+        }
+        if (ops != null) {
+            if (ops < 1) {
+                throw new IllegalArgumentException("--ops must be at least 1");
+            }
+            c = c.withOps(ops);
+        }
+        if (warmup != null || rounds != null) {
+            int w = warmup != null ? warmup : c.warmup();
+            int r = rounds != null ? rounds : c.rounds();
+            if (w < 0 || r < 1) {
+                throw new IllegalArgumentException("--rounds must be at least 1, --warmup at least 0");
+            }
+            c = c.withRounds(w, r);
+        }
+        if (seed != null) {
+            c = c.withSeed(seed);
+        }
+        if (forks != null) {
+            if (forks < 1) {
+                throw new IllegalArgumentException("--forks must be at least 1");
+            }
+            c = c.withForks(forks);
+        }
+        if (noPostgres) {
+            c = c.withPostgres(false);
+        }
+        return c;
+    }
+
+    private String commandLine() {
+        List<String> args = spec.commandLine().getParseResult().originalArgs();
+        return "allocbench" + (args.isEmpty() ? " run" : " " + String.join(" ", args));
+    }
+}

@@ -1,0 +1,201 @@
+package org.allocbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.allocbench.campaign.Exports;
+import org.allocbench.pg.PgInstallation;
+import org.allocbench.results.Cell;
+import org.allocbench.results.ResultsStore;
+import org.allocbench.results.RunInfo;
+import org.allocbench.results.RunResults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** allocbench run end to end, on tiny campaigns. */
+class RunCommandTest {
+
+    record Result(int status, String out, String err) {
+    }
+
+    static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute(args);
+        return new Result(status, out.toString(), err.toString());
+    }
+
+    static Path onlyRun(Path base) throws Exception {
+        try (Stream<Path> runs = Files.list(base)) {
+            List<Path> all = runs.toList();
+            assertEquals(1, all.size(), all.toString());
+            return all.get(0);
+        }
+    }
+
+    static List<String> keys(RunResults r) {
+        return r.cells().stream().map(c -> c.allocator() + "/" + c.metric() + "/" + c.status()).toList();
+    }
+
+    @Test
+    void aTinyQuickCampaignEndToEnd(@TempDir Path base) throws Exception {
+        Result r = run("run", "--traces", "small-churn", "--allocators", "aset-native,glibc", "--ops", "20000",
+                "--rounds", "2", "--warmup", "1", "--out", base.toString(), "--progress", "none");
+        assertEquals(0, r.status(), r.out() + r.err());
+        Path dir = onlyRun(base);
+        assertTrue(dir.getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ-quick"), dir.toString());
+        RunResults results = ResultsStore.read(dir);
+        assertEquals(RunResults.SCHEMA, results.schema());
+        assertEquals(RunInfo.COMPLETE, results.run().status());
+        assertEquals("allocbench run --traces small-churn --allocators aset-native,glibc --ops 20000 --rounds 2"
+                + " --warmup 1 --out " + base + " --progress none", results.run().command());
+        boolean pg = PgInstallation.unavailableReason() == null;
+        assertEquals(List.of("aset-native/replay/ok", "glibc/replay/ok", "null/floor/ok", "noop-downcall/floor/ok",
+                "aset-c/wholetrace/ok", "aset-pg15-c/wholetrace/ok", "pg15-real/wholetrace/" + (pg ? "ok" : "not-run")),
+                keys(results));
+        Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
+        assertEquals(2, aset.samples().size());
+        assertEquals(List.of(0, 0), aset.sampleForks());
+        assertTrue(aset.ciLow() <= aset.median() && aset.median() <= aset.ciHigh(), aset.toString());
+        assertEquals(131072L, aset.stats().get("totalBytes"));
+        assertEquals(99768L, aset.stats().get("usedBytes"));
+        assertEquals(aset.stats(), results.cell("aset-c", "small-churn", "wholetrace").stats());
+        assertEquals(20000, results.settings().ops());
+        assertEquals("interleaved-rounds", results.settings().method());
+        assertTrue(results.environment().containsKey("kernel"));
+        assertTrue(((java.util.Map<?, ?>) results.environment().get("allocatorNotes")).containsKey("glibc"));
+        for (String f : Exports.FORMATS) {
+            assertEquals(Exports.export(results, f), Files.readString(dir.resolve("exports").resolve(f + ".json")));
+        }
+        assertTrue(Files.exists(dir.resolve("campaign.json")));
+
+        String out = r.out();
+        assertTrue(out.startsWith("allocbench run: campaign quick (interleaved), 2 allocators x 1 traces, 1 warm-up + 2"
+                + " measured rounds, each runs every allocator once, seed 42; JVM "), out);
+        assertTrue(out.contains("small-churn: 20,000 ops (10,503 alloc, 9,497 free, 0 realloc, 0 reset)\n"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\d +aset-native +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00")),
+                out);
+        assertTrue(out.lines().anyMatch(l -> l.matches("\\d +glibc \\* +\\d+\\.\\d .*")), out);
+        assertTrue(out.contains("* glibc: context emulated by tracking live pointers"), out);
+        assertTrue(out.contains("     whole trace in C, no FFM per op:  aset-c "), out);
+        assertTrue(out.contains("small-churn:\n  aset-native: 131072 total in 5 blocks; 31304 free (107 chunks); 99768"
+                + " used\n  Grand total: 131072 bytes in 5 blocks; 31304 free (107 chunks); 99768 used\n"), out);
+        assertTrue(out.contains("Run directory: " + dir + " (results.json, exports/, report.html; "), out);
+        assertTrue(Files.exists(dir.resolve("report.html")));
+    }
+
+    @Test
+    void theGatePresetAndNoPostgres(@TempDir Path base) throws Exception {
+        Result r = run("run", "--campaign", "gate", "--ops", "5000", "--rounds", "1", "--warmup", "0", "--out",
+                base.toString(), "--progress", "none", "--traces", "small-churn");
+        assertEquals(0, r.status(), r.err());
+        RunResults results = ResultsStore.read(onlyRun(base));
+        assertEquals(List.of("aset-native/replay/ok", "aset-pg15/replay/ok", "aset-java/replay/ok", "glibc/replay/ok",
+                "null/floor/ok", "noop-downcall/floor/ok"), keys(results));
+        assertEquals("gate", results.run().campaign());
+
+        Path base2 = base.resolve("second");
+        r = run("run", "--allocators", "aset-native", "--traces", "logrand", "--ops", "3000", "--rounds", "1",
+                "--warmup", "0", "--no-postgres", "--out", base2.toString(), "--progress", "none");
+        assertEquals(0, r.status(), r.err());
+        Cell pg = ResultsStore.read(onlyRun(base2)).cell("pg15-real", "logrand", "wholetrace");
+        assertEquals(Cell.NOT_RUN, pg.status());
+        assertEquals("skipped (--no-postgres)", pg.reason());
+    }
+
+    @Test
+    void clearErrors(@TempDir Path base) {
+        Result r = run("run", "--allocators", "aset-native,ptmalloc", "--out", base.toString());
+        assertEquals(2, r.status());
+        assertEquals("allocbench run: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java, glibc,"
+                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r.err());
+        r = run("run", "--traces", "small-churn,nope", "--out", base.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("allocbench run: unknown pattern \"nope\"; known: small-churn, "), r.err());
+        r = run("run", "--campaign", "nightly", "--out", base.toString());
+        assertEquals(2, r.status());
+        assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; or a"
+                + " .yaml/.json campaign file)\n", r.err());
+        Path missing = base.resolve("missing.yaml");
+        r = run("run", "--campaign", missing.toString(), "--out", base.toString());
+        assertEquals(2, r.status());
+        assertEquals("allocbench run: " + missing + ": cannot read the campaign file (no such readable file)\n", r.err());
+        r = run("run", "--campaign", "full", "--rounds", "3", "--out", base.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("allocbench run: --ops, --warmup, --rounds and --forks apply to interleaved"), r.err());
+        assertEquals("", r.out());
+    }
+
+    @Test
+    void campaignFileWithHugePagesAndThreads(@TempDir Path base) throws Exception {
+        Path file = Files.writeString(base.resolve("hp.yaml"), """
+                allocators: [aset-native]
+                traces: [per-tuple-reset]
+                ops: 5000
+                warmup: 0
+                rounds: 2
+                threads: 2
+                hugePages: [4k, 1g]
+                wholeTrace: false
+                floors: false
+                """);
+        Path out = base.resolve("runs");
+        Result r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.status(), r.err());
+        Path dir = onlyRun(out);
+        assertTrue(dir.getFileName().toString().endsWith("-hp"), dir.toString());
+        RunResults results = ResultsStore.read(dir);
+        assertEquals(2, results.settings().threads());
+        Cell seg = results.cell("aset-native-segment@4k", "per-tuple-reset", Cell.REPLAY);
+        assertEquals(Cell.OK, seg.status(), seg.reason());
+        assertEquals(2, seg.samples().size());
+        Cell oneGig = results.cell("aset-native-segment@1g", "per-tuple-reset", Cell.REPLAY);
+        if (Cell.NOT_RUN.equals(oneGig.status())) {
+            assertTrue(oneGig.reason().startsWith("mapping 1g needs "), oneGig.reason());
+        }
+    }
+
+    @Test
+    void forksRunInChildJvms(@TempDir Path base) throws Exception {
+        Result r = run("run", "--allocators", "aset-native", "--traces", "small-churn", "--ops", "5000", "--rounds",
+                "2", "--warmup", "0", "--forks", "2", "--no-postgres", "--out", base.toString(), "--progress", "none");
+        assertEquals(0, r.status(), r.err());
+        Path dir = onlyRun(base);
+        RunResults results = ResultsStore.read(dir);
+        Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
+        assertEquals(List.of(0, 0, 1, 1), aset.sampleForks());
+        assertEquals(4, aset.samples().size());
+        assertEquals(2, results.settings().forks());
+        assertEquals(RunInfo.COMPLETE, ResultsStore.read(dir.resolve("forks/fork-1")).run().status());
+    }
+
+    @Test
+    void aTinyJmhCampaign(@TempDir Path base) throws Exception {
+        Path file = Files.writeString(base.resolve("jmh.json"), """
+                {"method": "jmh", "allocators": ["aset-native"], "traces": ["small-churn"], "wholeTrace": false,
+                 "floors": false, "jmh": {"forks": 1, "warmupIterations": 0, "iterations": 2, "time": "100ms"}}
+                """);
+        Path out = base.resolve("runs");
+        Result r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.status(), r.err());
+        Path dir = onlyRun(out);
+        RunResults results = ResultsStore.read(dir);
+        assertEquals("jmh", results.settings().method());
+        Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
+        assertEquals(Cell.OK, aset.status(), aset.reason());
+        assertEquals(List.of(0, 0), aset.sampleForks());
+        assertEquals(List.of("jmh/aset-native__small-churn.json", "jmh/aset-native__small-churn.txt"), aset.files());
+        assertTrue(Files.readString(dir.resolve("jmh/aset-native__small-churn.json")).contains("\"primaryMetric\""));
+        assertEquals(131072L, aset.stats().get("totalBytes"));
+    }
+}

@@ -1,0 +1,58 @@
+package org.allocbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.allocbench.results.Cell;
+import org.allocbench.results.ResultsStore;
+import org.allocbench.results.RunInfo;
+import org.allocbench.results.RunResults;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Ctrl-C (SIGINT) in the middle of a run: the finished cells are kept and the run says "interrupted". */
+class RunInterruptTest {
+
+    @Test
+    void sigintKeepsTheFinishedCells(@TempDir Path base) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElseThrow());
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
+                System.getProperty("java.class.path"), "org.allocbench.cli.Main", "run", "--allocators", "aset-native",
+                "--traces", "small-churn,per-tuple-reset,logrand,sort-tuples,array-agg,large-chunks", "--ops", "100000",
+                "--warmup", "0", "--rounds", "400", "--no-postgres", "--out", base.toString(), "--progress", "plain"));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(base.resolve("log").toFile())
+                .start();
+        Path results = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        while (System.nanoTime() < deadline) {
+            try (var runs = Files.list(base)) {
+                results = runs.filter(Files::isDirectory).map(d -> d.resolve("results.json")).findFirst().orElse(null);
+            }
+            if (results != null && Files.exists(results) && ResultsStore.read(results).cells().size() >= 2) {
+                break;
+            }
+            assertTrue(child.isAlive(), "the run ended before it could be interrupted: "
+                    + Files.readString(base.resolve("log")));
+            Thread.sleep(100);
+        }
+        Process kill = new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start();
+        assertEquals(0, kill.waitFor());
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the run did not stop on SIGINT");
+        String log = Files.readString(base.resolve("log"), StandardCharsets.UTF_8);
+        assertEquals(130, child.exitValue(), log);
+        RunResults r = ResultsStore.read(results);
+        assertEquals(RunInfo.INTERRUPTED, r.run().status());
+        assertTrue(r.run().finished() != null);
+        assertTrue(r.cells().size() >= 2 && r.cells().size() < 30, r.cells().toString());
+        assertTrue(r.cells().stream().allMatch(c -> Cell.OK.equals(c.status()) && c.samples().size() == 400),
+                r.cells().toString());
+        assertTrue(log.contains("interrupted: " + r.cells().size() + " finished cells kept in "), log);
+    }
+}

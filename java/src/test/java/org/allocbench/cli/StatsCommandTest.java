@@ -1,0 +1,58 @@
+package org.allocbench.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class StatsCommandTest {
+
+    private static String[] run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int status = cli.execute(args);
+        return new String[] {Integer.toString(status), out.toString(), err.toString()};
+    }
+
+    @Test
+    void asetNativeAtTheEndOfSmallChurn() {
+        String[] r = run("stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "20000");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("""
+                allocbench stats: aset-native x small-churn, 20,000 ops, seed 42; at the end of the trace, before the delete
+
+                MemoryContextStats:
+                aset-native: 131072 total in 5 blocks; 31304 free (107 chunks); 99768 used
+                Grand total: 131072 bytes in 5 blocks; 31304 free (107 chunks); 99768 used
+
+                pg_backend_memory_contexts:
+                name        | ident | parent | level | total_bytes | total_nblocks | free_bytes | free_chunks | used_bytes
+                ------------+-------+--------+-------+-------------+---------------+------------+-------------+-----------
+                aset-native |       |        |     0 |      131072 |             5 |      31304 |         107 |      99768
+                """, r[1]);
+    }
+
+    @Test
+    void theJavaAllocSetHasTheSameCounters() {
+        String[] r = run("stats", "--allocator", "aset-java", "--trace", "small-churn", "--ops", "20000");
+        assertEquals("0", r[0], r[2]);
+        assertEquals("aset-java: 131072 total in 5 blocks; 31304 free (107 chunks); 99768 used",
+                r[1].lines().filter(l -> l.startsWith("aset-java:")).findFirst().orElseThrow());
+    }
+
+    @Test
+    void unknownNamesAreErrors() {
+        String[] r = run("stats", "--allocator", "nope", "--trace", "small-churn");
+        assertEquals("2", r[0]);
+        assertEquals("allocbench stats: unknown allocator \"nope\"; known: aset-native, aset-pg15, aset-java, glibc,"
+                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r[2]);
+        r = run("stats", "--allocator", "aset-native", "--trace", "nope");
+        assertEquals("2", r[0]);
+        assertEquals("allocbench stats: unknown pattern \"nope\"", r[2].substring(0, r[2].indexOf(';')));
+    }
+}

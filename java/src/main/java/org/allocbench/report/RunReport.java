@@ -112,6 +112,7 @@ public final class RunReport {
         latencySection(traces);
         memorySection(traces);
         hugePagesSection(traces);
+        limitSection(traces);
         notRunSection();
         if (!problems.isEmpty()) {
             section("problems", "Problems reading the run");
@@ -675,6 +676,42 @@ public final class RunReport {
     }
 
     // ---------------------------------------------------------------- not run
+
+    /** Memory-limit runs (allocbench limit): the smallest limit survived, or each trial's outcome and peak. */
+    private void limitSection(List<String> traces) {
+        List<Cell> cells = results.cells().stream()
+                .filter(c -> c.metric().equals("smallest-limit") || c.metric().equals("limit-run")).toList();
+        if (cells.isEmpty()) {
+            return;
+        }
+        section("limits", "Memory limits");
+        body.append("<p>Each trial replayed the trace in a C child in a fresh memory cgroup (see the audit journal"
+                + " next to results.json). <em>Smallest limit</em>: the lowest limit the allocator survived,"
+                + " bisected to 2%; lower is better: the same work in less memory. A killed trial was stopped by"
+                + " the kernel (signal 9, OOM kill confirmed from the cgroup's counters).</p>\n");
+        for (String trace : traces) {
+            List<Cell> rows = cells.stream().filter(c -> c.trace().equals(trace))
+                    .sorted(java.util.Comparator.comparingDouble(c -> c.median() == null ? Double.MAX_VALUE : c.median()))
+                    .toList();
+            if (rows.isEmpty()) {
+                continue;
+            }
+            body.append("<h3>").append(esc(trace)).append("</h3>\n<table class=\"data\"><thead><tr><th>allocator</th>"
+                    + "<th>kind</th><th class=\"num\">MiB</th><th>outcome</th></tr></thead><tbody>");
+            for (Cell c : rows) {
+                boolean smallest = c.metric().equals("smallest-limit");
+                String mib = c.median() == null ? "" : String.format(java.util.Locale.ROOT, "%.1f", c.median() / (1 << 20));
+                String outcome = Cell.OK.equals(c.status())
+                        ? (smallest ? "survived; " + c.stats().getOrDefault("probes", 0L) + " probes, "
+                                + c.stats().getOrDefault("killedProbes", 0L) + " killed" : "completed (peak)")
+                        : c.status() + ": " + (c.reason() == null ? "" : c.reason());
+                body.append("<tr><td>").append(esc(c.allocator())).append("</td><td>")
+                        .append(smallest ? "smallest limit" : "peak under the limit").append("</td><td class=\"num\">")
+                        .append(mib).append("</td><td class=\"reason\">").append(esc(outcome)).append("</td></tr>");
+            }
+            body.append("</tbody></table>\n");
+        }
+    }
 
     private void notRunSection() {
         List<Cell> missing = results.cells().stream().filter(c -> !Cell.OK.equals(c.status())).toList();

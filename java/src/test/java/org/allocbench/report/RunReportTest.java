@@ -132,6 +132,25 @@ class RunReportTest {
     }
 
     @Test
+    void limitRunsGetTheirSection(@TempDir Path base) throws Exception {
+        Path run = java.nio.file.Files.createDirectories(base.resolve("limit"));
+        org.allocbench.results.RunResults r = SyntheticRuns.start("limit")
+                .withCell(new org.allocbench.results.Cell("glibc", "malloc-large", "smallest-limit", "bytes", "ok", null,
+                        java.util.List.of(10_485_760.0), java.util.List.of(0), 10_485_760.0, null, null,
+                        java.util.Map.of("probes", 9L, "killedProbes", 5L), java.util.List.of()))
+                .withCell(new org.allocbench.results.Cell("aset-native", "malloc-large", "limit-run", "bytes", "killed",
+                        "trial process (PID 7) was terminated by signal 9: Killed; OOM kill confirmed by the cgroup",
+                        java.util.List.of(8_388_608.0), java.util.List.of(), 8_388_608.0, null, null,
+                        java.util.Map.of("peakBytes", 8_388_608L), java.util.List.of()));
+        ResultsStore.write(run, r);
+        String html = read(RunReport.write(run));
+        assertTrue(html.contains("<h2 id=\"limits\">Memory limits</h2>"), html);
+        assertTrue(html.contains("<td>glibc</td><td>smallest limit</td><td class=\"num\">10.0</td>"
+                + "<td class=\"reason\">survived; 9 probes, 5 killed</td>"), html);
+        assertTrue(html.contains("killed: trial process (PID 7) was terminated by signal 9: Killed"), html);
+    }
+
+    @Test
     void aRunWithNoCellsYetStillGetsAReport(@TempDir Path base) throws Exception {
         Path run = Files.createDirectories(base.resolve("empty"));
         ResultsStore.write(run, SyntheticRuns.start("empty"));

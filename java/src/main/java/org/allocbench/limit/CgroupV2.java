@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A cgroup v2 memory cgroup: memory.max, memory.events' oom_kill, memory.peak.
@@ -13,12 +12,9 @@ import java.util.Map;
  * process's, under its parent, where the memory controller must be enabled
  * in cgroup.subtree_control.
  */
-final class CgroupV2 implements MemoryCgroup {
+final class CgroupV2 {
 
-    private final Path dir;
-
-    private CgroupV2(Path dir) {
-        this.dir = dir;
+    private CgroupV2() {
     }
 
     /** This process's v2 cgroup directory ("0::/path" with a cgroup2 mount), or null. */
@@ -49,7 +45,7 @@ final class CgroupV2 implements MemoryCgroup {
         return null;
     }
 
-    static CgroupV2 create(Path own, String name, long limitBytes) {
+    static MemoryCgroup create(Path own, String name, long limitBytes) {
         // the root cgroup has no memory.max and may hold processes and children alike
         Path parent = Files.exists(own.resolve("memory.max")) ? own.getParent() : own;
         try {
@@ -62,57 +58,6 @@ final class CgroupV2 implements MemoryCgroup {
         } catch (IOException e) {
             throw new CgroupUnavailableException("cgroup v2 at " + parent + " unreadable: " + e.getMessage());
         }
-        CgroupV2 cgroup = new CgroupV2(CgroupFiles.makeDirectory(parent, name));
-        try {
-            CgroupFiles.write(cgroup.dir.resolve("memory.max"), Long.toString(limitBytes));
-            if (Files.exists(cgroup.dir.resolve("memory.swap.max"))) {
-                CgroupFiles.write(cgroup.dir.resolve("memory.swap.max"), "0");
-            }
-            return cgroup;
-        } catch (RuntimeException e) {
-            cgroup.remove();
-            throw e;
-        }
-    }
-
-    @Override
-    public void add(long pid) {
-        CgroupFiles.write(dir.resolve("cgroup.procs"), Long.toString(pid));
-    }
-
-    @Override
-    public long oomKills() {
-        return CgroupFiles.keyed(dir.resolve("memory.events")).getOrDefault("oom_kill", -1L);
-    }
-
-    @Override
-    public long peakBytes() {
-        return CgroupFiles.number(dir.resolve("memory.peak"));
-    }
-
-    @Override
-    public long usageBytes() {
-        return CgroupFiles.number(dir.resolve("memory.current"));
-    }
-
-    @Override
-    public Map<String, Long> stat() {
-        Map<String, Long> s = CgroupFiles.keyed(dir.resolve("memory.stat"));
-        return Map.of("rss", s.getOrDefault("anon", -1L), "cache", s.getOrDefault("file", -1L));
-    }
-
-    @Override
-    public Path path() {
-        return dir;
-    }
-
-    @Override
-    public void remove() {
-        CgroupFiles.removeDirectory(dir);
-    }
-
-    @Override
-    public String toString() {
-        return "cgroup v2 " + dir;
+        return FileCgroup.create(FileCgroup.V2, parent, name, limitBytes);
     }
 }

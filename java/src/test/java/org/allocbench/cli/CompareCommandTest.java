@@ -1,10 +1,9 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,23 +15,10 @@ import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code allocbench compare} through the real command line, on synthetic runs. */
 class CompareCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     static Path write(Path dir, String id, double factor, Cell... extra) throws Exception {
         Path runDir = Files.createDirectories(dir.resolve(id));
@@ -61,7 +47,7 @@ class CompareCommandTest {
         Path b = write(dir, "b", 1.25, cell("mimalloc", 1.0, List.of(30.0, 31.0), List.of(0, 1)),
                 Cell.notRun("jemalloc", "small-churn", Cell.REPLAY, Cell.OK, null));
         Path md = dir.resolve("cmp.md");
-        Run r = run("compare", a.toString(), b.toString(), "--markdown", md.toString());
+        CliRun r = run("compare", a.toString(), b.toString(), "--markdown", md.toString());
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.startsWith("A: " + a + " (gate, 2026-11-22T05:00:00Z)\nB: " + b + " (gate, 2026-11-22T05:00:00Z)\n"), out);
@@ -79,19 +65,19 @@ class CompareCommandTest {
     void unreadableRunsAreNamed(@TempDir Path dir) throws Exception {
         Path a = write(dir, "a", 1.0);
         Path missing = dir.resolve("nope");
-        Run r = run("compare", a.toString(), missing.toString());
+        CliRun r = run("compare", a.toString(), missing.toString());
         assertEquals(2, r.exit());
         assertEquals("allocbench compare: RUN_B " + missing + ": no readable results.json there (a run directory of"
                 + " allocbench run, or its results.json)\n", r.err());
 
         Path broken = Files.createDirectories(dir.resolve("broken"));
         Files.writeString(broken.resolve("results.json"), "{ not json");
-        Run r2 = run("compare", broken.toString(), a.toString());
+        CliRun r2 = run("compare", broken.toString(), a.toString());
         assertEquals(2, r2.exit());
         assertTrue(r2.err().startsWith("allocbench compare: RUN_A " + broken.resolve("results.json")
                 + ": not a valid results file: "), r2.err());
 
-        Run r3 = run("compare", a.toString(), a.toString(), "--confidence", "1.5");
+        CliRun r3 = run("compare", a.toString(), a.toString(), "--confidence", "1.5");
         assertEquals(2, r3.exit());
         assertTrue(r3.err().contains("confidence must be between 0 and 1"), r3.err());
         assertEquals(2, run("compare", a.toString()).exit());

@@ -24,20 +24,20 @@ class ExportCommandTest {
                 .withCell(new Cell("glibc", "logrand", Cell.REPLAY, Cell.NS_PER_OP, Cell.OK, null, List.of(2.0),
                         List.of(0), 2.0, 2.0, 2.0, Map.of(), List.of()));
         ResultsStore.write(dir, run);
-        RunCommandTest.Result r = RunCommandTest.run("export", dir.toString(), "--format", "bencher");
-        assertEquals(0, r.status(), r.err());
+        CliRun r = CliRun.run("export", dir.toString(), "--format", "bencher");
+        assertEquals(0, r.exit(), r.err());
         assertEquals(Exports.export(run, Exports.BENCHER), r.out());
         Path file = dir.resolve("gab.json");
-        r = RunCommandTest.run("export", dir.resolve("results.json").toString(), "--format", "github-action-benchmark",
+        r = CliRun.run("export", dir.resolve("results.json").toString(), "--format", "github-action-benchmark",
                 "-o", file.toString());
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.exit(), r.err());
         assertEquals("", r.out());
         assertEquals(Exports.export(run, Exports.GITHUB_ACTION_BENCHMARK), Files.readString(file));
-        r = RunCommandTest.run("export", dir.toString(), "--format", "csv");
-        assertEquals(2, r.status());
+        r = CliRun.run("export", dir.toString(), "--format", "csv");
+        assertEquals(2, r.exit());
         assertEquals("allocbench export: unknown format \"csv\" (known: github-action-benchmark, bencher)\n", r.err());
-        r = RunCommandTest.run("export", dir.resolve("nothing").toString(), "--format", "bencher");
-        assertEquals(2, r.status());
+        r = CliRun.run("export", dir.resolve("nothing").toString(), "--format", "bencher");
+        assertEquals(2, r.exit());
         assertEquals("allocbench export: " + dir.resolve("nothing") + ": no readable results.json there (a run"
                 + " directory of allocbench run, or its results.json)\n", r.err());
     }

@@ -26,26 +26,26 @@ class GateCommandTest {
 
     @Test
     void usageErrorsExitTwo(@TempDir Path dir) throws Exception {
-        var missing = CompareCommandTest.run("gate", "--baseline", dir.resolve("old.jar").toString());
+        var missing = CliRun.run("gate", "--baseline", dir.resolve("old.jar").toString());
         assertEquals(2, missing.exit());
         assertEquals("allocbench gate: --baseline " + dir.resolve("old.jar") + ": no such file or directory\n", missing.err());
 
-        var forks = CompareCommandTest.run("gate", "--baseline", dir.toString(), "--forks", "1");
+        var forks = CliRun.run("gate", "--baseline", dir.toString(), "--forks", "1");
         assertEquals(2, forks.exit());
         assertTrue(forks.err().contains("--forks must be at least 2"), forks.err());
 
-        var notARun = CompareCommandTest.run("gate", "--baseline", dir.toString());
+        var notARun = CliRun.run("gate", "--baseline", dir.toString());
         assertEquals(2, notARun.exit());
         assertTrue(notARun.err().startsWith("allocbench gate: --baseline " + dir.resolve("results.json")
                 + ": no readable results.json"), notARun.err());
 
         Path jar = Files.writeString(dir.resolve("base.jar"), "x");
-        var badCandidate = CompareCommandTest.run("gate", "--baseline", jar.toString(), "--candidate",
+        var badCandidate = CliRun.run("gate", "--baseline", jar.toString(), "--candidate",
                 dir.resolve("cand.jar").toString());
         assertEquals(2, badCandidate.exit());
         assertTrue(badCandidate.err().contains("--candidate " + dir.resolve("cand.jar") + ": no such jar"), badCandidate.err());
 
-        var badPercent = CompareCommandTest.run("gate", "--baseline", jar.toString(), "--max-regression", "5");
+        var badPercent = CliRun.run("gate", "--baseline", jar.toString(), "--max-regression", "5");
         assertEquals(2, badPercent.exit());
         assertTrue(badPercent.err().contains("ambiguous"), badPercent.err());
     }
@@ -54,7 +54,7 @@ class GateCommandTest {
     void aChildThatFailsIsAnInfrastructureError(@TempDir Path dir) throws Exception {
         // a "jar" that is not one: the child JVM exits non-zero at once; the gate names the fork and its log
         Path jar = Files.writeString(dir.resolve("base.jar"), "not a jar");
-        var r = CompareCommandTest.run("gate", "--baseline", jar.toString(), "--candidate", jar.toString(), "--forks", "2",
+        var r = CliRun.run("gate", "--baseline", jar.toString(), "--candidate", jar.toString(), "--forks", "2",
                 "--work", dir.resolve("work").toString());
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("allocbench gate: fork A-1 failed (exit 1): "), r.err());

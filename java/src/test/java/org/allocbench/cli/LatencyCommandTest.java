@@ -1,10 +1,9 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,26 +11,14 @@ import org.HdrHistogram.Histogram;
 import org.allocbench.measure.HlogFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code allocbench latency} end to end with tiny traces, into a temporary directory. */
 class LatencyCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void smoke(@TempDir Path dir) throws Exception {
-        Run r = run("latency", "--allocators", "aset-java,aset-native-replay,glibc", "--patterns",
+        CliRun r = run("latency", "--allocators", "aset-java,aset-native-replay,glibc", "--patterns",
                 "small-churn,per-tuple-batches", "--ops", "2000", "--warmup", "1", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("mode: per-op"), r.out());
@@ -55,7 +42,7 @@ class LatencyCommandTest {
 
     @Test
     void groupedModeIsStated(@TempDir Path dir) throws Exception {
-        Run r = run("latency", "--allocators", "aset-java", "--patterns", "small-churn", "--ops", "1000",
+        CliRun r = run("latency", "--allocators", "aset-java", "--patterns", "small-churn", "--ops", "1000",
                 "--mode", "grouped", "--group", "8", "--warmup", "0", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("mode: grouped, G=8"), r.out());
@@ -66,7 +53,7 @@ class LatencyCommandTest {
     @Test
     void badArgumentsAreRefused(@TempDir Path dir) {
         assertEquals(2, run("latency", "--mode", "sometimes", "--out", dir.toString()).exit());
-        Run unknown = run("latency", "--allocators", "nope", "--out", dir.toString());
+        CliRun unknown = run("latency", "--allocators", "nope", "--out", dir.toString());
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("unknown allocator \"nope\""), unknown.err());
     }

@@ -1,10 +1,9 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -16,23 +15,10 @@ import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code allocbench report} through the real command line. */
 class ReportCommandTest {
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     private static Path runDir(Path base) throws Exception {
         Path dir = Files.createDirectories(base.resolve("r1"));
@@ -48,7 +34,7 @@ class ReportCommandTest {
     @Test
     void writesTheReportAndPrintsItsPath(@TempDir Path base) throws Exception {
         Path dir = runDir(base);
-        Run r = run("report", dir.toString());
+        CliRun r = run("report", dir.toString());
         assertEquals(0, r.exit(), r.err());
         Path report = dir.resolve("report.html").toAbsolutePath().normalize();
         assertEquals(report.toString(), r.out().strip());
@@ -58,7 +44,7 @@ class ReportCommandTest {
     @Test
     void openPathPrintsAFileUrl(@TempDir Path base) throws Exception {
         Path dir = runDir(base);
-        Run r = run("report", dir.resolve("results.json").toString(), "--open-path");
+        CliRun r = run("report", dir.resolve("results.json").toString(), "--open-path");
         assertEquals(0, r.exit(), r.err());
         assertEquals(dir.resolve("report.html").toAbsolutePath().normalize().toUri().toString(), r.out().strip());
         assertTrue(r.out().startsWith("file:/"));
@@ -66,10 +52,10 @@ class ReportCommandTest {
 
     @Test
     void aDirectoryWithoutAResultsFileIsAnError(@TempDir Path base) {
-        Run r = run("report", base.toString());
+        CliRun r = run("report", base.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("results.json"), r.err());
-        Run missing = run("report", base.resolve("nope").toString());
+        CliRun missing = run("report", base.resolve("nope").toString());
         assertEquals(2, missing.exit());
         assertTrue(missing.err().contains("not a run directory"), missing.err());
     }

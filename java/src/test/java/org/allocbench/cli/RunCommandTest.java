@@ -1,10 +1,9 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -17,23 +16,10 @@ import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** allocbench run end to end, on tiny campaigns. */
 class RunCommandTest {
 
-    record Result(int status, String out, String err) {
-    }
-
-    static Result run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int status = cli.execute(args);
-        return new Result(status, out.toString(), err.toString());
-    }
 
     static Path onlyRun(Path base) throws Exception {
         try (Stream<Path> runs = Files.list(base)) {
@@ -49,9 +35,9 @@ class RunCommandTest {
 
     @Test
     void aTinyQuickCampaignEndToEnd(@TempDir Path base) throws Exception {
-        Result r = run("run", "--traces", "small-churn", "--allocators", "aset-native,glibc", "--ops", "20000",
+        CliRun r = run("run", "--traces", "small-churn", "--allocators", "aset-native,glibc", "--ops", "20000",
                 "--rounds", "2", "--warmup", "1", "--out", base.toString(), "--progress", "none");
-        assertEquals(0, r.status(), r.out() + r.err());
+        assertEquals(0, r.exit(), r.out() + r.err());
         Path dir = onlyRun(base);
         assertTrue(dir.getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ-quick"), dir.toString());
         RunResults results = ResultsStore.read(dir);
@@ -96,9 +82,9 @@ class RunCommandTest {
 
     @Test
     void theGatePresetAndNoPostgres(@TempDir Path base) throws Exception {
-        Result r = run("run", "--campaign", "gate", "--ops", "5000", "--rounds", "1", "--warmup", "0", "--out",
+        CliRun r = run("run", "--campaign", "gate", "--ops", "5000", "--rounds", "1", "--warmup", "0", "--out",
                 base.toString(), "--progress", "none", "--traces", "small-churn");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.exit(), r.err());
         RunResults results = ResultsStore.read(onlyRun(base));
         assertEquals(List.of("aset-native/replay/ok", "aset-pg15/replay/ok", "aset-java/replay/ok", "glibc/replay/ok",
                 "null/floor/ok", "noop-downcall/floor/ok"), keys(results));
@@ -107,7 +93,7 @@ class RunCommandTest {
         Path base2 = base.resolve("second");
         r = run("run", "--allocators", "aset-native", "--traces", "logrand", "--ops", "3000", "--rounds", "1",
                 "--warmup", "0", "--no-postgres", "--out", base2.toString(), "--progress", "none");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.exit(), r.err());
         Cell pg = ResultsStore.read(onlyRun(base2)).cell("pg15-real", "logrand", "wholetrace");
         assertEquals(Cell.NOT_RUN, pg.status());
         assertEquals("skipped (--no-postgres)", pg.reason());
@@ -115,23 +101,23 @@ class RunCommandTest {
 
     @Test
     void clearErrors(@TempDir Path base) {
-        Result r = run("run", "--allocators", "aset-native,ptmalloc", "--out", base.toString());
-        assertEquals(2, r.status());
+        CliRun r = run("run", "--allocators", "aset-native,ptmalloc", "--out", base.toString());
+        assertEquals(2, r.exit());
         assertEquals("allocbench run: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java, glibc,"
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r.err());
         r = run("run", "--traces", "small-churn,nope", "--out", base.toString());
-        assertEquals(2, r.status());
+        assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("allocbench run: unknown pattern \"nope\"; known: small-churn, "), r.err());
         r = run("run", "--campaign", "nightly", "--out", base.toString());
-        assertEquals(2, r.status());
+        assertEquals(2, r.exit());
         assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; or a"
                 + " .yaml/.json campaign file)\n", r.err());
         Path missing = base.resolve("missing.yaml");
         r = run("run", "--campaign", missing.toString(), "--out", base.toString());
-        assertEquals(2, r.status());
+        assertEquals(2, r.exit());
         assertEquals("allocbench run: " + missing + ": cannot read the campaign file (no such readable file)\n", r.err());
         r = run("run", "--campaign", "full", "--rounds", "3", "--out", base.toString());
-        assertEquals(2, r.status());
+        assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("allocbench run: --ops, --warmup, --rounds and --forks apply to interleaved"), r.err());
         assertEquals("", r.out());
     }
@@ -150,8 +136,8 @@ class RunCommandTest {
                 floors: false
                 """);
         Path out = base.resolve("runs");
-        Result r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
-        assertEquals(0, r.status(), r.err());
+        CliRun r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.exit(), r.err());
         Path dir = onlyRun(out);
         assertTrue(dir.getFileName().toString().endsWith("-hp"), dir.toString());
         RunResults results = ResultsStore.read(dir);
@@ -167,9 +153,9 @@ class RunCommandTest {
 
     @Test
     void forksRunInChildJvms(@TempDir Path base) throws Exception {
-        Result r = run("run", "--allocators", "aset-native", "--traces", "small-churn", "--ops", "5000", "--rounds",
+        CliRun r = run("run", "--allocators", "aset-native", "--traces", "small-churn", "--ops", "5000", "--rounds",
                 "2", "--warmup", "0", "--forks", "2", "--no-postgres", "--out", base.toString(), "--progress", "none");
-        assertEquals(0, r.status(), r.err());
+        assertEquals(0, r.exit(), r.err());
         Path dir = onlyRun(base);
         RunResults results = ResultsStore.read(dir);
         Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
@@ -186,8 +172,8 @@ class RunCommandTest {
                  "floors": false, "jmh": {"forks": 1, "warmupIterations": 0, "iterations": 2, "time": "100ms"}}
                 """);
         Path out = base.resolve("runs");
-        Result r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
-        assertEquals(0, r.status(), r.err());
+        CliRun r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.exit(), r.err());
         Path dir = onlyRun(out);
         RunResults results = ResultsStore.read(dir);
         assertEquals("jmh", results.settings().method());

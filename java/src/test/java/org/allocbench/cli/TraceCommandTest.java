@@ -1,47 +1,32 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code allocbench trace check} and {@code allocbench trace stats}, through the real command line. */
 class TraceCommandTest {
 
     private static final String EXAMPLE = "trace 1\nslots 3\na 0 100\nz 1 24\nr 0 300\nf 1\na 2 9000\nR\na 0 16\n";
 
-    /** Exit code, standard output, standard error. */
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
 
     @Test
     void checkReportsEachFile(@TempDir Path dir) throws Exception {
         Path good = Files.writeString(dir.resolve("good.trace"), EXAMPLE, StandardCharsets.US_ASCII);
-        Run ok = run("trace", "check", good.toString());
+        CliRun ok = run("trace", "check", good.toString());
         assertEquals(0, ok.exit(), ok.err());
         assertEquals(good + ": OK, 7 ops, 3 slots (a 3, z 1, r 1, f 1, R 1 resets)\n", ok.out().replace("\r\n", "\n"));
         assertEquals("", ok.err());
 
         Path bad = Files.writeString(dir.resolve("bad.trace"), EXAMPLE + "f 1\n", StandardCharsets.US_ASCII);
         Path missing = dir.resolve("missing.trace");
-        Run mixed = run("trace", "check", bad.toString(), good.toString(), missing.toString());
+        CliRun mixed = run("trace", "check", bad.toString(), good.toString(), missing.toString());
         assertEquals(1, mixed.exit());
         assertEquals(good + ": OK, 7 ops, 3 slots (a 3, z 1, r 1, f 1, R 1 resets)\n",
                 mixed.out().replace("\r\n", "\n"));
@@ -57,7 +42,7 @@ class TraceCommandTest {
     @Test
     void statsSummarisesATrace(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("ex.trace"), EXAMPLE, StandardCharsets.US_ASCII);
-        Run stats = run("trace", "stats", file.toString());
+        CliRun stats = run("trace", "stats", file.toString());
         assertEquals(0, stats.exit(), stats.err());
         assertEquals("""
                 trace:                ex (%s)
@@ -70,7 +55,7 @@ class TraceCommandTest {
                 """.formatted(file), stats.out().replace("\r\n", "\n"));
 
         Path bad = Files.writeString(dir.resolve("bad.trace"), "trace 1\nslots 0\n", StandardCharsets.US_ASCII);
-        Run rejected = run("trace", "stats", bad.toString());
+        CliRun rejected = run("trace", "stats", bad.toString());
         assertEquals(1, rejected.exit());
         assertEquals(bad + ":2: expected \"slots N\" with 1 <= N <= 16777216, found \"slots 0\"\n",
                 rejected.err().replace("\r\n", "\n"));
@@ -78,7 +63,7 @@ class TraceCommandTest {
 
     @Test
     void traceAloneListsItsSubcommands() {
-        Run usage = run("trace");
+        CliRun usage = run("trace");
         assertEquals(0, usage.exit());
         assertTrue(usage.out().contains("check") && usage.out().contains("stats"), usage.out());
     }

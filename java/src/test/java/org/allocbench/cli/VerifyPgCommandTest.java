@@ -1,38 +1,25 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.trace.OpSequence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code allocbench verify-pg} without a server: arguments, and no PostgreSQL to be found. */
 class VerifyPgCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return new Run(cli.execute(args), out.toString(), err.toString());
-    }
 
     @Test
     void withoutPostgresItSaysHowToInstallAndExits2(@TempDir Path empty) {
         String before = System.getProperty(PgInstallation.BINDIR_PROPERTY);
         System.setProperty(PgInstallation.BINDIR_PROPERTY, empty.toString());
         try {
-            Run r = run("verify-pg", "--ops", "10");
+            CliRun r = run("verify-pg", "--ops", "10");
             assertEquals(2, r.exit(), r.out() + r.err());
             assertTrue(r.err().contains("PostgreSQL 15 is not installed"), r.err());
             assertTrue(r.err().contains("apt-get install postgresql-15 postgresql-server-dev-15"), r.err());
@@ -47,10 +34,10 @@ class VerifyPgCommandTest {
 
     @Test
     void badArgumentsExit2() {
-        Run ours = run("verify-pg", "--ours", "pg99");
+        CliRun ours = run("verify-pg", "--ours", "pg99");
         assertEquals(2, ours.exit());
         assertTrue(ours.err().contains("--ours must be pg15 or main, not \"pg99\""), ours.err());
-        Run pattern = run("verify-pg", "--patterns", "nope");
+        CliRun pattern = run("verify-pg", "--patterns", "nope");
         assertEquals(2, pattern.exit());
         assertTrue(pattern.err().contains("unknown pattern \"nope\""), pattern.err());
         assertEquals(2, run("verify-pg", "--ops", "0").exit());

@@ -1,28 +1,17 @@
 package org.allocbench.cli;
 
+import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class StatsCommandTest {
 
-    private static String[] run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int status = cli.execute(args);
-        return new String[] {Integer.toString(status), out.toString(), err.toString()};
-    }
 
     @Test
     void asetNativeAtTheEndOfSmallChurn() {
-        String[] r = run("stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "20000");
-        assertEquals("0", r[0], r[2]);
+        CliRun r = run("stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "20000");
+        assertEquals(0, r.exit(), r.err());
         assertEquals("""
                 allocbench stats: aset-native x small-churn, 20,000 ops, seed 42; at the end of the trace, before the delete
 
@@ -34,25 +23,25 @@ class StatsCommandTest {
                 name        | ident | parent | level | total_bytes | total_nblocks | free_bytes | free_chunks | used_bytes
                 ------------+-------+--------+-------+-------------+---------------+------------+-------------+-----------
                 aset-native |       |        |     0 |      131072 |             5 |      31304 |         107 |      99768
-                """, r[1]);
+                """, r.out());
     }
 
     @Test
     void theJavaAllocSetHasTheSameCounters() {
-        String[] r = run("stats", "--allocator", "aset-java", "--trace", "small-churn", "--ops", "20000");
-        assertEquals("0", r[0], r[2]);
+        CliRun r = run("stats", "--allocator", "aset-java", "--trace", "small-churn", "--ops", "20000");
+        assertEquals(0, r.exit(), r.err());
         assertEquals("aset-java: 131072 total in 5 blocks; 31304 free (107 chunks); 99768 used",
-                r[1].lines().filter(l -> l.startsWith("aset-java:")).findFirst().orElseThrow());
+                r.out().lines().filter(l -> l.startsWith("aset-java:")).findFirst().orElseThrow());
     }
 
     @Test
     void unknownNamesAreErrors() {
-        String[] r = run("stats", "--allocator", "nope", "--trace", "small-churn");
-        assertEquals("2", r[0]);
+        CliRun r = run("stats", "--allocator", "nope", "--trace", "small-churn");
+        assertEquals(2, r.exit());
         assertEquals("allocbench stats: unknown allocator \"nope\"; known: aset-native, aset-pg15, aset-java, glibc,"
-                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r[2]);
+                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r.err());
         r = run("stats", "--allocator", "aset-native", "--trace", "nope");
-        assertEquals("2", r[0]);
-        assertEquals("allocbench stats: unknown pattern \"nope\"", r[2].substring(0, r[2].indexOf(';')));
+        assertEquals(2, r.exit());
+        assertEquals("allocbench stats: unknown pattern \"nope\"", r.err().substring(0, r.err().indexOf(';')));
     }
 }

@@ -76,7 +76,8 @@ public final class CampaignRunner {
             } else if (campaign.forks() > 1 && forkIndex == null) {
                 runForks(campaign, dir, progress, recorder);
             } else {
-                InterleavedRunner runner = new InterleavedRunner(campaign, forkIndex == null ? 0 : forkIndex, progress);
+                InterleavedRunner runner = new InterleavedRunner(campaign, forkIndex == null ? 0 : forkIndex, progress)
+                        .recordLatency(dir);
                 progress.total(runner.units());
                 runner.run(recorder::add);
                 recorder.putEnvironment("allocatorNotes", runner.notes());

@@ -64,11 +64,24 @@ public final class InterleavedRunner {
     private final Map<String, String> notes = new LinkedHashMap<>();
     private PgCluster cluster;
     private String pgMissing;
+    /** Where per-op latency .hlog files go (a run directory's hlog/), or null for none. */
+    private java.nio.file.Path runDirectory;
 
     public InterleavedRunner(Campaign campaign, int fork, Progress progress) {
         this.campaign = campaign;
         this.fork = fork;
         this.progress = progress;
+    }
+
+    /**
+     * Records one per-op latency replay per cell after its timed rounds (not timed
+     * itself: System.nanoTime around every op costs more than many ops) into
+     * {@code runDir/hlog/<allocator>__<trace>.hlog}, listed in the cell's files,
+     * for the report's percentile curves. Single-threaded campaigns only.
+     */
+    public InterleavedRunner recordLatency(java.nio.file.Path runDir) {
+        this.runDirectory = runDir;
+        return this;
     }
 
     /** Capability notes of the allocators that ran (name: note), for the environment block. */
@@ -204,7 +217,11 @@ public final class InterleavedRunner {
         }
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
-            sink.add(cell(e.allocator, trace, e.metric, e.failure, e.samples, e.stats));
+            Cell c = cell(e.allocator, trace, e.metric, e.failure, e.samples, e.stats);
+            String hlog = e.failure == null && e.creator != null ? latency(e, trace, ops) : null;
+            sink.add(hlog == null ? c : new Cell(c.allocator(), c.trace(), c.metric(), c.unit(), c.status(),
+                    c.reason(), c.samples(), c.sampleForks(), c.median(), c.ciLow(), c.ciHigh(), c.stats(),
+                    List.of(hlog)));
         }
         notRun.forEach(sink::add);
         if (campaign.wholeTrace()) {
@@ -222,6 +239,28 @@ public final class InterleavedRunner {
         SampleStats.Summary sum = SampleStats.summarise(samples, forks);
         return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.OK, null, samples, forks, sum.median(),
                 sum.ciLow(), sum.ciHigh(), stats, List.of());
+    }
+
+    /** One latency-recorded replay of the entry; the .hlog's path relative to the run directory, or null. */
+    private String latency(Entry e, String trace, OpSequence ops) {
+        if (runDirectory == null || campaign.threads() != 1) {
+            return null;
+        }
+        String relative = "hlog/" + org.allocbench.measure.HlogFiles.fileName(e.allocator, trace);
+        try (Allocator a = e.creator.apply(0)) {
+            org.HdrHistogram.Histogram h = org.allocbench.measure.LatencyRecorder.newHistogram();
+            h.setStartTimeStamp(System.currentTimeMillis());
+            new org.allocbench.measure.LatencyRecorder(org.allocbench.measure.LatencyMode.PER_OP, 1)
+                    .replay(a, ops, new long[ops.slots()], new long[ops.slots()], h);
+            h.setEndTimeStamp(Math.max(h.getStartTimeStamp(), System.currentTimeMillis()));
+            java.nio.file.Path file = runDirectory.resolve(relative);
+            java.nio.file.Files.createDirectories(file.getParent());
+            org.allocbench.measure.HlogFiles.write(file, h, List.of("allocbench run: " + e.allocator + " x " + trace
+                    + ", per-op latency (each value includes one System.nanoTime pair)"));
+            return relative;
+        } catch (java.io.IOException | RuntimeException ex) {
+            return null; // latency is a bonus; the timed cell stands without it
+        }
     }
 
     /** One round of one entry: ns/op over all threads' replays. */

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A cgroup v2 memory cgroup: memory.max, memory.events' oom_kill, memory.peak.
+ * Where a cgroup v2 memory cgroup goes (files: memory.max, memory.events' oom_kill, memory.peak).
  * v2 forbids processes in a cgroup whose children have controllers
  * ("no internal processes"), so the trial's cgroup is made beside this
  * process's, under its parent, where the memory controller must be enabled

@@ -64,6 +64,12 @@ class RunCommandTest {
             assertEquals(Exports.export(results, f), Files.readString(dir.resolve("exports").resolve(f + ".json")));
         }
         assertTrue(Files.exists(dir.resolve("campaign.json")));
+        // one per-op latency replay per cell, for the report's percentile curves
+        assertEquals(List.of("hlog/aset-native__small-churn.hlog"), aset.files());
+        assertEquals(1, org.allocbench.measure.HlogFiles.read(dir.resolve(aset.files().get(0))).size());
+        assertEquals(20000, org.allocbench.measure.HlogFiles.read(dir.resolve(aset.files().get(0))).get(0)
+                .getTotalCount());
+        assertTrue(Files.readString(dir.resolve("report.html")).contains("<h2 id=\"latency\">Latency percentiles</h2>"));
 
         String out = r.out();
         assertTrue(out.startsWith("allocbench run: campaign quick (interleaved), 2 allocators x 1 traces, 1 warm-up + 2"

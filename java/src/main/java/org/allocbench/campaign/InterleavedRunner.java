@@ -18,7 +18,6 @@ import org.allocbench.bench.BindingFloor;
 import org.allocbench.bench.HugePagesBenchmark;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
-import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
@@ -26,6 +25,7 @@ import org.allocbench.pg.LaneResult;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
+import org.allocbench.pg.ReplayLane;
 import org.allocbench.results.Cell;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -344,15 +344,17 @@ public final class InterleavedRunner {
     private void wholeTrace(String trace, OpSequence ops, Sink sink, int cellBase, int cellCount) {
         record Lane(String name, java.util.function.IntFunction<LaneResult> replay, List<Double> samples,
                 String[] failure, MemoryContextCounters[] counters) {
+
+            Lane(String name, ReplayLane lane, long[] encoded, int slots) {
+                this(name, iterations -> lane.replay(encoded, slots, iterations), new ArrayList<>(), new String[1],
+                        new MemoryContextCounters[1]);
+            }
         }
         long[] encoded = ops.encoded();
         int slots = ops.slots();
         List<Lane> lanes = new ArrayList<>();
-        lanes.add(new Lane(ASET_C, it -> native1(NativeReplay.allocSet(encoded, slots, AllocSetSizes.DEFAULT, it,
-                false), ops.length()), new ArrayList<>(), new String[1], new MemoryContextCounters[1]));
-        lanes.add(new Lane(ASET_PG15_C, it -> native1(NativeReplay.variant("pg15").allocSet(encoded, slots,
-                AllocSetSizes.DEFAULT, it, false), ops.length()), new ArrayList<>(), new String[1],
-                new MemoryContextCounters[1]));
+        lanes.add(new Lane(ASET_C, ReplayLane.ourMainLibrary(), encoded, slots));
+        lanes.add(new Lane(ASET_PG15_C, ReplayLane.ourVariant("pg15"), encoded, slots));
         if (pgMissing == null && cluster == null) {
             progress.note("starting a throwaway PostgreSQL 15 cluster for the pg15-real lane ...");
             try {
@@ -363,9 +365,7 @@ public final class InterleavedRunner {
             }
         }
         if (pgMissing == null) {
-            PgCluster c = cluster;
-            lanes.add(new Lane(PG15_REAL, it -> PgReplay.replay(c.connection(), encoded, slots, it),
-                    new ArrayList<>(), new String[1], new MemoryContextCounters[1]));
+            lanes.add(new Lane(PG15_REAL, PgReplay.lane(cluster), encoded, slots));
         }
         if (campaign.warmup() > 0) {
             for (int i = 0; i < lanes.size(); i++) {
@@ -402,9 +402,5 @@ public final class InterleavedRunner {
         if (pgMissing != null) {
             sink.add(Cell.notRun(PG15_REAL, trace, WHOLE_TRACE, Cell.NOT_RUN, pgMissing));
         }
-    }
-
-    private static LaneResult native1(NativeReplay.Result r, int ops) {
-        return new LaneResult(LaneResult.medianNsPerOp(r.nsPerIteration(), ops), r.statsBeforeDelete());
     }
 }

@@ -5,8 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.allocbench.nativecore.AllocSetNative;
-import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.pg.LaneResult;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
@@ -144,17 +142,11 @@ final class VerifyPgCommand implements Callable<Integer> {
      */
     static ReplayLane ourLane(String which) {
         return switch (which) {
-            case OURS_PG15 -> (ops, slots, n) -> result(
-                    NativeReplay.variant(OURS_PG15).allocSet(ops, slots, AllocSetSizes.DEFAULT, n, false), ops.length);
-            case OURS_MAIN -> (ops, slots, n) -> result(
-                    NativeReplay.allocSet(ops, slots, AllocSetSizes.DEFAULT, n, false), ops.length);
+            case OURS_PG15 -> ReplayLane.ourVariant(OURS_PG15);
+            case OURS_MAIN -> ReplayLane.ourMainLibrary();
             default -> throw new IllegalArgumentException("--ours must be " + OURS_PG15 + " or " + OURS_MAIN
                     + ", not \"" + which + "\"");
         };
-    }
-
-    private static LaneResult result(NativeReplay.Result r, int ops) {
-        return new LaneResult(LaneResult.medianNsPerOp(r.nsPerIteration(), ops), r.statsBeforeDelete());
     }
 
     private static String describeOurs(String which) {

@@ -17,6 +17,15 @@ public abstract class AbstractAllocator implements Allocator {
     private boolean closed;
 
     /** Throws if closed; call first in every operation (a field read: cheap enough for the hot path). */
+    /** The whole address space as one segment: handles are raw addresses, written through it unchecked. */
+    protected static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+
+    /** Zeroes the {@code size} requested bytes at {@code address} (allocZeroed over a plain alloc); returns it. */
+    protected static long zeroed(long address, long size) {
+        EVERYTHING.asSlice(address, size).fill((byte) 0);
+        return address;
+    }
+
     /** size_t cannot say -1: a negative request is refused here, in PostgreSQL's words, before it crosses to C. */
     protected static long nonNegativeSize(long size) {
         if (size < 0) {

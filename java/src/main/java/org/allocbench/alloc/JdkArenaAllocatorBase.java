@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class JdkArenaAllocatorBase extends AbstractAllocator {
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** Why {@link #free} refuses, for the exception and the capability note. */
     protected abstract String noFreeNote();

@@ -1,6 +1,5 @@
 package org.allocbench.alloc;
 
-import java.lang.foreign.MemorySegment;
 import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.NativeBlockSource;
@@ -14,7 +13,6 @@ import org.allocbench.nativecore.NativeMemoryContext;
  */
 public final class NativeAllocSetAllocator extends AbstractAllocator {
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
 
     private final NativeMemoryContext context;
@@ -61,9 +59,7 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
 
     @Override
     public long allocZeroed(long size) {
-        long pointer = alloc(size);
-        EVERYTHING.asSlice(pointer, size).fill((byte) 0);
-        return pointer;
+        return zeroed(alloc(size), size);
     }
 
     @Override

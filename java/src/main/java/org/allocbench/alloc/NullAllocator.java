@@ -68,7 +68,6 @@ public final class NullAllocator extends AbstractAllocator {
 
     private static final Capabilities CAPABILITIES = new Capabilities(true, false, true, true, ALIGNMENT, NOTE);
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     /** A thread's buffer and whether an open instance is using it. */
     private static final class Buffer {
@@ -163,9 +162,7 @@ public final class NullAllocator extends AbstractAllocator {
 
     @Override
     public long allocZeroed(long size) {
-        long address = alloc(size);
-        EVERYTHING.asSlice(address, size).fill((byte) 0);
-        return address;
+        return zeroed(alloc(size), size);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.allocbench.alloc;
 
-import java.lang.foreign.MemorySegment;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.AllocSetVariant;
 
@@ -21,7 +20,6 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
 
     /** A static final record: its handles are constants to the JIT (see AllocSetVariant). */
     private static final AllocSetVariant PG15 = AllocSetVariant.load("pg15");
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
 
     private final long context;
@@ -53,9 +51,7 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
 
     @Override
     public long allocZeroed(long size) {
-        long pointer = alloc(size);
-        EVERYTHING.asSlice(pointer, size).fill((byte) 0);
-        return pointer;
+        return zeroed(alloc(size), size);
     }
 
     @Override

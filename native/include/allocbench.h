@@ -237,9 +237,13 @@ AB_API int ab_checking_enabled(void);
  * Replays an allocation trace (shared/trace-format.md) entirely in C: one
  * call runs every iteration, so a caller from Java pays one downcall per
  * call instead of one per op.  The work per op is the same as the Java
- * replay loop's (org.allocbench.bench.AllocatorReplay): each iteration
- * creates a fresh context, runs every op in order, writes one byte at offset
- * 0 and one at SIZE-1 after every a, z and r, and deletes the context.
+ * replay loop's (org.allocbench.replay.ReplayLoop), for every allocator:
+ * each iteration creates a fresh context, runs every op in order, writes one
+ * byte at offset 0 and one at SIZE-1 after every a, z and r, and ends the
+ * context.  The loop itself keeps the live set (which slots hold a chunk) as
+ * a dense list, for every allocator alike; an allocator without a bulk
+ * release (malloc) gets a free for each live chunk on R and at the end of
+ * the iteration, timed like any op.
  *
  * Ops are encoded as org.allocbench.trace.OpSequence encodes them, one
  * uint64 each:
@@ -269,8 +273,28 @@ AB_API int ab_checking_enabled(void);
 #define AB_REPLAY_MAX_SLOTS (1u << 24)
 
 /* Which allocator ab_replay drives. */
-#define AB_REPLAY_ASET   1   /* an AllocSet context with the given sizes; R = ab_reset */
-#define AB_REPLAY_MALLOC 2   /* malloc/calloc/realloc/free; R and delete free every live slot */
+#define AB_REPLAY_ASET   1   /* an AllocSet context with the given sizes; R = ab_reset, end = ab_delete */
+#define AB_REPLAY_MALLOC 2   /* the process's malloc/calloc/realloc/free (glibc, or a preloaded peer);
+                                R and the end of an iteration free each live chunk */
+#define AB_REPLAY_HEAP   3   /* a heap API (AbHeapApi: mimalloc's mi_heap_*); R = a new heap and the old
+                                one destroyed, end = destroy */
+#define AB_REPLAY_FLOOR  4   /* the floor: no allocator at all; each a/z/r hands out the address a
+                                parse-time plan gives it (ab_floor_plan), frees and resets do nothing */
+
+/*
+ * A heap allocator's entry points (AB_REPLAY_HEAP), as mimalloc's heap API
+ * has them: mi_heap_new, mi_heap_malloc, mi_heap_zalloc, mi_heap_realloc,
+ * mi_free, mi_heap_destroy.  heap_destroy releases every block of the heap.
+ */
+typedef struct AbHeapApi
+{
+    void *(*heap_new)(void);
+    void *(*heap_malloc)(void *heap, size_t size);
+    void *(*heap_zalloc)(void *heap, size_t size);
+    void *(*heap_realloc)(void *heap, void *pointer, size_t size);
+    void  (*free)(void *pointer);
+    void  (*heap_destroy)(void *heap);
+} AbHeapApi;
 
 /*
  * Checks a trace without running it: kinds, reserved bits, slot < nslots,
@@ -283,17 +307,38 @@ AB_API int ab_checking_enabled(void);
 AB_API int ab_replay_validate(const uint64_t *ops, size_t nops, uint32_t nslots);
 
 /*
+ * The floor's plan (AB_REPLAY_FLOOR, and the Java floor allocator): for each
+ * a, z and r of the trace in order, the offset into one region where the
+ * floor puts that op's memory.  It is what an ideal allocator with no
+ * headers and no bookkeeping would hand out: sizes rounded up to a power of
+ * two (at least 16), a freed chunk reused first by the next request of its
+ * class (LIFO, so reused memory is as hot as an allocator's freelist makes
+ * it), new chunks bump-allocated, a resize within its class kept in place,
+ * and R starting the region over.  Validates the trace first (as
+ * ab_replay_validate).  offsets has room for capacity entries; *handed_out
+ * gets the number of a/z/r ops and *region_bytes the region's size; if
+ * capacity < *handed_out nothing is written to offsets and the call fails
+ * with AB_ERR_INVALID_ARGUMENT.
+ */
+AB_API int ab_floor_plan(const uint64_t *ops, size_t nops, uint32_t nslots, uint64_t *offsets, size_t capacity,
+                         size_t *handed_out, uint64_t *region_bytes);
+
+/*
  * Validates the trace (as above, before anything is timed), then replays it
- * iterations times through allocator (AB_REPLAY_ASET or AB_REPLAY_MALLOC).
- * min_ctx, init_block and max_block are the AllocSet's sizes (as
- * ab_aset_create takes them; ignored for malloc).
+ * iterations times through allocator (AB_REPLAY_*).  min_ctx, init_block and
+ * max_block are the AllocSet's sizes (as ab_aset_create takes them; ignored
+ * by the other lanes); heap is required for AB_REPLAY_HEAP and ignored
+ * otherwise.
  *
  *   ns_per_iteration     out[iterations], required: CLOCK_MONOTONIC time of
- *                        each iteration, context creation and deletion included
+ *                        each iteration, context creation and end included
+ *   minflt_per_iteration out[iterations], may be NULL: the calling thread's
+ *                        minor page faults during each iteration
+ *                        (getrusage(RUSAGE_THREAD), read outside the time)
  *   stats_before_delete  out, may be NULL: the AllocSet's own counters just
  *                        before the last iteration deletes its context (the
  *                        snapshot's own time is subtracted from that
- *                        iteration's figure); all zero for malloc
+ *                        iteration's figure); all zero for the other lanes
  *   latency_ns           NULL, or out[nops]: the time of each op of the last
  *                        iteration (the touch writes included), measured with
  *                        one clock_gettime before and one after the op, so
@@ -313,9 +358,9 @@ AB_API int ab_replay_validate(const uint64_t *ops, size_t nops, uint32_t nslots)
  * takes (seconds for long traces): not a call for Linker.Option.critical.
  */
 AB_API int ab_replay(const uint64_t *ops, size_t nops, uint32_t nslots, int allocator,
-                     size_t min_ctx, size_t init_block, size_t max_block, int iterations,
-                     uint64_t *ns_per_iteration, AbCounters *stats_before_delete,
-                     uint64_t *latency_ns, uint64_t *timer_overhead_ns);
+                     size_t min_ctx, size_t init_block, size_t max_block, const AbHeapApi *heap,
+                     int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                     AbCounters *stats_before_delete, uint64_t *latency_ns, uint64_t *timer_overhead_ns);
 
 /*
  * A validated trace, for replaying the same ops many times (a benchmark that
@@ -331,9 +376,9 @@ typedef struct AbTrace AbTrace;
 AB_API AbTrace *ab_trace_create(const uint64_t *ops, size_t nops, uint32_t nslots);
 /* ab_replay over a validated trace: the same arguments, outputs and errors, no validation. */
 AB_API int ab_trace_replay(const AbTrace *trace, int allocator,
-                           size_t min_ctx, size_t init_block, size_t max_block, int iterations,
-                           uint64_t *ns_per_iteration, AbCounters *stats_before_delete,
-                           uint64_t *latency_ns, uint64_t *timer_overhead_ns);
+                           size_t min_ctx, size_t init_block, size_t max_block, const AbHeapApi *heap,
+                           int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                           AbCounters *stats_before_delete, uint64_t *latency_ns, uint64_t *timer_overhead_ns);
 AB_API size_t ab_trace_length(const AbTrace *trace);
 /* Frees the copy; NULL does nothing.  No replay of it may be running. */
 AB_API void ab_trace_free(AbTrace *trace);

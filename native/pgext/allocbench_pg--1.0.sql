@@ -6,15 +6,18 @@
 -- ops: the trace's ops as org.allocbench.trace.OpSequence encodes them, one
 -- little-endian 64-bit word per op.  Replays them iterations times, each time
 -- through a fresh AllocSet (ALLOCSET_DEFAULT_SIZES) created, used and deleted
--- inside the timed region; returns the median ns/op and the context's
--- MemoryContextCounters just before the last iteration deleted it.
+-- inside the timed region; returns the median ns/op, the context's
+-- MemoryContextCounters just before the last iteration deleted it, and each
+-- iteration's nanoseconds and the backend's minor page faults in it.
 CREATE FUNCTION allocbench_replay(ops bytea, nslots int4, iterations int4,
         OUT median_ns_per_op float8,
         OUT total_bytes int8,
         OUT total_nblocks int8,
         OUT free_bytes int8,
         OUT free_chunks int8,
-        OUT used_bytes int8)
+        OUT used_bytes int8,
+        OUT ns_per_iteration int8[],
+        OUT minflt_per_iteration int8[])
 RETURNS record
 AS 'MODULE_PATHNAME', 'allocbench_replay'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;

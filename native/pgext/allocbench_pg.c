@@ -10,7 +10,8 @@
  *
  *   allocbench_replay(ops bytea, nslots int4, iterations int4)
  *     -> (median_ns_per_op float8, total_bytes int8, total_nblocks int8,
- *         free_bytes int8, free_chunks int8, used_bytes int8)
+ *         free_bytes int8, free_chunks int8, used_bytes int8,
+ *         ns_per_iteration int8[], minflt_per_iteration int8[])
  *
  * The ops.  The trace arrives parsed by Java (org.allocbench.trace.OpSequence):
  * one little-endian 64-bit word per op, kind in bits 0..2 (1 a, 2 z, 3 r,
@@ -34,22 +35,32 @@
  * iteration the context's counters are read through its stats method just
  * before the delete (MemoryContextMemConsumed is PostgreSQL 17+; the method
  * with a NULL print function is there in 15), with the clock paused, so the
- * snapshot is not in that iteration's time.
+ * snapshot is not in that iteration's time.  The backend's minor page faults
+ * (getrusage; a backend is one thread) are read before each iteration's
+ * clock starts and after it stops: allocbench's own lanes count theirs the
+ * same way, so both sides of the comparison say how much was fresh pages.
+ * The server is started with glibc's malloc thresholds pinned as the suite
+ * pins them everywhere (GLIBC_TUNABLES), and the suite makes a first,
+ * untimed call before timing one, so the backend is warm like its own lanes.
  *
- * The slot table and the decoded ops live in the caller's context, allocated
- * before timing; only the chunks the trace asks for are in the timed context.
+ * The slot table (with the live set every allocbench replay loop keeps) and
+ * the decoded ops live in the caller's context, allocated before timing; only
+ * the chunks the trace asks for are in the timed context.
  * Interrupts are checked between iterations, not inside the timed loop.
  */
 #include "postgres.h"
 
+#include <sys/resource.h>
 #include <time.h>
 
+#include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "access/htup_details.h"
 #include "nodes/memnodes.h"
 #include "port/pg_bswap.h"
+#include "utils/array.h"
 #include "utils/memutils.h"
 
 PG_MODULE_MAGIC;
@@ -69,7 +80,21 @@ PG_FUNCTION_INFO_V1(allocbench_replay);
 
 static const char *const op_letter[] = {"?", "a", "z", "r", "f", "R"};
 
+/*
+ * What the loop knows of a slot: its chunk, and where it is in the dense list
+ * of live slots.  allocbench's own replay loops keep this live set for every
+ * allocator (native/src/replay.c), so this one keeps it too: the same
+ * bookkeeping on both sides of the comparison, even though MemoryContextReset
+ * and MemoryContextDelete never need it.
+ */
+typedef struct SlotState
+{
+	void	   *chunk;
+	uint32		position;
+} SlotState;
+
 static uint64 now_ns(void);
+static int64 minor_faults(void);
 static void touch(void *pointer, Size size);
 static void validate(const uint64 *ops, Size nops, uint32 nslots);
 static int	compare_int64(const void *a, const void *b);
@@ -81,6 +106,17 @@ now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64) ts.tv_sec * UINT64CONST(1000000000) + (uint64) ts.tv_nsec;
+}
+
+/* The backend's minor page faults so far (a backend is one thread). */
+static int64
+minor_faults(void)
+{
+	struct rusage usage;
+
+	if (getrusage(RUSAGE_SELF, &usage) != 0)
+		return -1;
+	return (int64) usage.ru_minflt;
 }
 
 /* The touch rule, through a volatile pointer so the stores are made. */
@@ -189,20 +225,25 @@ allocbench_replay(PG_FUNCTION_ARGS)
 	Size		nbytes = VARSIZE_ANY_EXHDR(raw);
 	Size		nops;
 	uint64	   *ops;
-	void	  **slots;
+	SlotState  *slots;
+	uint32	   *live;
+	uint32		nlive;
 	int64	   *ns;
+	int64	   *faults;
+	Datum	   *ns_datums;
+	Datum	   *fault_datums;
 	MemoryContextCounters counters;
 	double		median;
 	TupleDesc	tupdesc;
-	Datum		values[6];
-	bool		nulls[6] = {false, false, false, false, false, false};
+	Datum		values[8];
+	bool		nulls[8] = {false, false, false, false, false, false, false, false};
 	Size		i;
 	int32		iteration;
 
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("allocbench_replay must be declared with its six OUT parameters")));
+				 errmsg("allocbench_replay must be declared with its eight OUT parameters")));
 	if (nslots < 1 || nslots > AB_MAX_SLOTS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -230,8 +271,10 @@ allocbench_replay(PG_FUNCTION_ARGS)
 #endif
 	validate(ops, nops, (uint32) nslots);
 
-	slots = palloc0(sizeof(void *) * (Size) nslots);
+	slots = palloc0(sizeof(SlotState) * (Size) nslots);
+	live = palloc0(sizeof(uint32) * (Size) nslots);
 	ns = palloc(sizeof(int64) * (Size) iterations);
+	faults = palloc(sizeof(int64) * (Size) iterations);
 	memset(&counters, 0, sizeof(counters));
 
 	for (iteration = 0; iteration < iterations; iteration++)
@@ -239,12 +282,14 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		MemoryContext context;
 		uint64		start;
 		uint64		elapsed;
+		int64		faults_before;
 
 		CHECK_FOR_INTERRUPTS();
-
+		faults_before = minor_faults();
 		start = now_ns();
 		context = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay",
 										ALLOCSET_DEFAULT_SIZES);
+		nlive = 0;
 		for (i = 0; i < nops; i++)
 		{
 			uint64		op = ops[i];
@@ -254,22 +299,34 @@ allocbench_replay(PG_FUNCTION_ARGS)
 			switch (AB_OP_KIND(op))
 			{
 				case AB_OP_ALLOC:
-					slots[slot] = MemoryContextAlloc(context, size);
-					touch(slots[slot], size);
+					slots[slot].chunk = MemoryContextAlloc(context, size);
+					touch(slots[slot].chunk, size);
+					slots[slot].position = nlive;
+					live[nlive++] = slot;
 					break;
 				case AB_OP_ALLOC_ZEROED:
-					slots[slot] = MemoryContextAllocZero(context, size);
-					touch(slots[slot], size);
+					slots[slot].chunk = MemoryContextAllocZero(context, size);
+					touch(slots[slot].chunk, size);
+					slots[slot].position = nlive;
+					live[nlive++] = slot;
 					break;
 				case AB_OP_REALLOC:
-					slots[slot] = repalloc(slots[slot], size);
-					touch(slots[slot], size);
+					slots[slot].chunk = repalloc(slots[slot].chunk, size);
+					touch(slots[slot].chunk, size);
 					break;
 				case AB_OP_FREE:
-					pfree(slots[slot]);
+					{
+						uint32		hole = slots[slot].position;
+						uint32		last = live[--nlive];
+
+						pfree(slots[slot].chunk);
+						live[hole] = last;
+						slots[last].position = hole;
+					}
 					break;
 				default:		/* AB_OP_RESET: validated */
 					MemoryContextReset(context);
+					nlive = 0;
 					break;
 			}
 		}
@@ -284,8 +341,19 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		MemoryContextDelete(context);
 		elapsed = now_ns() - start;
 		ns[iteration] = (int64) elapsed;
+		faults[iteration] = minor_faults() - faults_before;
 	}
-
+	ns_datums = palloc(sizeof(Datum) * (Size) iterations);
+	fault_datums = palloc(sizeof(Datum) * (Size) iterations);
+	for (iteration = 0; iteration < iterations; iteration++)
+	{
+		ns_datums[iteration] = Int64GetDatum(ns[iteration]);
+		fault_datums[iteration] = Int64GetDatum(faults[iteration]);
+	}
+	values[6] = PointerGetDatum(construct_array(ns_datums, iterations, INT8OID, sizeof(int64),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
+	values[7] = PointerGetDatum(construct_array(fault_datums, iterations, INT8OID, sizeof(int64),
+												FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 	qsort(ns, iterations, sizeof(int64), compare_int64);
 	if (iterations % 2 == 1)
 		median = (double) ns[iterations / 2];
@@ -300,6 +368,8 @@ allocbench_replay(PG_FUNCTION_ARGS)
 	values[5] = Int64GetDatum((int64) (counters.totalspace - counters.freespace));
 
 	pfree(ns);
+	pfree(faults);
+	pfree(live);
 	pfree(slots);
 	pfree(ops);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));

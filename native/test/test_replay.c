@@ -34,7 +34,7 @@ static int replay_aset(const uint64_t *ops, size_t nops, uint32_t nslots, int it
                        uint64_t *ns, AbCounters *stats)
 {
     return ab_replay(ops, nops, nslots, AB_REPLAY_ASET, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE,
-                     AB_DEFAULT_MAXSIZE, iterations, ns, stats, NULL, NULL);
+                     AB_DEFAULT_MAXSIZE, NULL, iterations, ns, NULL, stats, NULL, NULL);
 }
 
 #define CHECK_COUNTERS(c, total_, nblocks_, free_, freechunks_, used_) \
@@ -105,7 +105,7 @@ TEST(replay_example_other_sizes)
      * the keeper (1024 - 240 = 784 free) holds one 24-byte chunk.
      */
     CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, AB_SMALL_MINSIZE, AB_SMALL_INITSIZE,
-                           AB_SMALL_MAXSIZE, 1, &ns, &c, NULL, NULL), AB_OK);
+                           AB_SMALL_MAXSIZE, NULL, 1, &ns, NULL, &c, NULL, NULL), AB_OK);
     CHECK_COUNTERS(c, 1024, 1, 760, 0, 264);
 }
 
@@ -115,12 +115,12 @@ TEST(replay_malloc_lane)
     AbCounters c;
 
     memset(&c, 0xff, sizeof(c));
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_MALLOC, 0, 0, 0, 2, ns, &c, NULL, NULL), AB_OK);
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_MALLOC, 0, 0, 0, NULL, 2, ns, NULL, &c, NULL, NULL), AB_OK);
     /* malloc keeps no context statistics: all zero */
     CHECK_COUNTERS(c, 0, 0, 0, 0, 0);
     CHECK(ns[0] > 0 && ns[1] > 0);
     /* cut before the R: the slots 0 and 2 are live when the iteration ends, and freed (valgrind checks) */
-    CHECK_EQ_I64(ab_replay(example, 5, 3, AB_REPLAY_MALLOC, 0, 0, 0, 2, ns, NULL, NULL, NULL), AB_OK);
+    CHECK_EQ_I64(ab_replay(example, 5, 3, AB_REPLAY_MALLOC, 0, 0, 0, NULL, 2, ns, NULL, NULL, NULL, NULL), AB_OK);
 }
 
 /* ---- random traces: ab_replay against the API, op by op ---- */
@@ -213,7 +213,7 @@ TEST(replay_random_traces_match_api)
         CHECK_COUNTERS(replayed, by_hand.totalspace, by_hand.nblocks, by_hand.freespace, by_hand.freechunks,
                        by_hand.usedspace);
         /* and the malloc lane runs it without leaking (valgrind/asan) */
-        CHECK_EQ_I64(ab_replay(ops, nops, nslots, AB_REPLAY_MALLOC, 0, 0, 0, 2, ns, NULL, NULL, NULL), AB_OK);
+        CHECK_EQ_I64(ab_replay(ops, nops, nslots, AB_REPLAY_MALLOC, 0, 0, 0, NULL, 2, ns, NULL, NULL, NULL, NULL), AB_OK);
         free(ops);
     }
 }
@@ -237,7 +237,7 @@ TEST(replay_latency_fills_every_entry)
         for (size_t i = 0; i < nops; i++)
             latency[i] = UINT64_MAX;
         overhead = UINT64_MAX;
-        CHECK_EQ_I64(ab_replay(ops, nops, 100, lanes[l], 0, 8192, MB8, 3, ns, &with_latency, latency, &overhead),
+        CHECK_EQ_I64(ab_replay(ops, nops, 100, lanes[l], 0, 8192, MB8, NULL, 3, ns, NULL, &with_latency, latency, &overhead),
                      AB_OK);
         for (size_t i = 0; i < nops; i++)
         {
@@ -248,7 +248,7 @@ TEST(replay_latency_fills_every_entry)
         CHECK_EQ_U64(zero, 0);   /* an op plus a clock read takes at least a nanosecond */
         CHECK(overhead != UINT64_MAX && overhead < 1000000);
         /* timing each op changes nothing in what the allocator does */
-        CHECK_EQ_I64(ab_replay(ops, nops, 100, lanes[l], 0, 8192, MB8, 1, ns, &without, NULL, NULL), AB_OK);
+        CHECK_EQ_I64(ab_replay(ops, nops, 100, lanes[l], 0, 8192, MB8, NULL, 1, ns, NULL, &without, NULL, NULL), AB_OK);
         CHECK(memcmp(&with_latency, &without, sizeof(AbCounters)) == 0);
     }
     free(latency);
@@ -268,7 +268,7 @@ static void check_refused(const uint64_t *ops, size_t nops, uint32_t nslots, con
     CHECK_EQ_STR(ab_error_message(), message);
     for (int lane = AB_REPLAY_ASET; lane <= AB_REPLAY_MALLOC; lane++)
     {
-        CHECK_EQ_I64(ab_replay(ops, nops, nslots, lane, 0, 8192, MB8, 1, &ns, &c, latency, NULL),
+        CHECK_EQ_I64(ab_replay(ops, nops, nslots, lane, 0, 8192, MB8, NULL, 1, &ns, NULL, &c, latency, NULL),
                      AB_ERR_INVALID_ARGUMENT);
         CHECK_EQ_STR(ab_error_message(), message);
         CHECK_EQ_I64(ab_error_code(), AB_ERR_INVALID_ARGUMENT);
@@ -322,25 +322,26 @@ TEST(replay_rejects_bad_arguments)
     uint64_t ns[2];
     AbCounters c;
 
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 0, AB_REPLAY_ASET, 0, 8192, MB8, 1, ns, &c, NULL, NULL),
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 0, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 1, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "invalid trace: 0 slots (must be 1..16777216)");
     CHECK_EQ_I64(ab_replay_validate(example, EXAMPLE_OPS, AB_REPLAY_MAX_SLOTS + 1), AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "invalid trace: 16777217 slots (must be 1..16777216)");
-    CHECK_EQ_I64(ab_replay(NULL, 3, 3, AB_REPLAY_ASET, 0, 8192, MB8, 1, ns, &c, NULL, NULL),
+    CHECK_EQ_I64(ab_replay(NULL, 3, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 1, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "replay called with NULL ops and 3 ops");
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, 0, 0, 8192, MB8, 1, ns, &c, NULL, NULL),
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, 0, 0, 8192, MB8, NULL, 1, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 0 (AB_REPLAY_ASET 1 or AB_REPLAY_MALLOC 2)");
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, 0, ns, &c, NULL, NULL),
+    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 0 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3 or"
+                 " AB_REPLAY_FLOOR 4)");
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 0, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "replay iterations must be at least 1, not 0");
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, 1, NULL, &c, NULL, NULL),
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 1, NULL, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "replay called with NULL ns_per_iteration");
     /* refused context sizes come back in ab_aset_create's words */
-    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 1000, MB8, 1, ns, &c, NULL, NULL),
+    CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 1000, MB8, NULL, 1, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "invalid initBlockSize 1000: must be a multiple of 8 and at least 1024");
 }
@@ -349,9 +350,9 @@ TEST(replay_rejects_bad_arguments)
 
 /* Not exported: replay.c's ab_replay over a given block source (see its comment). */
 int ab_replay_with_source(const uint64_t *ops, size_t nops, uint32_t nslots, int allocator,
-                          size_t min_ctx, size_t init_block, size_t max_block,
-                          const AbBlockSource *source, int iterations,
-                          uint64_t *ns_per_iteration, AbCounters *stats_before_delete,
+                          size_t min_ctx, size_t init_block, size_t max_block, const AbHeapApi *heap,
+                          const AbBlockSource *source, int iterations, uint64_t *ns_per_iteration,
+                          uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
                           uint64_t *latency_ns, uint64_t *timer_overhead_ns);
 
 /* A counting source whose block allocations fail from the fail_at-th call on (1-based). */
@@ -403,7 +404,7 @@ TEST(replay_takes_and_returns_every_block)
     uint64_t ns[4];
     AbCounters c;
 
-    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, &source, 4, ns,
+    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, &source, 4, ns, NULL,
                                        &c, NULL, NULL), AB_OK);
     CHECK_COUNTERS(c, 8192, 1, 7928, 0, 264);
     /* per iteration: the keeper and the 9048-byte block for "a 2 9000" */
@@ -423,7 +424,7 @@ TEST(replay_out_of_memory_names_the_op)
 
     /* The second block of the first iteration is the 9048 of op 4. */
     source = failing_source(&f, 2);
-    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, &source, 3, ns,
+    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, &source, 3, ns, NULL,
                                        &c, latency, NULL), AB_ERR_OUT_OF_MEMORY);
     CHECK_EQ_STR(ab_error_message(), "replay failed at op 4 (iteration 0): out of memory");
     CHECK_EQ_STR(ab_error_detail(), "Failed on request of size 9000 in memory context \"replay\".");
@@ -431,14 +432,14 @@ TEST(replay_out_of_memory_names_the_op)
 
     /* The fourth block is the 9048 of the second iteration. */
     source = failing_source(&f, 4);
-    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, &source, 3, ns,
+    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, &source, 3, ns, NULL,
                                        &c, NULL, NULL), AB_ERR_OUT_OF_MEMORY);
     CHECK_EQ_STR(ab_error_message(), "replay failed at op 4 (iteration 1): out of memory");
     CHECK_EQ_I64(f.counters.blocks_outstanding, 0);
 
     /* The fifth is the keeper of the third iteration: creation fails, in ab_aset_create's words. */
     source = failing_source(&f, 5);
-    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, &source, 3, ns,
+    CHECK_EQ_I64(ab_replay_with_source(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, &source, 3, ns, NULL,
                                        &c, NULL, NULL), AB_ERR_OUT_OF_MEMORY);
     CHECK_EQ_STR(ab_error_message(), "out of memory");
     CHECK_EQ_STR(ab_error_detail(), "Failed while creating memory context \"replay\".");
@@ -462,7 +463,7 @@ TEST(replay_out_of_memory_mid_block_growth)
      * (sizes double from the first block after the keeper): (8192 - 40) / 136 = 59 chunks
      * (ops 58..116); op 117 needs the third block, and the source refuses it.
      */
-    CHECK_EQ_I64(ab_replay_with_source(ops, N, N, AB_REPLAY_ASET, 0, 8192, MB8, &source, 1, &ns, NULL, NULL,
+    CHECK_EQ_I64(ab_replay_with_source(ops, N, N, AB_REPLAY_ASET, 0, 8192, MB8, NULL, &source, 1, &ns, NULL, NULL, NULL,
                                        NULL), AB_ERR_OUT_OF_MEMORY);
     CHECK_EQ_STR(ab_error_message(), "replay failed at op 117 (iteration 0): out of memory");
     CHECK_EQ_I64(f.counters.blocks_outstanding, 0);
@@ -487,11 +488,11 @@ TEST(trace_handle_replays_like_ab_replay)
     free(ops);
     for (int round = 0; round < 2; round++)
     {
-        CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, MB8, 2, ns, &handle, latency, &overhead),
+        CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 2, ns, NULL, &handle, latency, &overhead),
                      AB_OK);
         CHECK(memcmp(&direct, &handle, sizeof(AbCounters)) == 0);
         CHECK(overhead != UINT64_MAX);
-        CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_MALLOC, 0, 0, 0, 1, ns, &handle, NULL, NULL), AB_OK);
+        CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_MALLOC, 0, 0, 0, NULL, 1, ns, NULL, &handle, NULL, NULL), AB_OK);
         CHECK_COUNTERS(handle, 0, 0, 0, 0, 0);
     }
     ab_trace_free(trace);
@@ -508,7 +509,7 @@ TEST(trace_handle_refuses_bad_traces_and_arguments)
     CHECK(ab_trace_create(example, EXAMPLE_OPS, 0) == NULL);
     CHECK_EQ_STR(ab_error_message(), "invalid trace: 0 slots (must be 1..16777216)");
 
-    CHECK_EQ_I64(ab_trace_replay(NULL, AB_REPLAY_ASET, 0, 8192, MB8, 1, &ns, NULL, NULL, NULL),
+    CHECK_EQ_I64(ab_trace_replay(NULL, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 1, &ns, NULL, NULL, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "(nil) is not a live trace (freed, or not from ab_trace_create)");
     CHECK_EQ_U64(ab_trace_length(NULL), 0);
@@ -516,11 +517,12 @@ TEST(trace_handle_refuses_bad_traces_and_arguments)
 
     trace = ab_trace_create(example, EXAMPLE_OPS, 3);
     REQUIRE(trace != NULL);
-    CHECK_EQ_I64(ab_trace_replay(trace, 7, 0, 8192, MB8, 1, &ns, NULL, NULL, NULL), AB_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 7 (AB_REPLAY_ASET 1 or AB_REPLAY_MALLOC 2)");
-    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, MB8, -1, &ns, NULL, NULL, NULL),
+    CHECK_EQ_I64(ab_trace_replay(trace, 7, 0, 8192, MB8, NULL, 1, &ns, NULL, NULL, NULL, NULL), AB_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 7 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3 or"
+                 " AB_REPLAY_FLOOR 4)");
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, MB8, NULL, -1, &ns, NULL, NULL, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, 4096, 1, &ns, NULL, NULL, NULL),
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, 4096, NULL, 1, &ns, NULL, NULL, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(),
                  "invalid maxBlockSize 4096: must be a multiple of 8, at least initBlockSize (8192) and below 1 GiB");
@@ -529,6 +531,6 @@ TEST(trace_handle_refuses_bad_traces_and_arguments)
     /* an empty trace is a valid one */
     trace = ab_trace_create(NULL, 0, 1);
     REQUIRE(trace != NULL);
-    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_MALLOC, 0, 0, 0, 1, &ns, NULL, NULL, NULL), AB_OK);
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_MALLOC, 0, 0, 0, NULL, 1, &ns, NULL, NULL, NULL, NULL), AB_OK);
     ab_trace_free(trace);
 }

@@ -7,16 +7,21 @@ import java.lang.foreign.MemorySegment;
  * What every allocator shares: the closed state, and the
  * {@link java.lang.foreign.SegmentAllocator} bridge, whose segments live in a
  * confined arena per generation (created on first use, closed by reset and
- * close) so a segment from before a reset cannot reach freed memory.
+ * close) so a segment from before a reset cannot reach freed memory. For an
+ * allocator without a bulk release the bridge remembers the handles it took
+ * and frees them at reset and close: a segment user never leaks, and the raw
+ * handle operations still track nothing.
  * Subclasses implement the handle operations and {@link #releaseAll()} /
  * {@link #releaseForGood()}.
  */
 public abstract class AbstractAllocator implements Allocator {
 
     private Arena generation;
+    /** Handles the bridge allocated, freed at reset and close when the allocator has no bulk release. */
+    private long[] bridged = new long[0];
+    private int bridgedCount;
     private boolean closed;
 
-    /** Throws if closed; call first in every operation (a field read: cheap enough for the hot path). */
     /** The whole address space as one segment: handles are raw addresses, written through it unchecked. */
     protected static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
@@ -55,6 +60,12 @@ public abstract class AbstractAllocator implements Allocator {
                     + ", which aligns to " + guaranteed + " bytes");
         }
         long handle = alloc(byteSize);
+        if (!capabilities().bulkReset() && capabilities().individualFree()) {
+            if (bridgedCount == bridged.length) {
+                bridged = java.util.Arrays.copyOf(bridged, Math.max(8, bridgedCount * 2));
+            }
+            bridged[bridgedCount++] = handle;
+        }
         if (generation == null) {
             generation = Arena.ofConfined();
         }
@@ -64,6 +75,7 @@ public abstract class AbstractAllocator implements Allocator {
     @Override
     public final void reset() {
         ensureOpen();
+        freeBridged();
         releaseAll();
         endGeneration();
     }
@@ -73,9 +85,18 @@ public abstract class AbstractAllocator implements Allocator {
         if (closed) {
             return;
         }
+        freeBridged();
         closed = true;
         releaseForGood();
         endGeneration();
+    }
+
+    /** The segments' handles, freed one by one (only an allocator without a bulk release has any). */
+    private void freeBridged() {
+        for (int i = 0; i < bridgedCount; i++) {
+            free(bridged[i]);
+        }
+        bridgedCount = 0;
     }
 
     private void endGeneration() {
@@ -85,10 +106,10 @@ public abstract class AbstractAllocator implements Allocator {
         }
     }
 
-    /** The allocator's reset: release every allocation, stay usable. */
+    /** The allocator's reset: its bulk release if it has one (else what it holds itself); stay usable. */
     protected abstract void releaseAll();
 
-    /** The allocator's delete: release everything for good. Called once. */
+    /** The allocator's delete: its bulk release if it has one, and what it holds itself, for good. Called once. */
     protected abstract void releaseForGood();
 
     @Override

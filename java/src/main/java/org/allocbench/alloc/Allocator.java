@@ -7,9 +7,13 @@ import java.lang.foreign.SegmentAllocator;
  * replayer or a JMH benchmark can drive any of them without knowing which.
  *
  * <p>An instance is one "context": a set of allocations that {@link #reset()}
- * releases together and {@link #close()} releases for good. For allocators
- * without a native bulk release (malloc and friends) the instance tracks its
- * live pointers so that reset frees them all, as a context would.
+ * releases together and {@link #close()} releases for good, where the
+ * allocator has such a bulk release ({@link Capabilities#bulkReset()}). Where
+ * it has none (malloc and friends) the raw instance tracks nothing: reset and
+ * close release only what the instance itself holds, and the caller frees its
+ * live allocations first, as the replay loop does for every allocator alike
+ * (so no allocator pays for bookkeeping another is spared). {@link #checked()}
+ * adds the tracking, and with it a reset that frees everything.
  *
  * <p>Handles ({@link #alloc}, {@link #resize}, {@link #free}) are primitive longs (for most allocators the address itself), so
  * the replay loop creates no Java objects per operation. {@link #address(long)}
@@ -20,7 +24,8 @@ import java.lang.foreign.SegmentAllocator;
  * throws {@link IllegalStateException}); {@link #checked()} returns a view that
  * also rejects handles that are not live chunks of this instance, for tests and
  * validation runs. As a {@link SegmentAllocator} an instance hands out
- * segments scoped to the current generation: reset or close kills them.
+ * segments scoped to the current generation: reset or close kills them, and
+ * frees them, whatever the allocator's capabilities.
  */
 public interface Allocator extends SegmentAllocator, AutoCloseable {
 
@@ -59,17 +64,28 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     /** The native address of a live handle's memory. */
     long address(long handle);
 
-    /** Releases every allocation at once; the instance stays usable. */
+    /**
+     * Releases every allocation at once if {@link Capabilities#bulkReset()}, else only the segments handed
+     * out through {@link #allocate}; the instance stays usable.
+     */
     void reset();
 
-    /** Releases everything for good; further use throws {@link IllegalStateException}. Idempotent. */
+    /**
+     * Ends the instance: releases everything if {@link Capabilities#bulkReset()}, else the segments handed
+     * out through {@link #allocate} and what the instance holds itself; further use throws
+     * {@link IllegalStateException}. Idempotent.
+     */
     @Override
     void close();
 
     /** What the instance holds now; figures it cannot know are reported as unknown, never invented. */
     AllocatorStats stats();
 
-    /** A view of this instance that also rejects foreign, freed and stale handles with clear messages. */
+    /**
+     * A view of this instance that tracks its live allocations: it rejects foreign, freed and stale handles
+     * with clear messages, and its reset and close free every live allocation even where the allocator has
+     * no bulk release. Costs a hash lookup per operation: for tests and validation, not for timing.
+     */
     default Allocator checked() {
         return new CheckedAllocator(this);
     }

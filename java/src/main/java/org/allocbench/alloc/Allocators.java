@@ -27,22 +27,30 @@ public final class Allocators {
     }
 
     /**
-     * The harness floor, {@code null} ({@link NullAllocator}): a bump pointer that ignores frees. Not in
-     * {@link #all()}: it is not a peer, so contract tests and rankings leave it out; benchmarks and the quick
-     * run measure it next to the real allocators as the cost of the harness itself.
+     * Whether {@code name} is an allocator that cannot free single allocations ({@link Capabilities#individualFree()}
+     * false: the JDK's arenas): it skips every free of a trace, so it does less work than the others, and results
+     * report it apart, never in ratios or rankings. False for names that are not allocators (lanes, floors).
      */
-    public static AllocatorFactory harnessFloor() {
-        return new AllocatorFactory("null", "harness floor: bump pointer, frees ignored, not a real allocator",
-                AllocatorFactory.Availability.YES, NullAllocator::new);
+    public static boolean skipsFrees(String name) {
+        return SKIPS_FREES.computeIfAbsent(name, n -> {
+            AllocatorFactory f = all().stream().filter(a -> a.name().equals(n)).findFirst().orElse(null);
+            if (f == null || !f.availability().available()) {
+                return false;
+            }
+            try (Allocator a = f.create()) {
+                return !a.capabilities().individualFree();
+            }
+        });
     }
 
+    private static final java.util.Map<String, Boolean> SKIPS_FREES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
-     * The allocator called {@code name}, one of {@link #all()} or {@code null} ({@link #harnessFloor()}); an
-     * unknown name is an error that lists the known ones.
+     * The allocator called {@code name}, one of {@link #all()}; an unknown name is an error that lists the
+     * known ones. (The harness floor is not an allocator: it lives with the replay loop.)
      */
     public static AllocatorFactory byName(String name) {
-        List<AllocatorFactory> all = new ArrayList<>(all());
-        all.add(harnessFloor());
+        List<AllocatorFactory> all = all();
         return all.stream().filter(f -> f.name().equals(name)).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("unknown allocator \"" + name + "\"; known: "
                         + all.stream().map(AllocatorFactory::name).collect(Collectors.joining(", "))));

@@ -3,8 +3,11 @@ package org.allocbench.alloc;
 /**
  * A view of an allocator that rejects misuse with clear messages before it
  * reaches native code: handles that were never handed out by this instance,
- * freed already, or from before a reset. Costs a hash lookup per operation,
- * so replay runs use the raw allocator and validate traces up front instead.
+ * freed already, or from before a reset. It tracks the live set, so where the
+ * allocator has no bulk release (malloc and friends) its reset and close free
+ * every live allocation one by one, and the view behaves as a context. Costs a
+ * hash lookup per operation, so replay runs use the raw allocator (the replay
+ * loop keeps the live set itself) and validate traces up front instead.
  */
 final class CheckedAllocator extends AbstractAllocator {
 
@@ -79,13 +82,20 @@ final class CheckedAllocator extends AbstractAllocator {
 
     @Override
     protected void releaseAll() {
+        freeLiveUnlessBulk();
         raw.reset();
-        live.releaseAll(handle -> { });
     }
 
     @Override
     protected void releaseForGood() {
+        freeLiveUnlessBulk();
         raw.close();
+    }
+
+    /** Frees every tracked allocation if the allocator's own reset would not; forgets them in any case. */
+    private void freeLiveUnlessBulk() {
+        Capabilities c = raw.capabilities();
+        live.releaseAll(c.bulkReset() || !c.individualFree() ? handle -> { } : raw::free);
     }
 
     @Override

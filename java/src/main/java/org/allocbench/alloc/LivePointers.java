@@ -4,10 +4,11 @@ import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import java.util.function.LongConsumer;
 
 /**
- * The live allocations of an allocator that has no bulk release of its own
- * (malloc and friends): what makes a set of mallocs a "context" whose reset
- * frees them all. A primitive open-addressing set: no Java object per op.
- * It also makes foreign and double frees detectable at no extra cost.
+ * The live allocations a {@link CheckedAllocator} tracks: what detects
+ * foreign, double and stale frees, and what makes a set of mallocs a
+ * "context" whose reset frees them all. A primitive open-addressing set: no
+ * Java object per op. Never on a raw allocator's path (the replay loop keeps
+ * its own live set, the same for every allocator).
  */
 public final class LivePointers {
 

@@ -2,7 +2,6 @@ package org.allocbench.alloc;
 
 import java.lang.invoke.MethodHandle;
 import java.util.Objects;
-import java.util.function.LongConsumer;
 import org.allocbench.nativecore.Downcalls;
 
 /**
@@ -11,13 +10,15 @@ import org.allocbench.nativecore.Downcalls;
  * {@code malloc}, allocZeroed {@code calloc(1, size)}, resize
  * {@code realloc}, free {@code free}. Handles are the pointers themselves.
  *
- * <p><b>Context emulation.</b> malloc has no contexts, so an instance tracks
- * its live pointers ({@link LivePointers}): reset frees them one by one, close
- * is reset plus closed. The tracking costs a hash-set add/remove per operation
- * and buys exact misuse detection: freeing or resizing a pointer that is not a
- * live allocation of this instance (foreign, freed already, from before a
- * reset) throws {@link IllegalArgumentException} before it reaches native code,
- * even on the raw instance.
+ * <p><b>No context of its own.</b> malloc has no bulk release
+ * ({@link Capabilities#bulkReset()} is false), and the raw instance tracks
+ * nothing: each operation is one downcall and a NULL check. Whoever replays a
+ * trace frees what is live on reset and at the end (the replay loop does, for
+ * every allocator alike); a hash-set insert and remove per operation here,
+ * which the AllocSet is spared, once cost more than a whole AllocSet op.
+ * {@link Allocator#checked()} tracks the live set, rejects foreign, freed and
+ * stale pointers before they reach native code, and frees everything on
+ * reset and close.
  *
  * <p><b>Sizes.</b> {@code malloc(0)} may return NULL or a unique pointer; a
  * request of 0 bytes is passed on as 1 byte, so every live handle is unique and
@@ -124,8 +125,6 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
     private final int slot;
     private final String name;
     private final Capabilities capabilities;
-    private final LivePointers live;
-    private final LongConsumer freeOne = this::freeNative;
 
     /** An instance over a loaded library; see {@link NativePeers#factory(Library)}. */
     MallocFamilyAllocator(NativePeers.Loaded loaded) {
@@ -138,9 +137,8 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
                 : GENERIC;
         this.name = library.name();
         this.capabilities = new Capabilities(true, true, false, false, library.alignment(),
-                "context emulated by tracking live pointers; reset frees them one by one"
+                "no bulk release: the replay frees each live chunk on reset and at the end, timed"
                         + (library.alignment() < 16 ? "; blocks of 8 bytes or less are only 8-byte aligned" : ""));
-        this.live = new LivePointers(name);
     }
 
     @Override
@@ -163,11 +161,6 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
         return loaded.library();
     }
 
-    /** How many allocations are live (what reset would free). */
-    public int liveCount() {
-        return live.size();
-    }
-
     @Override
     public long alloc(long size) {
         ensureOpen();
@@ -181,7 +174,6 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
         if (pointer == 0) {
             throw outOfMemory(size);
         }
-        live.add(pointer);
         return pointer;
     }
 
@@ -198,7 +190,6 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
         if (pointer == 0) {
             throw outOfMemory(size);
         }
-        live.add(pointer);
         return pointer;
     }
 
@@ -206,7 +197,6 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
     public long resize(long handle, long oldSize, long newSize) {
         ensureOpen();
         long request = request(newSize);
-        live.requireLive(handle);
         long moved;
         try {
             moved = reallocNative(handle, request);
@@ -216,17 +206,12 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
         if (moved == 0) {
             throw outOfMemory(newSize); // the old block is untouched and still live
         }
-        if (moved != handle) {
-            live.remove(handle);
-            live.add(moved);
-        }
         return moved;
     }
 
     @Override
     public void free(long handle) {
         ensureOpen();
-        live.remove(handle);
         freeNative(handle);
     }
 
@@ -236,14 +221,14 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
         return handle;
     }
 
+    /** Nothing: malloc has no bulk release (the caller frees its live pointers; see the class comment). */
     @Override
     protected void releaseAll() {
-        live.releaseAll(freeOne);
     }
 
+    /** Nothing either: an instance holds no memory of its own. */
     @Override
     protected void releaseForGood() {
-        live.releaseAll(freeOne);
     }
 
     @Override

@@ -17,6 +17,7 @@ import java.util.Optional;
 import org.allocbench.alloc.AllocatorFactory.Availability;
 import org.allocbench.alloc.MallocFamilyAllocator.Library;
 import org.allocbench.nativecore.Downcalls;
+import org.allocbench.nativecore.GlibcMalloc;
 
 /**
  * The native peer allocators the suite compares against: glibc malloc,
@@ -46,7 +47,11 @@ import org.allocbench.nativecore.Downcalls;
 public final class NativePeers {
 
     /** The glibc tunable jemalloc needs in {@code GLIBC_TUNABLES} at JVM start. */
-    public static final String STATIC_TLS_TUNABLE = "glibc.rtld.optional_static_tls=16384";
+    public static final String STATIC_TLS_TUNABLE = GlibcMalloc.STATIC_TLS_TUNABLE;
+
+    /** Where Debian (and a local build) put shared libraries: where {@link #installed} looks. */
+    private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
+            Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/local/lib"), Path.of("/usr/lib"));
 
     private static final int RTLD_NOW = 2; // RTLD_LOCAL is 0
 
@@ -71,6 +76,24 @@ public final class NativePeers {
     }
 
     // --- public surface --------------------------------------------------------------------------
+
+    /**
+     * Whether a library's file is installed, without loading it (a C child preloads it; this JVM need not be
+     * able to dlopen it): its path, or empty. The C library is always there.
+     */
+    public static Optional<Path> installed(Library library) {
+        if (library.library() == null) {
+            return Optional.of(Path.of("libc.so.6"));
+        }
+        return LIBRARY_DIRS.stream().map(d -> d.resolve(library.library())).filter(Files::exists).findFirst();
+    }
+
+    /** Why a library cannot be preloaded into a C child: what to install; null if it can. */
+    public static String notInstalledReason(Library library) {
+        return installed(library).isPresent() ? null
+                : library.library() + " not found in " + LIBRARY_DIRS + ": install Debian package "
+                        + library.debianPackage();
+    }
 
     /** glibc, jemalloc, mimalloc, mimalloc-heap, tcmalloc, in that order; probes each (once per JVM). */
     public static List<AllocatorFactory> factories() {

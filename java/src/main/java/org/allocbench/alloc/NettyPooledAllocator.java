@@ -15,33 +15,35 @@ import java.util.concurrent.atomic.AtomicInteger;
  * a peer: the allocator that most Java servers actually allocate off-heap
  * memory with.
  *
- * <p><b>One Netty allocator per instance</b>, not the shared
- * {@code PooledByteBufAllocator.DEFAULT}: an instance is a context, so it
- * starts empty, its statistics are its own (DEFAULT's figures would include
- * every other instance in the process), and a fresh instance per replay
- * iteration starts cold like a fresh AllocSet instead of inheriting chunks
- * warmed by earlier iterations. It uses Netty's default arenas, page size and
- * chunk size (4 MiB) and cache sizes, with no heap arenas (it never allocates
- * heap buffers) and with the per-thread cache enabled for every thread
- * ({@code useCacheForAllThreads}): Netty's default enables it only for its own
- * event-loop threads, and a Netty application allocates there, so without it
- * a replay thread would measure Netty's uncached slow path, which Netty users
- * do not run. The cache belongs to the thread that drives the instance; close
- * frees it ({@code freeThreadLocalCache}), so call close from that thread.
+ * <p><b>One Netty allocator per thread</b>, shared by every instance that
+ * thread creates, as Netty is used: an application has one pooled allocator
+ * (per process, usually {@code PooledByteBufAllocator.DEFAULT}) whose arenas
+ * and thread caches live as long as the process, not one per request. (An
+ * earlier version built a fresh Netty allocator inside every timed replay: it
+ * measured Netty's construction and its cold chunks, which no Netty user
+ * pays per request.) It is not DEFAULT itself, so its figures are this
+ * suite's alone. It uses Netty's default arenas, page size and chunk size
+ * (4 MiB) and cache sizes, with no heap arenas (it never allocates heap
+ * buffers) and with the per-thread cache enabled for every thread
+ * ({@code useCacheForAllThreads}): Netty's default enables it only for its
+ * own event-loop threads, and a Netty application allocates there, so without
+ * it a replay thread would measure Netty's uncached slow path, which Netty
+ * users do not run. An instance is a context over it: the buffers it handed
+ * out.
  *
  * <p><b>Handles</b> are primitive longs indexing a slot table (a {@code ByteBuf[]}
  * with the cached address of each buffer, and an {@code int[]} stack of free
- * slots), so no Java object is created per operation on our side. Netty's own
- * garbage is its cost and is measured with it: it takes its {@code ByteBuf}
+ * slots), so no Java object is created per operation on our side: the table
+ * is what turns a handle back into the {@code ByteBuf} Netty needs, the
+ * binding's necessary cost, and nothing more (no checks on the raw instance:
+ * {@link Allocator#checked()} rejects foreign, freed and stale handles). A
+ * handle is {@code tag << 32 | slot} with a tag per instance (1..2047, so
+ * handles of different instances differ and the checked view can tell them
+ * apart); the raw operations read only the slot. Netty's
+ * own garbage is its cost and is measured with it: it takes its {@code ByteBuf}
  * objects from its Recycler (a new one only on a miss), and the MPSC queues of
  * its thread cache allocate array chunks as they fill (about 10 bytes of heap
- * per alloc + free pair in steady state, measured on JDK 25). A handle
- * is {@code stamp << 32 | slot}; the stamp combines a tag of this instance and
- * a per-slot reuse count, so a freed, stale (from before a reset) or foreign
- * handle is rejected with {@link IllegalArgumentException} at the cost of two
- * array reads, on raw instances too (tags repeat every 2047 instances and
- * reuse counts every 2^20 reuses of a slot, so a handle slips through only if
- * both match a live slot's: a check, not a proof).
+ * per alloc + free pair in steady state, measured on JDK 25).
  *
  * <p><b>Operations.</b> alloc = {@code directBuffer(size, Integer.MAX_VALUE)}
  * (the maximum capacity must leave room for resize to grow; size 0 is served as
@@ -49,14 +51,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * allocZeroed = alloc + {@code setZero}; resize = {@code capacity(newSize)}:
  * Netty grows or shrinks in place when the size class allows, else reallocates
  * and copies {@code min(old, new)} bytes; the handle stays the same and the
- * slot's address is re-read. Free = {@code release()}; reset releases every
- * live buffer one by one (released memory goes to the thread cache or back to
- * its chunk; the chunks stay, as Netty keeps them); close = reset, free the
- * thread cache and drop the Netty allocator: Netty 4.1 has no destroy, so its
- * chunks go back to the OS when the GC collects them.
+ * slot's address is re-read. Free = {@code release()}. Netty has no bulk
+ * release ({@link Capabilities#bulkReset()} is false): the replay loop
+ * releases each live buffer on reset and at the end, as for malloc; reset and
+ * close here release whatever a caller left live (nothing, after the loop)
+ * and forget the slots. Released memory goes to the thread cache or back to
+ * its chunk; the chunks stay with the thread's Netty allocator, as Netty keeps
+ * them.
  *
  * <p><b>Statistics:</b> total = {@code metric().usedDirectMemory()}, the bytes
- * of this allocator's chunks plus its unpooled (huge) buffers, held from the OS.
+ * of the thread's Netty allocator's chunks plus its unpooled (huge) buffers,
+ * held from the OS.
  * Used and free are not known: Netty's chunk metrics count buffers sitting in
  * thread caches as used, so any split would be made up.
  *
@@ -90,36 +95,38 @@ public final class NettyPooledAllocator extends AbstractAllocator {
     }
 
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, false, true, 1,
-            "reset releases each live buffer (Netty has no bulk release); stats report only the memory held; "
-                    + "no alignment promised");
+            "no bulk release: the replay releases each live buffer on reset and at the end, timed;"
+                    + " stats report only the memory held; no alignment promised");
 
     private static final String VERSION = "netty-buffer " + nettyVersion()
-            + ", PooledByteBufAllocator per instance, direct, thread cache for all threads";
+            + ", one PooledByteBufAllocator per thread, direct, thread cache for all threads";
 
     private static final int INITIAL_SLOTS = 1024;
-    private static final int SEQUENCE_BITS = 20;
-    private static final int SEQUENCE_MASK = (1 << SEQUENCE_BITS) - 1;
-    /** Instance tags 1..2047: stamps stay positive (and so do handles), and never 0. */
+    /** Instance tags 1..2047: handles stay positive, and differ between instances. */
     private static final AtomicInteger NEXT_TAG = new AtomicInteger();
 
-    private PooledByteBufAllocator netty;
-    private final int tagBits;
+    /** The thread's Netty allocator, kept for the thread's life like an application's. */
+    private static final ThreadLocal<PooledByteBufAllocator> PER_THREAD = ThreadLocal.withInitial(
+            () -> new PooledByteBufAllocator(true, 0, PooledByteBufAllocator.defaultNumDirectArena(),
+                    PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
+                    PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
+                    true));
+
+    private final PooledByteBufAllocator netty;
+    private final long tag;
 
     private ByteBuf[] buffers = new ByteBuf[INITIAL_SLOTS];
     private long[] addresses = new long[INITIAL_SLOTS];
-    private int[] stamps = new int[INITIAL_SLOTS];
     private int[] freeSlots = new int[INITIAL_SLOTS];
     private int freeCount;
     /** Slots at and above this index have never been used since the last reset. */
     private int highWater;
     private int live;
 
+    /** A context over the calling thread's Netty allocator. */
     public NettyPooledAllocator() {
-        this.netty = new PooledByteBufAllocator(true, 0, PooledByteBufAllocator.defaultNumDirectArena(),
-                PooledByteBufAllocator.defaultPageSize(), PooledByteBufAllocator.defaultMaxOrder(),
-                PooledByteBufAllocator.defaultSmallCacheSize(), PooledByteBufAllocator.defaultNormalCacheSize(),
-                true);
-        this.tagBits = (NEXT_TAG.getAndIncrement() % 2047 + 1) << SEQUENCE_BITS;
+        this.netty = PER_THREAD.get();
+        this.tag = (long) (NEXT_TAG.getAndIncrement() % 2047 + 1) << 32;
     }
 
     @Override
@@ -144,10 +151,8 @@ public final class NettyPooledAllocator extends AbstractAllocator {
         int slot = takeSlot();
         buffers[slot] = buffer;
         addresses[slot] = addressOf(buffer);
-        int stamp = tagBits | ((stamps[slot] + 1) & SEQUENCE_MASK);
-        stamps[slot] = stamp;
         live++;
-        return (long) stamp << 32 | slot;
+        return tag | slot;
     }
 
     @Override
@@ -161,7 +166,7 @@ public final class NettyPooledAllocator extends AbstractAllocator {
     @Override
     public long resize(long handle, long oldSize, long newSize) {
         ensureOpen();
-        int slot = slotOf(handle);
+        int slot = (int) handle;
         int capacity = capacityFor(newSize);
         ByteBuf buffer = buffers[slot];
         buffer.capacity(capacity);
@@ -172,7 +177,7 @@ public final class NettyPooledAllocator extends AbstractAllocator {
     @Override
     public void free(long handle) {
         ensureOpen();
-        int slot = slotOf(handle);
+        int slot = (int) handle;
         ByteBuf buffer = buffers[slot];
         buffers[slot] = null;
         addresses[slot] = 0;
@@ -184,7 +189,7 @@ public final class NettyPooledAllocator extends AbstractAllocator {
     @Override
     public long address(long handle) {
         ensureOpen();
-        return addresses[slotOf(handle)];
+        return addresses[(int) handle];
     }
 
     /** Number of live buffers (for tests and reports). */
@@ -193,34 +198,32 @@ public final class NettyPooledAllocator extends AbstractAllocator {
         return live;
     }
 
+    /**
+     * Releases what a caller left live (after the replay loop, nothing: then no slot is scanned) and forgets
+     * the slots.
+     */
     @Override
     protected void releaseAll() {
-        ByteBuf[] table = buffers;
-        for (int slot = 0; slot < highWater; slot++) {
-            ByteBuf buffer = table[slot];
-            if (buffer != null) {
-                table[slot] = null;
-                buffer.release();
+        if (live > 0) {
+            ByteBuf[] table = buffers;
+            for (int slot = 0; slot < highWater; slot++) {
+                ByteBuf buffer = table[slot];
+                if (buffer != null) {
+                    table[slot] = null;
+                    buffer.release();
+                }
             }
+            Arrays.fill(addresses, 0, highWater, 0L);
         }
-        Arrays.fill(addresses, 0, highWater, 0L);
-        // Stamps are kept: reused slots get new stamps, so handles from before the reset stay invalid.
         highWater = 0;
         freeCount = 0;
         live = 0;
     }
 
-    /**
-     * {@code freeThreadLocalCache} is deprecated in Netty 4.1 but is the only way to drop this allocator's
-     * cache from the driving thread: without it the thread keeps the cache, and through it the chunks,
-     * for as long as it lives (a JMH thread makes many instances).
-     */
+    /** As reset; the thread's Netty allocator and its cache stay, as an application's would. */
     @Override
-    @SuppressWarnings("deprecation")
     protected void releaseForGood() {
         releaseAll();
-        netty.freeThreadLocalCache();
-        netty = null;
         buffers = new ByteBuf[0];
         addresses = new long[0];
         freeSlots = new int[0];
@@ -247,18 +250,7 @@ public final class NettyPooledAllocator extends AbstractAllocator {
         int length = buffers.length * 2;
         buffers = Arrays.copyOf(buffers, length);
         addresses = Arrays.copyOf(addresses, length);
-        stamps = Arrays.copyOf(stamps, length);
         freeSlots = Arrays.copyOf(freeSlots, length);
-    }
-
-    /** The slot of a live handle of this instance, or IllegalArgumentException. */
-    private int slotOf(long handle) {
-        int slot = (int) handle;
-        if (slot < 0 || slot >= highWater || stamps[slot] != (int) (handle >>> 32) || buffers[slot] == null) {
-            throw new IllegalArgumentException("0x" + Long.toHexString(handle) + " is not a live allocation of "
-                    + name() + " (freed already, from before a reset, or from elsewhere)");
-        }
-        return slot;
     }
 
     private static int capacityFor(long size) {

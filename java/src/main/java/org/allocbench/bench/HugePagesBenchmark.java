@@ -3,7 +3,6 @@ package org.allocbench.bench;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.NativeAllocSetAllocator;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.HugePagePool;
@@ -12,8 +11,8 @@ import org.allocbench.nativecore.PageAccess;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
-import org.allocbench.trace.OpSequence;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -298,15 +297,11 @@ public class HugePagesBenchmark {
         public long seed;
 
         SegmentBlockSource source;
-        OpSequence ops;
-        long[] handles;
-        long[] sizes;
+        ReplayLoop loop;
 
         @Setup(Level.Trial)
         public void setUp() {
-            ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed);
-            handles = new long[ops.slots()];
-            sizes = new long[ops.slots()];
+            loop = new ReplayLoop(BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed));
             map();
             source = new SegmentBlockSource(segment.memory());
         }
@@ -347,8 +342,6 @@ public class HugePagesBenchmark {
     @Warmup(iterations = 2, time = 1)
     @Measurement(iterations = 3, time = 1)
     public void replayOnSegment(ReplaySegment s) {
-        try (Allocator instance = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT, s.source)) {
-            AllocatorReplay.replay(instance, s.ops, s.handles, s.sizes);
-        }
+        s.loop.iteration(() -> new NativeAllocSetAllocator(AllocSetSizes.DEFAULT, s.source));
     }
 }

@@ -2,6 +2,7 @@ package org.allocbench.bench;
 
 import java.util.concurrent.TimeUnit;
 import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -32,8 +33,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>Lanes: {@code aset} is the native AllocSet with PostgreSQL's default
  * sizes (what {@code aset-native} uses); {@code aset-pg15} the same in
  * PostgreSQL 15's layout (liballocbench-pg15.so, what {@code aset-pg15}
- * uses); {@code malloc} is glibc malloc, calloc, realloc and free in C, a
- * reset freeing every live slot.
+ * uses); {@code glibc} is glibc's malloc, calloc, realloc and free in C, with
+ * a free for each live chunk on R and at the end (the C loop keeps the live
+ * set for every lane alike); {@code floor} is the C loop with no allocator
+ * (see {@code ab_floor_plan}). The other peers' C lanes need the allocator
+ * preloaded into a fresh process, which a JMH fork cannot be given: the
+ * campaigns run them through {@link org.allocbench.replay.WholeTraceRunner}.
  *
  * <p>Pitfalls named: the trace is generated, copied into native memory and
  * validated in {@code @Setup} ({@link NativeReplay#prepare}), never timed;
@@ -54,7 +59,7 @@ import org.openjdk.jmh.annotations.Warmup;
 public class NativeReplayBenchmark {
 
     /** Not called {@code allocator}, so that {@code -p allocator=...} for ReplayBenchmark leaves both lanes here. */
-    @Param({"aset", "aset-pg15", "malloc"})
+    @Param({"aset", "aset-pg15", "glibc", "floor"})
     public String lane;
 
     @Param({"small-churn", "per-tuple-batches"})
@@ -70,9 +75,12 @@ public class NativeReplayBenchmark {
     public void prepare() {
         replayLane = switch (lane) {
             case "aset", "aset-pg15" -> NativeReplay.Lane.ALLOC_SET;
-            case "malloc" -> NativeReplay.Lane.MALLOC;
-            default -> throw new IllegalArgumentException("unknown lane \"" + lane + "\"; known: aset, aset-pg15, malloc");
+            case "glibc" -> NativeReplay.Lane.MALLOC;
+            case "floor" -> NativeReplay.Lane.FLOOR;
+            default -> throw new IllegalArgumentException("unknown lane \"" + lane + "\"; known: aset, aset-pg15, glibc,"
+                    + " floor");
         };
+        GlibcMalloc.pinThisProcess();
         OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed);
         prepared = lane.equals("aset-pg15")
                 ? NativeReplay.variant("pg15").prepare(ops.encoded(), ops.slots())

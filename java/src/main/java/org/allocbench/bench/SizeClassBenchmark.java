@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,9 +31,11 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * AllocSet's freelist classes (8, 64, 512, 4096 bytes), the chunk limit
  * (8192, the largest chunk served from a block with PostgreSQL's default
  * sizes), dedicated blocks just above it (16384) and a large dedicated block
- * (1 MiB, above glibc's initial mmap threshold). {@code null} is the harness
- * floor ({@link org.allocbench.alloc.NullAllocator}): what the benchmark
- * method costs around the allocator.
+ * (1 MiB, above glibc's initial mmap threshold; the suite pins glibc's
+ * thresholds, so it is heap memory here, see
+ * {@link org.allocbench.nativecore.GlibcMalloc}). There is no floor lane: the
+ * replay floor needs a trace; {@link DowncallOverheadBenchmark} gives the
+ * binding's own cost.
  *
  * <p>Two methods, one idea each:
  * <ul>
@@ -46,9 +49,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * <li>{@link #allocThenReset}: allocate a batch of {@value #BATCH} chunks,
  * touching each, then reset; the score is per allocation, reset included
  * (amortised over the batch). The per-tuple context's shape: no frees, one
- * bulk release. Allocators without a native bulk reset free their tracked
- * live set one by one here (their capabilities say so). At 1 MiB a batch is
- * 1 GiB of address space ({@code null} wraps its 64 MiB buffer instead).</li>
+ * bulk release. Every allocator's handles go into the same array; those
+ * without a bulk release ({@code bulkReset} false: malloc and friends, Netty)
+ * are then given a free for each, as the replay loop does. At 1 MiB a batch
+ * is 1 GiB of address space.</li>
  * </ul>
  *
  * <p>Pitfalls named (JMH samples style): the size is a {@code @Param} field,
@@ -66,7 +70,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  *
  * <p>The full matrix (11 allocators x 7 sizes x 2 methods) takes about 25
  * minutes; narrow it with {@code -p}, e.g. {@code allocbench bench
- * SizeClassBenchmark -p allocator=null,aset-native,glibc -p size=64,16384}.
+ * SizeClassBenchmark -p allocator=aset-native,glibc -p size=64,16384}.
  * One fork by default to keep that affordable; add {@code -f 2} or more for
  * figures to publish.
  */
@@ -83,7 +87,7 @@ public class SizeClassBenchmark {
 
     private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
-    @Param({"null", "aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+    @Param({"aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
         "jdk-arena", "jdk-slicing", "netty-pooled"})
     public String allocator;
 
@@ -91,6 +95,8 @@ public class SizeClassBenchmark {
     public long size;
 
     private Allocator instance;
+    private boolean bulk;
+    private final long[] batch = new long[BATCH];
 
     @Setup(Level.Trial)
     public void open(BenchmarkParams params) {
@@ -98,7 +104,9 @@ public class SizeClassBenchmark {
         if (!factory.availability().available()) {
             throw new IllegalStateException(allocator + " is unavailable here: " + factory.availability().reason());
         }
+        GlibcMalloc.pinThisProcess();
         instance = factory.create();
+        bulk = instance.capabilities().bulkReset() || !instance.capabilities().individualFree();
         if (params.getBenchmark().endsWith(".allocFreePair") && !instance.capabilities().individualFree()) {
             instance.close();
             throw new UnsupportedOperationException(allocator + " cannot free single allocations, so it has no"
@@ -128,7 +136,13 @@ public class SizeClassBenchmark {
         for (int i = 0; i < BATCH; i++) {
             long handle = instance.alloc(size);
             touch(instance.address(handle), size);
+            batch[i] = handle;
             sum += handle;
+        }
+        if (!bulk) {
+            for (int i = 0; i < BATCH; i++) {
+                instance.free(batch[i]);
+            }
         }
         instance.reset();
         return sum;

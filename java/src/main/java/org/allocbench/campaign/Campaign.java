@@ -3,19 +3,26 @@ package org.allocbench.campaign;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.allocbench.alloc.AllocatorFactory;
+import org.allocbench.alloc.Allocators;
 
 /**
  * What a campaign runs: which allocators over which traces, how (method
- * {@value #INTERLEAVED}: every allocator once per round in one JVM, rounds
- * interleaved; {@value #JMH}: one JMH fork per cell), and how much.
+ * {@value #INTERLEAVED}: every lane in a process of its own per fork, forks
+ * interleaved across lanes in a rotating order, see {@link InterleavedRunner};
+ * {@value #JMH}: one JMH run per per-op cell), and how much.
  *
  * <p>{@code allocators} null means every allocator known (unavailable ones
  * become not-run cells). {@code opsPerTrace} overrides {@code ops} for single
  * traces (the quick campaign shortens the slow large-chunks trace).
+ * {@code warmup} and {@code rounds}: iterations of each trace per lane
+ * process, unrecorded and recorded; {@code forks}: processes per lane.
  * {@code hugePages} adds the cells {@code aset-native-segment@<mode>}: the
  * native AllocSet with its blocks on a shared segment of that page mode.
- * {@code wholeTrace} adds the whole-trace lanes (aset-c, aset-pg15-c, and
- * pg15-real if {@code postgres}); {@code floors} the harness floors.
+ * {@code wholeTrace} adds the whole-trace C lanes (each native allocator's
+ * {@code -c} lane, and pg15-real if {@code postgres}); {@code floors} the
+ * floors (per-op: {@code floor}, {@code noop-downcall}; whole-trace:
+ * {@code floor-c}).
  */
 public record Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
         Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
@@ -41,10 +48,21 @@ public record Campaign(String name, String method, List<String> allocators, List
         jmh = jmh == null ? Jmh.DEFAULT : jmh;
     }
 
-    /** {@code allocbench run}: every allocator over the standard traces, about two minutes on 2 cores. */
+    /**
+     * {@code allocbench run}: every allocator that frees over the standard traces, per-op and whole-trace,
+     * 3 forks of 3 warm-up + 7 measured iterations; under three minutes on 2 cores. The allocators that
+     * cannot free single allocations (the JDK's arenas) are left out: they are never ranked, and keeping every
+     * chunk of a trace (large-chunks: gigabytes, zeroed) took half the campaign's time; name them with
+     * {@code --allocators}, or run the full campaign, to see them in a section of their own.
+     */
     public static Campaign quick() {
-        return new Campaign("quick", INTERLEAVED, null, STANDARD_TRACES, 200_000,
-                Map.of("large-chunks", 20_000), 42, 5, 15, 1, 1, Jmh.DEFAULT, List.of(), true, true, true);
+        return new Campaign("quick", INTERLEAVED, allThatFree(), STANDARD_TRACES, 200_000,
+                Map.of("large-chunks", 20_000), 42, 3, 7, 3, 1, Jmh.DEFAULT, List.of(), true, true, true);
+    }
+
+    /** Every allocator known, less those that cannot free single allocations. */
+    static List<String> allThatFree() {
+        return Allocators.all().stream().map(AllocatorFactory::name).filter(n -> !Allocators.skipsFrees(n)).toList();
     }
 
     /** The CI gate's: four allocators, three traces, small. */

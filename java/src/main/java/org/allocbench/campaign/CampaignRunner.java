@@ -1,17 +1,12 @@
 package org.allocbench.campaign;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import org.allocbench.results.Cell;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -20,11 +15,10 @@ import org.allocbench.results.Settings;
 /**
  * Runs a campaign into a new run directory: {@code campaign.json} (the
  * resolved campaign, readable as a campaign file), {@code results.json}
- * written after every finished cell, then {@code exports/} and the report
- * ({@code report.html}, {@code charts/}).
- * With {@code forks > 1} (interleaved method) the campaign runs in that many
- * child JVMs, one after another, each into {@code forks/fork-K/}; their cells
- * are merged (samples concatenated, {@code sampleForks} = K) after each fork.
+ * rewritten after every lane process (so a crash keeps what finished), then
+ * {@code exports/} and the report ({@code report.html}, {@code charts/}).
+ * The lanes run in processes of their own, forks interleaved
+ * ({@link InterleavedRunner}), or in JMH forks ({@link JmhRunner}).
  */
 public final class CampaignRunner {
 
@@ -39,14 +33,10 @@ public final class CampaignRunner {
     public record Outcome(Path directory, RunResults results) {
     }
 
-    /**
-     * Runs {@code campaign} under {@code base}; {@code forkIndex}/{@code forkDir} non-null for a child JVM
-     * of a multi-fork run (no tables, exports or report: the parent does those).
-     */
-    public static Outcome run(Campaign campaign, Path base, String command, Progress progress, PrintWriter out,
-            Integer forkIndex, Path forkDir) {
-        Path dir = forkDir != null ? createDirectories(forkDir)
-                : ResultsStore.newRunDirectory(base, campaign.name(), Instant.now());
+    /** Runs {@code campaign} into a new run directory under {@code base}, then prints its tables to {@code out}. */
+    public static Outcome run(Campaign campaign, Path base, String command, Progress progress, PrintWriter out) {
+        GlibcMalloc.pinThisProcess();
+        Path dir = ResultsStore.newRunDirectory(base, campaign.name(), Instant.now());
         writeCampaign(dir, campaign);
         Map<String, Object> env = Environment.capture();
         Map<String, Object> build = castMap(env.get("allocbench"));
@@ -55,7 +45,7 @@ public final class CampaignRunner {
                 (String) build.get("gitCommit"), (String) build.get("version"));
         Settings settings = new Settings(campaign.ops(), campaign.seed(), campaign.warmup(), campaign.rounds(),
                 campaign.method().equals(Campaign.JMH) ? campaign.jmh().forks() : campaign.forks(), campaign.threads(),
-                campaign.method().equals(Campaign.JMH) ? "jmh" : "interleaved-rounds");
+                campaign.method().equals(Campaign.JMH) ? "jmh" : "interleaved-forks");
         RunRecorder recorder = new RunRecorder(dir, RunResults.start(info, env, settings));
         recorder.putEnvironment("campaign", campaign.toFileMap());
         recorder.onInterrupt(() -> {
@@ -64,23 +54,19 @@ public final class CampaignRunner {
                     dir);
             System.err.flush();
         });
-        if (forkDir == null) {
-            progress.note("allocbench run: campaign " + campaign.name() + ", writing " + dir);
-        }
+        progress.note("allocbench run: campaign " + campaign.name() + ", writing " + dir);
         try {
             if (campaign.method().equals(Campaign.JMH)) {
                 JmhRunner runner = new JmhRunner(campaign, dir, progress);
                 progress.total(runner.units());
-                runner.run(recorder::add);
+                runner.run(recorder::replaceCells);
                 recorder.putEnvironment("allocatorNotes", runner.notes());
-            } else if (campaign.forks() > 1 && forkIndex == null) {
-                runForks(campaign, dir, progress, recorder);
             } else {
-                InterleavedRunner runner = new InterleavedRunner(campaign, forkIndex == null ? 0 : forkIndex, progress)
-                        .recordLatency(dir);
+                InterleavedRunner runner = new InterleavedRunner(campaign, progress).recordLatency(dir);
                 progress.total(runner.units());
-                runner.run(recorder::add);
+                runner.run(recorder::replaceCells);
                 recorder.putEnvironment("allocatorNotes", runner.notes());
+                recorder.putEnvironment("laneVersions", runner.versions());
             }
         } catch (RuntimeException | Error e) {
             progress.clear();
@@ -89,14 +75,12 @@ public final class CampaignRunner {
         }
         progress.clear();
         RunResults done = recorder.finish(RunInfo.COMPLETE);
-        if (forkDir == null) {
-            Exports.writeAll(dir, done);
-            String report = report(dir, progress);
-            Tables.print(out, done, campaign);
-            out.printf("%nRun directory: %s (results.json, exports/%s; %.0f s)%n", dir,
-                    report == null ? "" : ", " + report, progress.elapsedSeconds());
-            out.flush();
-        }
+        Exports.writeAll(dir, done);
+        String report = report(dir, progress);
+        Tables.print(out, done, campaign);
+        out.printf("%nRun directory: %s (results.json, exports/%s; %.0f s)%n", dir,
+                report == null ? "" : ", " + report, progress.elapsedSeconds());
+        out.flush();
         return new Outcome(dir, done);
     }
 
@@ -110,66 +94,6 @@ public final class CampaignRunner {
         }
     }
 
-    private static void runForks(Campaign campaign, Path dir, Progress progress, RunRecorder recorder) {
-        Map<String, Cell> merged = new LinkedHashMap<>();
-        Map<String, Object> notes = new LinkedHashMap<>();
-        for (int k = 0; k < campaign.forks(); k++) {
-            Path forkDir = dir.resolve("forks").resolve("fork-" + k);
-            List<String> cmd = new ArrayList<>();
-            cmd.add(ProcessHandle.current().info().command().orElse(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-            cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-            cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.allocbench.cli.Main", "run",
-                    "--campaign", dir.resolve(CAMPAIGN_FILE).toString(), "--fork-index", Integer.toString(k),
-                    "--fork-dir", forkDir.toString(), "--progress", progress.mode().name().toLowerCase()));
-            progress.note("fork " + (k + 1) + "/" + campaign.forks() + ": a child JVM runs the campaign");
-            int exit;
-            try {
-                Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-                exit = p.waitFor();
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot start fork " + k + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while fork " + k + " ran", e);
-            }
-            if (!Files.exists(forkDir.resolve(ResultsStore.RESULTS_FILE))) {
-                throw new IllegalStateException("fork " + k + " exited with status " + exit + " and wrote no results");
-            }
-            RunResults child = ResultsStore.read(forkDir);
-            for (Cell c : child.cells()) {
-                String key = c.allocator() + "\u0000" + c.trace() + "\u0000" + c.metric();
-                merged.merge(key, c, CampaignRunner::mergeCells);
-            }
-            if (child.environment().get("allocatorNotes") instanceof Map<?, ?> m) {
-                m.forEach((a, b) -> notes.put(a.toString(), b));
-            }
-            recorder.replaceCells(new ArrayList<>(merged.values()));
-            recorder.putEnvironment("allocatorNotes", notes);
-            if (exit != 0) {
-                throw new IllegalStateException("fork " + k + " exited with status " + exit + " (its results so far"
-                        + " are merged; see " + forkDir + ")");
-            }
-        }
-    }
-
-    static Cell mergeCells(Cell a, Cell b) {
-        List<Double> samples = new ArrayList<>(a.samples());
-        samples.addAll(b.samples());
-        List<Integer> forks = new ArrayList<>(a.sampleForks());
-        forks.addAll(b.sampleForks());
-        String status = Cell.OK.equals(a.status()) && Cell.OK.equals(b.status()) ? Cell.OK
-                : Cell.FAILED.equals(a.status()) || Cell.FAILED.equals(b.status()) ? Cell.FAILED : b.status();
-        String reason = a.reason() != null ? a.reason() : b.reason();
-        SampleStats.Summary s = Cell.OK.equals(status) ? SampleStats.summarise(samples, forks)
-                : new SampleStats.Summary(null, null, null);
-        List<String> files = new ArrayList<>(a.files());
-        files.addAll(b.files());
-        return new Cell(a.allocator(), a.trace(), a.metric(), a.unit(), status, reason, samples, forks, s.median(),
-                s.ciLow(), s.ciHigh(), b.stats().isEmpty() ? a.stats() : b.stats(), files);
-    }
-
     private static void writeCampaign(Path dir, Campaign campaign) {
         try {
             Files.writeString(dir.resolve(CAMPAIGN_FILE),
@@ -179,21 +103,8 @@ public final class CampaignRunner {
         }
     }
 
-    private static Path createDirectories(Path p) {
-        try {
-            return Files.createDirectories(p);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot create " + p + ": " + e.getMessage(), e);
-        }
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, Object> castMap(Object o) {
         return o instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
-    }
-
-    /** For a child's stderr. */
-    static PrintStream err() {
-        return System.err;
     }
 }

@@ -23,6 +23,7 @@ import java.util.jar.JarFile;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.pg.PgInstallation;
 
 /**
@@ -63,6 +64,7 @@ public final class Environment {
         jvm.put("args", ManagementFactory.getRuntimeMXBean().getInputArguments());
         env.put("jvm", jvm);
         env.put("glibcTunables", System.getenv("GLIBC_TUNABLES"));
+        env.put("glibcMalloc", GlibcMalloc.describe());
         env.put("glibcVersion", glibcVersion());
         env.put("allocators", allocatorVersions());
         String pgMissing = PgInstallation.unavailableReason();
@@ -75,6 +77,7 @@ public final class Environment {
         Path jar = jar();
         build.put("version", version());
         build.put("gitCommit", gitCommit(jar));
+        build.putAll(treeState(jar));
         build.put("jar", jar == null ? null : jar.toString());
         build.put("jarSha256", jar == null ? null : sha256(jar));
         env.put("allocbench", build);
@@ -125,6 +128,31 @@ public final class Environment {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether the work tree the jar was built in has changes against its commit
+     * ({@code gitDirty}) and, if so, the SHA-256 of {@code git diff HEAD}
+     * ({@code gitDiffSha256}), so a run can be traced to the exact source it
+     * measured; both null where there is no git work tree.
+     */
+    static Map<String, Object> treeState(Path jar) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Path where = jar != null ? jar.getParent() : Path.of("").toAbsolutePath();
+        String status = run(where, "git", "status", "--porcelain", "--untracked-files=no");
+        String diff = status == null ? null : run(where, "git", "diff", "HEAD");
+        m.put("gitDirty", status == null ? null : !status.isBlank());
+        m.put("gitDiffSha256", diff == null || diff.isBlank() ? null : sha256(diff));
+        return m;
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
     }
 
     public static String sha256(Path file) {

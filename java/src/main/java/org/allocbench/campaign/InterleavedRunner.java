@@ -1,406 +1,403 @@
 package org.allocbench.campaign;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntFunction;
-import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Allocators;
-import org.allocbench.alloc.NativeAllocSetAllocator;
-import org.allocbench.bench.AllocatorReplay;
-import org.allocbench.bench.BindingFloor;
-import org.allocbench.bench.HugePagesBenchmark;
-import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
-import org.allocbench.nativecore.SegmentBlockSource;
-import org.allocbench.nativecore.SegmentKind;
-import org.allocbench.nativecore.SharedSegment;
-import org.allocbench.pg.LaneResult;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
-import org.allocbench.pg.ReplayLane;
+import org.allocbench.replay.FloorAllocator;
+import org.allocbench.replay.LaneResult;
+import org.allocbench.replay.PerOpLanes;
+import org.allocbench.replay.ReplayLane;
+import org.allocbench.replay.WholeTraceLane;
+import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
 /**
- * The in-process campaign: per trace, every allocator (and the harness
- * floors, and the segment-backed AllocSets of the huge-page modes) once per
- * round, the order rotating each round so no allocator always runs first;
- * warm-up rounds first, not recorded. One sample per measured round: ns/op =
- * the round's wall time / (ops x threads); each replay creates the instance,
- * replays the trace and closes it, inside the time. Then the whole-trace lanes
- * (aset-c, aset-pg15-c, pg15-real), also interleaved, one iteration per round.
- * Each trace's cells are handed to the sink as soon as the trace is done.
+ * The interleaved campaign: every lane in processes of its own, forks
+ * interleaved across lanes.
+ *
+ * <p><b>Lanes.</b> Per-op lanes (each allocator called from Java op by op, the
+ * segment-backed AllocSets of the huge-page modes, and the two floors) run in
+ * a child JVM per lane and fork ({@link LaneWorker}), so the replay loop's
+ * calls are monomorphic as in a JMH fork and no allocator runs in a heap
+ * another has shaped. Whole-trace C lanes (every native allocator, and the C
+ * floor) run in a fresh runner process per lane and fork
+ * ({@link WholeTraceRunner}); pg15-real runs in the backend of one throwaway
+ * PostgreSQL 15 cluster, a warm-up call before each timed one.
+ *
+ * <p><b>Forks.</b> Fork k runs every lane once, in an order rotated by k (A B
+ * C, B C A, C A B, ...), and within each lane the traces in an order rotated
+ * by k, so neither a lane nor a trace always runs first. In each lane process
+ * every trace gets the campaign's warm-up iterations, then its measured ones;
+ * a sample is one measured iteration's ns/op, tagged with its fork (the
+ * independent unit the intervals resample), with the replaying thread's minor
+ * page faults beside it.
+ *
+ * <p>After each lane process the cells so far are handed to the sink, so a
+ * crash or Ctrl-C keeps everything finished.
  */
 public final class InterleavedRunner {
 
-    /** The harness floors' names in results: the null allocator, and a no-op FFM downcall per op. */
-    public static final String NULL_FLOOR = "null";
-    public static final String DOWNCALL_FLOOR = "noop-downcall";
-    public static final String WHOLE_TRACE = "wholetrace";
-    public static final String ASET_C = "aset-c";
-    public static final String ASET_PG15_C = "aset-pg15-c";
+    /** The per-op floors' names in results: the loop with no allocator, and a no-op FFM downcall per op. */
+    public static final String FLOOR = FloorAllocator.NAME;
+    public static final String DOWNCALL_FLOOR = PerOpLanes.BINDING_FLOOR;
+    public static final String ASET_C = WholeTraceLane.ASET.laneName();
+    public static final String ASET_PG15_C = WholeTraceLane.ASET_PG15.laneName();
     public static final String PG15_REAL = "pg15-real";
     public static final String SEGMENT_PREFIX = "aset-native-segment@";
     /** Segment size of the huge-page cells (pages are touched only as the AllocSet uses them). */
     public static final long SEGMENT_BYTES = 256L << 20;
 
-    /** Receives each finished cell. */
+    /** Receives every cell measured so far (replacing what it was given before), after each lane process. */
     public interface Sink {
-        void add(Cell cell);
+        void cells(List<Cell> all);
     }
 
     private final Campaign campaign;
-    private final int fork;
     private final Progress progress;
     private final Map<String, String> notes = new LinkedHashMap<>();
-    private PgCluster cluster;
-    private String pgMissing;
+    private final Map<String, String> versions = new LinkedHashMap<>();
     /** Where per-op latency .hlog files go (a run directory's hlog/), or null for none. */
-    private java.nio.file.Path runDirectory;
+    private Path hlogDirectory;
 
-    public InterleavedRunner(Campaign campaign, int fork, Progress progress) {
+    public InterleavedRunner(Campaign campaign, Progress progress) {
         this.campaign = campaign;
-        this.fork = fork;
         this.progress = progress;
     }
 
     /**
-     * Records one per-op latency replay per cell after its timed rounds (not timed
-     * itself: System.nanoTime around every op costs more than many ops) into
-     * {@code runDir/hlog/<allocator>__<trace>.hlog}, listed in the cell's files,
-     * for the report's percentile curves. Single-threaded campaigns only.
+     * Records one per-op latency replay per per-op cell in its first fork, after
+     * the timed rounds (not timed itself: a clock read around every op costs
+     * more than many ops), into {@code runDir/hlog/<lane>__<trace>.hlog}, listed
+     * in the cell's files. Single-threaded campaigns only.
      */
-    public InterleavedRunner recordLatency(java.nio.file.Path runDir) {
-        this.runDirectory = runDir;
+    public InterleavedRunner recordLatency(Path runDir) {
+        this.hlogDirectory = runDir.resolve("hlog");
         return this;
     }
 
-    /** Capability notes of the allocators that ran (name: note), for the environment block. */
+    /** Capability notes of the lanes that ran (name: note), for the environment block. */
     public Map<String, String> notes() {
         return notes;
     }
 
-    /** One thing measured per round. */
-    private static final class Entry {
-        final String allocator;
-        final String metric;
-        final IntFunction<Allocator> creator; // by replay thread; null: the downcall floor
-        final List<Double> samples = new ArrayList<>();
-        Map<String, Long> stats = Map.of();
-        String failure;
-
-        Entry(String allocator, String metric, IntFunction<Allocator> creator) {
-            this.allocator = allocator;
-            this.metric = metric;
-            this.creator = creator;
-        }
+    /** What each lane that ran loaded (name: version), for the environment block. */
+    public Map<String, String> versions() {
+        return versions;
     }
 
-    /** The campaign's allocators: the named ones (or all), the harness floor excluded. */
+    /** The campaign's allocators: the named ones, or all. */
     public static List<AllocatorFactory> allocators(Campaign c) {
-        List<AllocatorFactory> list = c.allocators() == null ? Allocators.all()
-                : c.allocators().stream().map(Allocators::byName).toList();
-        return list.stream().filter(f -> !f.name().equals(NULL_FLOOR)).toList();
+        return c.allocators() == null ? Allocators.all() : c.allocators().stream().map(Allocators::byName).toList();
     }
 
-    /** Units of progress the campaign takes (for the estimate). */
+    /** One thing that runs once per fork: a per-op lane, a C lane, or pg15-real. */
+    private interface Unit {
+        String name();
+
+        /** Runs over the traces (already in this fork's order) and records into the cells. */
+        void run(int fork, List<OpSequence> traces, Cells cells);
+    }
+
+    /** Units of progress the campaign takes (for the estimate): lane processes. */
     public long units() {
-        long perRound = allocators(campaign).stream().filter(f -> f.availability().available()).count()
-                + campaign.hugePages().size() + (campaign.floors() ? 2 : 0);
-        long lanes = campaign.wholeTrace() ? 3 : 0;
-        return campaign.traces().size() * (long) (campaign.warmup() + campaign.rounds()) * (perRound + lanes);
+        return (long) units(new Cells(campaign)).size() * campaign.forks();
     }
 
     public void run(Sink sink) {
-        List<AllocatorFactory> factories = allocators(campaign);
-        Map<String, SharedSegment> segments = new LinkedHashMap<>();
-        Map<String, List<SegmentBlockSource>> sources = new LinkedHashMap<>();
-        Map<String, String> segmentMissing = new LinkedHashMap<>();
+        List<OpSequence> traces = campaign.traces().stream()
+                .map(t -> BuiltinPatterns.byName(t, campaign.opsFor(t), campaign.seed())).toList();
+        Cells cells = new Cells(campaign);
+        List<Unit> units = units(cells);
+        PgLane pg = units.stream().filter(u -> u instanceof PgLane).map(u -> (PgLane) u).findFirst().orElse(null);
         try {
-            for (String mode : campaign.hugePages()) {
-                try {
-                    SharedSegment s = HugePagesBenchmark.open(SegmentKind.ANONYMOUS,
-                            HugePagesBenchmark.Mapping.byLabel(mode), SEGMENT_BYTES);
-                    segments.put(mode, s);
-                    // one block source per replay thread, each on its own slice: a source is single-threaded
-                    List<SegmentBlockSource> perThread = new ArrayList<>();
-                    long slice = s.memory().byteSize() / campaign.threads() & ~4095L;
-                    for (int t = 0; t < campaign.threads(); t++) {
-                        perThread.add(new SegmentBlockSource(s.memory().asSlice(t * slice, slice)));
-                    }
-                    sources.put(mode, perThread);
-                } catch (RuntimeException e) {
-                    segmentMissing.put(mode, String.valueOf(e.getMessage()));
+            int step = 0;
+            int total = units.size() * campaign.forks();
+            for (int fork = 0; fork < campaign.forks(); fork++) {
+                List<OpSequence> order = rotate(traces, fork);
+                for (int k = 0; k < units.size(); k++) {
+                    Unit u = units.get(Math.floorMod(k + fork, units.size()));
+                    progress.step(++step, total, "fork " + (fork + 1) + "/" + campaign.forks(),
+                            u.name() + " (" + traces.size() + " traces)");
+                    u.run(fork, order, cells);
+                    sink.cells(cells.all(notes));
                 }
             }
-            if (campaign.wholeTrace()) {
-                pgMissing = campaign.postgres() ? PgInstallation.unavailableReason() : "skipped (--no-postgres)";
-            }
-            int cellsPerTrace = factories.size() + campaign.hugePages().size() + (campaign.floors() ? 2 : 0)
-                    + (campaign.wholeTrace() ? 3 : 0);
-            int cellCount = cellsPerTrace * campaign.traces().size();
-            int cellBase = 0;
-            for (String trace : campaign.traces()) {
-                runTrace(trace, factories, sources, segmentMissing, sink, cellBase, cellCount);
-                cellBase += cellsPerTrace;
-            }
         } finally {
-            sources.values().forEach(l -> l.forEach(SegmentBlockSource::close));
-            segments.values().forEach(SharedSegment::close);
+            if (pg != null) {
+                pg.close();
+            }
+        }
+        sink.cells(cells.all(notes));
+    }
+
+    /** Every unit of the campaign, in the first fork's order; lanes that cannot run become not-run cells. */
+    private List<Unit> units(Cells cells) {
+        List<Unit> units = new ArrayList<>();
+        for (AllocatorFactory f : allocators(campaign)) {
+            if (f.availability().available()) {
+                units.add(perOp(f.name(), Cell.REPLAY));
+            } else {
+                cells.notRun(f.name(), Cell.REPLAY, f.availability().reason());
+            }
+        }
+        for (String mode : campaign.hugePages()) {
+            units.add(perOp(SEGMENT_PREFIX + mode, Cell.REPLAY));
+        }
+        if (campaign.floors()) {
+            units.add(perOp(FLOOR, Cell.FLOOR));
+            units.add(perOp(DOWNCALL_FLOOR, Cell.FLOOR));
+        }
+        if (campaign.wholeTrace()) {
+            for (WholeTraceLane lane : WholeTraceLane.all()) {
+                boolean isFloor = lane == WholeTraceLane.FLOOR;
+                if (isFloor && !campaign.floors() || !isFloor && !inCampaign(lane)) {
+                    continue;
+                }
+                String metric = isFloor ? Cell.WHOLE_TRACE_FLOOR : Cell.WHOLE_TRACE;
+                String missing = lane.unavailableReason();
+                if (missing == null) {
+                    units.add(wholeTrace(lane, metric));
+                } else {
+                    cells.notRun(lane.laneName(), metric, missing);
+                }
+            }
+            String pgMissing = campaign.postgres() ? PgInstallation.unavailableReason() : "skipped (--no-postgres)";
+            if (pgMissing == null) {
+                units.add(new PgLane());
+            } else {
+                cells.notRun(PG15_REAL, Cell.WHOLE_TRACE, pgMissing);
+            }
+        }
+        return units;
+    }
+
+    /** A C lane runs when its per-op allocator is in the campaign (all of them when the campaign names none). */
+    private boolean inCampaign(WholeTraceLane lane) {
+        return campaign.allocators() == null || campaign.allocators().contains(lane.perOpName());
+    }
+
+    private Unit perOp(String lane, String metric) {
+        return new Unit() {
+            @Override
+            public String name() {
+                return lane;
+            }
+
+            @Override
+            public void run(int fork, List<OpSequence> traces, Cells cells) {
+                List<String> names = traces.stream().map(OpSequence::name).toList();
+                String hlog = fork == 0 && hlogDirectory != null && campaign.threads() == 1
+                        ? hlogDirectory.toString() : null;
+                LaneWorker.Response r;
+                try {
+                    r = PerOpLaneProcess.run(new LaneWorker.Request(lane, names, campaign.warmup(), campaign.rounds(),
+                            campaign.threads(), hlog), traces);
+                } catch (RuntimeException e) {
+                    traces.forEach(t -> cells.failed(lane, t.name(), metric, e.getMessage()));
+                    return;
+                }
+                if (r.unavailable() != null) {
+                    cells.notRun(lane, metric, r.unavailable());
+                    return;
+                }
+                if (!r.note().isEmpty() && !metric.equals(Cell.FLOOR)) {
+                    notes.put(lane, r.note());
+                }
+                if (!r.version().isEmpty()) {
+                    versions.put(lane, r.version());
+                }
+                for (LaneWorker.TraceOutcome o : r.traces()) {
+                    if (o.failure() != null) {
+                        cells.failed(lane, o.trace(), metric, o.failure());
+                    } else {
+                        cells.add(lane, o.trace(), metric, fork, o.nsPerOp(), o.minorFaults(), o.stats(), o.hlog());
+                    }
+                }
+            }
+        };
+    }
+
+    private Unit wholeTrace(WholeTraceLane lane, String metric) {
+        return new Unit() {
+            @Override
+            public String name() {
+                return lane.laneName();
+            }
+
+            @Override
+            public void run(int fork, List<OpSequence> traces, Cells cells) {
+                List<LaneResult> results;
+                try {
+                    results = WholeTraceRunner.run(lane, traces, campaign.warmup() + campaign.rounds());
+                } catch (RuntimeException e) {
+                    traces.forEach(t -> cells.failed(lane.laneName(), t.name(), metric, e.getMessage()));
+                    return;
+                }
+                for (int i = 0; i < traces.size(); i++) {
+                    cells.add(lane.laneName(), traces.get(i).name(), metric, fork,
+                            results.get(i).from(campaign.warmup()));
+                }
+            }
+        };
+    }
+
+    /** pg15-real: one throwaway cluster for the run, started when first needed. */
+    private final class PgLane implements Unit, AutoCloseable {
+        private PgCluster cluster;
+        private String failure;
+
+        @Override
+        public String name() {
+            return PG15_REAL;
+        }
+
+        @Override
+        public void run(int fork, List<OpSequence> traces, Cells cells) {
+            if (cluster == null && failure == null) {
+                progress.note("starting a throwaway PostgreSQL 15 cluster for the pg15-real lane ...");
+                try {
+                    cluster = PgCluster.start(PgInstallation.require());
+                } catch (RuntimeException e) {
+                    failure = "could not start a throwaway PostgreSQL 15 cluster: "
+                            + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
+                }
+            }
+            for (OpSequence t : traces) {
+                if (failure != null) {
+                    cells.failed(PG15_REAL, t.name(), Cell.WHOLE_TRACE, failure);
+                    continue;
+                }
+                try {
+                    ReplayLane lane = PgReplay.lane(cluster);
+                    LaneResult r = lane.replay(t.encoded(), t.slots(), campaign.warmup() + campaign.rounds());
+                    cells.add(PG15_REAL, t.name(), Cell.WHOLE_TRACE, fork, r.from(campaign.warmup()));
+                } catch (RuntimeException e) {
+                    cells.failed(PG15_REAL, t.name(), Cell.WHOLE_TRACE, e.getMessage());
+                }
+            }
+        }
+
+        @Override
+        public void close() {
             if (cluster != null) {
                 cluster.close();
             }
         }
     }
 
-    private void runTrace(String trace, List<AllocatorFactory> factories, Map<String, List<SegmentBlockSource>> sources,
-            Map<String, String> segmentMissing, Sink sink, int cellBase, int cellCount) {
-        OpSequence ops = BuiltinPatterns.byName(trace, campaign.opsFor(trace), campaign.seed());
-        List<Entry> entries = new ArrayList<>();
-        List<Cell> notRun = new ArrayList<>();
-        for (AllocatorFactory f : factories) {
-            if (f.availability().available()) {
-                entries.add(new Entry(f.name(), Cell.REPLAY, thread -> f.create()));
-            } else {
-                notRun.add(Cell.notRun(f.name(), trace, Cell.REPLAY, Cell.NOT_RUN, f.availability().reason()));
+    private static <T> List<T> rotate(List<T> list, int by) {
+        List<T> out = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            out.add(list.get(Math.floorMod(i + by, list.size())));
+        }
+        return out;
+    }
+
+    /** The cells being measured: samples, forks and faults per lane x trace x metric. */
+    static final class Cells {
+        private final Campaign campaign;
+        private final Map<String, Acc> cells = new LinkedHashMap<>();
+
+        Cells(Campaign campaign) {
+            this.campaign = campaign;
+        }
+
+        private static final class Acc {
+            final String lane;
+            final String trace;
+            final String metric;
+            final List<Double> samples = new ArrayList<>();
+            final List<Integer> forks = new ArrayList<>();
+            final List<Long> faults = new ArrayList<>();
+            Map<String, Long> stats = Map.of();
+            final List<String> files = new ArrayList<>();
+            String status = Cell.OK;
+            String reason;
+
+            Acc(String lane, String trace, String metric) {
+                this.lane = lane;
+                this.trace = trace;
+                this.metric = metric;
             }
         }
-        for (String mode : campaign.hugePages()) {
-            List<SegmentBlockSource> source = sources.get(mode);
-            if (source != null) {
-                entries.add(new Entry(SEGMENT_PREFIX + mode, Cell.REPLAY,
-                        thread -> new NativeAllocSetAllocator(AllocSetSizes.DEFAULT, source.get(thread))));
-            } else {
-                notRun.add(Cell.notRun(SEGMENT_PREFIX + mode, trace, Cell.REPLAY, Cell.NOT_RUN,
-                        segmentMissing.get(mode)));
+
+        private Acc acc(String lane, String trace, String metric) {
+            return cells.computeIfAbsent(lane + "\u0000" + trace + "\u0000" + metric, k -> new Acc(lane, trace, metric));
+        }
+
+        void add(String lane, String trace, String metric, int fork, List<Double> ns, List<Long> faults,
+                Map<String, Long> stats, String file) {
+            Acc a = acc(lane, trace, metric);
+            a.samples.addAll(ns);
+            ns.forEach(x -> a.forks.add(fork));
+            a.faults.addAll(faults.size() == ns.size() ? faults : ns.stream().map(x -> -1L).toList());
+            if (!stats.isEmpty()) {
+                a.stats = stats;
+            }
+            if (file != null) {
+                a.files.add(file);
             }
         }
-        int measuredEntries = entries.size();
-        if (campaign.floors()) {
-            AllocatorFactory floor = Allocators.harnessFloor();
-            entries.add(new Entry(NULL_FLOOR, Cell.FLOOR, thread -> floor.create()));
-            entries.add(new Entry(DOWNCALL_FLOOR, Cell.FLOOR, null));
+
+        void add(String lane, String trace, String metric, int fork, LaneResult r) {
+            List<Double> ns = new ArrayList<>();
+            for (long t : r.nsPerIteration()) {
+                ns.add(t / (double) r.ops());
+            }
+            List<Long> faults = new ArrayList<>();
+            for (long f : r.minorFaults()) {
+                faults.add(f);
+            }
+            add(lane, trace, metric, fork, ns, faults, stats(r.counters()), null);
         }
-        int threads = campaign.threads();
-        long[][] handles = new long[threads][ops.slots()];
-        long[][] sizes = new long[threads][ops.slots()];
-        int n = entries.size();
-        for (int round = -campaign.warmup(); round < campaign.rounds(); round++) {
-            for (int k = 0; k < n; k++) {
-                int which = Math.floorMod(k + round, n);
-                Entry e = entries.get(which);
-                String phase = round < 0 ? "warm-up " + (round + campaign.warmup() + 1) + "/" + campaign.warmup()
-                        : "round " + (round + 1) + "/" + campaign.rounds();
-                progress.step(cellBase + which + 1, cellCount, trace, "x " + e.allocator + ", " + phase);
-                if (e.failure != null) {
+
+        void failed(String lane, String trace, String metric, String reason) {
+            Acc a = acc(lane, trace, metric);
+            a.status = Cell.FAILED;
+            a.reason = a.reason == null ? reason : a.reason;
+        }
+
+        /** The lane cannot run here: a not-run cell for every trace. */
+        void notRun(String lane, String metric, String reason) {
+            for (String trace : campaign.traces()) {
+                Acc a = acc(lane, trace, metric);
+                a.status = Cell.NOT_RUN;
+                a.reason = reason;
+            }
+        }
+
+        List<Cell> all(Map<String, String> notes) {
+            List<Cell> out = new ArrayList<>();
+            for (Acc a : cells.values()) {
+                if (Cell.NOT_RUN.equals(a.status)) {
+                    out.add(Cell.notRun(a.lane, a.trace, a.metric, Cell.NOT_RUN, a.reason));
                     continue;
                 }
-                boolean last = round == campaign.rounds() - 1;
-                try {
-                    double t = time(e, ops, handles, sizes, last);
-                    if (round >= 0) {
-                        e.samples.add(t);
-                    }
-                } catch (RuntimeException | Error ex) {
-                    e.failure = ex.getClass().getSimpleName() + ": " + ex.getMessage();
-                }
+                boolean ok = Cell.OK.equals(a.status) && !a.samples.isEmpty();
+                SampleStats.Summary s = ok ? SampleStats.summarise(a.samples, a.forks)
+                        : new SampleStats.Summary(null, null, null);
+                boolean counted = a.faults.stream().allMatch(f -> f >= 0);
+                out.add(new Cell(a.lane, a.trace, a.metric, Cell.NS_PER_OP, ok ? Cell.OK : Cell.FAILED,
+                        ok ? null : a.reason == null ? "no samples" : a.reason, a.samples, a.forks, s.median(),
+                        s.ciLow(), s.ciHigh(), a.stats, a.files, counted ? a.faults : List.of()));
             }
-        }
-        for (int i = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            Cell c = cell(e.allocator, trace, e.metric, e.failure, e.samples, e.stats);
-            String hlog = e.failure == null && e.creator != null ? latency(e, trace, ops) : null;
-            sink.add(hlog == null ? c : new Cell(c.allocator(), c.trace(), c.metric(), c.unit(), c.status(),
-                    c.reason(), c.samples(), c.sampleForks(), c.median(), c.ciLow(), c.ciHigh(), c.stats(),
-                    List.of(hlog)));
-        }
-        notRun.forEach(sink::add);
-        if (campaign.wholeTrace()) {
-            wholeTrace(trace, ops, sink, cellBase + measuredEntries + (campaign.floors() ? 2 : 0), cellCount);
+            return out;
         }
     }
 
-    private Cell cell(String allocator, String trace, String metric, String failure, List<Double> samples,
-            Map<String, Long> stats) {
-        if (failure != null) {
-            return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED, failure, samples,
-                    samples.stream().map(s -> fork).toList(), null, null, null, stats, List.of());
-        }
-        List<Integer> forks = samples.stream().map(s -> fork).toList();
-        SampleStats.Summary sum = SampleStats.summarise(samples, forks);
-        return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.OK, null, samples, forks, sum.median(),
-                sum.ciLow(), sum.ciHigh(), stats, List.of());
-    }
-
-    /** One latency-recorded replay of the entry; the .hlog's path relative to the run directory, or null. */
-    private String latency(Entry e, String trace, OpSequence ops) {
-        if (runDirectory == null || campaign.threads() != 1) {
-            return null;
-        }
-        String relative = "hlog/" + org.allocbench.measure.HlogFiles.fileName(e.allocator, trace);
-        try (Allocator a = e.creator.apply(0)) {
-            org.HdrHistogram.Histogram h = org.allocbench.measure.LatencyRecorder.newHistogram();
-            h.setStartTimeStamp(System.currentTimeMillis());
-            new org.allocbench.measure.LatencyRecorder(org.allocbench.measure.LatencyMode.PER_OP, 1)
-                    .replay(a, ops, new long[ops.slots()], new long[ops.slots()], h);
-            h.setEndTimeStamp(Math.max(h.getStartTimeStamp(), System.currentTimeMillis()));
-            java.nio.file.Path file = runDirectory.resolve(relative);
-            java.nio.file.Files.createDirectories(file.getParent());
-            org.allocbench.measure.HlogFiles.write(file, h, List.of("allocbench run: " + e.allocator + " x " + trace
-                    + ", per-op latency (each value includes one System.nanoTime pair)"));
-            return relative;
-        } catch (java.io.IOException | RuntimeException ex) {
-            return null; // latency is a bonus; the timed cell stands without it
-        }
-    }
-
-    /** One round of one entry: ns/op over all threads' replays. */
-    private double time(Entry e, OpSequence ops, long[][] handles, long[][] sizes, boolean captureStats) {
-        int threads = handles.length;
-        if (threads == 1) {
-            long start = System.nanoTime();
-            replayOnce(e, 0, ops, handles[0], sizes[0], captureStats);
-            return (System.nanoTime() - start) / (double) ops.length();
-        }
-        CyclicBarrier barrier = new CyclicBarrier(threads + 1);
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<Thread> workers = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-            int id = t;
-            Thread w = new Thread(() -> {
-                try {
-                    barrier.await();
-                    replayOnce(e, id, ops, handles[id], sizes[id], captureStats && id == 0);
-                } catch (Throwable x) {
-                    failure.compareAndSet(null, x);
-                }
-            }, "allocbench-replay-" + t);
-            w.start();
-            workers.add(w);
-        }
-        long start;
-        try {
-            barrier.await();
-            start = System.nanoTime();
-            for (Thread w : workers) {
-                w.join();
-            }
-        } catch (InterruptedException | BrokenBarrierException x) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", x);
-        }
-        long elapsed = System.nanoTime() - start;
-        if (failure.get() != null) {
-            Throwable x = failure.get();
-            throw x instanceof RuntimeException r ? r : new IllegalStateException(x.getMessage(), x);
-        }
-        return elapsed / ((double) ops.length() * threads);
-    }
-
-    private void replayOnce(Entry e, int thread, OpSequence ops, long[] handles, long[] sizes,
-            boolean captureStats) {
-        if (e.creator == null) {
-            BindingFloor.noopDowncalls(ops);
-            return;
-        }
-        try (Allocator a = e.creator.apply(thread)) {
-            AllocatorReplay.replay(a, ops, handles, sizes);
-            if (captureStats) {
-                e.stats = stats(a.stats());
-                synchronized (notes) {
-                    if (!a.capabilities().note().isEmpty() && !e.metric.equals(Cell.FLOOR)) {
-                        notes.put(e.allocator, a.capabilities().note());
-                    }
-                }
-            }
-        }
-    }
-
-    /** AllocatorStats as results' stats map: only the figures known. */
-    public static Map<String, Long> stats(AllocatorStats s) {
-        Map<String, Long> m = new LinkedHashMap<>();
-        s.totalBytes().ifPresent(v -> m.put("totalBytes", v));
-        s.blocks().ifPresent(v -> m.put("blocks", v));
-        s.freeChunks().ifPresent(v -> m.put("freeChunks", v));
-        s.freeBytes().ifPresent(v -> m.put("freeBytes", v));
-        s.usedBytes().ifPresent(v -> m.put("usedBytes", v));
-        return m;
-    }
-
+    /** Context counters as results' stats map. */
     public static Map<String, Long> stats(MemoryContextCounters c) {
-        return c == null ? Map.of() : stats(AllocatorStats.of(c));
-    }
-
-    /** The whole-trace lanes: one iteration each per round, rotating, after the warm-up iterations. */
-    private void wholeTrace(String trace, OpSequence ops, Sink sink, int cellBase, int cellCount) {
-        record Lane(String name, java.util.function.IntFunction<LaneResult> replay, List<Double> samples,
-                String[] failure, MemoryContextCounters[] counters) {
-
-            Lane(String name, ReplayLane lane, long[] encoded, int slots) {
-                this(name, iterations -> lane.replay(encoded, slots, iterations), new ArrayList<>(), new String[1],
-                        new MemoryContextCounters[1]);
-            }
-        }
-        long[] encoded = ops.encoded();
-        int slots = ops.slots();
-        List<Lane> lanes = new ArrayList<>();
-        lanes.add(new Lane(ASET_C, ReplayLane.ourMainLibrary(), encoded, slots));
-        lanes.add(new Lane(ASET_PG15_C, ReplayLane.ourVariant("pg15"), encoded, slots));
-        if (pgMissing == null && cluster == null) {
-            progress.note("starting a throwaway PostgreSQL 15 cluster for the pg15-real lane ...");
-            try {
-                cluster = PgCluster.start(PgInstallation.require());
-            } catch (RuntimeException e) {
-                pgMissing = "could not start a throwaway PostgreSQL 15 cluster: "
-                        + String.valueOf(e.getMessage()).lines().findFirst().orElse(e.toString());
-            }
-        }
-        if (pgMissing == null) {
-            lanes.add(new Lane(PG15_REAL, PgReplay.lane(cluster), encoded, slots));
-        }
-        if (campaign.warmup() > 0) {
-            for (int i = 0; i < lanes.size(); i++) {
-                Lane l = lanes.get(i);
-                progress.step(cellBase + i + 1, cellCount, trace, "x " + l.name() + ", warm-up");
-                try {
-                    l.replay().apply(campaign.warmup());
-                } catch (RuntimeException e) {
-                    l.failure()[0] = e.getMessage();
-                }
-            }
-        }
-        for (int round = 0; round < campaign.rounds(); round++) {
-            for (int k = 0; k < lanes.size(); k++) {
-                int which = (k + round) % lanes.size();
-                Lane l = lanes.get(which);
-                progress.step(cellBase + which + 1, cellCount, trace,
-                        "x " + l.name() + ", round " + (round + 1) + "/" + campaign.rounds());
-                if (l.failure()[0] != null) {
-                    continue;
-                }
-                try {
-                    LaneResult r = l.replay().apply(1);
-                    l.samples().add(r.medianNsPerOp());
-                    l.counters()[0] = r.counters();
-                } catch (RuntimeException e) {
-                    l.failure()[0] = e.getMessage();
-                }
-            }
-        }
-        for (Lane l : lanes) {
-            sink.add(cell(l.name(), trace, WHOLE_TRACE, l.failure()[0], l.samples(), stats(l.counters()[0])));
-        }
-        if (pgMissing != null) {
-            sink.add(Cell.notRun(PG15_REAL, trace, WHOLE_TRACE, Cell.NOT_RUN, pgMissing));
-        }
+        return c == null ? Map.of() : LaneWorker.stats(AllocatorStats.of(c));
     }
 }

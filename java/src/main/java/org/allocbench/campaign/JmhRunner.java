@@ -9,17 +9,15 @@ import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
-import org.allocbench.alloc.Allocators;
-import org.allocbench.bench.AllocatorReplay;
-import org.allocbench.bench.NativeReplayBenchmark;
 import org.allocbench.bench.ReplayBenchmark;
-import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.nativecore.MemoryContextCounters;
-import org.allocbench.nativecore.NativeReplay;
-import org.allocbench.pg.LaneResult;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
+import org.allocbench.replay.LaneResult;
+import org.allocbench.replay.PerOpLanes;
+import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.WholeTraceLane;
+import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -35,15 +33,16 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The {@value Campaign#JMH} method: one JMH run per cell, in-process through
- * {@link Runner} (JMH forks the JVMs): {@link ReplayBenchmark} for every
- * allocator x trace (and {@code null}, the harness floor), {@link
- * NativeReplayBenchmark} for the whole-trace lanes aset-c and aset-pg15-c;
- * pg15-real is timed in the backend as in the interleaved method. Each cell's
- * raw JMH JSON and text output are kept in {@code jmh/}; samples are the raw
- * per-iteration scores of every fork, {@code sampleForks} the fork index.
- * The allocator's statistics at the end of the trace come from one more
- * replay in this JVM.
+ * The {@value Campaign#JMH} method: one JMH run per per-op cell, in-process
+ * through {@link Runner} (JMH forks the JVMs): {@link ReplayBenchmark} for
+ * every allocator x trace (and {@code floor}, the loop with no allocator).
+ * The whole-trace C lanes run as in the interleaved method, a fresh runner
+ * process per lane and fork ({@link WholeTraceRunner}; JMH cannot preload an
+ * allocator into its forks), with the JMH forks' count; pg15-real is timed in
+ * the backend, warmed first. Each per-op cell's raw JMH JSON and text output
+ * are kept in {@code jmh/}; samples are the raw per-iteration scores of every
+ * fork, {@code sampleForks} the fork index. The allocator's statistics at the
+ * end of the trace come from one more replay in this JVM.
  */
 public final class JmhRunner {
 
@@ -51,6 +50,7 @@ public final class JmhRunner {
     private final Path runDir;
     private final Progress progress;
     private final Map<String, String> notes = new LinkedHashMap<>();
+    private final List<Cell> cells = new ArrayList<>();
 
     public JmhRunner(Campaign campaign, Path runDir, Progress progress) {
         this.campaign = campaign;
@@ -63,46 +63,52 @@ public final class JmhRunner {
     }
 
     public long units() {
-        int perTrace = InterleavedRunner.allocators(campaign).size() + (campaign.floors() ? 1 : 0)
-                + (campaign.wholeTrace() ? 3 : 0);
-        return (long) perTrace * campaign.traces().size();
+        return (long) perTrace() * campaign.traces().size();
+    }
+
+    private int perTrace() {
+        return InterleavedRunner.allocators(campaign).size() + (campaign.floors() ? 1 : 0)
+                + (campaign.wholeTrace() ? wholeTraceLanes().size() + 1 : 0);
+    }
+
+    private List<WholeTraceLane> wholeTraceLanes() {
+        return WholeTraceLane.all().stream().filter(l -> l == WholeTraceLane.FLOOR ? campaign.floors()
+                : campaign.allocators() == null || campaign.allocators().contains(l.perOpName())).toList();
     }
 
     public void run(InterleavedRunner.Sink sink) {
         List<AllocatorFactory> factories = InterleavedRunner.allocators(campaign);
-        int perTrace = factories.size() + (campaign.floors() ? 1 : 0) + (campaign.wholeTrace() ? 3 : 0);
-        int total = perTrace * campaign.traces().size();
+        int total = perTrace() * campaign.traces().size();
         int cell = 0;
         String pgMissing = !campaign.wholeTrace() ? null
                 : campaign.postgres() ? PgInstallation.unavailableReason() : "skipped (--no-postgres)";
         PgCluster cluster = null;
         try {
             for (String trace : campaign.traces()) {
-                List<AllocatorFactory> row = new ArrayList<>(factories);
+                OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, campaign.seed());
+                List<String> row = new ArrayList<>(factories.stream().map(AllocatorFactory::name).toList());
                 if (campaign.floors()) {
-                    row.add(Allocators.harnessFloor());
+                    row.add(InterleavedRunner.FLOOR);
                 }
-                for (AllocatorFactory f : row) {
+                for (String lane : row) {
                     cell++;
-                    String metric = f.name().equals(InterleavedRunner.NULL_FLOOR) ? Cell.FLOOR : Cell.REPLAY;
-                    if (!f.availability().available()) {
-                        sink.add(Cell.notRun(f.name(), trace, metric, Cell.NOT_RUN, f.availability().reason()));
+                    String metric = lane.equals(InterleavedRunner.FLOOR) ? Cell.FLOOR : Cell.REPLAY;
+                    String missing = PerOpLanes.unavailableReason(lane);
+                    if (missing != null) {
+                        add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, missing));
                         continue;
                     }
-                    progress.step(cell, total, trace, "x " + f.name() + " (JMH ReplayBenchmark)");
-                    sink.add(jmhCell(ReplayBenchmark.class, "allocator", f.name(), f.name(), trace, metric,
-                            () -> allocatorStats(f, trace)));
+                    progress.step(cell, total, trace, "x " + lane + " (JMH ReplayBenchmark)");
+                    add(sink, jmhCell(ReplayBenchmark.class, "allocator", lane, lane, trace, metric,
+                            () -> allocatorStats(lane, ops)));
                 }
                 if (!campaign.wholeTrace()) {
                     continue;
                 }
-                for (String[] lane : new String[][] {{InterleavedRunner.ASET_C, "aset", ""},
-                    {InterleavedRunner.ASET_PG15_C, "aset-pg15", "pg15"}}) {
+                for (WholeTraceLane lane : wholeTraceLanes()) {
                     cell++;
-                    progress.step(cell, total, trace, "x " + lane[0] + " (JMH NativeReplayBenchmark)");
-                    String variant = lane[2];
-                    sink.add(jmhCell(NativeReplayBenchmark.class, "lane", lane[1], lane[0], trace,
-                            InterleavedRunner.WHOLE_TRACE, () -> laneStats(variant, trace)));
+                    progress.step(cell, total, trace, "x " + lane.laneName() + " (a process per fork)");
+                    add(sink, wholeTraceCell(lane, ops));
                 }
                 cell++;
                 if (pgMissing == null && cluster == null) {
@@ -113,18 +119,23 @@ public final class JmhRunner {
                     }
                 }
                 if (pgMissing != null) {
-                    sink.add(Cell.notRun(InterleavedRunner.PG15_REAL, trace, InterleavedRunner.WHOLE_TRACE,
-                            Cell.NOT_RUN, pgMissing));
+                    add(sink, Cell.notRun(InterleavedRunner.PG15_REAL, trace, Cell.WHOLE_TRACE, Cell.NOT_RUN,
+                            pgMissing));
                     continue;
                 }
                 progress.step(cell, total, trace, "x " + InterleavedRunner.PG15_REAL + " (in the backend)");
-                sink.add(pgCell(cluster, trace));
+                add(sink, pgCell(cluster, ops));
             }
         } finally {
             if (cluster != null) {
                 cluster.close();
             }
         }
+    }
+
+    private void add(InterleavedRunner.Sink sink, Cell c) {
+        cells.add(c);
+        sink.cells(cells);
     }
 
     private interface StatsProbe {
@@ -191,46 +202,47 @@ public final class JmhRunner {
         }
     }
 
-    private Map<String, Long> allocatorStats(AllocatorFactory f, String trace) {
-        OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, campaign.seed());
-        try (Allocator a = f.create()) {
-            AllocatorReplay.replay(a, ops, new long[ops.slots()], new long[ops.slots()]);
-            if (!a.capabilities().note().isEmpty() && !f.name().equals(InterleavedRunner.NULL_FLOOR)) {
-                notes.put(f.name(), a.capabilities().note());
+    private Map<String, Long> allocatorStats(String lane, OpSequence ops) {
+        try (Allocator a = PerOpLanes.contexts(lane, ops).get()) {
+            ReplayLoop loop = new ReplayLoop(ops);
+            loop.replay(a);
+            if (!a.capabilities().note().isEmpty() && !lane.equals(InterleavedRunner.FLOOR)) {
+                notes.put(lane, a.capabilities().note());
             }
-            return InterleavedRunner.stats(a.stats());
+            Map<String, Long> stats = LaneWorker.stats(a.stats());
+            loop.end(a);
+            return stats;
         }
     }
 
-    private Map<String, Long> laneStats(String variant, String trace) {
-        OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, campaign.seed());
-        NativeReplay.Result r = variant.isEmpty()
-                ? NativeReplay.allocSet(ops.encoded(), ops.slots(), AllocSetSizes.DEFAULT, 1, false)
-                : NativeReplay.variant(variant).allocSet(ops.encoded(), ops.slots(), AllocSetSizes.DEFAULT, 1, false);
-        return InterleavedRunner.stats(r.statsBeforeDelete());
+    /** A whole-trace lane: a fresh runner process per JMH fork, the campaign's warm-up and measured iterations. */
+    private Cell wholeTraceCell(WholeTraceLane lane, OpSequence ops) {
+        String metric = lane == WholeTraceLane.FLOOR ? Cell.WHOLE_TRACE_FLOOR : Cell.WHOLE_TRACE;
+        String missing = lane.unavailableReason();
+        if (missing != null) {
+            return Cell.notRun(lane.laneName(), ops.name(), metric, Cell.NOT_RUN, missing);
+        }
+        InterleavedRunner.Cells acc = new InterleavedRunner.Cells(campaign);
+        for (int fork = 0; fork < campaign.jmh().forks(); fork++) {
+            try {
+                LaneResult r = WholeTraceRunner.run(lane, List.of(ops), campaign.warmup() + campaign.rounds()).get(0);
+                acc.add(lane.laneName(), ops.name(), metric, fork, r.from(campaign.warmup()));
+            } catch (RuntimeException e) {
+                acc.failed(lane.laneName(), ops.name(), metric, e.getMessage());
+            }
+        }
+        return acc.all(Map.of()).get(0);
     }
 
-    private Cell pgCell(PgCluster cluster, String trace) {
-        OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, campaign.seed());
+    private Cell pgCell(PgCluster cluster, OpSequence ops) {
+        InterleavedRunner.Cells acc = new InterleavedRunner.Cells(campaign);
         try {
-            if (campaign.warmup() > 0) {
-                PgReplay.replay(cluster.connection(), ops.encoded(), ops.slots(), campaign.warmup());
-            }
-            List<Double> samples = new ArrayList<>();
-            MemoryContextCounters counters = null;
-            for (int i = 0; i < campaign.rounds(); i++) {
-                LaneResult r = PgReplay.replay(cluster.connection(), ops.encoded(), ops.slots(), 1);
-                samples.add(r.medianNsPerOp());
-                counters = r.counters();
-            }
-            List<Integer> forks = samples.stream().map(s -> 0).toList();
-            SampleStats.Summary s = SampleStats.summarise(samples, forks);
-            return new Cell(InterleavedRunner.PG15_REAL, trace, InterleavedRunner.WHOLE_TRACE, Cell.NS_PER_OP, Cell.OK,
-                    null, samples, forks, s.median(), s.ciLow(), s.ciHigh(), InterleavedRunner.stats(counters),
-                    List.of());
+            LaneResult r = PgReplay.lane(cluster).replay(ops.encoded(), ops.slots(),
+                    campaign.warmup() + campaign.rounds());
+            acc.add(InterleavedRunner.PG15_REAL, ops.name(), Cell.WHOLE_TRACE, 0, r.from(campaign.warmup()));
         } catch (RuntimeException e) {
-            return new Cell(InterleavedRunner.PG15_REAL, trace, InterleavedRunner.WHOLE_TRACE, Cell.NS_PER_OP,
-                    Cell.FAILED, e.getMessage(), List.of(), List.of(), null, null, null, Map.of(), List.of());
+            acc.failed(InterleavedRunner.PG15_REAL, ops.name(), Cell.WHOLE_TRACE, e.getMessage());
         }
+        return acc.all(Map.of()).get(0);
     }
 }

@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -286,11 +287,7 @@ final class GateCommand implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
-            String tunables = pb.environment().getOrDefault("GLIBC_TUNABLES", "");
-            if (!tunables.contains("glibc.rtld.optional_static_tls=")) {
-                pb.environment().put("GLIBC_TUNABLES",
-                        (tunables.isEmpty() ? "" : tunables + ":") + "glibc.rtld.optional_static_tls=16384");
-            }
+            GlibcMalloc.environment(pb.environment());
             Process p = pb.start();
             if (!p.waitFor(forkTimeout, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -19,15 +19,18 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code allocbench run}: a campaign into a new run directory. With no
- * arguments, the quick campaign (every allocator available here over the six
- * standard traces, interleaved rounds in this JVM, about two minutes on two
- * cores); {@code --campaign gate|full|FILE} for the others. Prints one ranked
- * table per trace, the overall ranking, and the run directory.
+ * arguments, the quick campaign (every allocator available here that frees, over the six
+ * standard traces, whole-trace in C and per-op from Java, each lane in a
+ * process of its own per fork, about two and a half minutes on two cores);
+ * {@code --campaign gate|full|FILE} for the others. Prints per trace the
+ * whole-trace ranking and the per-op view with each allocator's binding
+ * price, the overall rankings, and the run directory.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Runs a benchmark campaign and writes a run directory (results.json, exports/).",
-            "With no options: the quick campaign, every available allocator over the standard traces"
-                    + " (small-churn, per-tuple-reset, array-agg, logrand, sort-tuples, large-chunks)."},
+            "With no options: the quick campaign, every available allocator that frees over the standard traces"
+                    + " (small-churn, per-tuple-reset, array-agg, logrand, sort-tuples, large-chunks), whole-trace in C"
+                    + " and per-op from Java, each lane in a process of its own, 3 forks."},
         footer = {"", "Campaigns: quick (default), gate (4 allocators x 3 traces, for CI), full (JMH, every"
                 + " allocator x the 13 patterns, over an hour), or a campaign file (YAML or JSON; see"
                 + " bench-results/README.md). Ctrl-C stops the run and keeps the finished cells (status"
@@ -42,7 +45,8 @@ final class RunCommand implements Callable<Integer> {
     private String campaignName;
 
     @Option(names = "--allocators", split = ",", paramLabel = "NAME",
-            description = "Allocators, comma-separated (default: the campaign's; quick and full: all).")
+            description = "Allocators, comma-separated (default: the campaign's; quick: all that free single"
+                    + " allocations, full: all).")
     private List<String> allocators;
 
     @Option(names = {"--traces", "--pattern"}, split = ",", paramLabel = "NAME",
@@ -56,27 +60,23 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--ops", description = "Operations per trace, every trace (interleaved campaigns).")
     private Integer ops;
 
-    @Option(names = "--warmup", description = "Warm-up rounds (interleaved campaigns).")
+    @Option(names = "--warmup", description = "Warm-up iterations of each trace per lane process, not recorded"
+            + " (interleaved campaigns).")
     private Integer warmup;
 
-    @Option(names = "--rounds", description = "Measured rounds (interleaved campaigns).")
+    @Option(names = "--rounds", description = "Measured iterations of each trace per lane process (interleaved"
+            + " campaigns).")
     private Integer rounds;
 
     @Option(names = "--seed", description = "Seed of the trace generators.")
     private Long seed;
 
-    @Option(names = "--forks", description = "Child JVMs that run the campaign one after another (interleaved"
-            + " campaigns; 1 = this JVM).")
+    @Option(names = "--forks", description = "Processes per lane (interleaved campaigns): each lane runs once per fork"
+            + " in a fresh process, forks interleaved across lanes in a rotating order.")
     private Integer forks;
 
     @Option(names = "--no-postgres", description = "Skip the pg15-real lane (a throwaway PostgreSQL 15 cluster).")
     private boolean noPostgres;
-
-    @Option(names = "--fork-index", hidden = true)
-    private Integer forkIndex;
-
-    @Option(names = "--fork-dir", hidden = true)
-    private Path forkDir;
 
     @Option(names = "--progress", hidden = true, description = "tty, plain or none (default: tty on a terminal).")
     private String progressMode;
@@ -103,8 +103,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(System.err, mode);
         try {
-            CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out, commandLine(), progress, stdout,
-                    forkIndex, forkDir);
+            CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out, commandLine(), progress,
+                    stdout);
             return 0;
         } catch (RuntimeException | Error e) {
             progress.clear();

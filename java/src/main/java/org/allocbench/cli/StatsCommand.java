@@ -11,8 +11,8 @@ import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.alloc.NativeAllocSetAllocator;
-import org.allocbench.bench.AllocatorReplay;
 import org.allocbench.nativecore.MemoryContextRow;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import picocli.CommandLine.Command;
@@ -73,7 +73,7 @@ final class StatsCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "allocbench stats: %s x %s, %,d ops, seed %d; at the end of the trace, before the"
                 + " delete%n%n", factory.name(), trace, sequence.length(), seed);
         try (Allocator a = factory.create()) {
-            AllocatorReplay.replay(a, sequence, new long[sequence.slots()], new long[sequence.slots()]);
+            new ReplayLoop(sequence).replay(a); // the counters before the end, as the format says
             List<String[]> rows = new ArrayList<>();
             out.println("MemoryContextStats:");
             if (a instanceof NativeAllocSetAllocator n) {

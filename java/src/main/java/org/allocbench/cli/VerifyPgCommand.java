@@ -5,12 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.allocbench.nativecore.AllocSetNative;
-import org.allocbench.pg.LaneResult;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
+import org.allocbench.replay.LaneResult;
+import org.allocbench.replay.ReplayLane;
+import org.allocbench.replay.WholeTraceLane;
+import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.pg.PgUnavailableException;
-import org.allocbench.pg.ReplayLane;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -117,8 +119,9 @@ final class VerifyPgCommand implements Callable<Integer> {
         stdout.printf("%nMemory context counters just before the last iteration's delete"
                 + " (the trace %s is one 1-byte chunk, then a reset):%n", FRESH);
         stdout.print(VerifyPgTable.counters(rows, oursLabel, pgLabel));
-        stdout.printf("%nMedian ns/op, whole trace replayed in C by each lane (create, replay, delete timed;"
-                + " one run on a shared machine: read ratios, not absolutes):%n");
+        stdout.printf("%nMedian ns/op and minor page faults per iteration, whole trace replayed in C by each lane"
+                + " (create, replay, delete timed; both warmed by an untimed iteration, glibc's malloc thresholds"
+                + " pinned; one run on a shared machine: read ratios, not absolutes):%n");
         stdout.print(VerifyPgTable.timings(rows.subList(1, rows.size()), oursLabel, pgLabel));
         if (ours.equals(OURS_PG15)) {
             stdout.printf("%nThe three AllocSets from this run (median ns/op; pg15-real is timed in-process in"
@@ -137,13 +140,15 @@ final class VerifyPgCommand implements Callable<Integer> {
     }
 
     /**
-     * Our side of the comparison: NativeReplay's whole-trace replay, in the
-     * PostgreSQL 15 layout variant (liballocbench-pg15.so) or the main library.
+     * Our side of the comparison: the whole-trace C lane of the PostgreSQL 15
+     * layout variant (liballocbench-pg15.so) or of the main library, each replay
+     * in a fresh process warmed by an untimed iteration, as the campaigns run it
+     * (so its figures agree with theirs), against a warmed backend.
      */
     static ReplayLane ourLane(String which) {
         return switch (which) {
-            case OURS_PG15 -> ReplayLane.ourVariant(OURS_PG15);
-            case OURS_MAIN -> ReplayLane.ourMainLibrary();
+            case OURS_PG15 -> WholeTraceRunner.lane(WholeTraceLane.ASET_PG15);
+            case OURS_MAIN -> WholeTraceRunner.lane(WholeTraceLane.ASET);
             default -> throw new IllegalArgumentException("--ours must be " + OURS_PG15 + " or " + OURS_MAIN
                     + ", not \"" + which + "\"");
         };
@@ -151,7 +156,8 @@ final class VerifyPgCommand implements Callable<Integer> {
 
     private static String describeOurs(String which) {
         return which.equals(OURS_PG15)
-                ? "liballocbench-pg15.so (PostgreSQL 15 chunk layout), NativeReplay whole-trace replay"
-                : "liballocbench.so (" + AllocSetNative.variant() + " layout), NativeReplay whole-trace replay";
+                ? "liballocbench-pg15.so (PostgreSQL 15 chunk layout), whole-trace replay in C (a process per trace)"
+                : "liballocbench.so (" + AllocSetNative.variant() + " layout), whole-trace replay in C (a process per"
+                        + " trace)";
     }
 }

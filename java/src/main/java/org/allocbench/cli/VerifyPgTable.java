@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.allocbench.nativecore.MemoryContextCounters;
-import org.allocbench.pg.LaneResult;
+import org.allocbench.replay.LaneResult;
 
 /**
  * The tables of {@code allocbench verify-pg}: counters ours vs PostgreSQL's per
@@ -71,22 +71,35 @@ final class VerifyPgTable {
                 c.freeBytes(), c.usedBytes(), verdict).stripTrailing() + "\n";
     }
 
-    /** Median ns/op of both lanes and their ratio, one line per trace. */
+    /**
+     * Median ns/op of both lanes and their ratio, and the median minor page
+     * faults per iteration of each, one line per trace.
+     */
     static String timings(List<Row> rows, String oursLabel, String postgresLabel) {
         StringBuilder out = new StringBuilder();
         String ours = oursLabel + " ns/op";
         String pg = postgresLabel + " ns/op";
+        String oursFaults = oursLabel + " faults/it";
+        String pgFaults = postgresLabel + " faults/it";
         int w1 = Math.max(10, ours.length());
         int w2 = Math.max(10, pg.length());
-        String head = "%-18s %" + w1 + "s %" + w2 + "s %15s%n";
-        String body = "%-18s %" + w1 + ".1f %" + w2 + ".1f %15.2f%n";
-        out.append(String.format(Locale.ROOT, head, "trace", ours, pg, "postgres/ours"));
+        int w3 = Math.max(10, oursFaults.length());
+        int w4 = Math.max(10, pgFaults.length());
+        String head = "%-18s %" + w1 + "s %" + w2 + "s %15s %" + w3 + "s %" + w4 + "s%n";
+        String body = "%-18s %" + w1 + ".1f %" + w2 + ".1f %15.2f %" + w3 + "s %" + w4 + "s%n";
+        out.append(String.format(Locale.ROOT, head, "trace", ours, pg, "postgres/ours", oursFaults, pgFaults));
         for (Row r : rows) {
             double o = r.ours().medianNsPerOp();
             double p = r.postgres().medianNsPerOp();
-            out.append(String.format(Locale.ROOT, body, r.trace(), o, p, p / o));
+            out.append(String.format(Locale.ROOT, body, r.trace(), o, p, p / o, faults(r.ours()),
+                    faults(r.postgres())));
         }
         return out.toString();
+    }
+
+    private static String faults(LaneResult r) {
+        double f = r.medianMinorFaults();
+        return Double.isNaN(f) ? "-" : String.format(Locale.ROOT, "%.0f", f);
     }
 
     /**

@@ -6,8 +6,6 @@ import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.MallocFamilyAllocator;
+import org.allocbench.alloc.NativePeers;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
@@ -65,16 +65,12 @@ public final class Trial {
 
     /** A malloc peer, preloaded into the child: it only has to exist (the JVM need not be able to load it). */
     private static Lane peer(MallocFamilyAllocator.Library library) {
-        boolean present = LIBRARY_DIRS.stream().anyMatch(d -> Files.exists(d.resolve(library.library())));
-        if (!present) {
-            throw new IllegalArgumentException(library.name() + " is not installed (" + library.library()
-                    + " not found in " + LIBRARY_DIRS + "; apt-get install " + library.debianPackage() + ")");
+        String missing = NativePeers.notInstalledReason(library);
+        if (missing != null) {
+            throw new IllegalArgumentException(library.name() + " is not installed (" + missing + ")");
         }
         return new Lane("allocbench-trial", "malloc", library.library());
     }
-
-    private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
-            Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/local/lib"), Path.of("/usr/lib"));
 
     /**
      * Runs one trial. {@code cgroup} confines it, or is null and {@code rlimitAs}
@@ -87,13 +83,14 @@ public final class Trial {
         Path work = null;
         try {
             work = Files.createTempDirectory("allocbench-limit-");
-            Path opsFile = writeOps(ops, work.resolve("trace.ops"));
+            Path opsFile = ops.writeEncoded(work.resolve("trace.ops"));
             List<String> command = new ArrayList<>(List.of(TrialProgram.path(lane.program()).toString(),
                     opsFile.toString(), Integer.toString(ops.slots()), lane.mode()));
             if (cgroup == null) {
                 command.add(Long.toString(rlimitAs));
             }
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(work.resolve("stderr").toFile());
+            GlibcMalloc.environment(builder.environment());
             if (lane.preload() != null) {
                 builder.environment().put("LD_PRELOAD", lane.preload());
             }
@@ -236,13 +233,6 @@ public final class Trial {
             case 7 -> "Bus error";
             default -> "signal " + signal;
         };
-    }
-
-    private static Path writeOps(OpSequence ops, Path file) throws IOException {
-        long[] encoded = ops.encoded();
-        ByteBuffer buffer = ByteBuffer.allocate(encoded.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        buffer.asLongBuffer().put(encoded);
-        return Files.write(file, buffer.array());
     }
 
     private static String stderr(Path work) {

@@ -1,14 +1,9 @@
 package org.allocbench.limit;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.allocbench.nativecore.BundledFiles;
 
 /**
  * The trial's child program (native/trial/allocbench_trial.c), taken from the
@@ -27,22 +22,10 @@ final class TrialProgram {
     }
 
     private static Path extract(String name) {
-        String resource = "/native/linux-x86_64/" + name;
-        try (InputStream in = TrialProgram.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException(name + " is not in this build (expected resource " + resource
-                        + "); build with ./mvnw package, which runs make in native/");
-            }
-            Path dir = Files.createTempDirectory("allocbench-trial-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Path program = dir.resolve(name);
-            Files.copy(in, program, StandardCopyOption.REPLACE_EXISTING);
-            program.toFile().setExecutable(true, true);
-            program.toFile().deleteOnExit();
-            dir.toFile().deleteOnExit();
-            return program;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot extract " + name + ": " + e.getMessage(), e);
-        }
+        Path dir = BundledFiles.privateDirectory("allocbench-trial-");
+        Path program = BundledFiles.copy(name, dir, true);
+        program.toFile().deleteOnExit();
+        dir.toFile().deleteOnExit();
+        return program;
     }
 }

@@ -5,12 +5,12 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.allocbench.alloc.Allocator;
-import org.allocbench.bench.AllocatorReplay;
-import org.allocbench.trace.OpSequence;
+import org.allocbench.replay.ReplayLoop;
 
 /**
- * The replay loop of {@link org.allocbench.bench.AllocatorReplay}, op for op
- * the same work (touch rule, frees skipped where the allocator cannot free),
+ * The replay loop ({@link ReplayLoop}), op for op the same work (touch rule,
+ * live set, frees skipped where the allocator cannot free, a free for each
+ * live chunk on R where it has no bulk release),
  * with {@link System#nanoTime()} read around each op ({@link LatencyMode#PER_OP})
  * or each group of G ops ({@link LatencyMode#GROUPED}) and the times recorded
  * into an HdrHistogram.
@@ -57,38 +57,41 @@ public final class LatencyRecorder {
     }
 
     /**
-     * Replays {@code ops} into {@code allocator}, recording one value per op
+     * Replays {@code loop}'s trace into {@code allocator}, recording one value per op
      * into {@code into} (in grouped mode, G values of group/G per group; a last
-     * short group is recorded as its own length of values). {@code handles} and
-     * {@code sizes} have {@code ops.slots()} entries.
+     * short group is recorded as its own length of values), then ends the
+     * iteration's work ({@link ReplayLoop#end}, not recorded: it is no op of the trace).
      */
-    public void replay(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into) {
+    public void replay(Allocator allocator, ReplayLoop loop, Histogram into) {
+        loop.begin();
         if (mode == LatencyMode.PER_OP) {
-            perOp(allocator, ops, handles, sizes, into);
+            perOp(allocator, loop, into);
         } else {
-            grouped(allocator, ops, handles, sizes, into, group);
+            grouped(allocator, loop, into, group);
         }
+        loop.end(allocator);
     }
 
-    private static void perOp(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into) {
+    private static void perOp(Allocator allocator, ReplayLoop loop, Histogram into) {
         boolean canFree = allocator.capabilities().individualFree();
-        for (int i = 0, n = ops.length(); i < n; i++) {
+        boolean bulk = allocator.capabilities().bulkReset();
+        for (int i = 0, n = loop.ops().length(); i < n; i++) {
             long t0 = System.nanoTime();
-            AllocatorReplay.step(allocator, ops, i, handles, sizes, canFree);
+            loop.step(allocator, i, canFree, bulk);
             long t1 = System.nanoTime();
             record(into, t1 - t0, 1);
         }
     }
 
-    private static void grouped(Allocator allocator, OpSequence ops, long[] handles, long[] sizes, Histogram into,
-            int group) {
+    private static void grouped(Allocator allocator, ReplayLoop loop, Histogram into, int group) {
         boolean canFree = allocator.capabilities().individualFree();
-        int n = ops.length();
+        boolean bulk = allocator.capabilities().bulkReset();
+        int n = loop.ops().length();
         for (int start = 0; start < n; start += group) {
             int end = Math.min(n, start + group);
             long t0 = System.nanoTime();
             for (int i = start; i < end; i++) {
-                AllocatorReplay.step(allocator, ops, i, handles, sizes, canFree);
+                loop.step(allocator, i, canFree, bulk);
             }
             long t1 = System.nanoTime();
             int count = end - start;

@@ -1,14 +1,11 @@
 package org.allocbench.measure;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-
-import java.lang.foreign.MemorySegment;
 import java.util.Locale;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Allocators;
-import org.allocbench.bench.AllocatorReplay;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 
@@ -20,7 +17,7 @@ import org.allocbench.trace.Pattern;
  * prints one line of JSON ({@link MemoryCellResult}) on stdout.
  *
  * <p><b>Touch rule.</b> With {@code ends} (the default) the replay is
- * {@link AllocatorReplay}'s, as in the timing benchmarks: the first and last
+ * {@link ReplayLoop}'s, as in the timing benchmarks: the first and last
  * byte of each allocation are written, so the untouched middle pages of large
  * allocations (and of an allocator's fresh blocks) never become resident and
  * RSS under-counts what a program using its memory would hold. With
@@ -35,7 +32,7 @@ import org.allocbench.trace.Pattern;
  * the JVM's class loading is done (no GC: G1 would uncommit heap concurrently,
  * during the replay); then the <em>baseline</em> is read
  * and the peak RSS (VmHWM) reset to it; then a fresh instance is created,
- * the trace replayed once ({@link AllocatorReplay}), and just before close
+ * the trace replayed once ({@link ReplayLoop}), and just before close
  * the allocator's stats and the <em>end</em> figures are read.
  *
  * <p>The figures ("delta" = end or peak minus the baseline):
@@ -138,17 +135,13 @@ public final class MemoryCell {
         }
         OpSequence ops = pattern.generate(opCount, seed);
         long[] live = liveBytes(ops);
-        long[] handles = new long[ops.slots()];
-        long[] sizes = new long[ops.slots()];
+        ReplayLoop loop = touchPages ? ReplayLoop.touchingEveryPage(ops) : new ReplayLoop(ops);
 
         OpSequence warm = clampSizes(pattern.generate(Math.min(opCount, Math.clamp(opCount / 100, 100, 1000)),
                 seed + 1), WARMUP_MAX_SIZE);
-        long[] warmHandles = new long[warm.slots()];
-        long[] warmSizes = new long[warm.slots()];
+        ReplayLoop warmLoop = touchPages ? ReplayLoop.touchingEveryPage(warm) : new ReplayLoop(warm);
         for (int done = 0; done < WARMUP_OPS; done += warm.length()) {
-            try (Allocator a = factory.create()) {
-                replay(a, warm, warmHandles, warmSizes, touchPages);
-            }
+            warmLoop.iteration(factory::create);
         }
         // No System.gc() here: G1 uncommits the heap it shrinks concurrently, which would make RSS fall during
         // the replay. The replay allocates next to nothing on the heap, so no GC runs there either.
@@ -162,10 +155,11 @@ public final class MemoryCell {
         AllocatorStats stats;
         long replayNanos;
         try (Allocator a = factory.create()) {
-            replay(a, ops, handles, sizes, touchPages);
+            loop.replay(a);
             replayNanos = System.nanoTime() - start;
             end = ProcSelf.read();
             stats = a.stats();
+            loop.end(a);
         }
         long heapEnd = rt.totalMemory() - rt.freeMemory();
 
@@ -184,54 +178,6 @@ public final class MemoryCell {
                 ratio(total != null ? total : rssDelta, liveAtEnd), total != null ? "allocator-total" : "rss-delta",
                 ratio(rssDelta, liveAtEnd), ratio(peakDelta, peakLive),
                 heapEnd, heapEnd - heapBefore, replayNanos);
-    }
-
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-    private static final long PAGE = 4096;
-
-    private static void replay(Allocator a, OpSequence ops, long[] handles, long[] sizes, boolean touchPages) {
-        if (!touchPages) {
-            AllocatorReplay.replay(a, ops, handles, sizes);
-            return;
-        }
-        // AllocatorReplay's loop, op for op, with every page of an allocation written
-        boolean canFree = a.capabilities().individualFree();
-        for (int i = 0, n = ops.length(); i < n; i++) {
-            int slot = ops.slot(i);
-            long size = ops.size(i);
-            switch (ops.kind(i)) {
-                case OpSequence.ALLOC -> {
-                    handles[slot] = a.alloc(size);
-                    touchAll(a.address(handles[slot]), size);
-                    sizes[slot] = size;
-                }
-                case OpSequence.ALLOC_ZEROED -> {
-                    handles[slot] = a.allocZeroed(size);
-                    touchAll(a.address(handles[slot]), size);
-                    sizes[slot] = size;
-                }
-                case OpSequence.REALLOC -> {
-                    handles[slot] = a.resize(handles[slot], sizes[slot], size);
-                    touchAll(a.address(handles[slot]), size);
-                    sizes[slot] = size;
-                }
-                case OpSequence.FREE -> {
-                    if (canFree) {
-                        a.free(handles[slot]);
-                    }
-                }
-                case OpSequence.RESET -> a.reset();
-                default -> throw new IllegalStateException("unknown op kind " + ops.kind(i) + " at op " + i);
-            }
-        }
-    }
-
-    /** Writes the first and last byte and one byte in every 4 KiB between. */
-    private static void touchAll(long address, long size) {
-        for (long off = 0; off < size; off += PAGE) {
-            EVERYTHING.set(JAVA_BYTE, address + off, (byte) 1);
-        }
-        EVERYTHING.set(JAVA_BYTE, address + size - 1, (byte) 1);
     }
 
     /** The same ops with every size above {@code max} cut to {@code max}. */

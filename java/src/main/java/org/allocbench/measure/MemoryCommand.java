@@ -9,9 +9,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.trace.Pattern;
@@ -37,8 +37,6 @@ public final class MemoryCommand implements Callable<Integer> {
     /** JVM flags every child gets (the launcher's). */
     static final List<String> CHILD_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
             "--sun-misc-unsafe-memory-access=allow");
-
-    static final String TLS_TUNABLE = "glibc.rtld.optional_static_tls=16384";
 
     @Spec
     private CommandSpec spec;
@@ -171,13 +169,7 @@ public final class MemoryCommand implements Callable<Integer> {
                     Integer.toString(ops), Long.toString(seed), touch));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            Map<String, String> env = pb.environment();
-            String tunables = env.get("GLIBC_TUNABLES");
-            if (tunables == null || tunables.isEmpty()) {
-                env.put("GLIBC_TUNABLES", TLS_TUNABLE);
-            } else if (!(":" + tunables + ":").contains(":glibc.rtld.optional_static_tls=")) {
-                env.put("GLIBC_TUNABLES", tunables + ":" + TLS_TUNABLE);
-            }
+            GlibcMalloc.environment(pb.environment());
             p = pb.start();
             Process child = p;
             // stdout is one short line; read it on a thread so the timeout below still holds

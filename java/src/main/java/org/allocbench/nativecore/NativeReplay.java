@@ -15,7 +15,7 @@ import java.util.Objects;
  * Whole-trace replay in C ({@code ab_replay}, native/src/replay.c): one
  * downcall runs every op of every iteration, so the figures carry no
  * per-op FFM cost. The work is op for op what
- * {@code org.allocbench.bench.AllocatorReplay} does through the allocator
+ * {@code org.allocbench.replay.ReplayLoop} does through the allocator
  * interface: each iteration creates a fresh context, replays the ops
  * (touching the first and last byte of every allocation and resize), and
  * deletes the context; creation and deletion are timed.
@@ -43,6 +43,7 @@ public final class NativeReplay {
     private static final String LIBRARY = "liballocbench.so";
     private static final int AB_REPLAY_ASET = 1;
     private static final int AB_REPLAY_MALLOC = 2;
+    private static final int AB_REPLAY_FLOOR = 4;
     /** The format's limit on slots (2^24), checked in C too; here only to refuse negatives clearly. */
     public static final int MAX_SLOTS = 1 << 24;
 
@@ -63,15 +64,16 @@ public final class NativeReplay {
      */
     /** The replay entry points of one library (the main one, or a variant such as pg15). */
     record Binding(String library, MethodHandle replay, MethodHandle validate, MethodHandle traceCreate,
-            MethodHandle traceReplay, MethodHandle traceFree, MethodHandle errorCode, MethodHandle errorMessage,
-            MethodHandle errorDetail) {
+            MethodHandle traceReplay, MethodHandle traceFree, MethodHandle floorPlan, MethodHandle errorCode,
+            MethodHandle errorMessage, MethodHandle errorDetail) {
 
         static Binding of(SymbolLookup lookup, String library) {
             return new Binding(library,
                     Downcalls.link(lookup, library, "ab_replay", FunctionDescriptor.of(JAVA_INT,
                             ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, // ops, nops, nslots, allocator
-                            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
-                            ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, // min_ctx, init_block, max_block, heap
+                            JAVA_INT, ADDRESS, ADDRESS, // iterations, ns_per_iteration, minflt_per_iteration
+                            ADDRESS, ADDRESS, ADDRESS), // stats, latency_ns, timer_overhead_ns
                             false),
                     // linear in the trace, so not critical either
                     Downcalls.link(lookup, library, "ab_replay_validate",
@@ -82,11 +84,16 @@ public final class NativeReplay {
                     // ab_replay without the validation, over the handle; as long-running, so not critical
                     Downcalls.link(lookup, library, "ab_trace_replay", FunctionDescriptor.of(JAVA_INT,
                             ADDRESS, JAVA_INT, // trace, allocator
-                            JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, // min_ctx, init_block, max_block, iterations
-                            ADDRESS, ADDRESS, ADDRESS, ADDRESS), // ns_per_iteration, stats, latency_ns, timer_overhead_ns
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS, // min_ctx, init_block, max_block, heap
+                            JAVA_INT, ADDRESS, ADDRESS, // iterations, ns_per_iteration, minflt_per_iteration
+                            ADDRESS, ADDRESS, ADDRESS), // stats, latency_ns, timer_overhead_ns
                             false),
                     // one free(): short, never blocks
                     Downcalls.link(lookup, library, "ab_trace_free", FunctionDescriptor.ofVoid(JAVA_LONG), true),
+                    // linear in the trace: not critical
+                    Downcalls.link(lookup, library, "ab_floor_plan", FunctionDescriptor.of(JAVA_INT,
+                            ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, // ops, nops, nslots, offsets, capacity
+                            ADDRESS, ADDRESS), false), // handed_out, region_bytes
                     Downcalls.link(lookup, library, "ab_error_code", FunctionDescriptor.of(JAVA_INT), true),
                     Downcalls.link(lookup, library, "ab_error_message", FunctionDescriptor.of(ADDRESS), true),
                     Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true));
@@ -120,8 +127,10 @@ public final class NativeReplay {
     public enum Lane {
         /** An AllocSet context with the given sizes: R is ab_reset. */
         ALLOC_SET(AB_REPLAY_ASET),
-        /** malloc, calloc (for z), realloc, free; R and the final delete free every live slot. */
-        MALLOC(AB_REPLAY_MALLOC);
+        /** The process's malloc, calloc (for z), realloc, free; R and the end of an iteration free each live chunk. */
+        MALLOC(AB_REPLAY_MALLOC),
+        /** No allocator: the loop, the dispatch and the touches on memory the floor's plan lays out ({@link #floorPlan}). */
+        FLOOR(AB_REPLAY_FLOOR);
 
         private final int code;
 
@@ -136,6 +145,8 @@ public final class NativeReplay {
      * @param nsPerIteration    CLOCK_MONOTONIC nanoseconds of each iteration (create, replay, delete);
      *                          divide by the op count for ns/op. With latencies, the last entry includes the
      *                          per-op clock reads.
+     * @param minorFaults       the replaying thread's minor page faults in each iteration (read outside the
+     *                          time)
      * @param statsBeforeDelete the context's own counters just before the last iteration deleted it (the
      *                          snapshot's time is not in that iteration's figure); null for the malloc lane,
      *                          which keeps no statistics
@@ -144,8 +155,8 @@ public final class NativeReplay {
      *                          {@code timerOverheadNs})
      * @param timerOverheadNs   median cost of two back-to-back clock reads, measured in the same call
      */
-    public record Result(long[] nsPerIteration, MemoryContextCounters statsBeforeDelete, long[] latencies,
-            long timerOverheadNs) {
+    public record Result(long[] nsPerIteration, long[] minorFaults, MemoryContextCounters statsBeforeDelete,
+            long[] latencies, long timerOverheadNs) {
     }
 
     /** Replays {@code iterations} times through AllocSet contexts of the given sizes. */
@@ -191,6 +202,40 @@ public final class NativeReplay {
         return once(MAIN, encodedOps, slots, Lane.MALLOC, AllocSetSizes.DEFAULT, iterations, latencies);
     }
 
+    /** Replays {@code iterations} times through the floor (no allocator; see {@link Lane#FLOOR}). */
+    public static Result floor(long[] encodedOps, int slots, int iterations, boolean latencies) {
+        return once(MAIN, encodedOps, slots, Lane.FLOOR, AllocSetSizes.DEFAULT, iterations, latencies);
+    }
+
+    /**
+     * The floor's plan of a trace ({@code ab_floor_plan}): for each a, z and r in order, the offset into one
+     * region of {@code regionBytes} where an ideal allocator with no headers would put it (power-of-two size
+     * classes, freed chunks reused LIFO, resizes within a class in place, R starts over). Validates the trace.
+     */
+    public record FloorPlan(long[] offsets, long regionBytes) {
+    }
+
+    /** Computes the floor's plan of {@code encodedOps} (see {@link FloorPlan}). */
+    public static FloorPlan floorPlan(long[] encodedOps, int slots) {
+        checkTrace(encodedOps, slots);
+        int handedOut = 0;
+        for (long op : encodedOps) {
+            int kind = (int) (op & 7);
+            handedOut += kind >= 1 && kind <= 3 ? 1 : 0;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment offsets = arena.allocate(JAVA_LONG, Math.max(1, handedOut));
+            MemorySegment count = arena.allocate(JAVA_LONG);
+            MemorySegment region = arena.allocate(JAVA_LONG);
+            MAIN.check((int) MAIN.floorPlan().invokeExact(copy(encodedOps, arena), (long) encodedOps.length, slots,
+                    offsets, (long) handedOut, count, region));
+            return new FloorPlan(offsets.asSlice(0, (long) handedOut * Long.BYTES).toArray(JAVA_LONG),
+                    region.get(JAVA_LONG, 0));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
     /** Checks the trace as the replay would, without running it; throws what the replay would throw. */
     public static void validate(long[] encodedOps, int slots) {
         checkTrace(encodedOps, slots);
@@ -210,8 +255,8 @@ public final class NativeReplay {
             MemorySegment ops = copy(encodedOps, arena);
             Outputs out = new Outputs(arena, lane, iterations, latencies ? encodedOps.length : -1, true);
             binding.check((int) binding.replay().invokeExact(ops, (long) encodedOps.length, slots, lane.code,
-                    sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), iterations,
-                    out.ns, out.stats, out.perOp, out.overhead));
+                    sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), MemorySegment.NULL,
+                    iterations, out.ns, out.minflt, out.stats, out.perOp, out.overhead));
             return out.result(lane);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
@@ -279,6 +324,7 @@ public final class NativeReplay {
     /** The out-parameters of one call; NULL where not asked for. */
     private static final class Outputs {
         final MemorySegment ns;
+        final MemorySegment minflt;
         final MemorySegment stats;
         final MemorySegment perOp;
         final MemorySegment overhead;
@@ -288,13 +334,14 @@ public final class NativeReplay {
         Outputs(Arena arena, Lane lane, int iterations, int nops, boolean full) {
             this.nops = nops;
             ns = arena.allocate(JAVA_LONG, iterations);
+            minflt = full ? arena.allocate(JAVA_LONG, iterations) : MemorySegment.NULL;
             stats = full && lane == Lane.ALLOC_SET ? arena.allocate(NativeStructs.COUNTERS) : MemorySegment.NULL;
             perOp = nops >= 0 ? arena.allocate(JAVA_LONG, Math.max(1, nops)) : MemorySegment.NULL;
             overhead = full ? arena.allocate(JAVA_LONG) : MemorySegment.NULL;
         }
 
         Result result(Lane lane) {
-            return new Result(ns.toArray(JAVA_LONG),
+            return new Result(ns.toArray(JAVA_LONG), minflt.toArray(JAVA_LONG),
                     lane == Lane.ALLOC_SET ? NativeStructs.readCounters(stats, 0) : null,
                     nops >= 0 ? perOp.asSlice(0, (long) nops * Long.BYTES).toArray(JAVA_LONG) : null,
                     overhead.get(JAVA_LONG, 0));
@@ -357,8 +404,9 @@ public final class NativeReplay {
         private void call(Lane lane, AllocSetSizes sizes, int iterations, Outputs out) {
             int rc;
             try {
-                rc = (int) binding.traceReplay().invokeExact(handle, lane.code, sizes.minContextSize(), sizes.initBlockSize(),
-                        sizes.maxBlockSize(), iterations, out.ns, out.stats, out.perOp, out.overhead);
+                rc = (int) binding.traceReplay().invokeExact(handle, lane.code, sizes.minContextSize(),
+                        sizes.initBlockSize(), sizes.maxBlockSize(), MemorySegment.NULL, iterations, out.ns,
+                        out.minflt, out.stats, out.perOp, out.overhead);
             } catch (Throwable t) {
                 throw Downcalls.rethrow(t);
             }

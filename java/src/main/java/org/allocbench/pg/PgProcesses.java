@@ -18,6 +18,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.allocbench.nativecore.GlibcMalloc;
 
 /**
  * Runs the server's programs as the right OS user. initdb and postgres refuse
@@ -59,6 +60,8 @@ final class PgProcesses {
     static String run(List<String> command, Path workDir, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        // the server's backends get glibc's malloc thresholds pinned, as every process the suite measures in
+        GlibcMalloc.environment(builder.environment());
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process;
         try {

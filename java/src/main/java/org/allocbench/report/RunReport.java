@@ -21,7 +21,9 @@ import java.util.Set;
 import javax.imageio.ImageIO;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
+import org.allocbench.alloc.Allocators;
 import org.allocbench.measure.HlogFiles;
+import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -50,7 +52,8 @@ public final class RunReport {
     /** The allocator every ratio is to. */
     public static final String BASELINE = "aset-native";
 
-    static final String WHOLE_TRACE = "wholetrace";
+    /** The whole-trace lane every whole-trace ratio is to. */
+    static final String C_BASELINE = WholeTraceLane.ASET.laneName();
     static final String SEGMENT_PREFIX = "aset-native-segment@";
 
     private static final String PER_OP_GROUP = "per-op replay";
@@ -243,26 +246,41 @@ public final class RunReport {
 
     // ---------------------------------------------------------------- time per op
 
+    /**
+     * The rows of a time table, in the order they are shown: the whole-trace C lanes (ranked: the allocator
+     * comparison), their floor, the per-op lanes (ranked), the allocators that skip frees (never ranked), the
+     * per-op floors.
+     */
     private enum Kind {
-        PER_OP("per-op"), WHOLE("whole-trace"), FLOOR("floor");
+        WHOLE("whole-trace", "whole"), WHOLE_FLOOR("floor", "floor"), PER_OP("per-op", "per-op"),
+        SKIPS_FREES("skips frees", "skips"), FLOOR("floor", "floor");
 
         final String label;
+        final String tag;
 
-        Kind(String label) {
+        Kind(String label, String tag) {
             this.label = label;
+            this.tag = tag;
+        }
+
+        boolean ranked() {
+            return this == WHOLE || this == PER_OP;
         }
     }
 
     private static Kind kind(Cell c) {
-        if (Cell.FLOOR.equals(c.metric())) {
-            return Kind.FLOOR;
-        }
-        return WHOLE_TRACE.equals(c.metric()) ? Kind.WHOLE : Kind.PER_OP;
+        return switch (c.metric()) {
+            case Cell.FLOOR -> Kind.FLOOR;
+            case Cell.WHOLE_TRACE_FLOOR -> Kind.WHOLE_FLOOR;
+            case Cell.WHOLE_TRACE -> Kind.WHOLE;
+            default -> Allocators.skipsFrees(c.allocator()) ? Kind.SKIPS_FREES : Kind.PER_OP;
+        };
     }
 
-    /** A timed cell: replay, floor and whole-trace metrics in ns/op. */
+    /** A timed cell: per-op, whole-trace and floor metrics in ns/op. */
     private static boolean timed(Cell c) {
-        return Cell.REPLAY.equals(c.metric()) || Cell.FLOOR.equals(c.metric()) || WHOLE_TRACE.equals(c.metric());
+        return Cell.REPLAY.equals(c.metric()) || Cell.FLOOR.equals(c.metric()) || Cell.WHOLE_TRACE.equals(c.metric())
+                || Cell.WHOLE_TRACE_FLOOR.equals(c.metric());
     }
 
     private void timeSection(List<String> traces) throws IOException {
@@ -270,16 +288,20 @@ public final class RunReport {
             return;
         }
         section("time", "Time per op");
-        body.append("<p>Each value is the median of the measured rounds' ns/op (a round: the whole trace replayed"
-                + " once, its wall time divided by the ops); the interval is the 95% confidence interval of that"
-                + " median, as results.json records it, drawn as whiskers on the bars. <em>vs " + BASELINE
-                + "</em> is the ratio of medians to " + BASELINE + " in the same trace (below 1.00 is faster)."
-                + " Kinds: <span class=\"tag per-op\">per-op</span> replays op by op through the allocator"
-                + " interface (one FFM downcall per op for the native allocators);"
-                + " <span class=\"tag whole\">whole-trace</span> lanes replay the whole trace in one native call"
-                + " (no downcall per op: compare them with each other); <span class=\"tag floor\">floor</span> is"
-                + " the harness's own cost (the replay loop over a bump pointer, or a no-op downcall per op)."
-                + " Absolute times on a shared host are noisy: read the ratios.</p>\n");
+        body.append("<p>Each value is the median of the measured iterations' ns/op (an iteration: the whole trace"
+                + " replayed once, its wall time divided by the ops); the interval is the 95% confidence interval"
+                + " of that median, as results.json records it, drawn as whiskers on the bars. Kinds, in the order"
+                + " shown: <span class=\"tag whole\">whole-trace</span> lanes replay the whole trace in C, each"
+                + " allocator in a process of its own with no FFM call per op: the allocator comparison, ranked by"
+                + " the ratio of medians to " + C_BASELINE + "; <span class=\"tag per-op\">per-op</span> lanes"
+                + " replay op by op through the allocator interface from Java (one FFM downcall per op for the native"
+                + " allocators), ranked by the ratio to " + BASELINE + ", with the <em>binding</em> price: the per-op"
+                + " median minus the same allocator's whole-trace median; <span class=\"tag skips\">skips frees</span>:"
+                + " allocators that cannot free single allocations do less work and are never ranked;"
+                + " <span class=\"tag floor\">floor</span>: the replay loop with no allocator (and a no-op downcall"
+                + " per op), which must be below every allocator of its kind. <em>faults/it</em> is the median of"
+                + " the minor page faults per iteration. Absolute times on a shared host are noisy: read the"
+                + " ratios.</p>\n");
         for (String trace : traces) {
             List<Cell> cells = results.cells().stream().filter(c -> trace.equals(c.trace()) && timed(c)).toList();
             if (cells.isEmpty()) {
@@ -288,40 +310,49 @@ public final class RunReport {
             body.append("<h3 id=\"time-").append(anchor(trace)).append("\">").append(esc(trace)).append("</h3>\n");
             List<Cell> ok = ordered(cells.stream().filter(c -> Cell.OK.equals(c.status()) && !Double.isNaN(median(c)))
                     .toList());
-            double base = baseline(trace);
-            body.append("<table class=\"data\"><thead><tr><th>rank</th><th>allocator</th><th>kind</th>"
+            double base = baseline(BASELINE, Cell.REPLAY, trace);
+            double cBase = baseline(C_BASELINE, Cell.WHOLE_TRACE, trace);
+            body.append("<table class=\"data\"><thead><tr><th>rank</th><th>allocator or lane</th><th>kind</th>"
                     + "<th class=\"num\">median ns/op</th><th class=\"num\">95% interval</th>"
-                    + "<th class=\"num\" title=\"half the interval's width, as a share of the median\">&plusmn; %</th><th class=\"num\">vs " + BASELINE + "</th>"
+                    + "<th class=\"num\" title=\"half the interval's width, as a share of the median\">&plusmn; %</th>"
+                    + "<th class=\"num\">ratio</th><th class=\"num\" title=\"per-op minus the same allocator's"
+                    + " whole-trace lane\">binding</th><th class=\"num\">faults/it</th>"
                     + "<th class=\"num\">samples</th></tr></thead><tbody>");
             int rank = 0;
             Kind last = null;
             for (Cell c : ok) {
                 Kind k = kind(c);
-                if (k == Kind.PER_OP) {
+                rank = last == k ? rank : 0;
+                if (k.ranked()) {
                     rank++;
                 }
-                String cls = (k == Kind.PER_OP ? "" : k == Kind.WHOLE ? "whole" : "floor")
+                String cls = (k == Kind.PER_OP || k == Kind.WHOLE ? "" : k.tag)
                         + (last != null && last != k ? " sep" : "") + (BASELINE.equals(c.allocator())
-                        && k == Kind.PER_OP ? " base" : "");
+                        || C_BASELINE.equals(c.allocator()) ? " base" : "");
                 last = k;
                 double m = median(c);
-                body.append("<tr class=\"").append(cls.trim()).append("\"><td>").append(k == Kind.PER_OP ? rank : "")
+                double ratioTo = k == Kind.WHOLE || k == Kind.WHOLE_FLOOR ? cBase : base;
+                boolean withRatio = k.ranked() && !Double.isNaN(ratioTo);
+                body.append("<tr class=\"").append(cls.trim()).append("\"><td>").append(k.ranked() ? rank : "")
                         .append("</td><td>").append(esc(c.allocator())).append("</td><td><span class=\"tag ")
-                        .append(k == Kind.PER_OP ? "per-op" : k == Kind.WHOLE ? "whole" : "floor").append("\">")
-                        .append(k.label).append("</span></td><td class=\"num\">").append(Charts.format(m))
-                        .append("</td><td class=\"num\">").append(interval(c)).append("</td><td class=\"num\">")
-                        .append(halfWidth(c)).append("</td><td class=\"num\">")
-                        .append(Double.isNaN(base) ? "-" : String.format(Locale.ROOT, "%.2f", m / base))
+                        .append(k.tag).append("\">").append(k.label).append("</span></td><td class=\"num\">")
+                        .append(Charts.format(m)).append("</td><td class=\"num\">").append(interval(c))
+                        .append("</td><td class=\"num\">").append(halfWidth(c)).append("</td><td class=\"num\">")
+                        .append(withRatio ? String.format(Locale.ROOT, "%.2f", m / ratioTo) : "-")
+                        .append("</td><td class=\"num\">").append(k == Kind.PER_OP ? binding(c) : "")
+                        .append("</td><td class=\"num\">").append(c.medianMinorFaults() == null ? "-"
+                                : String.format(Locale.ROOT, "%.0f", c.medianMinorFaults()))
                         .append("</td><td class=\"num\">").append(c.samples().size()).append("</td></tr>");
             }
             for (Cell c : cells) {
                 if (!ok.contains(c)) {
                     body.append("<tr class=\"missing\"><td></td><td>").append(esc(c.allocator())).append("</td><td>")
-                            .append(kind(c).label).append("</td><td class=\"reason\" colspan=\"5\">").append(esc(statusText(c)))
-                            .append("</td></tr>");
+                            .append(kind(c).label).append("</td><td class=\"reason\" colspan=\"7\">")
+                            .append(esc(statusText(c))).append("</td></tr>");
                 }
             }
             body.append("</tbody></table>\n");
+            floorWarnings(ok);
             if (ok.isEmpty()) {
                 continue;
             }
@@ -339,24 +370,51 @@ public final class RunReport {
         }
     }
 
+    /** The per-op median minus the same allocator's whole-trace lane's, or "-" where it has none. */
+    private String binding(Cell perOp) {
+        return WholeTraceLane.ofPerOp(perOp.allocator())
+                .map(l -> results.cell(l.laneName(), perOp.trace(), Cell.WHOLE_TRACE))
+                .filter(c -> Cell.OK.equals(c.status()) && c.median() != null)
+                .map(c -> String.format(Locale.ROOT, "%+.1f", median(perOp) - median(c))).orElse("-");
+    }
+
+    /** A floor that is not below every ranked allocator of its kind is said so, loudly, under the table. */
+    private void floorWarnings(List<Cell> ok) {
+        for (Cell floor : ok) {
+            Kind fk = kind(floor);
+            if (fk != Kind.FLOOR && fk != Kind.WHOLE_FLOOR) {
+                continue;
+            }
+            Kind of = fk == Kind.FLOOR ? Kind.PER_OP : Kind.WHOLE;
+            for (Cell c : ok) {
+                if (kind(c) == of && median(c) <= median(floor)) {
+                    body.append("<p class=\"warning\">The floor ").append(esc(floor.allocator())).append(" (")
+                            .append(Charts.format(median(floor))).append(" ns/op) is not below ")
+                            .append(esc(c.allocator())).append(" (").append(Charts.format(median(c)))
+                            .append(" ns/op): read that row with care.</p>\n");
+                }
+            }
+        }
+    }
+
     private static String group(Cell c) {
         return switch (kind(c)) {
-            case FLOOR -> FLOOR_GROUP;
+            case FLOOR, WHOLE_FLOOR -> FLOOR_GROUP;
             case WHOLE -> WHOLE_GROUP;
-            case PER_OP -> BASELINE.equals(c.allocator()) ? REFERENCE_GROUP
+            case PER_OP, SKIPS_FREES -> BASELINE.equals(c.allocator()) ? REFERENCE_GROUP
                     : c.allocator().startsWith(SEGMENT_PREFIX) ? SEGMENT_GROUP : PER_OP_GROUP;
         };
     }
 
-    /** Per-op cells by median, then the whole-trace lanes by median, then the floors. */
+    /** By kind (whole-trace lanes, their floor, per-op, skips frees, per-op floors), then by median. */
     private static List<Cell> ordered(List<Cell> cells) {
         List<Cell> sorted = new ArrayList<>(cells);
         sorted.sort(Comparator.comparing((Cell c) -> kind(c).ordinal()).thenComparingDouble(RunReport::median));
         return sorted;
     }
 
-    private double baseline(String trace) {
-        Cell b = results.cell(BASELINE, trace, Cell.REPLAY);
+    private double baseline(String allocator, String metric, String trace) {
+        Cell b = results.cell(allocator, trace, metric);
         return b == null || !Cell.OK.equals(b.status()) ? Double.NaN : median(b);
     }
 
@@ -829,6 +887,8 @@ public final class RunReport {
             .tag.per-op { background: #4c72b0; }
             .tag.whole { background: #dd8452; }
             .tag.floor { background: #8a8a8a; }
+            .tag.skips { background: #b0a24c; }
+            p.warning { color: #a00; font-weight: bold; }
             figure { margin: 8px 0 20px; }
             figure img { max-width: 100%; height: auto; border: 1px solid #e3e5e9; }
             figcaption { font-size: 13px; color: #555; }

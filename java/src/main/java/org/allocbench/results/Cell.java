@@ -4,9 +4,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One measured cell: {@code allocator} x {@code trace} x {@code metric}
- * ("replay": ns per op of a whole replay of the trace; "floor": the harness
- * floor's; other metrics may follow), in {@code unit}.
+ * One measured cell: {@code allocator} x {@code trace} x {@code metric}, in
+ * {@code unit}. Metrics: "replay", ns per op of a replay of the trace through
+ * the allocator interface, called from Java op by op (the per-op view);
+ * "floor", the per-op view's floors (the replay loop with no allocator, a
+ * no-op downcall per op); "wholetrace", the whole trace replayed in C with no
+ * FFM call per op, each allocator in a process of its own (the allocator
+ * comparison), and real PostgreSQL's AllocSet in a backend;
+ * "wholetrace-floor", the C loop with no allocator.
  *
  * <p>{@code samples} are the raw values, one per measured round (lower is
  * better), and {@code sampleForks} the process fork each came from (same
@@ -18,17 +23,21 @@ import java.util.Map;
  * "not-run" (allocator unavailable, with {@code reason}). {@code stats}: the
  * allocator's own statistics at the end of the trace (totalBytes, blocks,
  * freeChunks, freeBytes, usedBytes where known). {@code files}: paths relative
- * to the run directory (raw JMH JSON, .hlog), may be empty.
+ * to the run directory (raw JMH JSON, .hlog), may be empty. {@code minorFaults}:
+ * the replaying threads' minor page faults in each sample's iteration (same
+ * length as samples; empty where not counted), read outside the timed region.
  */
 public record Cell(String allocator, String trace, String metric, String unit, String status, String reason,
         List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
-        Map<String, Long> stats, List<String> files) {
+        Map<String, Long> stats, List<String> files, List<Long> minorFaults) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
     public static final String NOT_RUN = "not-run";
     public static final String REPLAY = "replay";
     public static final String FLOOR = "floor";
+    public static final String WHOLE_TRACE = "wholetrace";
+    public static final String WHOLE_TRACE_FLOOR = "wholetrace-floor";
     public static final String NS_PER_OP = "ns/op";
 
     public Cell {
@@ -36,9 +45,31 @@ public record Cell(String allocator, String trace, String metric, String unit, S
         sampleForks = sampleForks == null ? List.of() : List.copyOf(sampleForks);
         stats = stats == null ? Map.of() : Map.copyOf(stats);
         files = files == null ? List.of() : List.copyOf(files);
+        minorFaults = minorFaults == null ? List.of() : List.copyOf(minorFaults);
         if (sampleForks.size() != samples.size() && !sampleForks.isEmpty()) {
             throw new IllegalArgumentException("sampleForks must be as long as samples");
         }
+        if (minorFaults.size() != samples.size() && !minorFaults.isEmpty()) {
+            throw new IllegalArgumentException("minorFaults must be as long as samples");
+        }
+    }
+
+    /** A cell without fault counts. */
+    public Cell(String allocator, String trace, String metric, String unit, String status, String reason,
+            List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
+            Map<String, Long> stats, List<String> files) {
+        this(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh, stats,
+                files, List.of());
+    }
+
+    /** The median of the per-sample fault counts, or null if none were counted. */
+    public Double medianMinorFaults() {
+        if (minorFaults.isEmpty()) {
+            return null;
+        }
+        long[] sorted = minorFaults.stream().mapToLong(Long::longValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? (double) sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
     }
 
     /** A cell that did not run, with the reason. */

@@ -41,6 +41,11 @@ public final class ResultsStore {
         return JSON;
     }
 
+    /** {@code value} as JSON on one line (for a line-based protocol between processes). */
+    public static String oneLine(Object value) throws java.io.IOException {
+        return JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(value);
+    }
+
     /** A new, empty run directory {@code base/<UTC time>-<campaign>}; never reuses an existing one. */
     public static Path newRunDirectory(Path base, String campaign, Instant now) {
         String stem = ID_TIME.format(now) + "-" + campaign.replaceAll("[^A-Za-z0-9._-]", "_");

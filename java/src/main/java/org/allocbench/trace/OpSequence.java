@@ -1,5 +1,9 @@
 package org.allocbench.trace;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -85,6 +89,43 @@ public final class OpSequence {
     /** The encoded ops themselves (not a copy): for native replay and writers. */
     public long[] encoded() {
         return ops;
+    }
+
+    /**
+     * Writes the encoded ops as little-endian 64-bit words, one per op: what the
+     * native child programs (the whole-trace runner, the trial) read.
+     */
+    public Path writeEncoded(Path file) throws java.io.IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(ops.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.asLongBuffer().put(ops);
+        return Files.write(file, buffer.array());
+    }
+
+    /**
+     * Writes the sequence to a stream another JVM reads with {@link #readFrom}: the slot count, the op
+     * count, then the encoded ops (how a campaign hands its traces to its lane processes, so each replays
+     * exactly the parent's ops and none spends its time generating them).
+     */
+    public void writeTo(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(slots);
+        out.writeInt(ops.length);
+        for (long op : ops) {
+            out.writeLong(op);
+        }
+    }
+
+    /** A sequence written by {@link #writeTo}, named {@code name}. */
+    public static OpSequence readFrom(java.io.DataInputStream in, String name) throws java.io.IOException {
+        int slots = in.readInt();
+        int length = in.readInt();
+        if (length < 0) {
+            throw new java.io.IOException("a sequence of " + length + " ops");
+        }
+        long[] ops = new long[length];
+        for (int i = 0; i < length; i++) {
+            ops[i] = in.readLong();
+        }
+        return new OpSequence(name, slots, ops);
     }
 
     /** How many ops of a kind the sequence has. */

@@ -14,8 +14,17 @@ class EnvironmentTest {
     void theFactsThatDecideTheNumbers() {
         Map<String, Object> env = Environment.capture();
         assertEquals(List.of("hostname", "os", "kernel", "cpuModel", "logicalCpus", "memTotalBytes",
-                "transparentHugePages", "hugePagePools", "cpuGovernor", "jvm", "glibcTunables", "glibcVersion",
-                "allocators", "postgresql15", "allocbench"), List.copyOf(env.keySet()));
+                "transparentHugePages", "hugePagePools", "cpuGovernor", "jvm", "glibcTunables", "glibcMalloc",
+                "glibcVersion", "allocators", "postgresql15", "allocbench"), List.copyOf(env.keySet()));
+        Map<?, ?> malloc = (Map<?, ?>) env.get("glibcMalloc");
+        assertEquals(33554432L, malloc.get("mmapThresholdBytes"));
+        assertEquals(67108864L, malloc.get("trimThresholdBytes"));
+        assertEquals("GLIBC_TUNABLES", malloc.get("pinnedBy"), "surefire starts the test JVM with them pinned");
+        Map<?, ?> build = (Map<?, ?>) env.get("allocbench");
+        assertTrue(build.containsKey("gitDirty") && build.containsKey("gitDiffSha256"), build.toString());
+        if (Boolean.TRUE.equals(build.get("gitDirty"))) {
+            assertTrue(String.valueOf(build.get("gitDiffSha256")).matches("[0-9a-f]{64}"), build.toString());
+        }
         assertNotNull(env.get("kernel"));
         assertEquals(Runtime.getRuntime().availableProcessors(), env.get("logicalCpus"));
         assertTrue(((Long) env.get("memTotalBytes")) > 0);

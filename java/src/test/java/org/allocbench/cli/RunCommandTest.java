@@ -29,14 +29,15 @@ class RunCommandTest {
         }
     }
 
+    /** allocator/metric/status of every cell, sorted (lanes run in a rotating order). */
     static List<String> keys(RunResults r) {
-        return r.cells().stream().map(c -> c.allocator() + "/" + c.metric() + "/" + c.status()).toList();
+        return r.cells().stream().map(c -> c.allocator() + "/" + c.metric() + "/" + c.status()).sorted().toList();
     }
 
     @Test
     void aTinyQuickCampaignEndToEnd(@TempDir Path base) throws Exception {
         CliRun r = run("run", "--traces", "small-churn", "--allocators", "aset-native,glibc", "--ops", "20000",
-                "--rounds", "2", "--warmup", "1", "--out", base.toString(), "--progress", "none");
+                "--rounds", "2", "--warmup", "1", "--forks", "1", "--out", base.toString(), "--progress", "none");
         assertEquals(0, r.exit(), r.out() + r.err());
         Path dir = onlyRun(base);
         assertTrue(dir.getFileName().toString().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d-\\d\\d-\\d\\dZ-quick"), dir.toString());
@@ -44,11 +45,12 @@ class RunCommandTest {
         assertEquals(RunResults.SCHEMA, results.schema());
         assertEquals(RunInfo.COMPLETE, results.run().status());
         assertEquals("allocbench run --traces small-churn --allocators aset-native,glibc --ops 20000 --rounds 2"
-                + " --warmup 1 --out " + base + " --progress none", results.run().command());
+                + " --warmup 1 --forks 1 --out " + base + " --progress none", results.run().command());
         boolean pg = PgInstallation.unavailableReason() == null;
-        assertEquals(List.of("aset-native/replay/ok", "glibc/replay/ok", "null/floor/ok", "noop-downcall/floor/ok",
-                "aset-c/wholetrace/ok", "aset-pg15-c/wholetrace/ok", "pg15-real/wholetrace/" + (pg ? "ok" : "not-run")),
-                keys(results));
+        // the per-op lanes of both allocators and the floors, their C lanes and the C floor, real PostgreSQL
+        assertEquals(List.of("aset-c/wholetrace/ok", "aset-native/replay/ok", "floor-c/wholetrace-floor/ok",
+                "floor/floor/ok", "glibc-c/wholetrace/ok", "glibc/replay/ok", "noop-downcall/floor/ok",
+                "pg15-real/wholetrace/" + (pg ? "ok" : "not-run")), keys(results));
         Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
         assertEquals(2, aset.samples().size());
         assertEquals(List.of(0, 0), aset.sampleForks());
@@ -56,8 +58,10 @@ class RunCommandTest {
         assertEquals(131072L, aset.stats().get("totalBytes"));
         assertEquals(99768L, aset.stats().get("usedBytes"));
         assertEquals(aset.stats(), results.cell("aset-c", "small-churn", "wholetrace").stats());
+        assertEquals(2, aset.minorFaults().size(), "one fault count per sample");
+        assertEquals(2, results.cell("glibc-c", "small-churn", "wholetrace").minorFaults().size());
         assertEquals(20000, results.settings().ops());
-        assertEquals("interleaved-rounds", results.settings().method());
+        assertEquals("interleaved-forks", results.settings().method());
         assertTrue(results.environment().containsKey("kernel"));
         assertTrue(((java.util.Map<?, ?>) results.environment().get("allocatorNotes")).containsKey("glibc"));
         for (String f : Exports.FORMATS) {
@@ -72,14 +76,18 @@ class RunCommandTest {
         assertTrue(Files.readString(dir.resolve("report.html")).contains("<h2 id=\"latency\">Latency percentiles</h2>"));
 
         String out = r.out();
-        assertTrue(out.startsWith("allocbench run: campaign quick (interleaved), 2 allocators x 1 traces, 1 warm-up + 2"
-                + " measured rounds, each runs every allocator once, seed 42; JVM "), out);
+        assertTrue(out.startsWith("allocbench run: campaign quick, 2 allocators x 1 traces; 1 fork: every lane in a"
+                + " process of its own per fork, lanes in a rotating order; 1 warm-up + 2 measured iterations of each"
+                + " trace per process; seed 42; JVM "), out);
         assertTrue(out.contains("small-churn: 20,000 ops (10,503 alloc, 9,497 free, 0 realloc, 0 reset)\n"), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches("\\d +aset-native +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00")),
+        assertTrue(out.contains("  whole trace in C, no FFM call per op, each allocator in a process of its own\n"), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d +aset-c +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00 +\\d+")),
                 out);
-        assertTrue(out.lines().anyMatch(l -> l.matches("\\d +glibc \\* +\\d+\\.\\d .*")), out);
-        assertTrue(out.contains("* glibc: context emulated by tracking live pointers"), out);
-        assertTrue(out.contains("     whole trace in C, no FFM per op:  aset-c "), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" +floor-c +\\d+\\.\\d .*\\(floor: the C loop, no allocator\\)")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(
+                " +\\d +aset-native +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00 +[+-]\\d+\\.\\d +\\d+")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d +glibc \\* +\\d+\\.\\d .*")), out);
+        assertTrue(out.contains("* glibc: no bulk release: the replay frees each live chunk on reset and at the end"), out);
         assertTrue(out.contains("small-churn:\n  aset-native: 131072 total in 5 blocks; 31304 free (107 chunks); 99768"
                 + " used\n  Grand total: 131072 bytes in 5 blocks; 31304 free (107 chunks); 99768 used\n"), out);
         assertTrue(out.contains("Run directory: " + dir + " (results.json, exports/, report.html; "), out);
@@ -92,8 +100,8 @@ class RunCommandTest {
                 base.toString(), "--progress", "none", "--traces", "small-churn");
         assertEquals(0, r.exit(), r.err());
         RunResults results = ResultsStore.read(onlyRun(base));
-        assertEquals(List.of("aset-native/replay/ok", "aset-pg15/replay/ok", "aset-java/replay/ok", "glibc/replay/ok",
-                "null/floor/ok", "noop-downcall/floor/ok"), keys(results));
+        assertEquals(List.of("aset-java/replay/ok", "aset-native/replay/ok", "aset-pg15/replay/ok", "floor/floor/ok",
+                "glibc/replay/ok", "noop-downcall/floor/ok"), keys(results));
         assertEquals("gate", results.run().campaign());
 
         Path base2 = base.resolve("second");
@@ -110,7 +118,7 @@ class RunCommandTest {
         CliRun r = run("run", "--allocators", "aset-native,ptmalloc", "--out", base.toString());
         assertEquals(2, r.exit());
         assertEquals("allocbench run: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java, glibc,"
-                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled, null\n", r.err());
+                + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
         r = run("run", "--traces", "small-churn,nope", "--out", base.toString());
         assertEquals(2, r.exit());
         assertTrue(r.err().startsWith("allocbench run: unknown pattern \"nope\"; known: small-churn, "), r.err());
@@ -136,6 +144,7 @@ class RunCommandTest {
                 ops: 5000
                 warmup: 0
                 rounds: 2
+                forks: 1
                 threads: 2
                 hugePages: [4k, 1g]
                 wholeTrace: false
@@ -158,7 +167,7 @@ class RunCommandTest {
     }
 
     @Test
-    void forksRunInChildJvms(@TempDir Path base) throws Exception {
+    void forksAreProcessesPerLaneTaggedInTheSamples(@TempDir Path base) throws Exception {
         CliRun r = run("run", "--allocators", "aset-native", "--traces", "small-churn", "--ops", "5000", "--rounds",
                 "2", "--warmup", "0", "--forks", "2", "--no-postgres", "--out", base.toString(), "--progress", "none");
         assertEquals(0, r.exit(), r.err());
@@ -167,8 +176,8 @@ class RunCommandTest {
         Cell aset = results.cell("aset-native", "small-churn", Cell.REPLAY);
         assertEquals(List.of(0, 0, 1, 1), aset.sampleForks());
         assertEquals(4, aset.samples().size());
+        assertEquals(List.of(0, 0, 1, 1), results.cell("aset-c", "small-churn", "wholetrace").sampleForks());
         assertEquals(2, results.settings().forks());
-        assertEquals(RunInfo.COMPLETE, ResultsStore.read(dir.resolve("forks/fork-1")).run().status());
     }
 
     @Test

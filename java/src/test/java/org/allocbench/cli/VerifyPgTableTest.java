@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import org.allocbench.nativecore.MemoryContextCounters;
-import org.allocbench.pg.LaneResult;
+import org.allocbench.replay.LaneResult;
 import org.junit.jupiter.api.Test;
 
 class VerifyPgTableTest {
 
+    /** A lane's result of one iteration of 100 ops at {@code nsPerOp}, with 7 faults. */
+    private static LaneResult lane(double nsPerOp, MemoryContextCounters counters) {
+        return new LaneResult(new long[] {Math.round(nsPerOp * 100)}, new long[] {7}, 100, counters);
+    }
+
+
     private static final MemoryContextCounters FRESH_15 = new MemoryContextCounters(1, 0, 8192, 7928, 264);
     private static final MemoryContextCounters FRESH_16 = new MemoryContextCounters(1, 0, 8192, 7952, 240);
     private static final List<VerifyPgTable.Row> ROWS = List.of(
-            new VerifyPgTable.Row("small-churn", 100, new LaneResult(10.0, FRESH_15), new LaneResult(12.5, FRESH_15)),
-            new VerifyPgTable.Row("array-agg", 100, new LaneResult(4.0, FRESH_16), new LaneResult(3.0, FRESH_15)));
+            new VerifyPgTable.Row("small-churn", 100, lane(10.0, FRESH_15), lane(12.5, FRESH_15)),
+            new VerifyPgTable.Row("array-agg", 100, lane(4.0, FRESH_16), lane(3.0, FRESH_15)));
 
     @Test
     void countersTableWithVerdicts() {
@@ -27,20 +33,20 @@ class VerifyPgTableTest {
     }
 
     @Test
-    void timingsTableWithRatio() {
+    void timingsTableWithRatioAndFaults() {
         assertEquals("""
-                trace              ours-pg15 ns/op postgresql-15 ns/op   postgres/ours
-                small-churn                   10.0                12.5            1.25
-                array-agg                      4.0                 3.0            0.75
+                trace              ours-pg15 ns/op postgresql-15 ns/op   postgres/ours ours-pg15 faults/it postgresql-15 faults/it
+                small-churn                   10.0                12.5            1.25                   7                       7
+                array-agg                      4.0                 3.0            0.75                   7                       7
                 """, VerifyPgTable.timings(ROWS, "ours-pg15", "postgresql-15"));
     }
 
     @Test
     void threeWayRatiosAgainstTheRealOne() {
         List<VerifyPgTable.Row> rows = List.of(
-                new VerifyPgTable.Row("small-churn", 100, new LaneResult(10.0, FRESH_15), new LaneResult(12.5, FRESH_15),
-                        new LaneResult(7.5, FRESH_16)),
-                new VerifyPgTable.Row("no-pg16", 100, new LaneResult(1.0, FRESH_15), new LaneResult(1.0, FRESH_15)));
+                new VerifyPgTable.Row("small-churn", 100, lane(10.0, FRESH_15), lane(12.5, FRESH_15),
+                        lane(7.5, FRESH_16)),
+                new VerifyPgTable.Row("no-pg16", 100, lane(1.0, FRESH_15), lane(1.0, FRESH_15)));
         assertEquals("""
                 trace               pg15-real  aset-pg15  aset-pg16  pg15/real  pg16/real   pg16 total    pg16 used
                 small-churn              12.5       10.0        7.5       0.80       0.60        1.000        0.909

@@ -8,6 +8,7 @@ import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.OpSequence;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,7 @@ class LatencyRecorderTest {
     private static Histogram record(String allocator, LatencyMode mode, int group) {
         Histogram h = LatencyRecorder.newHistogram();
         try (Allocator a = Allocators.byName(allocator).create()) {
-            new LatencyRecorder(mode, group).replay(a, OPS, new long[OPS.slots()], new long[OPS.slots()], h);
+            new LatencyRecorder(mode, group).replay(a, new ReplayLoop(OPS), h);
         }
         return h;
     }

@@ -13,7 +13,7 @@ import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.JavaAllocSetAllocator;
 import org.allocbench.alloc.NativeAllocSetAllocator;
-import org.allocbench.bench.AllocatorReplay;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.junit.jupiter.api.Test;
@@ -69,10 +69,10 @@ class NativeReplayTest {
                 + whole.statsBeforeDelete());
     }
 
-    /** AllocatorReplay's loop, then the statistics just before close, as the format says. */
+    /** The replay loop, then the statistics just before close, as the format says. */
     static MemoryContextCounters replayPerOp(Allocator allocator, OpSequence ops) {
         try (allocator) {
-            AllocatorReplay.replay(allocator, ops, new long[ops.slots()], new long[ops.slots()]);
+            new ReplayLoop(ops).replay(allocator);
             AllocatorStats s = allocator.stats();
             return new MemoryContextCounters(s.blocks().orElseThrow(), s.freeChunks().orElseThrow(),
                     s.totalBytes().orElseThrow(), s.freeBytes().orElseThrow(), s.usedBytes().orElseThrow());

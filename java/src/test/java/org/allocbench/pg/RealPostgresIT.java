@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeReplay;
+import org.allocbench.replay.LaneResult;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -89,6 +90,9 @@ class RealPostgresIT {
             assertEquals(c.totalBytes(), c.freeBytes() + c.usedBytes(), p + ": " + c);
             assertTrue(c.freeBytes() >= 0 && c.usedBytes() > 0, p + ": " + c);
             assertTrue(real.medianNsPerOp() > 0 && Double.isFinite(real.medianNsPerOp()), p + ": " + real);
+            assertEquals(3, real.nsPerIteration().length, p + ": one time per iteration");
+            assertEquals(3, real.minorFaults().length, p + ": one fault count per iteration");
+            assertTrue(java.util.Arrays.stream(real.minorFaults()).allMatch(f -> f >= 0), p + ": " + real);
             MemoryContextCounters ours = NativeReplay.variant("pg15")
                     .allocSet(ops.encoded(), ops.slots(), AllocSetSizes.DEFAULT, 1, false).statsBeforeDelete();
             assertEquals(c, ours, p.patternName());

@@ -68,12 +68,18 @@ class RunReportTest {
             assertTrue(html.contains("<h2 id=\"" + id + "\">"), "section " + id);
         }
         assertTrue(html.contains("<h3 id=\"time-small-churn\">") && html.contains("<h3 id=\"time-per-tuple-reset\">"));
-        for (String allocator : List.of("aset-native", "glibc", "netty-pooled", "aset-c", "pg15-real", "null",
+        for (String allocator : List.of("aset-native", "glibc", "netty-pooled", "aset-c", "pg15-real", "floor", "floor-c", "jdk-arena",
                 "aset-native-segment@2m")) {
             assertTrue(html.contains("<td>" + allocator + "</td>"), "row of " + allocator);
         }
         // ratio to aset-native: glibc 42 / 24
         assertTrue(html.contains(">1.75</td>"), "glibc's ratio to aset-native");
+        assertTrue(html.contains(">2.66</td>"), "glibc-c's ratio to aset-c");
+        assertTrue(html.contains(">+11.9</td>"), "glibc's binding price: 42.0 per-op minus 30.1 in C");
+        assertTrue(html.contains("<td>jdk-arena</td><td><span class=\"tag skips\">skips frees</span>"),
+                "an allocator that skips frees is listed apart");
+        assertTrue(html.contains("The floor floor-c (12.0 ns/op) is not below aset-c (11.3 ns/op)"),
+                "a floor above an allocator is flagged");
         assertTrue(html.contains("23.0 &ndash; 25.2"), "aset-native's interval");
         // the memory table: aset-native holds 1.5 MiB (1,536 KiB) of which 1,280 KiB used, 1.20 held per byte used
         assertTrue(html.contains(">1,536</td>") && html.contains(">1,280</td>") && html.contains(">1.20</td>"));

@@ -89,9 +89,12 @@ final class SyntheticRuns {
                     List.of()));
             r = r.withCell(ok("aset-native-segment@2m", trace, Cell.REPLAY, 23.0, stats(1_572_864, 262_144),
                     List.of()));
-            r = r.withCell(ok("null", trace, Cell.FLOOR, 15.6, Map.of(), List.of()));
-            r = r.withCell(ok("aset-c", trace, "wholetrace", 11.3, stats(1_572_864, 262_144), List.of()));
-            r = r.withCell(ok("pg15-real", trace, "wholetrace", 13.4, Map.of(), List.of()));
+            r = r.withCell(ok("floor", trace, Cell.FLOOR, 15.6, Map.of(), List.of()));
+            r = r.withCell(ok("jdk-arena", trace, Cell.REPLAY, 14.0, Map.of(), List.of()));
+            r = r.withCell(ok("aset-c", trace, Cell.WHOLE_TRACE, 11.3, stats(1_572_864, 262_144), List.of()));
+            r = r.withCell(ok("glibc-c", trace, Cell.WHOLE_TRACE, 30.1, Map.of(), List.of()));
+            r = r.withCell(ok("pg15-real", trace, Cell.WHOLE_TRACE, 13.4, Map.of(), List.of()));
+            r = r.withCell(ok("floor-c", trace, Cell.WHOLE_TRACE_FLOOR, 12.0, Map.of(), List.of()));
         }
         r = r.withCell(Cell.notRun("jemalloc", "small-churn", Cell.REPLAY, Cell.NOT_RUN, NOT_RUN_REASON));
         r = r.withCell(new Cell("aset-native-segment@1g", "small-churn", Cell.REPLAY, Cell.NS_PER_OP, Cell.FAILED,

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.NativeAllocSetAllocator;
-import org.allocbench.bench.AllocatorReplay;
+import org.allocbench.replay.ReplayLoop;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -26,7 +26,7 @@ class PatternReplayTest {
         OpSequence ops = p.generate(ops(p), 11);
         try (NativeAllocSetAllocator aset = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)) {
             Allocator checked = aset.checked();
-            AllocatorReplay.replay(checked, ops, new long[ops.slots()], new long[ops.slots()]);
+            new ReplayLoop(ops).replay(checked);
             long live = PatternSimulation.run(ops).liveBytes();
             long used = checked.stats().usedBytes().orElseThrow();
             assertTrue(used >= live, p + ": the context uses " + used + " bytes, less than the live " + live);

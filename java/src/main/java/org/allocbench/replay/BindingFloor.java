@@ -1,4 +1,4 @@
-package org.allocbench.bench;
+package org.allocbench.replay;
 
 import java.lang.invoke.MethodHandle;
 import org.allocbench.nativecore.AllocSetNative;

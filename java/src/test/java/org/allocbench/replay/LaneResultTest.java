@@ -1,4 +1,4 @@
-package org.allocbench.pg;
+package org.allocbench.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

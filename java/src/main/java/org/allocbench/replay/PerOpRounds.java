@@ -1,0 +1,207 @@
+package org.allocbench.replay;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+import org.allocbench.alloc.Allocator;
+import org.allocbench.alloc.AllocatorStats;
+import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.nativecore.ThreadUsage;
+import org.allocbench.trace.OpSequence;
+
+/**
+ * One per-op lane's rounds over one trace in this JVM: warm-up rounds, then
+ * measured ones, each timed from outside; what a campaign's lane process runs
+ * for each of its traces.
+ *
+ * <p><b>A round</b> is one {@link ReplayLoop#iteration} per thread (create the
+ * context, replay, end it), and its sample is the round's wall time divided by
+ * (ops x threads). With {@code threads > 1} the worker threads are created
+ * once for the cell, before the first round, and released together by a
+ * barrier each round, so creating threads (and whatever a thread's first use
+ * costs: a thread-local buffer, a heap) is never timed.
+ *
+ * <p><b>Page faults</b>: each thread reads its own minor-fault counter
+ * ({@link ThreadUsage}) before and after its replay, outside the timed window;
+ * a round's figure is the sum over threads.
+ *
+ * <p><b>Statistics</b> are read after the measured rounds, from one more
+ * replay that is not timed: the context's counters just before it ends, as
+ * the trace format says. glibc's malloc thresholds are pinned first
+ * ({@link GlibcMalloc#pinThisProcess()}).
+ */
+public final class PerOpRounds {
+
+    /** What the lane measured: ns/op and minor faults per measured round, and the context's statistics. */
+    public record Outcome(List<Double> nsPerOp, List<Long> minorFaults, AllocatorStats stats, String note,
+            String version) {
+    }
+
+    /** What one thread replays in a round; made on that thread, before the first round. */
+    public interface Body {
+        /** One round's work (the timed part). */
+        void round();
+
+        /** After the rounds: one untimed replay's statistics, note and version; null for a lane with no context. */
+        default Outcome describe() {
+            return null;
+        }
+    }
+
+    private PerOpRounds() {
+    }
+
+    /** A per-op allocator lane: one {@link ReplayLoop} per thread, each context from {@code contexts}. */
+    public static IntFunction<Body> allocator(OpSequence ops, Supplier<Supplier<? extends Allocator>> contextsPerThread) {
+        return thread -> {
+            Supplier<? extends Allocator> contexts = contextsPerThread.get();
+            ReplayLoop loop = new ReplayLoop(ops);
+            return new Body() {
+                @Override
+                public void round() {
+                    loop.iteration(contexts);
+                }
+
+                @Override
+                public Outcome describe() {
+                    try (Allocator context = contexts.get()) {
+                        loop.replay(context);
+                        AllocatorStats stats = context.stats();
+                        loop.end(context);
+                        return new Outcome(List.of(), List.of(), stats, context.capabilities().note(),
+                                context.version());
+                    }
+                }
+            };
+        };
+    }
+
+    /** The binding floor: {@code ops.length()} no-op downcalls per round. */
+    public static IntFunction<Body> bindingFloor(OpSequence ops) {
+        return thread -> () -> BindingFloor.noopDowncalls(ops);
+    }
+
+    /** Runs {@code warmup} + {@code rounds} rounds on {@code threads} threads (1: this one). */
+    public static Outcome run(IntFunction<Body> bodies, int ops, int warmup, int rounds, int threads) {
+        GlibcMalloc.pinThisProcess();
+        return threads == 1 ? inline(bodies.apply(0), ops, warmup, rounds) : threaded(bodies, ops, warmup, rounds, threads);
+    }
+
+    private static Outcome inline(Body body, int ops, int warmup, int rounds) {
+        List<Double> ns = new ArrayList<>();
+        List<Long> faults = new ArrayList<>();
+        for (int r = -warmup; r < rounds; r++) {
+            long f0 = ThreadUsage.minorFaults();
+            long start = System.nanoTime();
+            body.round();
+            long elapsed = System.nanoTime() - start;
+            long f1 = ThreadUsage.minorFaults();
+            if (r >= 0) {
+                ns.add(elapsed / (double) ops);
+                faults.add(f1 - f0);
+            }
+        }
+        return withDescription(ns, faults, body.describe());
+    }
+
+    private static Outcome threaded(IntFunction<Body> bodies, int ops, int warmup, int rounds, int threads) {
+        CyclicBarrier start = new CyclicBarrier(threads + 1);
+        CyclicBarrier end = new CyclicBarrier(threads + 1);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicLongArray roundFaults = new AtomicLongArray(warmup + rounds);
+        AtomicReference<Outcome> description = new AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            Thread w = Thread.ofPlatform().name("allocbench-replay-" + t).start(() -> {
+                Body body = null;
+                try {
+                    body = bodies.apply(id);
+                } catch (Throwable x) {
+                    failure.compareAndSet(null, x);
+                }
+                for (int r = 0; r < warmup + rounds; r++) {
+                    if (!await(start, failure)) {
+                        return;
+                    }
+                    if (body != null && failure.get() == null) {
+                        try {
+                            long f0 = ThreadUsage.minorFaults();
+                            body.round();
+                            roundFaults.addAndGet(r, ThreadUsage.minorFaults() - f0);
+                        } catch (Throwable x) {
+                            failure.compareAndSet(null, x);
+                        }
+                    }
+                    if (!await(end, failure)) {
+                        return;
+                    }
+                }
+                if (id == 0 && body != null && failure.get() == null) {
+                    try {
+                        description.set(body.describe());
+                    } catch (Throwable x) {
+                        failure.compareAndSet(null, x);
+                    }
+                }
+            });
+            workers.add(w);
+        }
+        List<Double> ns = new ArrayList<>();
+        List<Long> faults = new ArrayList<>();
+        try {
+            for (int r = 0; r < warmup + rounds; r++) {
+                start.await();
+                long t0 = System.nanoTime();
+                end.await();
+                long elapsed = System.nanoTime() - t0;
+                if (r >= warmup) {
+                    ns.add(elapsed / ((double) ops * threads));
+                }
+            }
+            for (Thread w : workers) {
+                w.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            workers.forEach(Thread::interrupt);
+            throw new IllegalStateException("interrupted", e);
+        } catch (BrokenBarrierException e) {
+            throw new IllegalStateException("a replay thread failed", e);
+        }
+        Throwable x = failure.get();
+        if (x instanceof RuntimeException e) {
+            throw e;
+        }
+        if (x instanceof Error e) {
+            throw e;
+        }
+        if (x != null) {
+            throw new IllegalStateException("a replay thread failed: " + x, x);
+        }
+        for (int r = warmup; r < warmup + rounds; r++) {
+            faults.add(roundFaults.get(r));
+        }
+        return withDescription(ns, faults, description.get());
+    }
+
+    private static boolean await(CyclicBarrier barrier, AtomicReference<Throwable> failure) {
+        try {
+            barrier.await();
+            return true;
+        } catch (InterruptedException | BrokenBarrierException e) {
+            failure.compareAndSet(null, e);
+            return false;
+        }
+    }
+
+    private static Outcome withDescription(List<Double> ns, List<Long> faults, Outcome description) {
+        return description == null ? new Outcome(ns, faults, AllocatorStats.UNKNOWN, "", "")
+                : new Outcome(ns, faults, description.stats(), description.note(), description.version());
+    }
+}

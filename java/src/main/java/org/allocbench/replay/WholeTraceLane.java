@@ -1,0 +1,105 @@
+package org.allocbench.replay;
+
+import java.util.Arrays;
+import java.util.List;
+import org.allocbench.alloc.MallocFamilyAllocator.Library;
+import org.allocbench.alloc.NativePeers;
+
+/**
+ * The whole-trace C lanes: each allocator replaying whole traces in C, with no
+ * FFM call per op, in a process of its own ({@link WholeTraceRunner}). These
+ * are the suite's allocator comparison; each lane's per-op counterpart
+ * ({@link #perOpName()}) is the same allocator called from Java, and the
+ * difference of the two is the binding's price for that allocator.
+ *
+ * <p>The malloc peers are preloaded into the runner ({@code LD_PRELOAD}), as
+ * they are deployed, so the loop's {@code malloc} is theirs; mimalloc's heap
+ * API is loaded by the runner. The floor ({@value #FLOOR_NAME}) is the same
+ * loop with no allocator at all (see {@code ab_floor_plan}).
+ */
+public enum WholeTraceLane {
+
+    ASET("aset-c", "aset-native", "liballocbench.so", "aset", null,
+            "our AllocSet (PostgreSQL 16+ layout) in C"),
+    ASET_PG15("aset-pg15-c", "aset-pg15", "liballocbench-pg15.so", "aset", null,
+            "our AllocSet in PostgreSQL 15's layout in C"),
+    GLIBC("glibc-c", "glibc", "liballocbench.so", "malloc", Library.GLIBC, "glibc's malloc"),
+    JEMALLOC("jemalloc-c", "jemalloc", "liballocbench.so", "malloc", Library.JEMALLOC, "jemalloc, preloaded"),
+    MIMALLOC("mimalloc-c", "mimalloc", "liballocbench.so", "malloc", Library.MIMALLOC, "mimalloc, preloaded"),
+    MIMALLOC_HEAP("mimalloc-heap-c", "mimalloc-heap", "liballocbench.so", "mimalloc-heap", Library.MIMALLOC,
+            "mimalloc's heap API (a heap per context)"),
+    TCMALLOC("tcmalloc-c", "tcmalloc", "liballocbench.so", "malloc", Library.TCMALLOC, "tcmalloc, preloaded"),
+    FLOOR("floor-c", "floor", "liballocbench.so", "floor", null,
+            "the floor: the C loop over planned memory, no allocator");
+
+    /** The C floor's name in results. */
+    public static final String FLOOR_NAME = "floor-c";
+
+    private final String laneName;
+    private final String perOpName;
+    private final String library;
+    private final String runnerLane;
+    private final Library peer;
+    private final String description;
+
+    WholeTraceLane(String laneName, String perOpName, String library, String runnerLane, Library peer,
+            String description) {
+        this.laneName = laneName;
+        this.perOpName = perOpName;
+        this.library = library;
+        this.runnerLane = runnerLane;
+        this.peer = peer;
+        this.description = description;
+    }
+
+    /** The lane's name in results, e.g. {@code jemalloc-c}. */
+    public String laneName() {
+        return laneName;
+    }
+
+    /** The per-op lane of the same allocator, e.g. {@code jemalloc}. */
+    public String perOpName() {
+        return perOpName;
+    }
+
+    /** Which bundled library the runner loads (its replay loop, and its AllocSet for the aset lanes). */
+    String library() {
+        return library;
+    }
+
+    /** The runner's lane argument. */
+    String runnerLane() {
+        return runnerLane;
+    }
+
+    /** The library to preload into the runner, or null (glibc's own, the aset lanes, mimalloc's heap API, the floor). */
+    String preload() {
+        return runnerLane.equals("malloc") && peer != null && peer != Library.GLIBC ? peer.library() : null;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** Why the lane cannot run here (what to install), or null if it can. */
+    public String unavailableReason() {
+        return peer == null ? null : NativePeers.notInstalledReason(peer);
+    }
+
+    /** Every lane, in the order tables list them. */
+    public static List<WholeTraceLane> all() {
+        return List.of(values());
+    }
+
+    /** The lane called {@code name} ({@code aset-c}, ...); an unknown name lists the known ones. */
+    public static WholeTraceLane byName(String name) {
+        return Arrays.stream(values()).filter(l -> l.laneName.equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("unknown whole-trace lane \"" + name + "\"; known: "
+                        + String.join(", ", Arrays.stream(values()).map(WholeTraceLane::laneName).toList())));
+    }
+
+    /** The C lane of a per-op allocator, if it has one. */
+    public static java.util.Optional<WholeTraceLane> ofPerOp(String perOpName) {
+        return Arrays.stream(values()).filter(l -> l.perOpName.equals(perOpName)).findFirst();
+    }
+}

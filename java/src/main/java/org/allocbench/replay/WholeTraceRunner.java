@@ -1,0 +1,170 @@
+package org.allocbench.replay;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.allocbench.nativecore.BundledFiles;
+import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.trace.OpSequence;
+
+/**
+ * Runs one whole-trace C lane ({@link WholeTraceLane}) over some traces in a
+ * fresh process: the runner program {@code allocbench-replay}
+ * (native/runner/allocbench_replay.c), which loads the bundled
+ * {@code liballocbench.so} (or a variant) and calls its replay loop, so no
+ * allocator inherits another's heap and the figures carry no FFM call per op.
+ *
+ * <p>The runner and the library are copied out of the jar, with the traces
+ * (as encoded ops), into a private directory ({@code allocbench-replay-*});
+ * the runner loads everything, says it is ready, and the directory is deleted
+ * before it is told to start, so nothing is left behind even if this JVM is
+ * killed while the runner works (a runner whose parent is gone before the start
+ * reads end-of-file and exits). Its environment pins glibc's malloc
+ * thresholds ({@link GlibcMalloc}) and, for a malloc peer, preloads it.
+ */
+public final class WholeTraceRunner {
+
+    static final String PROGRAM = "allocbench-replay";
+    static final String DIRECTORY_PREFIX = "allocbench-replay-";
+
+    private WholeTraceRunner() {
+    }
+
+    /** The runner failed: the message names the lane and says what the runner said. */
+    public static final class RunnerException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        RunnerException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * {@code lane} as a {@link ReplayLane}: each replay a fresh process, one
+     * untimed warm-up iteration, then the iterations asked for.
+     */
+    public static ReplayLane lane(WholeTraceLane lane) {
+        return (ops, slots, iterations) -> run(lane,
+                List.of(new OpSequence(lane.laneName(), slots, ops)), iterations + 1).get(0).from(1);
+    }
+
+    /**
+     * Replays each trace {@code iterations} times through {@code lane}, in one
+     * fresh process, traces in the order given; one result per trace, every
+     * iteration included (drop warm-up iterations with {@link LaneResult#from}).
+     */
+    public static List<LaneResult> run(WholeTraceLane lane, List<OpSequence> traces, int iterations) {
+        String unavailable = lane.unavailableReason();
+        if (unavailable != null) {
+            throw new RunnerException(lane.laneName() + " cannot run here: " + unavailable);
+        }
+        if (iterations < 1) {
+            throw new IllegalArgumentException("iterations must be at least 1, not " + iterations);
+        }
+        Path dir = BundledFiles.privateDirectory(DIRECTORY_PREFIX);
+        Process child = null;
+        try {
+            List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString(),
+                    BundledFiles.copy(lane.library(), dir, false).toString(), lane.runnerLane(),
+                    Integer.toString(iterations)));
+            for (int k = 0; k < traces.size(); k++) {
+                OpSequence t = traces.get(k);
+                command.add(t.writeEncoded(dir.resolve(k + ".ops")) + ":" + t.slots());
+            }
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile());
+            GlibcMalloc.environment(builder.environment());
+            if (lane.preload() != null) {
+                builder.environment().put("LD_PRELOAD", lane.preload());
+            }
+            child = builder.start();
+            return supervise(lane, traces, child, dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(lane.laneName() + ": cannot run " + PROGRAM + ": " + e.getMessage(), e);
+        } finally {
+            if (child != null && child.isAlive()) {
+                child.destroyForcibly();
+            }
+            BundledFiles.deleteQuietly(dir);
+        }
+    }
+
+    private static List<LaneResult> supervise(WholeTraceLane lane, List<OpSequence> traces, Process child, Path dir)
+            throws IOException {
+        BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+        String ready = out.readLine();
+        if (ready == null || !ready.startsWith("ready ")) {
+            throw failure(lane, child, dir, "it did not start");
+        }
+        String stderr = stderr(dir);
+        BundledFiles.deleteQuietly(dir); // loaded and copied into memory: nothing on disk is needed any more
+        try (OutputStream go = child.getOutputStream()) {
+            go.write('g');
+        }
+        List<LaneResult> results = new ArrayList<>();
+        for (String line; (line = out.readLine()) != null; ) {
+            if (line.startsWith("result ")) {
+                results.add(parse(line, traces));
+            } else if (line.startsWith("error ")) {
+                throw new RunnerException(lane.laneName() + ": " + line.substring(line.indexOf(' ', 6) + 1)
+                        + " (trace " + traces.get(Integer.parseInt(line.split(" ")[1])).name() + ")");
+            } else if (line.equals("done")) {
+                break;
+            }
+        }
+        int exit = waitFor(child);
+        if (exit != 0 || results.size() != traces.size()) {
+            throw new RunnerException(lane.laneName() + ": " + PROGRAM + " exited with status " + exit + " after "
+                    + results.size() + " of " + traces.size() + " traces" + (stderr.isBlank() ? "" : ": " + stderr));
+        }
+        return results;
+    }
+
+    /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U" */
+    private static LaneResult parse(String line, List<OpSequence> traces) {
+        String[] f = line.split(" ");
+        OpSequence trace = traces.get(Integer.parseInt(f[1]));
+        long[] ns = longs(f[3]);
+        long[] faults = longs(f[5]);
+        long[] stats = longs(f[7]);
+        MemoryContextCounters counters = stats[0] == 0 ? null
+                : new MemoryContextCounters(stats[1], stats[2], stats[0], stats[3], stats[4]);
+        return new LaneResult(ns, faults, Math.max(1, trace.length()), counters);
+    }
+
+    private static long[] longs(String csv) {
+        return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
+    }
+
+    private static RunnerException failure(WholeTraceLane lane, Process child, Path dir, String what) {
+        int exit = waitFor(child);
+        String stderr = stderr(dir);
+        return new RunnerException(lane.laneName() + ": " + PROGRAM + " " + what + " (exit status " + exit + ")"
+                + (stderr.isBlank() ? "" : ": " + stderr));
+    }
+
+    private static int waitFor(Process child) {
+        try {
+            return child.waitFor();
+        } catch (InterruptedException e) {
+            child.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while " + PROGRAM + " ran", e);
+        }
+    }
+
+    private static String stderr(Path dir) {
+        try {
+            return java.nio.file.Files.readString(dir.resolve("stderr")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}

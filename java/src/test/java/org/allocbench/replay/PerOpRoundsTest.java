@@ -1,0 +1,61 @@
+package org.allocbench.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.OpSequence;
+import org.junit.jupiter.api.Test;
+
+/** A lane's rounds in this JVM: one sample and one fault count per measured round, threads made once. */
+class PerOpRoundsTest {
+
+    private static final OpSequence OPS = BuiltinPatterns.byName("small-churn", 5_000, 4);
+
+    @Test
+    void oneSampleAndOneFaultCountPerMeasuredRound() {
+        PerOpRounds.Outcome o = PerOpRounds.run(PerOpLanes.bodies("aset-native", OPS), OPS.length(), 2, 3, 1);
+        assertEquals(3, o.nsPerOp().size());
+        assertEquals(3, o.minorFaults().size());
+        assertTrue(o.nsPerOp().stream().allMatch(ns -> ns > 0));
+        assertTrue(o.minorFaults().stream().allMatch(f -> f >= 0));
+        assertTrue(o.stats().usedBytes().isPresent(), "the AllocSet's counters, read after the rounds");
+    }
+
+    @Test
+    void threadsAreMadeOncePerCellNotPerRound() {
+        AtomicInteger made = new AtomicInteger();
+        PerOpRounds.Outcome o = PerOpRounds.run(thread -> {
+            made.incrementAndGet();
+            return PerOpLanes.bodies("floor", OPS).apply(thread);
+        }, OPS.length(), 2, 4, 2);
+        assertEquals(2, made.get(), "one body per thread, for all six rounds");
+        assertEquals(4, o.nsPerOp().size());
+    }
+
+    @Test
+    void theBindingFloorHasNoContext() {
+        PerOpRounds.Outcome o = PerOpRounds.run(PerOpLanes.bodies(PerOpLanes.BINDING_FLOOR, OPS), OPS.length(), 1, 2,
+                1);
+        assertEquals(2, o.nsPerOp().size());
+        assertFalse(o.stats().totalBytes().isPresent());
+    }
+
+    @Test
+    void aFailureInAThreadReachesTheCaller() {
+        assertThrows(IllegalStateException.class, () -> PerOpRounds.run(thread -> () -> {
+            throw new IllegalStateException("boom");
+        }, 1, 0, 2, 2));
+    }
+
+    @Test
+    void unknownLanesAreRefusedWithTheKnownOnes() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PerOpLanes.unavailableReason("no-such-allocator"));
+        assertTrue(e.getMessage().contains("aset-native"), e.getMessage());
+        assertEquals(null, PerOpLanes.unavailableReason("floor"));
+    }
+}

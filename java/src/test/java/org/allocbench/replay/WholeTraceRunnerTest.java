@@ -1,0 +1,88 @@
+package org.allocbench.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.NativeReplay;
+import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.OpSequence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole-trace C lanes in processes of their own: the AllocSet lanes agree
+ * with the in-JVM replay counter for counter, every lane reports one time and
+ * one fault count per iteration, and nothing is left in the temporary
+ * directory. Peers whose library is missing are skipped, naming the package.
+ */
+class WholeTraceRunnerTest {
+
+    private static final List<OpSequence> TRACES = List.of(BuiltinPatterns.byName("small-churn", 20_000, 9),
+            BuiltinPatterns.byName("per-tuple-reset", 20_000, 9));
+
+    @ParameterizedTest
+    @EnumSource(WholeTraceLane.class)
+    void everyLaneReportsEachIteration(WholeTraceLane lane) throws IOException {
+        String missing = lane.unavailableReason();
+        assumeTrue(missing == null, () -> lane.laneName() + ": " + missing);
+        Set<String> before = ours();
+        List<LaneResult> results = WholeTraceRunner.run(lane, TRACES, 3);
+        assertEquals(2, results.size());
+        for (LaneResult r : results) {
+            assertEquals(3, r.nsPerIteration().length);
+            assertEquals(3, r.minorFaults().length);
+            assertTrue(r.medianNsPerOp() > 0, lane + ": " + r);
+        }
+        assertTrue(before.containsAll(ours()), "left behind: " + ours());
+    }
+
+    @Test
+    void theAllocSetLanesAgreeWithTheReplayInThisJvm() {
+        for (OpSequence t : TRACES) {
+            LaneResult main = WholeTraceRunner.run(WholeTraceLane.ASET, List.of(t), 1).get(0);
+            assertEquals(NativeReplay.allocSet(t.encoded(), t.slots(), AllocSetSizes.DEFAULT, 1, false)
+                    .statsBeforeDelete(), main.counters(), t.name());
+            LaneResult pg15 = WholeTraceRunner.run(WholeTraceLane.ASET_PG15, List.of(t), 1).get(0);
+            assertEquals(NativeReplay.variant("pg15").allocSet(t.encoded(), t.slots(), AllocSetSizes.DEFAULT, 1,
+                    false).statsBeforeDelete(), pg15.counters(), t.name());
+        }
+    }
+
+    @Test
+    void lanesWithoutStatisticsReportNone() {
+        assertNull(WholeTraceRunner.run(WholeTraceLane.GLIBC, TRACES.subList(0, 1), 1).get(0).counters());
+        assertNull(WholeTraceRunner.run(WholeTraceLane.FLOOR, TRACES.subList(0, 1), 1).get(0).counters());
+    }
+
+    @Test
+    void asAReplayLaneItDropsItsWarmUpIteration() {
+        OpSequence t = TRACES.get(0);
+        LaneResult r = WholeTraceRunner.lane(WholeTraceLane.ASET).replay(t.encoded(), t.slots(), 2);
+        assertEquals(2, r.nsPerIteration().length);
+    }
+
+    @Test
+    void refusesWhatCannotRun() {
+        assertThrows(IllegalArgumentException.class, () -> WholeTraceRunner.run(WholeTraceLane.ASET, TRACES, 0));
+        assertThrows(IllegalArgumentException.class, () -> WholeTraceLane.byName("no-such-c"));
+    }
+
+    /** The runner's directories in the temporary directory now. */
+    private static Set<String> ours() throws IOException {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.startsWith(WholeTraceRunner.DIRECTORY_PREFIX)).collect(Collectors.toSet());
+        }
+    }
+}

@@ -1,0 +1,250 @@
+/*
+ * allocbench_replay.c -- the runner of the whole-trace C lanes: replays
+ * traces through one allocator, entirely in C, in a process of its own.
+ *
+ * Why a process per allocator.  An allocator's speed on a trace depends on
+ * the heap it starts from: which pages are mapped already, where glibc's
+ * dynamic mmap threshold stands, what an earlier allocator left in the same
+ * process.  So every allocator gets a fresh process (the campaign starts one
+ * per allocator and fork), with glibc's mmap and trim thresholds pinned by
+ * the parent through GLIBC_TUNABLES, and no allocator inherits another's
+ * heap.
+ *
+ * Why it loads liballocbench.so instead of linking the sources.  The replay
+ * loop is ab_trace_replay of the very library the JVM loads (the main one, or
+ * the pg15 variant), so the C lanes here and the in-JVM NativeReplay run the
+ * same machine code; the runner only reads the traces, loads, and reports.
+ *
+ *   allocbench-replay LIBRARY LANE ITERATIONS OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]
+ *
+ * LIBRARY is the path of liballocbench.so (or a variant).  LANE is one of
+ *   aset           the library's AllocSet (ALLOCSET_DEFAULT_SIZES)
+ *   malloc         the process's malloc, calloc, realloc and free: glibc's, or
+ *                  a peer's that the parent preloads (LD_PRELOAD=libjemalloc.so.2)
+ *   mimalloc-heap  mimalloc's heap API (mi_heap_new ... mi_heap_destroy),
+ *                  from libmimalloc.so.2 (preloaded, or loaded here)
+ *   floor          no allocator: the loop, the dispatch and the touches only
+ * Each OPS_FILE holds a trace already parsed and validated by the parent:
+ * little-endian 64-bit words in OpSequence's encoding (see allocbench.h).
+ *
+ * Protocol on stdout, one line each, flushed:
+ *   "ready PID" once everything is loaded and every trace copied into memory
+ *     (the parent may then delete the files), after which the runner reads
+ *     one byte from stdin before it starts (EOF: the parent is gone, exit 4);
+ *   per trace, in the order given: "result K ns N1,N2,... minflt F1,F2,...
+ *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED" (per-iteration nanoseconds and
+ *     minor faults; the AllocSet's counters before the last delete, zeros
+ *     for the other lanes);
+ *   "done" at the end (exit 0), or "error K MESSAGE" (exit 3).
+ * Usage errors go to stderr, exit 2.
+ */
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "allocbench.h"
+
+#define MIMALLOC_LIBRARY "libmimalloc.so.2"
+
+typedef AbTrace *(*TraceCreateFn)(const uint64_t *, size_t, uint32_t);
+typedef int (*TraceReplayFn)(const AbTrace *, int, size_t, size_t, size_t, const AbHeapApi *, int, uint64_t *,
+                             uint64_t *, AbCounters *, uint64_t *, uint64_t *);
+typedef const char *(*ErrorMessageFn)(void);
+
+static int usage(const char *fmt, const char *what)
+{
+    fprintf(stderr, "allocbench-replay: ");
+    fprintf(stderr, fmt, what);
+    fprintf(stderr, "\nusage: allocbench-replay LIBRARY aset|malloc|mimalloc-heap|floor ITERATIONS"
+                    " OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]\n");
+    return 2;
+}
+
+static void *symbol(void *library, const char *name, const char *from)
+{
+    void *address = dlsym(library, name);
+
+    if (address == NULL)
+        fprintf(stderr, "allocbench-replay: %s has no %s: %s\n", from, name, dlerror());
+    return address;
+}
+
+/* mimalloc's heap API: from a preloaded libmimalloc, else loaded here. */
+static int load_heap_api(AbHeapApi *api)
+{
+    void *library = dlopen(MIMALLOC_LIBRARY, RTLD_NOW | RTLD_GLOBAL);
+
+    if (library == NULL)
+    {
+        fprintf(stderr, "allocbench-replay: cannot load %s (Debian package libmimalloc2.0): %s\n", MIMALLOC_LIBRARY,
+                dlerror());
+        return 0;
+    }
+    *(void **) &api->heap_new = symbol(library, "mi_heap_new", MIMALLOC_LIBRARY);
+    *(void **) &api->heap_malloc = symbol(library, "mi_heap_malloc", MIMALLOC_LIBRARY);
+    *(void **) &api->heap_zalloc = symbol(library, "mi_heap_zalloc", MIMALLOC_LIBRARY);
+    *(void **) &api->heap_realloc = symbol(library, "mi_heap_realloc", MIMALLOC_LIBRARY);
+    *(void **) &api->free = symbol(library, "mi_free", MIMALLOC_LIBRARY);
+    *(void **) &api->heap_destroy = symbol(library, "mi_heap_destroy", MIMALLOC_LIBRARY);
+    return api->heap_new && api->heap_malloc && api->heap_zalloc && api->heap_realloc && api->free
+           && api->heap_destroy;
+}
+
+/* Reads "OPS_FILE:NSLOTS" into a validated trace; NULL after a message on stderr. */
+static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMessageFn error_message)
+{
+    char path[4096];
+    const char *colon = strrchr(argument, ':');
+    char *end;
+    unsigned long nslots;
+    struct stat st;
+    const uint64_t *ops;
+    AbTrace *trace;
+    int fd;
+
+    if (colon == NULL || (size_t) (colon - argument) >= sizeof(path))
+    {
+        usage("expected OPS_FILE:NSLOTS, not \"%s\"", argument);
+        return NULL;
+    }
+    memcpy(path, argument, (size_t) (colon - argument));
+    path[colon - argument] = '\0';
+    errno = 0;
+    nslots = strtoul(colon + 1, &end, 10);
+    if (errno != 0 || *end != '\0' || nslots == 0 || nslots > AB_REPLAY_MAX_SLOTS)
+    {
+        usage("NSLOTS must be 1..16777216 in \"%s\"", argument);
+        return NULL;
+    }
+    fd = open(path, O_RDONLY);
+    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size % 8 != 0)
+    {
+        if (fd >= 0)
+            close(fd);
+        usage("cannot read %s (a file of 64-bit words)", path);
+        return NULL;
+    }
+    if (st.st_size == 0)
+    {
+        close(fd);
+        trace = create(NULL, 0, (uint32_t) nslots);
+    }
+    else
+    {
+        ops = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+        close(fd);
+        if (ops == MAP_FAILED)
+        {
+            usage("cannot map %s", path);
+            return NULL;
+        }
+        trace = create(ops, (size_t) st.st_size / 8, (uint32_t) nslots);
+        munmap((void *) ops, (size_t) st.st_size);
+    }
+    if (trace == NULL)
+        fprintf(stderr, "allocbench-replay: %s: %s\n", path, error_message());
+    return trace;
+}
+
+static void print_list(const char *label, const uint64_t *values, int count)
+{
+    printf(" %s ", label);
+    for (int i = 0; i < count; i++)
+        printf("%s%" PRIu64, i == 0 ? "" : ",", values[i]);
+}
+
+int main(int argc, char **argv)
+{
+    AbHeapApi heap;
+    const AbHeapApi *heap_api = NULL;
+    void *library;
+    TraceCreateFn trace_create;
+    TraceReplayFn trace_replay;
+    ErrorMessageFn error_message;
+    int lane, iterations, ntraces;
+    AbTrace **traces;
+    uint64_t *ns, *minflt;
+    char *end;
+    char go;
+
+    if (argc < 5)
+        return usage("%s", "too few arguments");
+    if (strcmp(argv[2], "aset") == 0)
+        lane = AB_REPLAY_ASET;
+    else if (strcmp(argv[2], "malloc") == 0)
+        lane = AB_REPLAY_MALLOC;
+    else if (strcmp(argv[2], "mimalloc-heap") == 0)
+        lane = AB_REPLAY_HEAP;
+    else if (strcmp(argv[2], "floor") == 0)
+        lane = AB_REPLAY_FLOOR;
+    else
+        return usage("unknown lane \"%s\"", argv[2]);
+    errno = 0;
+    iterations = (int) strtol(argv[3], &end, 10);
+    if (errno != 0 || *end != '\0' || iterations < 1 || iterations > 1000000)
+        return usage("ITERATIONS must be 1..1000000, not \"%s\"", argv[3]);
+
+    library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL)
+    {
+        fprintf(stderr, "allocbench-replay: cannot load %s: %s\n", argv[1], dlerror());
+        return 2;
+    }
+    *(void **) &trace_create = symbol(library, "ab_trace_create", argv[1]);
+    *(void **) &trace_replay = symbol(library, "ab_trace_replay", argv[1]);
+    *(void **) &error_message = symbol(library, "ab_error_message", argv[1]);
+    if (trace_create == NULL || trace_replay == NULL || error_message == NULL)
+        return 2;
+    if (lane == AB_REPLAY_HEAP)
+    {
+        if (!load_heap_api(&heap))
+            return 2;
+        heap_api = &heap;
+    }
+
+    ntraces = argc - 4;
+    traces = calloc((size_t) ntraces, sizeof(AbTrace *));
+    ns = calloc((size_t) iterations, sizeof(uint64_t));
+    minflt = calloc((size_t) iterations, sizeof(uint64_t));
+    if (traces == NULL || ns == NULL || minflt == NULL)
+        return usage("%s", "out of memory");
+    for (int k = 0; k < ntraces; k++)
+        if ((traces[k] = load_trace(argv[4 + k], trace_create, error_message)) == NULL)
+            return 2;
+
+    printf("ready %ld\n", (long) getpid());
+    fflush(stdout);
+    if (read(STDIN_FILENO, &go, 1) != 1)
+        return 4; /* the parent went away before the start */
+
+    for (int k = 0; k < ntraces; k++)
+    {
+        AbCounters stats;
+
+        memset(&stats, 0, sizeof(stats));
+        if (trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE, heap_api,
+                         iterations, ns, minflt, &stats, NULL, NULL) != AB_OK)
+        {
+            printf("error %d %s\n", k, error_message());
+            fflush(stdout);
+            return 3;
+        }
+        printf("result %d", k);
+        print_list("ns", ns, iterations);
+        print_list("minflt", minflt, iterations);
+        printf(" stats %" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", (uint64_t) stats.totalspace,
+               (uint64_t) stats.nblocks, (uint64_t) stats.freechunks, (uint64_t) stats.freespace,
+               (uint64_t) stats.usedspace);
+        fflush(stdout);
+    }
+    printf("done\n");
+    fflush(stdout);
+    return 0;
+}

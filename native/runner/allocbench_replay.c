@@ -31,6 +31,8 @@
  *   "ready PID" once everything is loaded and every trace copied into memory
  *     (the parent may then delete the files), after which the runner reads
  *     one byte from stdin before it starts (EOF: the parent is gone, exit 4);
+ *     from then on a thread watches stdin, and its end (the parent closed it,
+ *     or died) ends the runner at once (exit 4): no runner outlives its parent;
  *   per trace, in the order given: "result K ns N1,N2,... minflt F1,F2,...
  *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED" (per-iteration nanoseconds and
  *     minor faults; the AllocSet's counters before the last delete, zeros
@@ -42,6 +44,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,6 +60,8 @@ typedef AbTrace *(*TraceCreateFn)(const uint64_t *, size_t, uint32_t);
 typedef int (*TraceReplayFn)(const AbTrace *, int, size_t, size_t, size_t, const AbHeapApi *, int, uint64_t *,
                              uint64_t *, AbCounters *, uint64_t *, uint64_t *);
 typedef const char *(*ErrorMessageFn)(void);
+
+static int usage(const char *fmt, const char *what) __attribute__((format(printf, 1, 0)));
 
 static int usage(const char *fmt, const char *what)
 {
@@ -124,11 +129,17 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
         return NULL;
     }
     fd = open(path, O_RDONLY);
-    if (fd < 0 || fstat(fd, &st) != 0 || st.st_size % 8 != 0)
+    if (fd < 0 || fstat(fd, &st) != 0)
     {
+        fprintf(stderr, "allocbench-replay: cannot read %s: %s\n", path, strerror(errno));
         if (fd >= 0)
             close(fd);
-        usage("cannot read %s (a file of 64-bit words)", path);
+        return NULL;
+    }
+    if (st.st_size % 8 != 0)
+    {
+        close(fd);
+        usage("%s is not a file of 64-bit words", path);
         return NULL;
     }
     if (st.st_size == 0)
@@ -142,7 +153,7 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
         close(fd);
         if (ops == MAP_FAILED)
         {
-            usage("cannot map %s", path);
+            fprintf(stderr, "allocbench-replay: cannot map %s: %s\n", path, strerror(errno));
             return NULL;
         }
         trace = create(ops, (size_t) st.st_size / 8, (uint32_t) nslots);
@@ -151,6 +162,18 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
     if (trace == NULL)
         fprintf(stderr, "allocbench-replay: %s: %s\n", path, error_message());
     return trace;
+}
+
+/* The parent watch: stdin's end means the parent closed it or died; nobody is left to read the results. */
+static void *watch_parent(void *unused)
+{
+    char byte;
+
+    (void) unused;
+    while (read(STDIN_FILENO, &byte, 1) > 0)
+        ;
+    _exit(4);
+    return NULL;
 }
 
 static void print_list(const char *label, const uint64_t *values, int count)
@@ -169,8 +192,10 @@ int main(int argc, char **argv)
     TraceReplayFn trace_replay;
     ErrorMessageFn error_message;
     int lane, iterations, ntraces;
+    long parsed;
     AbTrace **traces;
     uint64_t *ns, *minflt;
+    pthread_t watcher;
     char *end;
     char go;
 
@@ -187,9 +212,10 @@ int main(int argc, char **argv)
     else
         return usage("unknown lane \"%s\"", argv[2]);
     errno = 0;
-    iterations = (int) strtol(argv[3], &end, 10);
-    if (errno != 0 || *end != '\0' || iterations < 1 || iterations > 1000000)
+    parsed = strtol(argv[3], &end, 10);
+    if (errno != 0 || *end != '\0' || end == argv[3] || parsed < 1 || parsed > 1000000)
         return usage("ITERATIONS must be 1..1000000, not \"%s\"", argv[3]);
+    iterations = (int) parsed;
 
     library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (library == NULL)
@@ -223,6 +249,12 @@ int main(int argc, char **argv)
     fflush(stdout);
     if (read(STDIN_FILENO, &go, 1) != 1)
         return 4; /* the parent went away before the start */
+    if (pthread_create(&watcher, NULL, watch_parent, NULL) != 0)
+    {
+        fprintf(stderr, "allocbench-replay: cannot start the thread that watches the parent\n");
+        return 2;
+    }
+    pthread_detach(watcher);
 
     for (int k = 0; k < ntraces; k++)
     {

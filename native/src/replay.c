@@ -403,7 +403,8 @@ typedef struct Replay
     size_t           min_ctx, init_block, max_block;
     const AbHeapApi *heap;
     const AbBlockSource *source; /* the AllocSet's blocks: NULL for malloc (only tests give another) */
-    /* the live set: each slot's chunk and place in the dense list of live slots (one cache line per slot) */
+    /* the live set: each slot's chunk and place in the dense list of live slots (16 bytes a slot, so a
+       slot's state never straddles two cache lines) */
     SlotState       *slot;       /* [nslots] */
     uint32_t        *live;       /* [nslots]: live[0..nlive) are the live slots */
     uint32_t         nlive;
@@ -451,23 +452,25 @@ static int replay_failed(size_t index, int iteration, int code)
     return code;
 }
 
-static int call_failed(size_t index, int iteration, const char *function, size_t size)
-{
-    char detail[128];
-
-    snprintf(detail, sizeof(detail), "%s(%zu) returned NULL.", function, size);
-    ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "replay failed at op %zu (iteration %d): out of memory",
-                 index, iteration);
-    return AB_ERR_OUT_OF_MEMORY;
-}
-
-/* The name of the call that handed out memory for op kind in lane (for an out-of-memory message). */
-static const char *call_name(int lane, unsigned kind)
+/*
+ * A call of the malloc or heap lane returned NULL at op index: which call (an
+ * R of the heap lane is the fresh heap_new()), with the size it was asked for.
+ */
+static int call_failed(const Replay *r, size_t index, int iteration)
 {
     static const char *const malloc_names[] = {"?", "malloc", "calloc", "realloc"};
     static const char *const heap_names[] = {"?", "heap_malloc", "heap_zalloc", "heap_realloc"};
+    unsigned kind = AB_OP_KIND(r->ops[index]);
+    char detail[128];
 
-    return lane == AB_REPLAY_HEAP ? heap_names[kind] : malloc_names[kind];
+    if (kind == AB_OP_RESET)
+        snprintf(detail, sizeof(detail), "heap_new() returned NULL.");
+    else
+        snprintf(detail, sizeof(detail), "%s(%zu) returned NULL.",
+                 r->lane == AB_REPLAY_HEAP ? heap_names[kind] : malloc_names[kind], AB_OP_SIZE(r->ops[index]));
+    ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "replay failed at op %zu (iteration %d): out of memory",
+                 index, iteration);
+    return AB_ERR_OUT_OF_MEMORY;
 }
 
 /*
@@ -679,8 +682,7 @@ static int run_iterations(Replay *r, int iterations, uint64_t *ns, uint64_t *min
                 return replay_failed(failed, it, rc);
             }
             end_context(r, context);
-            return call_failed(failed, it, call_name(r->lane, AB_OP_KIND(r->ops[failed])),
-                               AB_OP_SIZE(r->ops[failed]));
+            return call_failed(r, failed, it);
         }
         if (last && stats != NULL && r->lane == AB_REPLAY_ASET)
         {

@@ -370,3 +370,30 @@ TEST(trace_handle_keeps_its_floor_between_replays)
     CHECK_EQ_U64(minflt[1], 0);
     ab_trace_free(trace); /* frees the floor's state too (asan, valgrind) */
 }
+
+/* A heap whose heap_new fails from the fail_at-th call on: an R then cannot make its fresh heap. */
+static long new_calls, new_fail_at;
+
+static void *failing_heap_new(void)
+{
+    if (++new_calls >= new_fail_at)
+        return NULL;
+    return test_heap_new();
+}
+
+TEST(heap_lane_reset_without_a_fresh_heap_names_the_op_and_releases_everything)
+{
+    AbHeapApi failing = test_heap;
+    uint64_t ns;
+
+    failing.heap_new = failing_heap_new;
+    heaps_created = heaps_destroyed = blocks_live = 0;
+    new_calls = 0;
+    new_fail_at = 2; /* the iteration's heap is made; the R's fresh one is not */
+    CHECK_EQ_I64(ab_replay(example, COUNT(example), 3, AB_REPLAY_HEAP, 0, 0, 0, &failing, 1, &ns, NULL, NULL, NULL,
+                           NULL), AB_ERR_OUT_OF_MEMORY);
+    CHECK_EQ_STR(ab_error_message(), "replay failed at op 5 (iteration 0): out of memory");
+    CHECK_EQ_STR(ab_error_detail(), "heap_new() returned NULL.");
+    CHECK_EQ_I64(heaps_created, heaps_destroyed);
+    CHECK_EQ_I64(blocks_live, 0);
+}

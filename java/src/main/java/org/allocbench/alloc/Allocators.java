@@ -29,21 +29,12 @@ public final class Allocators {
     /**
      * Whether {@code name} is an allocator that cannot free single allocations ({@link Capabilities#individualFree()}
      * false: the JDK's arenas): it skips every free of a trace, so it does less work than the others, and results
-     * report it apart, never in ratios or rankings. False for names that are not allocators (lanes, floors).
+     * report it apart, never in ratios or rankings. False for names that are not allocators (lanes, floors). Loads
+     * nothing and makes no instance.
      */
     public static boolean skipsFrees(String name) {
-        return SKIPS_FREES.computeIfAbsent(name, n -> {
-            AllocatorFactory f = all().stream().filter(a -> a.name().equals(n)).findFirst().orElse(null);
-            if (f == null || !f.availability().available()) {
-                return false;
-            }
-            try (Allocator a = f.create()) {
-                return !a.capabilities().individualFree();
-            }
-        });
+        return JavaPeers.factories().stream().anyMatch(f -> f.name().equals(name) && f.skipsFrees());
     }
-
-    private static final java.util.Map<String, Boolean> SKIPS_FREES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * The allocator called {@code name}, one of {@link #all()}; an unknown name is an error that lists the

@@ -17,12 +17,12 @@ public final class JavaPeers {
         return List.of(
                 new AllocatorFactory("jdk-arena",
                         "JDK Arena.ofConfined: one zeroed malloc per allocation, no single free, reset closes the arena",
-                        AllocatorFactory.Availability.YES, ConfinedArenaAllocator::new),
+                        AllocatorFactory.Availability.YES, ConfinedArenaAllocator::new, true),
                 new AllocatorFactory("jdk-slicing",
                         "JDK SegmentAllocator.slicingAllocator over arena blocks (8 KiB doubling to 8 MiB), no single free",
-                        AllocatorFactory.Availability.YES, SlicingArenaAllocator::new),
+                        AllocatorFactory.Availability.YES, SlicingArenaAllocator::new, true),
                 new AllocatorFactory("netty-pooled",
-                        "Netty PooledByteBufAllocator, direct buffers, one allocator per instance, thread cache on",
+                        "Netty PooledByteBufAllocator, direct buffers, one allocator per thread, thread cache on",
                         nettyAvailability(), NettyPooledAllocator::new));
     }
 

@@ -131,26 +131,46 @@ public final class Environment {
     }
 
     /**
-     * Whether the work tree the jar was built in has changes against its commit
-     * ({@code gitDirty}) and, if so, the SHA-256 of {@code git diff HEAD}
-     * ({@code gitDiffSha256}), so a run can be traced to the exact source it
-     * measured; both null where there is no git work tree.
+     * The state of the git work tree the jar lives in when the run starts:
+     * {@code gitHead} (its HEAD then), {@code gitDirty} (whether tracked files
+     * differ from it) and {@code gitDiffSha256}, the SHA-256 of the raw bytes of
+     * {@code git diff --no-color --no-ext-diff --binary HEAD} (what
+     * {@code git diff --no-color --no-ext-diff --binary HEAD | sha256sum} prints;
+     * null when clean), so a run can be traced to the exact source it measured.
+     * Untracked files are not in the diff. All null where there is no work tree.
      */
     static Map<String, Object> treeState(Path jar) {
         Map<String, Object> m = new LinkedHashMap<>();
         Path where = jar != null ? jar.getParent() : Path.of("").toAbsolutePath();
-        String status = run(where, "git", "status", "--porcelain", "--untracked-files=no");
-        String diff = status == null ? null : run(where, "git", "diff", "HEAD");
-        m.put("gitDirty", status == null ? null : !status.isBlank());
-        m.put("gitDiffSha256", diff == null || diff.isBlank() ? null : sha256(diff));
+        String head = run(where, "git", "rev-parse", "HEAD");
+        byte[] diff = head == null ? null : runBytes(where, "git", "diff", "--no-color", "--no-ext-diff", "--binary",
+                "HEAD");
+        m.put("gitHead", head);
+        m.put("gitDirty", diff == null ? null : diff.length > 0);
+        m.put("gitDiffSha256", diff == null || diff.length == 0 ? null : sha256(diff));
         return m;
     }
 
-    static String sha256(String text) {
+    static String sha256(byte[] bytes) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
+            return null;
+        }
+    }
+
+    /** A command's standard output as bytes, or null if it failed. */
+    private static byte[] runBytes(Path dir, String... command) {
+        try {
+            Process p = new ProcessBuilder(command).directory(dir.toFile())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] out = p.getInputStream().readAllBytes();
+            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                p.destroy();
+                return null;
+            }
+            return out;
+        } catch (IOException | InterruptedException e) {
             return null;
         }
     }

@@ -54,7 +54,7 @@ public final class InterleavedRunner {
     public static final String ASET_C = WholeTraceLane.ASET.laneName();
     public static final String ASET_PG15_C = WholeTraceLane.ASET_PG15.laneName();
     public static final String PG15_REAL = "pg15-real";
-    public static final String SEGMENT_PREFIX = "aset-native-segment@";
+    public static final String SEGMENT_PREFIX = PerOpLanes.SEGMENT_PREFIX;
     /** Segment size of the huge-page cells (pages are touched only as the AllocSet uses them). */
     public static final long SEGMENT_BYTES = 256L << 20;
 

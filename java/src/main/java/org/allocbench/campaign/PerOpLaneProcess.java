@@ -11,8 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.replay.ChildStderr;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.trace.OpSequence;
 
@@ -61,7 +61,7 @@ final class PerOpLaneProcess {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a JVM for lane " + request.lane() + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> stderr = drain(child);
+        ChildStderr stderr = ChildStderr.drain(child);
         try (DataOutputStream in = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
                 BufferedReader out = new BufferedReader(
                         new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -79,7 +79,7 @@ final class PerOpLaneProcess {
             int exit = child.waitFor();
             if (response == null || exit != 0) {
                 throw new LaneFailedException("the JVM of lane " + request.lane() + " exited with status " + exit
-                        + (response == null ? " and no result" : "") + tail(stderr.join()));
+                        + (response == null ? " and no result" : "") + stderr.tail());
             }
             return ResultsStore.json().readValue(response, LaneWorker.Response.class);
         } catch (IOException e) {
@@ -92,24 +92,5 @@ final class PerOpLaneProcess {
                 child.destroyForcibly();
             }
         }
-    }
-
-    private static CompletableFuture<String> drain(Process child) {
-        CompletableFuture<String> text = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                text.complete(new String(child.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                text.complete("");
-            }
-        });
-        return text;
-    }
-
-    /** The last lines of a child's stderr, for a failure message. */
-    private static String tail(String stderr) {
-        List<String> lines = stderr.strip().lines().toList();
-        return lines.isEmpty() ? "" : ": " + String.join(" / ", lines.subList(Math.max(0, lines.size() - 3),
-                lines.size()));
     }
 }

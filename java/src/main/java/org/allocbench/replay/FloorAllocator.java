@@ -49,12 +49,15 @@ public final class FloorAllocator extends AbstractAllocator {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, false, ALIGNMENT,
             "the harness floor: no allocator; each chunk's address comes from a plan made when the trace is read");
 
+    /** Held so the region stays allocated while any context over it lives (the GC frees it after). */
+    private final MemorySegment region;
     private final long base;
     private final long[] offsets;
     private int next;
 
-    private FloorAllocator(long base, long[] offsets) {
-        this.base = base;
+    private FloorAllocator(MemorySegment region, long[] offsets) {
+        this.region = region;
+        this.base = region.address();
         this.offsets = offsets;
     }
 
@@ -62,13 +65,8 @@ public final class FloorAllocator extends AbstractAllocator {
     public static Supplier<Allocator> contexts(OpSequence ops) {
         NativeReplay.FloorPlan plan = NativeReplay.floorPlan(ops.encoded(), ops.slots());
         MemorySegment region = Arena.ofAuto().allocate(Math.max(ALIGNMENT, plan.regionBytes()), 4096);
-        long base = region.address();
         long[] offsets = plan.offsets();
-        return () -> {
-            // captured, the region stays reachable (and so allocated) as long as this supplier is
-            Reference.reachabilityFence(region);
-            return new FloorAllocator(base, offsets);
-        };
+        return () -> new FloorAllocator(region, offsets);
     }
 
     @Override
@@ -126,6 +124,7 @@ public final class FloorAllocator extends AbstractAllocator {
 
     @Override
     protected void releaseForGood() {
+        Reference.reachabilityFence(region); // the region outlives every write the context made
     }
 
     @Override

@@ -25,6 +25,17 @@ public final class PerOpLanes {
         return lane.equals(FloorAllocator.NAME) || lane.equals(BINDING_FLOOR);
     }
 
+    /**
+     * Whether {@code lane} calls native code once per op (the C AllocSets, on malloc or on a segment, and the
+     * native peers): the lanes the binding floor, a no-op downcall per op, is a floor for.
+     */
+    public static boolean callsNativePerOp(String lane) {
+        return WholeTraceLane.ofPerOp(lane).isPresent() || lane.startsWith(SEGMENT_PREFIX);
+    }
+
+    /** The per-op lanes of the native AllocSet with its blocks on a shared segment: this prefix and the page mode. */
+    public static final String SEGMENT_PREFIX = "aset-native-segment@";
+
     /** Why {@code lane} cannot run here, or null if it can; an unknown name is an IllegalArgumentException. */
     public static String unavailableReason(String lane) {
         if (isFloor(lane)) {

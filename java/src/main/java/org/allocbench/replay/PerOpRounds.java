@@ -23,12 +23,15 @@ import org.allocbench.trace.OpSequence;
  * context, replay, end it), and its sample is the round's wall time divided by
  * (ops x threads). With {@code threads > 1} the worker threads are created
  * once for the cell, before the first round, and released together by a
- * barrier each round, so creating threads (and whatever a thread's first use
- * costs: a thread-local buffer, a heap) is never timed.
+ * barrier each round, so creating threads is never timed; and each thread
+ * makes and closes one context before the first round (whatever a thread's
+ * first use costs: Netty's per-thread pool, a mimalloc heap, the floor's
+ * region), so that is not timed either, even with no warm-up rounds.
  *
  * <p><b>Page faults</b>: each thread reads its own minor-fault counter
- * ({@link ThreadUsage}) before and after its replay, outside the timed window;
- * a round's figure is the sum over threads.
+ * ({@link ThreadUsage}) before a round's start and after its end (with
+ * threads, before the start barrier and after the end barrier), outside the
+ * timed window; a round's figure is the sum over threads.
  *
  * <p><b>Statistics</b> are read after the measured rounds, from one more
  * replay that is not timed: the context's counters just before it ends, as
@@ -60,6 +63,7 @@ public final class PerOpRounds {
     public static IntFunction<Body> allocator(OpSequence ops, Supplier<Supplier<? extends Allocator>> contextsPerThread) {
         return thread -> {
             Supplier<? extends Allocator> contexts = contextsPerThread.get();
+            contexts.get().close(); // the thread's first use, untimed
             ReplayLoop loop = new ReplayLoop(ops);
             return new Body() {
                 @Override
@@ -126,14 +130,13 @@ public final class PerOpRounds {
                     failure.compareAndSet(null, x);
                 }
                 for (int r = 0; r < warmup + rounds; r++) {
+                    long f0 = ThreadUsage.minorFaults();
                     if (!await(start, failure)) {
                         return;
                     }
                     if (body != null && failure.get() == null) {
                         try {
-                            long f0 = ThreadUsage.minorFaults();
                             body.round();
-                            roundFaults.addAndGet(r, ThreadUsage.minorFaults() - f0);
                         } catch (Throwable x) {
                             failure.compareAndSet(null, x);
                         }
@@ -141,6 +144,7 @@ public final class PerOpRounds {
                     if (!await(end, failure)) {
                         return;
                     }
+                    roundFaults.addAndGet(r, ThreadUsage.minorFaults() - f0);
                 }
                 if (id == 0 && body != null && failure.get() == null) {
                     try {

@@ -87,10 +87,23 @@ public final class ReplayLoop {
         return ops;
     }
 
-    /** One iteration: a fresh context from {@code contexts}, every op, the context ended and closed. */
+    /**
+     * One iteration: a fresh context from {@code contexts}, every op, the context ended and closed. If an op
+     * throws (out of memory), the live chunks are still freed where the allocator has no bulk release, so the
+     * next iteration does not start from a leaked heap.
+     */
     public void iteration(Supplier<? extends Allocator> contexts) {
         try (Allocator context = contexts.get()) {
-            replay(context);
+            try {
+                replay(context);
+            } catch (RuntimeException | Error e) {
+                try {
+                    end(context);
+                } catch (RuntimeException | Error second) {
+                    e.addSuppressed(second);
+                }
+                throw e;
+            }
             end(context);
         }
     }

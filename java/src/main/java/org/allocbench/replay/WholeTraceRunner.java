@@ -13,6 +13,7 @@ import java.util.List;
 import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.nativecore.NativeLibrary;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -25,10 +26,13 @@ import org.allocbench.trace.OpSequence;
  * <p>The runner and the library are copied out of the jar, with the traces
  * (as encoded ops), into a private directory ({@code allocbench-replay-*});
  * the runner loads everything, says it is ready, and the directory is deleted
- * before it is told to start, so nothing is left behind even if this JVM is
- * killed while the runner works (a runner whose parent is gone before the start
- * reads end-of-file and exits). Its environment pins glibc's malloc
- * thresholds ({@link GlibcMalloc}) and, for a malloc peer, preloads it.
+ * before it is told to start, within milliseconds, so a kill of this JVM
+ * leaves nothing behind unless it lands in those milliseconds (the directory's
+ * name says whose it is). The runner's standard input stays open while it
+ * works and it ends itself when it closes, so it never outlives this JVM.
+ * Its environment pins glibc's malloc thresholds ({@link GlibcMalloc}) and,
+ * for a malloc peer, preloads it; its standard error is read as it comes
+ * ({@link ChildStderr}) for the failure messages.
  */
 public final class WholeTraceRunner {
 
@@ -73,19 +77,24 @@ public final class WholeTraceRunner {
         Process child = null;
         try {
             List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString(),
-                    BundledFiles.copy(lane.library(), dir, false).toString(), lane.runnerLane(),
-                    Integer.toString(iterations)));
+                    library(lane, dir).toString(), lane.runnerLane(), Integer.toString(iterations)));
             for (int k = 0; k < traces.size(); k++) {
                 OpSequence t = traces.get(k);
                 command.add(t.writeEncoded(dir.resolve(k + ".ops")) + ":" + t.slots());
             }
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(dir.resolve("stderr").toFile());
+            ProcessBuilder builder = new ProcessBuilder(command);
             GlibcMalloc.environment(builder.environment());
             if (lane.preload() != null) {
                 builder.environment().put("LD_PRELOAD", lane.preload());
             }
-            child = builder.start();
-            return supervise(lane, traces, child, dir);
+            try {
+                child = builder.start();
+            } catch (IOException e) {
+                throw new RunnerException(lane.laneName() + ": cannot start " + PROGRAM + " from " + dir + ": "
+                        + e.getMessage() + " (if " + dir.getParent() + " is mounted noexec, start allocbench with"
+                        + " -Djava.io.tmpdir=DIR on a file system that is not)");
+            }
+            return supervise(lane, traces, child, ChildStderr.drain(child), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(lane.laneName() + ": cannot run " + PROGRAM + ": " + e.getMessage(), e);
         } finally {
@@ -96,35 +105,53 @@ public final class WholeTraceRunner {
         }
     }
 
-    private static List<LaneResult> supervise(WholeTraceLane lane, List<OpSequence> traces, Process child, Path dir)
-            throws IOException {
+    /**
+     * The library the runner loads: the bundled one, or for the main library the file the JVM was told to
+     * load instead ({@value NativeLibrary#PATH_PROPERTY}), so the C lanes run the same code as this JVM.
+     */
+    private static Path library(WholeTraceLane lane, Path dir) throws IOException {
+        String override = System.getProperty(NativeLibrary.PATH_PROPERTY);
+        if (override != null && lane.library().equals("liballocbench.so")) {
+            return java.nio.file.Files.copy(Path.of(override), dir.resolve(lane.library()));
+        }
+        return BundledFiles.copy(lane.library(), dir, false);
+    }
+
+    /**
+     * Waits for "ready", deletes the directory (the runner has loaded the library and copied the traces into
+     * memory), starts it, and reads its results. Its standard input stays open until it is done: the runner
+     * ends itself when it closes, so it never outlives this JVM.
+     */
+    private static List<LaneResult> supervise(WholeTraceLane lane, List<OpSequence> traces, Process child,
+            ChildStderr stderr, Path dir) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        String ready = out.readLine();
-        if (ready == null || !ready.startsWith("ready ")) {
-            throw failure(lane, child, dir, "it did not start");
-        }
-        String stderr = stderr(dir);
-        BundledFiles.deleteQuietly(dir); // loaded and copied into memory: nothing on disk is needed any more
         try (OutputStream go = child.getOutputStream()) {
-            go.write('g');
-        }
-        List<LaneResult> results = new ArrayList<>();
-        for (String line; (line = out.readLine()) != null; ) {
-            if (line.startsWith("result ")) {
-                results.add(parse(line, traces));
-            } else if (line.startsWith("error ")) {
-                throw new RunnerException(lane.laneName() + ": " + line.substring(line.indexOf(' ', 6) + 1)
-                        + " (trace " + traces.get(Integer.parseInt(line.split(" ")[1])).name() + ")");
-            } else if (line.equals("done")) {
-                break;
+            String ready = out.readLine();
+            if (ready == null || !ready.startsWith("ready ")) {
+                throw new RunnerException(lane.laneName() + ": " + PROGRAM + " did not start (exit status "
+                        + waitFor(child) + ")" + stderr.tail());
             }
+            BundledFiles.deleteQuietly(dir); // nothing on disk is needed any more
+            go.write('g');
+            go.flush();
+            List<LaneResult> results = new ArrayList<>();
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.startsWith("result ")) {
+                    results.add(parse(line, traces));
+                } else if (line.startsWith("error ")) {
+                    throw new RunnerException(lane.laneName() + ": " + line.substring(line.indexOf(' ', 6) + 1)
+                            + " (trace " + traces.get(Integer.parseInt(line.split(" ")[1])).name() + ")");
+                } else if (line.equals("done")) {
+                    break;
+                }
+            }
+            int exit = waitFor(child);
+            if (exit != 0 || results.size() != traces.size()) {
+                throw new RunnerException(lane.laneName() + ": " + PROGRAM + " exited with status " + exit + " after "
+                        + results.size() + " of " + traces.size() + " traces" + stderr.tail());
+            }
+            return results;
         }
-        int exit = waitFor(child);
-        if (exit != 0 || results.size() != traces.size()) {
-            throw new RunnerException(lane.laneName() + ": " + PROGRAM + " exited with status " + exit + " after "
-                    + results.size() + " of " + traces.size() + " traces" + (stderr.isBlank() ? "" : ": " + stderr));
-        }
-        return results;
     }
 
     /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U" */
@@ -143,13 +170,6 @@ public final class WholeTraceRunner {
         return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
     }
 
-    private static RunnerException failure(WholeTraceLane lane, Process child, Path dir, String what) {
-        int exit = waitFor(child);
-        String stderr = stderr(dir);
-        return new RunnerException(lane.laneName() + ": " + PROGRAM + " " + what + " (exit status " + exit + ")"
-                + (stderr.isBlank() ? "" : ": " + stderr));
-    }
-
     private static int waitFor(Process child) {
         try {
             return child.waitFor();
@@ -157,14 +177,6 @@ public final class WholeTraceRunner {
             child.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while " + PROGRAM + " ran", e);
-        }
-    }
-
-    private static String stderr(Path dir) {
-        try {
-            return java.nio.file.Files.readString(dir.resolve("stderr")).strip();
-        } catch (IOException e) {
-            return "";
         }
     }
 }

@@ -23,6 +23,7 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.measure.HlogFiles;
+import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
@@ -54,7 +55,8 @@ public final class RunReport {
 
     /** The whole-trace lane every whole-trace ratio is to. */
     static final String C_BASELINE = WholeTraceLane.ASET.laneName();
-    static final String SEGMENT_PREFIX = "aset-native-segment@";
+    private static final String PG15_REAL = "pg15-real";
+    static final String SEGMENT_PREFIX = PerOpLanes.SEGMENT_PREFIX;
 
     private static final String PER_OP_GROUP = "per-op replay";
     private static final String REFERENCE_GROUP = "aset-native (reference)";
@@ -252,8 +254,8 @@ public final class RunReport {
      * per-op floors.
      */
     private enum Kind {
-        WHOLE("whole-trace", "whole"), WHOLE_FLOOR("floor", "floor"), PER_OP("per-op", "per-op"),
-        SKIPS_FREES("skips frees", "skips"), FLOOR("floor", "floor");
+        WHOLE("whole-trace", "whole"), PG_REAL("PostgreSQL 15", "whole"), WHOLE_FLOOR("floor", "floor"),
+        PER_OP("per-op", "per-op"), SKIPS_FREES("skips frees", "skips"), FLOOR("floor", "floor");
 
         final String label;
         final String tag;
@@ -272,7 +274,7 @@ public final class RunReport {
         return switch (c.metric()) {
             case Cell.FLOOR -> Kind.FLOOR;
             case Cell.WHOLE_TRACE_FLOOR -> Kind.WHOLE_FLOOR;
-            case Cell.WHOLE_TRACE -> Kind.WHOLE;
+            case Cell.WHOLE_TRACE -> c.allocator().equals(PG15_REAL) ? Kind.PG_REAL : Kind.WHOLE;
             default -> Allocators.skipsFrees(c.allocator()) ? Kind.SKIPS_FREES : Kind.PER_OP;
         };
     }
@@ -311,6 +313,7 @@ public final class RunReport {
             List<Cell> ok = ordered(cells.stream().filter(c -> Cell.OK.equals(c.status()) && !Double.isNaN(median(c)))
                     .toList());
             double base = baseline(BASELINE, Cell.REPLAY, trace);
+            int threads = results.settings() == null ? 1 : results.settings().threads();
             double cBase = baseline(C_BASELINE, Cell.WHOLE_TRACE, trace);
             body.append("<table class=\"data\"><thead><tr><th>rank</th><th>allocator or lane</th><th>kind</th>"
                     + "<th class=\"num\">median ns/op</th><th class=\"num\">95% interval</th>"
@@ -331,15 +334,16 @@ public final class RunReport {
                         || C_BASELINE.equals(c.allocator()) ? " base" : "");
                 last = k;
                 double m = median(c);
-                double ratioTo = k == Kind.WHOLE || k == Kind.WHOLE_FLOOR ? cBase : base;
-                boolean withRatio = k.ranked() && !Double.isNaN(ratioTo);
+                double ratioTo = k == Kind.WHOLE || k == Kind.PG_REAL || k == Kind.WHOLE_FLOOR ? cBase : base;
+                boolean withRatio = (k.ranked() || k == Kind.PG_REAL) && !Double.isNaN(ratioTo);
                 body.append("<tr class=\"").append(cls.trim()).append("\"><td>").append(k.ranked() ? rank : "")
                         .append("</td><td>").append(esc(c.allocator())).append("</td><td><span class=\"tag ")
                         .append(k.tag).append("\">").append(k.label).append("</span></td><td class=\"num\">")
                         .append(Charts.format(m)).append("</td><td class=\"num\">").append(interval(c))
                         .append("</td><td class=\"num\">").append(halfWidth(c)).append("</td><td class=\"num\">")
                         .append(withRatio ? String.format(Locale.ROOT, "%.2f", m / ratioTo) : "-")
-                        .append("</td><td class=\"num\">").append(k == Kind.PER_OP ? binding(c) : "")
+                        .append("</td><td class=\"num\">").append(k != Kind.PER_OP ? ""
+                                : threads > 1 ? "-" : binding(c))
                         .append("</td><td class=\"num\">").append(c.medianMinorFaults() == null ? "-"
                                 : String.format(Locale.ROOT, "%.0f", c.medianMinorFaults()))
                         .append("</td><td class=\"num\">").append(c.samples().size()).append("</td></tr>");
@@ -378,16 +382,20 @@ public final class RunReport {
                 .map(c -> String.format(Locale.ROOT, "%+.1f", median(perOp) - median(c))).orElse("-");
     }
 
-    /** A floor that is not below every ranked allocator of its kind is said so, loudly, under the table. */
+    /**
+     * A floor that is not below every allocator of its kind is said so, loudly, under the table (the binding
+     * floor only against the lanes that call native code per op).
+     */
     private void floorWarnings(List<Cell> ok) {
         for (Cell floor : ok) {
             Kind fk = kind(floor);
             if (fk != Kind.FLOOR && fk != Kind.WHOLE_FLOOR) {
                 continue;
             }
-            Kind of = fk == Kind.FLOOR ? Kind.PER_OP : Kind.WHOLE;
+            boolean binding = floor.allocator().equals(PerOpLanes.BINDING_FLOOR);
             for (Cell c : ok) {
-                if (kind(c) == of && median(c) <= median(floor)) {
+                boolean of = fk == Kind.FLOOR ? kind(c) == Kind.PER_OP : kind(c) == Kind.WHOLE || kind(c) == Kind.PG_REAL;
+                if (of && (!binding || PerOpLanes.callsNativePerOp(c.allocator())) && median(c) <= median(floor)) {
                     body.append("<p class=\"warning\">The floor ").append(esc(floor.allocator())).append(" (")
                             .append(Charts.format(median(floor))).append(" ns/op) is not below ")
                             .append(esc(c.allocator())).append(" (").append(Charts.format(median(c)))
@@ -400,7 +408,7 @@ public final class RunReport {
     private static String group(Cell c) {
         return switch (kind(c)) {
             case FLOOR, WHOLE_FLOOR -> FLOOR_GROUP;
-            case WHOLE -> WHOLE_GROUP;
+            case WHOLE, PG_REAL -> WHOLE_GROUP;
             case PER_OP, SKIPS_FREES -> BASELINE.equals(c.allocator()) ? REFERENCE_GROUP
                     : c.allocator().startsWith(SEGMENT_PREFIX) ? SEGMENT_GROUP : PER_OP_GROUP;
         };

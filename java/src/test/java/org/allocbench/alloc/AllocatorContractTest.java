@@ -146,6 +146,15 @@ class AllocatorContractTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("allocators")
+    void aFactorySaysWhetherItSkipsFreesWithoutMakingOne(AllocatorFactory factory) {
+        try (Allocator a = open(factory)) {
+            assertEquals(!a.capabilities().individualFree(), factory.skipsFrees(), factory.name());
+            assertEquals(factory.skipsFrees(), Allocators.skipsFrees(factory.name()), factory.name());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("allocators")
     void replaysBothBuiltinPatternsThroughTheCheckedView(AllocatorFactory factory) {
         for (String pattern : List.of("small-churn", "per-tuple-batches")) {
             OpSequence ops = BuiltinPatterns.byName(pattern, 20_000, 7);

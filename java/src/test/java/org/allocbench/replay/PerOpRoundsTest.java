@@ -37,6 +37,20 @@ class PerOpRoundsTest {
     }
 
     @Test
+    void eachThreadMakesAContextBeforeTheFirstRound() {
+        AtomicInteger contexts = new AtomicInteger();
+        PerOpRounds.Outcome o = PerOpRounds.run(PerOpRounds.allocator(OPS, () -> {
+            java.util.function.Supplier<org.allocbench.alloc.Allocator> made = PerOpLanes.contexts("aset-native", OPS);
+            return () -> {
+                contexts.incrementAndGet();
+                return made.get();
+            };
+        }), OPS.length(), 0, 2, 1);
+        assertEquals(2, o.nsPerOp().size());
+        assertEquals(4, contexts.get(), "one before the rounds (untimed first use), one per round, one for the stats");
+    }
+
+    @Test
     void theBindingFloorHasNoContext() {
         PerOpRounds.Outcome o = PerOpRounds.run(PerOpLanes.bodies(PerOpLanes.BINDING_FLOOR, OPS), OPS.length(), 1, 2,
                 1);

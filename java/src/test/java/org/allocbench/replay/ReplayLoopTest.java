@@ -1,6 +1,7 @@
 package org.allocbench.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
@@ -31,7 +32,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class ReplayLoopTest {
 
     /** Records what the loop asks; hands out distinct addresses in a private buffer. */
-    static final class Recorder extends AbstractAllocator {
+    static class Recorder extends AbstractAllocator {
         final Capabilities capabilities;
         final Set<Long> live = new HashSet<>();
         final List<String> calls = new ArrayList<>();
@@ -159,6 +160,23 @@ class ReplayLoopTest {
         loop.end(r);
         assertEquals(0, loop.liveCount());
         r.close();
+    }
+
+    @Test
+    void anOpThatThrowsStillLeavesNothingLive() {
+        Recorder r = new Recorder(true, false) {
+            @Override
+            public long alloc(long size) {
+                if (calls.size() == 7) {
+                    throw new OutOfMemoryError("recorder: out of memory on request of " + size + " bytes");
+                }
+                return super.alloc(size);
+            }
+        };
+        OutOfMemoryError e = assertThrows(OutOfMemoryError.class, () -> new ReplayLoop(example()).iteration(() -> r));
+        assertTrue(e.getMessage().startsWith("recorder: out of memory"), e.getMessage());
+        assertTrue(r.live.isEmpty(), "the live chunks were freed on the way out: " + r.live);
+        assertEquals("close", r.calls.get(r.calls.size() - 1));
     }
 
     /** glibc through the checked view: any free the live set gets wrong is an exception, on every pattern. */

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -76,6 +77,30 @@ class WholeTraceRunnerTest {
     void refusesWhatCannotRun() {
         assertThrows(IllegalArgumentException.class, () -> WholeTraceRunner.run(WholeTraceLane.ASET, TRACES, 0));
         assertThrows(IllegalArgumentException.class, () -> WholeTraceLane.byName("no-such-c"));
+    }
+
+    @Test
+    void theRunnerEndsWhenItsParentDoes() throws Exception {
+        Path dir = BundledFiles.privateDirectory("allocbench-replay-test-");
+        try {
+            OpSequence t = TRACES.get(0);
+            Process runner = new ProcessBuilder(BundledFiles.copy(WholeTraceRunner.PROGRAM, dir, true).toString(),
+                    BundledFiles.copy("liballocbench.so", dir, false).toString(), "aset", "1000000",
+                    t.writeEncoded(dir.resolve("t.ops")) + ":" + t.slots()).redirectErrorStream(true).start();
+            try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(runner.getInputStream()))) {
+                assertTrue(out.readLine().startsWith("ready "));
+                runner.getOutputStream().write('g');
+                runner.getOutputStream().flush();
+                runner.getOutputStream().close(); // as if this JVM had died: a million iterations are left
+                // generous: the runner notices at once; only a runner that ignored its parent would take hours
+                assertTrue(runner.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the runner outlived its parent");
+                assertEquals(4, runner.exitValue());
+            } finally {
+                runner.destroyForcibly();
+            }
+        } finally {
+            BundledFiles.deleteQuietly(dir);
+        }
     }
 
     /** The runner's directories in the temporary directory now. */

@@ -4,9 +4,10 @@
     python3 bench-results/fairness-2026-12-02/check.py
 
 Reads (relative to this directory):
-  quick/results.json          the quick campaign at its defaults (the committed baseline is the same run)
+  ../baseline/results.json    the quick campaign at its defaults: the committed baseline
   quick-100k/results.json     the quick campaign with --ops 100000 (JMH's op count)
   jmh-forked/results.json     jmh-forked.yaml: per-op lanes in JMH, 3 forks; whole-trace lanes, 3 processes each
+  binding-5forks/results.json binding-5forks.yaml: the binding price's allocators and traces again, 5 forks
   verify-pg.txt               allocbench verify-pg --ops 100000
 and prints, for each claim, the figures and PASS or FAIL.
 """
@@ -37,8 +38,8 @@ def verdict(ok, what):
         failures.append(what)
 
 
-def binding(cells):
-    print("\n== 1. The binding price is the same for everyone (JMH per-op, 3 forks, minus the C lane) ==")
+def binding(cells, title):
+    print("\n== 1. The binding price is the same for everyone (JMH per-op minus the C lane): %s ==" % title)
     print("%-12s %-14s %8s %8s %8s %9s" % ("trace", "allocator", "per-op", "C lane", "binding", "vs aset"))
     for trace in BINDING_TRACES:
         def price(a):
@@ -130,12 +131,13 @@ def agreement(quick, jmh, pg16):
 
 
 def main():
-    quick, _ = load("quick")
+    quick, _ = load(os.path.join("..", "baseline"))
     quick100k, _ = load("quick-100k")
     jmh, _ = load("jmh-forked")
-    binding(jmh)
+    binding(jmh, "jmh-forked, 3 forks")
+    binding(load("binding-5forks")[0], "binding-5forks, 5 forks")
     print("\n== 2. Every floor is below every allocator of its table ==")
-    floors("quick", quick)
+    floors("baseline (quick)", quick)
     floors("quick-100k", quick100k)
     floors("JMH", jmh)
     rank_flips(quick100k, jmh)

@@ -4,12 +4,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.nativecore.ThreadUsage;
 import org.allocbench.replay.FloorAllocator;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,6 +24,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -58,6 +61,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * allocators that free: {@code -p trace=malloc-large -p
  * allocator=aset-native,glibc,floor}; for an allocator without individual free
  * it fails its own pair in {@code @Setup} with the reason.
+ *
+ * <p>Page faults: the replaying thread's minor faults are read before and after
+ * each invocation (JMH's per-invocation helpers, outside the measured time;
+ * an invocation is a replay of a millisecond or more, so their own cost does
+ * not show) and reported as the secondary results {@code minflt} and
+ * {@code replays} (totals per iteration): faults per replay = minflt / replays.
  *
  * <p>The full matrix is 12 lanes x 12 traces x 2 forks x 8 s, well over an
  * hour: narrow it with {@code -p}, e.g. {@code allocbench bench ReplayBenchmark
@@ -112,7 +121,33 @@ public class ReplayBenchmark {
     }
 
     @Benchmark
-    public void replay() {
+    public void replay(Faults faults) {
         loop.iteration(contexts);
+    }
+
+    /** The replaying thread's minor page faults and replays in an iteration (JMH secondary results). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Faults {
+        public long minflt;
+        public long replays;
+        private long before;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            minflt = 0;
+            replays = 0;
+        }
+
+        @Setup(Level.Invocation)
+        public void before() {
+            before = ThreadUsage.minorFaults();
+        }
+
+        @TearDown(Level.Invocation)
+        public void after() {
+            minflt += ThreadUsage.minorFaults() - before;
+            replays++;
+        }
     }
 }

@@ -169,12 +169,14 @@ public final class JmhRunner {
             Collection<RunResult> results = new Runner(options.build()).run();
             List<Double> samples = new ArrayList<>();
             List<Integer> forks = new ArrayList<>();
+            List<Long> faults = new ArrayList<>();
             for (RunResult r : results) {
                 int fork = 0;
                 for (BenchmarkResult b : r.getBenchmarkResults()) {
                     for (IterationResult it : b.getIterationResults()) {
                         samples.add(it.getPrimaryResult().getScore());
                         forks.add(fork);
+                        faults.add(faultsPerReplay(it));
                     }
                     fork++;
                 }
@@ -193,13 +195,23 @@ public final class JmhRunner {
                 stats = Map.of();
             }
             return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.OK, null, samples, forks, s.median(),
-                    s.ciLow(), s.ciHigh(), stats, files);
+                    s.ciLow(), s.ciHigh(), stats, files, faults.contains(-1L) ? List.of() : faults);
         } catch (RunnerException | java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED, "JMH: " + why
                     + " (see jmh/" + stem + ".txt)", List.of(), List.of(), null, null, null, Map.of(),
                     List.of("jmh/" + stem + ".txt"));
         }
+    }
+
+    /** ReplayBenchmark's minor faults per replay in an iteration (its secondary results), or -1 if absent. */
+    private static long faultsPerReplay(IterationResult it) {
+        var minflt = it.getSecondaryResults().get("minflt");
+        var replays = it.getSecondaryResults().get("replays");
+        if (minflt == null || replays == null || replays.getScore() <= 0) {
+            return -1;
+        }
+        return Math.round(minflt.getScore() / replays.getScore());
     }
 
     private Map<String, Long> allocatorStats(String lane, OpSequence ops) {

@@ -198,5 +198,6 @@ class RunCommandTest {
         assertEquals(List.of("jmh/aset-native__small-churn.json", "jmh/aset-native__small-churn.txt"), aset.files());
         assertTrue(Files.readString(dir.resolve("jmh/aset-native__small-churn.json")).contains("\"primaryMetric\""));
         assertEquals(131072L, aset.stats().get("totalBytes"));
+        assertEquals(2, aset.minorFaults().size(), "faults per replay, one per JMH iteration");
     }
 }

@@ -324,18 +324,8 @@ public final class Environment {
     }
 
     private static String run(Path dir, String... command) {
-        try {
-            Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroy();
-                return null;
-            }
-            return out;
-        } catch (IOException | InterruptedException e) {
-            return null;
-        }
+        byte[] out = runBytes(dir, command);
+        return out == null ? null : new String(out, StandardCharsets.UTF_8).trim();
     }
 
     /** The facts as an aligned two-column table, groups flattened to "group.key". */

@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -14,7 +16,9 @@ import org.allocbench.results.RunResults;
  * is appended and the file rewritten (atomically, see {@link ResultsStore#write}),
  * so a crash keeps everything finished. A shutdown hook marks the run
  * {@value RunInfo#INTERRUPTED} if the JVM stops (Ctrl-C, SIGTERM) before
- * {@link #finish}; after that nothing more is written.
+ * {@link #finish}; after that nothing more is written. If the JVM is killed
+ * (SIGKILL: no hook runs), the reaper marks it {@value RunInfo#KILLED}: the
+ * file is claimed in the process's owner record ({@link Ownership}).
  */
 public final class RunRecorder {
 
@@ -27,6 +31,7 @@ public final class RunRecorder {
     public RunRecorder(Path dir, RunResults start) {
         this.dir = dir;
         this.results = start;
+        Ownership.claim(new Resource.RunFile(dir.resolve(ResultsStore.RESULTS_FILE).toAbsolutePath()));
         ResultsStore.write(dir, results);
         this.hook = new Thread(this::interrupted, "allocbench-run-interrupted");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -80,6 +85,7 @@ public final class RunRecorder {
             ended = true;
             results = results.withRun(results.run().ended(status, Instant.now().toString()));
             ResultsStore.write(dir, results);
+            Ownership.release(new Resource.RunFile(dir.resolve(ResultsStore.RESULTS_FILE).toAbsolutePath()));
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException shuttingDown) {
@@ -97,6 +103,7 @@ public final class RunRecorder {
             ended = true;
             results = results.withRun(results.run().ended(RunInfo.INTERRUPTED, Instant.now().toString()));
             ResultsStore.write(dir, results);
+            Ownership.release(new Resource.RunFile(dir.resolve(ResultsStore.RESULTS_FILE).toAbsolutePath()));
         }
         onInterrupt.run();
     }

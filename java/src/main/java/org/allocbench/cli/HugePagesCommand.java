@@ -20,6 +20,8 @@ import org.allocbench.bench.HugePagesBenchmark;
 import org.allocbench.bench.HugePagesBenchmark.Mapping;
 import org.allocbench.nativecore.HugePagePool;
 import org.allocbench.nativecore.SegmentKind;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
@@ -457,7 +459,9 @@ final class HugePagesCommand implements Callable<Integer> {
             }
             long target = pool.total() + needed - available;
             synchronized (this) {
-                previous.putIfAbsent(pageSize, pool.total());
+                if (previous.putIfAbsent(pageSize, pool.total()) == null) {
+                    Ownership.claim(poolResource(pageSize, pool.total()));
+                }
             }
             try {
                 HugePagePool.reserve(pageSize, target);
@@ -471,6 +475,12 @@ final class HugePagesCommand implements Callable<Integer> {
                     now.total() < target ? " (asked for " + target + "; memory too fragmented for more)" : ""));
         }
 
+        /** A raised pool as the owner record lists it: a reaper writes {@code previous} back after a kill. */
+        private static Resource.HugePool poolResource(long pageSize, long previous) {
+            return new Resource.HugePool(Path.of("/sys/kernel/mm/hugepages/hugepages-" + (pageSize >> 10)
+                    + "kB/nr_hugepages"), previous);
+        }
+
         synchronized void restore(java.util.function.Consumer<String> report) {
             if (done) {
                 return;
@@ -479,6 +489,7 @@ final class HugePagesCommand implements Callable<Integer> {
             previous.forEach((pageSize, total) -> {
                 try {
                     HugePagePool.reserve(pageSize, total);
+                    Ownership.release(poolResource(pageSize, total));
                     long now = HugePagePool.of(pageSize).total();
                     // on Ctrl-C a fork may still map pages: the kernel frees them (surplus) when it exits
                     report.accept(String.format(Locale.ROOT, "restored: nr_hugepages of %d kB back to %d%s",

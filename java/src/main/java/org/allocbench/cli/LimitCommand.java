@@ -14,6 +14,7 @@ import org.allocbench.limit.LimitRunner;
 import org.allocbench.limit.Trial;
 import org.allocbench.limit.TrialOutcome;
 import org.allocbench.results.Cell;
+import org.allocbench.campaign.RunRecorder;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -102,7 +103,8 @@ final class LimitCommand implements Callable<Integer> {
                 started.toString(), null, "allocbench limit", null, null, null, null),
                 Map.of("limitBytes", memory, "method", smallest ? "bisection" : "fixed limit"),
                 new Settings(ops, seed, 0, 1, 1, 1, "limit-trial"));
-        ResultsStore.write(runDir, results);
+        // cell by cell, marked interrupted on Ctrl-C and killed (by the reaper) on SIGKILL
+        RunRecorder recorder = new RunRecorder(runDir, results);
         LimitRunner runner = new LimitRunner(journal, stdout, rlimitFallback);
         List<String[]> table = new ArrayList<>();
         int n = allocators.size() * traces.size();
@@ -122,17 +124,19 @@ final class LimitCommand implements Callable<Integer> {
                                 unavailable.getMessage());
                     }
                     allSurvived &= cell.status().equals(Cell.OK);
-                    results = results.withCell(cell);
-                    ResultsStore.write(runDir, results); // cell by cell: a crash keeps what finished
+                    recorder.add(cell);
                     table.add(new String[] {allocator, trace, summary(cell)});
                 }
             }
         } catch (CgroupUnavailableException e) {
-            ResultsStore.write(runDir, results.withRun(results.run().ended(RunInfo.FAILED, Instant.now().toString())));
+            recorder.finish(RunInfo.FAILED);
             err.println("allocbench limit: " + e.getMessage());
             return 2;
+        } catch (RuntimeException e) {
+            recorder.finish(RunInfo.FAILED);
+            throw e;
         }
-        ResultsStore.write(runDir, results.withRun(results.run().ended(RunInfo.COMPLETE, Instant.now().toString())));
+        recorder.finish(RunInfo.COMPLETE);
         stdout.printf("%n%-12s %-16s %s%n", "allocator", "trace", smallest ? "smallest limit survived" : "outcome");
         for (String[] row : table) {
             stdout.printf("%-12s %-16s %s%n", row[0], row[1], row[2]);

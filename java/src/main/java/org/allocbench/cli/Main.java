@@ -6,10 +6,12 @@ import picocli.CommandLine.Command;
 /** The {@code allocbench} command. With no subcommand it runs {@code run}. */
 @Command(name = "allocbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmarks memory allocators: PostgreSQL's AllocSet (native, via FFM) against its peers.",
-        subcommands = {RunCommand.class, EnvCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class, LatencyCommand.class, TraceCommand.class, ShmCommand.class, HugePagesCommand.class, org.allocbench.measure.MemoryCommand.class, VerifyPgCommand.class, LimitCommand.class, ReportCommand.class, CompareCommand.class, GateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, EnvCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class, LatencyCommand.class, TraceCommand.class, ShmCommand.class, HugePagesCommand.class, org.allocbench.measure.MemoryCommand.class, VerifyPgCommand.class, LimitCommand.class, ReportCommand.class, CompareCommand.class, GateCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        // what killed runs left and no reaper undid (both killed together): undone before anything new starts
+        org.allocbench.owned.Sweep.atStart(System.err::println);
         // no arguments at all: the quick run, so a first try shows a result
         System.exit(commandLine().execute(args.length == 0 ? new String[] {"run"} : args));
     }

@@ -3,6 +3,8 @@ package org.allocbench.limit;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 
 /**
  * A memory cgroup made of control files; v1 and v2 differ only in the files'
@@ -34,7 +36,15 @@ final class FileCgroup implements MemoryCgroup {
 
     /** Makes {@code parent/name} with the limit (and no escape into swap); removes it again if that fails. */
     static FileCgroup create(Layout layout, Path parent, String name, long limitBytes) {
-        FileCgroup cgroup = new FileCgroup(layout, CgroupFiles.makeDirectory(parent, name));
+        // claimed first: a kill between mkdir and the claim would leave it unlisted
+        Ownership.claim(new Resource.Cgroup(parent.resolve(name)));
+        FileCgroup cgroup;
+        try {
+            cgroup = new FileCgroup(layout, CgroupFiles.makeDirectory(parent, name));
+        } catch (RuntimeException e) {
+            Ownership.release(new Resource.Cgroup(parent.resolve(name)));
+            throw e;
+        }
         try {
             CgroupFiles.write(cgroup.dir.resolve(layout.limit()), Long.toString(limitBytes));
             if (Files.exists(cgroup.dir.resolve(layout.swapLimit()))) {
@@ -82,6 +92,7 @@ final class FileCgroup implements MemoryCgroup {
     @Override
     public void remove() {
         CgroupFiles.removeDirectory(dir);
+        Ownership.release(new Resource.Cgroup(dir));
     }
 
     @Override

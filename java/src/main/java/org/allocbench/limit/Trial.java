@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.MallocFamilyAllocator;
 import org.allocbench.alloc.NativePeers;
+import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
@@ -82,7 +83,7 @@ public final class Trial {
         OpSequence ops = BuiltinPatterns.byName(spec.trace(), spec.ops(), spec.seed());
         Path work = null;
         try {
-            work = Files.createTempDirectory("allocbench-limit-");
+            work = BundledFiles.privateDirectory("allocbench-limit-");
             Path opsFile = ops.writeEncoded(work.resolve("trace.ops"));
             List<String> command = new ArrayList<>(List.of(TrialProgram.path(lane.program()).toString(),
                     opsFile.toString(), Integer.toString(ops.slots()), lane.mode()));
@@ -98,7 +99,7 @@ public final class Trial {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run the trial: " + e.getMessage(), e);
         } finally {
-            deleteQuietly(work);
+            BundledFiles.deleteQuietly(work);
         }
     }
 
@@ -243,17 +244,4 @@ public final class Trial {
         }
     }
 
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                Files.deleteIfExists(p);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException ignored) {
-            // a temp file left behind is harmless
-        }
-    }
 }

@@ -23,9 +23,10 @@ final class TrialProgram {
 
     private static Path extract(String name) {
         Path dir = BundledFiles.privateDirectory("allocbench-trial-");
-        Path program = BundledFiles.copy(name, dir, true);
-        program.toFile().deleteOnExit();
-        dir.toFile().deleteOnExit();
-        return program;
+        // kept for the JVM's life; a shutdown hook empties and removes it (deleteOnExit cannot: it deletes in
+        // reverse order of registration and only empty directories), and the reaper does after a kill
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> BundledFiles.deleteQuietly(dir),
+                "allocbench-trial-program-cleanup"));
+        return BundledFiles.copy(name, dir, true);
     }
 }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 
 /**
  * The native files the jar carries under {@code native/linux-x86_64/} (the
@@ -25,8 +27,10 @@ public final class BundledFiles {
     /** A new private temporary directory named {@code prefix...}. */
     public static Path privateDirectory(String prefix) {
         try {
-            return Files.createTempDirectory(prefix,
+            Path dir = Files.createTempDirectory(prefix,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Ownership.claim(new Resource.TempDir(dir));
+            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
@@ -61,6 +65,9 @@ public final class BundledFiles {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // what is left is in a private directory under the temporary directory
+        }
+        if (!Files.exists(dir)) {
+            Ownership.release(new Resource.TempDir(dir));
         }
     }
 }

@@ -17,6 +17,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 
 /**
  * A throwaway PostgreSQL 15 cluster with allocbench_replay in it.
@@ -62,6 +64,7 @@ public final class PgCluster implements AutoCloseable {
         Path root;
         try {
             root = Files.createTempDirectory(clusterParent(), "allocbench-pg-");
+            Ownership.claim(new Resource.TempDir(root));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the cluster's temporary directory", e);
         }
@@ -126,6 +129,7 @@ public final class PgCluster implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             port = freePort();
             writeConfiguration();
+            Ownership.claim(serverResource());
             try {
                 PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("pg_ctl").toString(), "-D",
                         dataDir.toString(), "-l", log().toString(), "-w", "-t", "60", "start")), root,
@@ -239,13 +243,24 @@ public final class PgCluster implements AutoCloseable {
                 PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("pg_ctl").toString(), "-D",
                         dataDir.toString(), "-m", "fast", "-w", "-t", "60", "stop")), root, PROGRAM_TIMEOUT);
                 serverStarted = false;
+                Ownership.release(serverResource());
             } catch (PgCommandException e) {
-                failure = e;
+                // no server answered (killed?): what it left (shared memory) is freed the reaper's way
+                try {
+                    Ownership.reclaimNow(serverResource());
+                    serverStarted = false;
+                } catch (RuntimeException reclaimFailed) {
+                    failure = e;
+                }
             }
         }
         closeConnection();
         try {
             deleteTree(root);
+            if (!serverStarted) {
+                Ownership.release(serverResource());
+            }
+            Ownership.release(new Resource.TempDir(root));
         } catch (IOException e) {
             UncheckedIOException u = new UncheckedIOException("cannot remove " + root, e);
             if (failure != null) {
@@ -268,6 +283,12 @@ public final class PgCluster implements AutoCloseable {
             }
             connection = null;
         }
+    }
+
+    /** The server as the owner record lists it: what a reaper stops if this process dies without closing. */
+    private Resource.PgServer serverResource() {
+        return new Resource.PgServer(dataDir, pg.program("pg_ctl"),
+                PgProcesses.runningAsRoot() ? PgProcesses.SERVER_USER : "");
     }
 
     private Path log() {

@@ -78,6 +78,11 @@ public final class ResultsStore {
                 Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temp); // a full disk must not leave half a file beside the whole one
+            } catch (IOException ignored) {
+                // the message below says what went wrong first
+            }
             throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
         }
     }

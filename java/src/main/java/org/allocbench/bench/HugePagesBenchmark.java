@@ -11,6 +11,8 @@ import org.allocbench.nativecore.PageAccess;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
+import org.allocbench.owned.Ownership;
+import org.allocbench.owned.Resource;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -203,7 +205,10 @@ public class HugePagesBenchmark {
         SharedSegment.Builder builder = SharedSegment.builder(kind).size(bytes).hugePages(mapping.mode)
                 .hugePageSize(mapping.hugePageSize());
         if (kind == SegmentKind.POSIX) {
-            builder.name("/allocbench.hugepages." + ProcessHandle.current().pid());
+            String name = "/allocbench.hugepages." + ProcessHandle.current().pid();
+            // a killed fork must not leave it in /dev/shm; once closed, the reaper finds nothing to do
+            Ownership.claim(new Resource.PosixSegment(name));
+            builder.name(name);
         }
         SharedSegment segment = builder.create();
         long expected = mapping.hugePageSize() == 0 ? SMALL_PAGE : mapping.hugePageSize();

@@ -5,6 +5,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.results.ResultsStore;
@@ -30,7 +32,8 @@ public final class CampaignRunner {
     }
 
     /** What a finished run left: its directory and results. */
-    public record Outcome(Path directory, RunResults results) {
+    /** {@code unwritten}: outputs besides results.json that could not be written (a full disk), one line each. */
+    public record Outcome(Path directory, RunResults results, List<String> unwritten) {
     }
 
     /** Runs {@code campaign} into a new run directory under {@code base}, then prints its tables to {@code out}. */
@@ -75,23 +78,47 @@ public final class CampaignRunner {
         }
         progress.clear();
         RunResults done = recorder.finish(RunInfo.COMPLETE);
-        Exports.writeAll(dir, done);
-        String report = report(dir, progress);
+        List<String> unwritten = new ArrayList<>();
+        try {
+            Exports.writeAll(dir, done);
+        } catch (RuntimeException e) {
+            unwritten.add("the exports were not written: " + reason(e));
+        }
+        String report = report(dir, unwritten);
         Tables.print(out, done, campaign);
-        out.printf("%nRun directory: %s (results.json, exports/%s; %.0f s)%n", dir,
-                report == null ? "" : ", " + report, progress.elapsedSeconds());
+        out.printf("%nRun directory: %s (results.json%s%s; %.0f s)%n", dir,
+                unwritten.isEmpty() || report != null ? ", exports/" : "", report == null ? "" : ", " + report,
+                progress.elapsedSeconds());
         out.flush();
-        return new Outcome(dir, done);
+        for (String line : unwritten) {
+            progress.note("allocbench run: results.json is complete, but " + line);
+        }
+        return new Outcome(dir, done, unwritten);
     }
 
-    /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure is a warning, not a failed run. */
-    static String report(Path dir, Progress progress) {
+    /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure is noted in {@code unwritten}. */
+    static String report(Path dir, List<String> unwritten) {
         try {
             return dir.relativize(org.allocbench.report.RunReport.write(dir)).toString();
         } catch (IOException | RuntimeException | LinkageError e) {
-            progress.note("allocbench run: the report was not written: " + e);
+            unwritten.add("the report was not written: " + reason(e));
             return null;
         }
+    }
+
+    /** An output failure as a user reads it: the OS's reason and the path, without Java's class names. */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.file.FileSystemException f) {
+                return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be written");
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root.getMessage();
+        return m == null || m.isBlank() ? e.toString() : m;
     }
 
     private static void writeCampaign(Path dir, Campaign campaign) {

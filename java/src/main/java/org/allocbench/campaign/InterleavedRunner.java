@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
@@ -65,6 +66,14 @@ public final class InterleavedRunner {
 
     private final Campaign campaign;
     private final Progress progress;
+    /**
+     * Each per-op cell's time budget in one lane process (warm-up and measured rounds of one trace): far above
+     * what a cell of the quick campaign takes (about a second), so it only ever cuts cells like the JDK arenas on
+     * large-chunks (a minute: every chunk kept and zeroed), which would otherwise decide the campaign's length.
+     * Cells it cut say so ({@link Cell#reason()}, printed under their table); the whole-trace C lanes need none.
+     */
+    static final double CELL_BUDGET_SECONDS = 15;
+
     private final Map<String, String> notes = new LinkedHashMap<>();
     private final Map<String, String> versions = new LinkedHashMap<>();
     /** Where per-op latency .hlog files go (a run directory's hlog/), or null for none. */
@@ -123,12 +132,19 @@ public final class InterleavedRunner {
         try {
             int step = 0;
             int total = units.size() * campaign.forks();
+            List<String> plan = new ArrayList<>();
+            for (int fork = 0; fork < campaign.forks(); fork++) {
+                for (int k = 0; k < units.size(); k++) {
+                    plan.add(units.get(Math.floorMod(k + fork, units.size())).name());
+                }
+            }
+            progress.plan(plan);
             for (int fork = 0; fork < campaign.forks(); fork++) {
                 List<OpSequence> order = rotate(traces, fork);
                 for (int k = 0; k < units.size(); k++) {
                     Unit u = units.get(Math.floorMod(k + fork, units.size()));
                     progress.step(++step, total, "fork " + (fork + 1) + "/" + campaign.forks(),
-                            u.name() + " (" + traces.size() + " traces)");
+                            u.name() + " (" + traces.size() + " traces)", u.name());
                     u.run(fork, order, cells);
                     sink.cells(cells.all(notes));
                 }
@@ -202,7 +218,7 @@ public final class InterleavedRunner {
                 LaneWorker.Response r;
                 try {
                     r = PerOpLaneProcess.run(new LaneWorker.Request(lane, names, campaign.warmup(), campaign.rounds(),
-                            campaign.threads(), hlog), traces);
+                            campaign.threads(), hlog, CELL_BUDGET_SECONDS), traces);
                 } catch (RuntimeException e) {
                     traces.forEach(t -> cells.failed(lane, t.name(), metric, e.getMessage()));
                     return;
@@ -222,6 +238,10 @@ public final class InterleavedRunner {
                         cells.failed(lane, o.trace(), metric, o.failure());
                     } else {
                         cells.add(lane, o.trace(), metric, fork, o.nsPerOp(), o.minorFaults(), o.stats(), o.hlog());
+                        if (o.nsPerOp().size() < campaign.rounds()) {
+                            cells.cutShort(lane, o.trace(), metric, "fork " + (fork + 1) + ": " + o.nsPerOp().size()
+                                    + " of " + campaign.rounds() + " rounds");
+                        }
                     }
                 }
             }
@@ -324,6 +344,7 @@ public final class InterleavedRunner {
             final List<String> files = new ArrayList<>();
             String status = Cell.OK;
             String reason;
+            final List<String> cuts = new ArrayList<>();
 
             Acc(String lane, String trace, String metric) {
                 this.lane = lane;
@@ -362,6 +383,11 @@ public final class InterleavedRunner {
             add(lane, trace, metric, fork, ns, faults, stats(r.counters()), null);
         }
 
+        /** The cell's time budget ended a fork's rounds early ({@link #CELL_BUDGET_SECONDS}). */
+        void cutShort(String lane, String trace, String metric, String what) {
+            acc(lane, trace, metric).cuts.add(what);
+        }
+
         void failed(String lane, String trace, String metric, String reason) {
             Acc a = acc(lane, trace, metric);
             a.status = Cell.FAILED;
@@ -389,11 +415,18 @@ public final class InterleavedRunner {
                         : new SampleStats.Summary(null, null, null);
                 boolean counted = a.faults.stream().allMatch(f -> f >= 0);
                 out.add(new Cell(a.lane, a.trace, a.metric, Cell.NS_PER_OP, ok ? Cell.OK : Cell.FAILED,
-                        ok ? null : a.reason == null ? "no samples" : a.reason, a.samples, a.forks, s.median(),
+                        ok ? budgetNote(a.cuts) : a.reason == null ? "no samples" : a.reason, a.samples, a.forks,
+                        s.median(),
                         s.ciLow(), s.ciHigh(), a.stats, a.files, counted ? a.faults : List.of()));
             }
             return out;
         }
+    }
+
+    /** What a cell cut short by its time budget says (its reason, though it is ok), or null. */
+    static String budgetNote(List<String> cuts) {
+        return cuts.isEmpty() ? null : String.format(Locale.ROOT, "time budget of %.0f s per trace and process: %s",
+                CELL_BUDGET_SECONDS, String.join(", ", cuts));
     }
 
     /** Context counters as results' stats map. */

@@ -22,6 +22,7 @@ import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
+import org.allocbench.owned.ParentWatch;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.PerOpRounds;
 import org.allocbench.replay.ReplayLoop;
@@ -53,10 +54,15 @@ public final class LaneWorker {
 
     /**
      * What the parent asks: the lane, the names of the traces that follow the request on standard input (in
-     * that order), the iterations, and {@code hlogDir}: where to write one per-op latency histogram per trace,
-     * or null.
+     * that order), the iterations, {@code hlogDir}: where to write one per-op latency histogram per trace,
+     * or null, and {@code budgetSeconds}: each trace's time budget ({@link PerOpRounds}; 0: none).
      */
-    public record Request(String lane, List<String> traces, int warmup, int rounds, int threads, String hlogDir) {
+    public record Request(String lane, List<String> traces, int warmup, int rounds, int threads, String hlogDir,
+            double budgetSeconds) {
+
+        public Request(String lane, List<String> traces, int warmup, int rounds, int threads, String hlogDir) {
+            this(lane, traces, warmup, rounds, threads, hlogDir, 0);
+        }
     }
 
     /** One trace's measurements, or its failure. */
@@ -84,7 +90,8 @@ public final class LaneWorker {
             for (String name : request.traces()) {
                 traces.add(OpSequence.readFrom(in, name));
             }
-            exitWhenParentIsGone(in);
+            // the parent closed stdin, or died: halt, there is nothing to save
+            ParentWatch.exitAtEndOf(in, FAILED, false);
             String response = ResultsStore.oneLine(run(request, traces));
             System.out.println(RESULT_MARK + response);
             System.out.flush();
@@ -133,7 +140,7 @@ public final class LaneWorker {
                 }
                 try {
                     PerOpRounds.Outcome o = PerOpRounds.run(bodies, ops.length(), request.warmup(), request.rounds(),
-                            request.threads());
+                            request.threads(), (long) (request.budgetSeconds() * 1e9));
                     version = o.version().isEmpty() ? version : o.version();
                     note = o.note().isEmpty() ? note : o.note();
                     String hlog = request.hlogDir() == null || request.threads() != 1 || segmentLane != null
@@ -229,19 +236,4 @@ public final class LaneWorker {
         return m;
     }
 
-    /** A daemon thread that reads stdin to its end and halts the JVM then: the parent closed it, or died. */
-    private static void exitWhenParentIsGone(InputStream stdin) {
-        Thread watcher = new Thread(() -> {
-            try (InputStream in = stdin) {
-                while (in.read() >= 0) {
-                    // the parent never writes; anything read is ignored
-                }
-            } catch (IOException ignored) {
-                // a broken pipe is the parent's end too
-            }
-            Runtime.getRuntime().halt(FAILED);
-        }, "allocbench-parent-watch");
-        watcher.setDaemon(true);
-        watcher.start();
-    }
 }

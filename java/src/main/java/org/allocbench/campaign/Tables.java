@@ -70,6 +70,9 @@ public final class Tables {
             wholeTraceTable(out, run, trace, notes, cRatios);
             perOpTable(out, run, trace, notes, perOpRatios, campaign.threads());
             for (Cell c : run.cells()) {
+                if (c.trace().equals(trace) && Cell.OK.equals(c.status()) && c.reason() != null) {
+                    out.printf("     cut short: %s (%s)%n", c.key(), c.reason());
+                }
                 if (c.trace().equals(trace) && !Cell.OK.equals(c.status())) {
                     if (Cell.NOT_RUN.equals(c.status())) {
                         notRun.putIfAbsent(c.allocator(), c.reason());

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.owned.ParentWatch;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -288,6 +289,8 @@ final class GateCommand implements Callable<Integer> {
             Files.createDirectories(dir);
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
             GlibcMalloc.environment(pb.environment());
+            // a killed gate must not leave forks running for minutes (an older baseline jar ignores this)
+            pb.environment().put(ParentWatch.ENV, "1");
             Process p = pb.start();
             if (!p.waitFor(forkTimeout, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

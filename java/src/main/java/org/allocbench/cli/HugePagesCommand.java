@@ -16,8 +16,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
-import org.allocbench.bench.HugePagesBenchmark;
 import org.allocbench.bench.HugePagesBenchmark.Mapping;
+import org.allocbench.bench.HugePagesBenchmark;
 import org.allocbench.nativecore.HugePagePool;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.owned.Ownership;
@@ -161,6 +161,9 @@ final class HugePagesCommand implements Callable<Integer> {
         List<String> failures = new ArrayList<>();
         Path log;
         try {
+            if (out != null && out.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(out.toAbsolutePath().getParent()); // --out new/dir/cells.json, as run --out
+            }
             log = out != null ? Path.of(out + ".log") : Files.createTempFile("allocbench-hugepages-", ".log");
             Files.writeString(log, "");
         } catch (IOException e) {

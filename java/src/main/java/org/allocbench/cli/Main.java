@@ -1,7 +1,7 @@
 package org.allocbench.cli;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code allocbench} command. With no subcommand it runs {@code run}. */
 @Command(name = "allocbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -12,6 +12,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // what killed runs left and no reaper undid (both killed together): undone before anything new starts
         org.allocbench.owned.Sweep.atStart(System.err::println);
+        org.allocbench.owned.ParentWatch.fromEnvironment();
         // no arguments at all: the quick run, so a first try shows a result
         System.exit(commandLine().execute(args.length == 0 ? new String[] {"run"} : args));
     }

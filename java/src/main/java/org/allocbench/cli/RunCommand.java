@@ -103,9 +103,9 @@ final class RunCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(System.err, mode);
         try {
-            CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out, commandLine(), progress,
-                    stdout);
-            return 0;
+            CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out,
+                    commandLine(), progress, stdout);
+            return outcome.unwritten().isEmpty() ? 0 : 1;
         } catch (RuntimeException | Error e) {
             progress.clear();
             err.println("allocbench run: failed: " + e);

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * The owner records: one file per process that claimed something, in a
- * directory private to the user ({@code $TMPDIR/allocbench-owners-<uid>}, or
+ * directory private to the user ({@code /tmp/allocbench-owners-<uid>}, or
  * {@code ALLOCBENCH_OWNERS_DIR}: tests give each run a directory of its own so
  * that nothing they do can reach another run's record).
  *
@@ -47,8 +47,10 @@ public final class OwnerRecords {
     /** The records' directory, created private (0700) if missing; refused if someone else could write into it. */
     public static Path directory() {
         String configured = System.getenv(ENV);
+        // one place per user whatever java.io.tmpdir a run was given, so every run's sweep sees every record
+        Path base = Files.isWritable(Path.of("/tmp")) ? Path.of("/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
         Path dir = configured != null && !configured.isBlank() ? Path.of(configured)
-                : Path.of(System.getProperty("java.io.tmpdir"), "allocbench-owners-" + uid());
+                : base.resolve("allocbench-owners-" + uid());
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);

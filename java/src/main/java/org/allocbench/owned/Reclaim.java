@@ -47,7 +47,10 @@ final class Reclaim {
     /** Undoes one resource; what it did, or null if there was nothing left to undo. */
     static String undo(Resource r) {
         return switch (r) {
-            case Resource.TempDir d -> deleteTree(d.path()) ? "removed directory " + d.path() : null;
+            case Resource.TempDir d -> {
+                endProcessesUsing(d.path(), false); // an initdb the owner started must not refill it
+                yield deleteTree(d.path()) ? "removed directory " + d.path() : null;
+            }
             case Resource.PgServer s -> stopServer(s);
             case Resource.Cgroup c -> removeCgroup(c.path());
             case Resource.HugePool p -> restorePool(p);
@@ -82,8 +85,15 @@ final class Reclaim {
      */
     static String stopServer(Resource.PgServer s) {
         Path pidFile = s.dataDir().resolve("postmaster.pid");
+        // the owner may have died inside pg_ctl start: end that, then see whether a postmaster got going
+        endProcessesUsing(s.dataDir(), true);
+        List<ProcessHandle> postmasters = processesUsing(s.dataDir()).stream().filter(Reclaim::isPostmaster).toList();
+        for (int i = 0; i < 300 && !Files.exists(pidFile) && postmasters.stream().anyMatch(ProcessHandle::isAlive); i++) {
+            sleep(100); // a postmaster writes its pid file as it starts
+        }
         if (!Files.exists(pidFile)) {
-            return null;
+            postmasters.forEach(ProcessHandle::destroyForcibly);
+            return postmasters.isEmpty() ? null : "killed a PostgreSQL server on " + s.dataDir() + " that never started";
         }
         if (run(pgCtl(s, "stop", "-m", "immediate", "-w", "-t", "60")) == 0) {
             return "stopped the PostgreSQL server on " + s.dataDir();
@@ -115,6 +125,36 @@ final class Reclaim {
         cmd.addAll(List.of(s.pgCtl().toString(), "-D", s.dataDir().toString()));
         cmd.addAll(List.of(args));
         return cmd;
+    }
+
+    /** Processes whose command line names {@code path} (initdb, pg_ctl, postgres -D, a runner copied there). */
+    private static List<ProcessHandle> processesUsing(Path path) {
+        String p = path.toString();
+        long self = ProcessHandle.current().pid();
+        return ProcessHandle.allProcesses().filter(h -> h.pid() != self)
+                .filter(h -> h.info().commandLine().filter(c -> c.contains(p + "/") || c.contains(p + " ")
+                        || c.endsWith(p)).isPresent()).toList();
+    }
+
+    private static boolean isPostmaster(ProcessHandle h) {
+        return h.info().command().filter(c -> c.endsWith("/postgres")).isPresent();
+    }
+
+    /** Kills the processes using {@code path} (but a postmaster, if {@code sparePostmasters}) and waits for them. */
+    private static void endProcessesUsing(Path path, boolean sparePostmasters) {
+        List<ProcessHandle> victims = processesUsing(path).stream()
+                .filter(h -> !(sparePostmasters && isPostmaster(h))).toList();
+        victims.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : victims) {
+            try {
+                h.onExit().get(30, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // reported by what fails next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private static String removeCgroup(Path dir) {

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
@@ -33,6 +33,12 @@ import org.allocbench.trace.OpSequence;
  * threads, before the start barrier and after the end barrier), outside the
  * timed window; a round's figure is the sum over threads.
  *
+ * <p><b>A time budget</b> (optional, one thread only) bounds a cell's cost in
+ * a campaign whose other cells take a second: once half of it is spent,
+ * warm-up ends; once all of it is spent, measuring ends, after at least
+ * {@value #MIN_BUDGET_ROUNDS} measured rounds. The caller sees fewer samples
+ * than it asked for and says so beside the cell.
+ *
  * <p><b>Statistics</b> are read after the measured rounds, from one more
  * replay that is not timed: the context's counters just before it ends, as
  * the trace format says. glibc's malloc thresholds are pinned first
@@ -55,6 +61,9 @@ public final class PerOpRounds {
             return null;
         }
     }
+
+    /** Measured rounds a time budget never cuts below: fewer would leave no median worth the name. */
+    public static final int MIN_BUDGET_ROUNDS = 3;
 
     private PerOpRounds() {
     }
@@ -92,22 +101,35 @@ public final class PerOpRounds {
 
     /** Runs {@code warmup} + {@code rounds} rounds on {@code threads} threads (1: this one). */
     public static Outcome run(IntFunction<Body> bodies, int ops, int warmup, int rounds, int threads) {
-        GlibcMalloc.pinThisProcess();
-        return threads == 1 ? inline(bodies.apply(0), ops, warmup, rounds) : threaded(bodies, ops, warmup, rounds, threads);
+        return run(bodies, ops, warmup, rounds, threads, 0);
     }
 
-    private static Outcome inline(Body body, int ops, int warmup, int rounds) {
+    /** As {@link #run(IntFunction, int, int, int, int)}, within {@code budgetNanos} (0: none; one thread only). */
+    public static Outcome run(IntFunction<Body> bodies, int ops, int warmup, int rounds, int threads, long budgetNanos) {
+        GlibcMalloc.pinThisProcess();
+        return threads == 1 ? inline(bodies.apply(0), ops, warmup, rounds, budgetNanos)
+                : threaded(bodies, ops, warmup, rounds, threads);
+    }
+
+    private static Outcome inline(Body body, int ops, int warmup, int rounds, long budgetNanos) {
         List<Double> ns = new ArrayList<>();
         List<Long> faults = new ArrayList<>();
+        long cellStart = System.nanoTime();
         for (int r = -warmup; r < rounds; r++) {
             long f0 = ThreadUsage.minorFaults();
             long start = System.nanoTime();
             body.round();
-            long elapsed = System.nanoTime() - start;
+            long end = System.nanoTime();
             long f1 = ThreadUsage.minorFaults();
             if (r >= 0) {
-                ns.add(elapsed / (double) ops);
+                ns.add((end - start) / (double) ops);
                 faults.add(f1 - f0);
+            }
+            long spent = end - cellStart;
+            if (budgetNanos > 0 && r < -1 && spent > budgetNanos / 2) {
+                r = -1; // enough warm-up for this budget: measure next
+            } else if (budgetNanos > 0 && r >= 0 && spent > budgetNanos && ns.size() >= MIN_BUDGET_ROUNDS) {
+                break;
             }
         }
         return withDescription(ns, faults, body.describe());

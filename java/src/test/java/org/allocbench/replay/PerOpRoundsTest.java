@@ -26,6 +26,23 @@ class PerOpRoundsTest {
     }
 
     @Test
+    void aSpentTimeBudgetEndsWarmUpAtOnceAndMeasuresTheMinimumOfRounds() {
+        AtomicInteger rounds = new AtomicInteger();
+        // 1 ns: spent after any round, whatever the host's speed
+        PerOpRounds.Outcome o = PerOpRounds.run(thread -> rounds::incrementAndGet, 10, 5, 10, 1, 1);
+        assertEquals(PerOpRounds.MIN_BUDGET_ROUNDS, o.nsPerOp().size());
+        assertEquals(1 + PerOpRounds.MIN_BUDGET_ROUNDS, rounds.get(), "one warm-up round, then the minimum");
+    }
+
+    @Test
+    void noBudgetRunsEveryRound() {
+        AtomicInteger rounds = new AtomicInteger();
+        PerOpRounds.Outcome o = PerOpRounds.run(thread -> rounds::incrementAndGet, 10, 5, 10, 1, 0);
+        assertEquals(10, o.nsPerOp().size());
+        assertEquals(15, rounds.get());
+    }
+
+    @Test
     void threadsAreMadeOncePerCellNotPerRound() {
         AtomicInteger made = new AtomicInteger();
         PerOpRounds.Outcome o = PerOpRounds.run(thread -> {

@@ -48,8 +48,11 @@ final class Reclaim {
     static String undo(Resource r) {
         return switch (r) {
             case Resource.TempDir d -> {
-                endProcessesUsing(d.path(), false); // an initdb the owner started must not refill it
-                yield deleteTree(d.path()) ? "removed directory " + d.path() : null;
+                // an initdb the owner started must not refill it, a server in it must free its shared memory
+                endProcessesUsing(d.path(), true);
+                String servers = stopPostmastersIn(d.path());
+                endProcessesUsing(d.path(), false);
+                yield deleteTree(d.path()) ? servers + "removed directory " + d.path() : null;
             }
             case Resource.PgServer s -> stopServer(s);
             case Resource.Cgroup c -> removeCgroup(c.path());
@@ -140,12 +143,19 @@ final class Reclaim {
         return h.info().command().filter(c -> c.endsWith("/postgres")).isPresent();
     }
 
-    /** Kills the processes using {@code path} (but a postmaster, if {@code sparePostmasters}) and waits for them. */
+    /**
+     * Lets the processes using {@code path} (but postmasters, if {@code sparePostmasters}) end by themselves,
+     * for a while, then kills what is left: an initdb or a pg_ctl start the owner did not wait for ends
+     * cleanly in seconds, and killing it halfway would strand what it had made (a starting server).
+     */
     private static void endProcessesUsing(Path path, boolean sparePostmasters) {
-        List<ProcessHandle> victims = processesUsing(path).stream()
+        List<ProcessHandle> others = processesUsing(path).stream()
                 .filter(h -> !(sparePostmasters && isPostmaster(h))).toList();
-        victims.forEach(ProcessHandle::destroyForcibly);
-        for (ProcessHandle h : victims) {
+        for (int i = 0; i < 600 && others.stream().anyMatch(ProcessHandle::isAlive); i++) {
+            sleep(100);
+        }
+        others.forEach(ProcessHandle::destroyForcibly);
+        for (ProcessHandle h : others) {
             try {
                 h.onExit().get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
@@ -155,6 +165,31 @@ final class Reclaim {
                 return;
             }
         }
+    }
+
+    /**
+     * Stops, the careful way ({@link #stopServer}), every postmaster whose data directory is under {@code path}:
+     * one that started after its owner died, before the owner could record it. Says what it did, or "".
+     */
+    private static String stopPostmastersIn(Path path) {
+        StringBuilder done = new StringBuilder();
+        for (ProcessHandle h : processesUsing(path)) {
+            if (!isPostmaster(h)) {
+                continue;
+            }
+            List<String> args = List.of(h.info().arguments().orElse(new String[0]));
+            int d = args.indexOf("-D");
+            if (d < 0 || d + 1 >= args.size()) {
+                continue;
+            }
+            String user = h.info().user().filter(u -> !u.equals(System.getProperty("user.name"))).orElse("");
+            Path pgCtl = Path.of(h.info().command().orElseThrow()).resolveSibling("pg_ctl");
+            String what = stopServer(new Resource.PgServer(Path.of(args.get(d + 1)), pgCtl, user));
+            if (what != null) {
+                done.append(what).append("; ");
+            }
+        }
+        return done.toString();
     }
 
     private static String removeCgroup(Path dir) {

@@ -91,7 +91,7 @@ class FaultInjectionIT {
                 "small-churn", "--ops", "2000", "--forks", "1", "--warmup", "1", "--rounds", "1", "--no-postgres",
                 "--out", out.toString()));
         if (postgres) {
-            scenario(random, "verify-pg", 6, 500, 15_000, true, out -> List.of("verify-pg", "--ops", "100000",
+            scenario(random, "verify-pg", 6, 500, 6_000, true, out -> List.of("verify-pg", "--ops", "100000",
                     "--iterations", "5"), out -> List.of("verify-pg", "--ops", "2000", "--iterations", "1",
                     "--patterns", "small-churn"));
         } else {
@@ -192,7 +192,9 @@ class FaultInjectionIT {
         }
         Path out = outDir(name + "-next");
         Result r = runToEnd(next.args(out));
-        assertEquals(0, r.exit, name + " after the faults: " + r.output);
+        // a gate's verdict on a tiny A/A run is noise: it works if it decides (0 pass, 1 regression)
+        boolean decided = name.equals("gate") && r.exit == 1 && r.output.contains("forks done");
+        assertTrue(r.exit == 0 || decided, name + " after the faults: " + r.output);
         assertNoStackTrace(name + " after the faults", r.output);
     }
 

@@ -211,6 +211,9 @@ public class HugePagesBenchmark {
             builder.name(name);
         }
         SharedSegment segment = builder.create();
+        if (kind == SegmentKind.SYSV) {
+            Ownership.claim(new Resource.SysvSegment(segment.key())); // a killed fork must not leave it behind
+        }
         long expected = mapping.hugePageSize() == 0 ? SMALL_PAGE : mapping.hugePageSize();
         if (segment.pageSize() != expected) {
             String got = segment.describe();

@@ -58,6 +58,8 @@ final class Reclaim {
             case Resource.Cgroup c -> removeCgroup(c.path());
             case Resource.HugePool p -> restorePool(p);
             case Resource.PosixSegment s -> unlinkSegment(s.name());
+            case Resource.SysvSegment s -> run(List.of("ipcrm", "-M", "0x" + Long.toHexString(s.key()))) == 0
+                    ? "removed SysV segment 0x" + Long.toHexString(s.key()) : null;
             case Resource.RunFile f -> markKilled(f.resultsJson());
         };
     }

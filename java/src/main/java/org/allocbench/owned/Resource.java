@@ -33,6 +33,10 @@ public sealed interface Resource {
     record PosixSegment(String name) implements Resource {
     }
 
+    /** A SysV shared memory segment by key; reclaimed by removing it (at once, or at its last detach). */
+    record SysvSegment(long key) implements Resource {
+    }
+
     /** A run's results.json; reclaimed by marking a run still "running" as killed. */
     record RunFile(Path resultsJson) implements Resource {
     }
@@ -45,6 +49,7 @@ public sealed interface Resource {
             case Cgroup c -> List.of("cgroup", c.path().toString());
             case HugePool p -> List.of("hugepool", p.nrHugepages().toString(), Long.toString(p.previous()));
             case PosixSegment s -> List.of("posix", s.name());
+            case SysvSegment s -> List.of("sysv", "0x" + Long.toHexString(s.key()));
             case RunFile r -> List.of("run", r.resultsJson().toString());
         };
         for (String f : fields) {
@@ -65,6 +70,7 @@ public sealed interface Resource {
                 case "cgroup" -> f.length == 2 ? new Cgroup(Path.of(f[1])) : null;
                 case "hugepool" -> f.length == 3 ? new HugePool(Path.of(f[1]), Long.parseLong(f[2])) : null;
                 case "posix" -> f.length == 2 ? new PosixSegment(f[1]) : null;
+                case "sysv" -> f.length == 2 && f[1].startsWith("0x") ? new SysvSegment(Long.parseLong(f[1].substring(2), 16)) : null;
                 case "run" -> f.length == 2 ? new RunFile(Path.of(f[1])) : null;
                 default -> null;
             };

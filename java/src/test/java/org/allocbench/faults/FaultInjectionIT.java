@@ -222,13 +222,15 @@ class FaultInjectionIT {
             finishedFirst++;
             assertEquals(0, p.exitValue(), label + " finished before its moment, but failed: " + read(log));
         }
-        Sweep.run(owners, true); // waits for the reapers still at work, then undoes what none undid
         for (ProcessHandle h : tree) {
             h.onExit().get(HANG_MINUTES, TimeUnit.MINUTES); // only a hang reaches the bound
             if (h.isAlive()) {
                 leftovers.add(label + ": process " + h.pid() + " " + h.info().commandLine().orElse(""));
             }
         }
+        // once every process of the command is gone (a gate's forks end a moment after it), its reapers and
+        // theirs have the records: this waits for those still at work and undoes what none undid
+        Sweep.run(owners, true);
         HostState after = HostState.read(runTmp);
         List<String> left = after.leftSince(before);
         left.forEach(l -> leftovers.add(label + ": " + l));

@@ -15,7 +15,8 @@ import java.util.stream.Stream;
  * What a run of the suite can leave on a host, read off it: the suite's
  * temporary directories (in /tmp and in the run's own java.io.tmpdir), POSIX
  * segments in /dev/shm, SysV segments, cgroups named allocbench-*, the huge page
- * pools, and PostgreSQL servers of throwaway clusters. {@link #leftSince}
+ * pools, and PostgreSQL servers of throwaway clusters. JMH's lock file
+ * ({@code jmh.lock}) is JMH's own, kept after every run by design. {@link #leftSince}
  * compares two readings; each category is one check.
  */
 record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<String> sysv, Set<String> cgroups,
@@ -26,7 +27,7 @@ record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<St
 
     static HostState read(Path runTmp) {
         return new HostState(names(Path.of("/tmp"), "allocbench-", "allocbench-owners-", "allocbench-faults-"),
-                names(runTmp, "", null, null), names(Path.of("/dev/shm"), "", null, null), readSysv(),
+                names(runTmp, "", "jmh.lock", null), names(Path.of("/dev/shm"), "", null, null), readSysv(),
                 readCgroups(), readPools(), readServers());
     }
 

@@ -24,7 +24,8 @@ class OwnerRecordsTest {
                 new Resource.PgServer(Path.of("/tmp/p/data"), Path.of("/usr/bin/pg_ctl"), ""),
                 new Resource.Cgroup(Path.of("/sys/fs/cgroup/a/allocbench-trial-1")),
                 new Resource.HugePool(Path.of("/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"), 3),
-                new Resource.PosixSegment("/allocbench.x"), new Resource.RunFile(Path.of("/r/results.json")));
+                new Resource.PosixSegment("/allocbench.x"), new Resource.SysvSegment(0x4142abcdL),
+                new Resource.RunFile(Path.of("/r/results.json")));
         for (Resource r : all) {
             assertEquals(r, Resource.parse(r.line()), r.line());
         }

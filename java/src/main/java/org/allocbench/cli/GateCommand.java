@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.owned.ParentWatch;
+import org.allocbench.owned.PrivateTemp;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -287,6 +288,8 @@ final class GateCommand implements Callable<Integer> {
         int exit;
         try {
             Files.createDirectories(dir);
+            // the fork's temporary files in a directory of its own below the gate's (removed with it after a kill)
+            full.add(1, "-Djava.io.tmpdir=" + PrivateTemp.forChild());
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
             GlibcMalloc.environment(pb.environment());
             // a killed gate must not leave forks running for minutes (an older baseline jar ignores this)

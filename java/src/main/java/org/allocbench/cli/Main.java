@@ -1,11 +1,10 @@
 package org.allocbench.cli;
 
-import picocli.CommandLine.Command;
 import java.nio.file.Path;
-import java.util.Set;
 import org.allocbench.owned.ParentWatch;
 import org.allocbench.owned.PrivateTemp;
 import org.allocbench.owned.Sweep;
+import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /** The {@code allocbench} command. With no subcommand it runs {@code run}. */
@@ -14,17 +13,14 @@ import picocli.CommandLine;
         subcommands = {RunCommand.class, EnvCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class, LatencyCommand.class, TraceCommand.class, ShmCommand.class, HugePagesCommand.class, org.allocbench.measure.MemoryCommand.class, VerifyPgCommand.class, LimitCommand.class, ReportCommand.class, CompareCommand.class, GateCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
-    /** The commands that make temporary files (their own, JMH's, children's): they get a private directory. */
-    private static final Set<String> MAKE_TEMPORARY_FILES = Set.of("run", "bench", "hugepages", "memory", "limit",
-            "gate", "verify-pg", "latency");
-
     public static void main(String[] args) {
         // what killed runs left and no reaper undid (both killed together): undone before anything new starts
         Sweep.atStart(System.err::println);
         ParentWatch.fromEnvironment();
         // no arguments at all: the quick run, so a first try shows a result
         String[] command = args.length == 0 ? new String[] {"run"} : args;
-        Path tmp = MAKE_TEMPORARY_FILES.contains(command[0]) ? PrivateTemp.install() : null;
+        // the launcher gives the commands that make temporary files a directory of their own
+        Path tmp = PrivateTemp.adopt();
         int exit = commandLine().execute(command);
         if (tmp != null) {
             PrivateTemp.remove(tmp);

@@ -2,48 +2,51 @@ package org.allocbench.owned;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A temporary directory of this process's own, claimed, that becomes its
- * {@code java.io.tmpdir}: every temporary file it or its libraries make (JMH's
- * fork output files, runner copies, logs) lands there, so a kill leaves one
- * directory the reaper removes, not files no record names.
+ * A temporary directory of one command's own: every temporary file the
+ * command, JMH (its fork output files) and its child JVMs make lands there, so
+ * a kill leaves one directory, which the reaper removes, and no files that no
+ * record names.
  *
- * <p>Two JDK details decide the order of things. The JDK reads
- * {@code java.io.tmpdir} once, at the first temporary file; so the directory
- * is made without the JDK's temporary-file helpers, and the property set
- * before any of them runs. JMH reads it once too, when its runner class loads,
- * for its lock file ({@code jmh.lock}: JMH's guard against two benchmark runs
- * at once on a host); that class is loaded first, so the lock stays shared in
- * the original directory.
+ * <p>The JDK reads {@code java.io.tmpdir} once, as the JVM starts, so the
+ * directory must be given on the command line: the launcher
+ * ({@code scripts/allocbench}) makes one named {@value #PREFIX}... for the
+ * commands that make temporary files and passes it as
+ * {@code -Djava.io.tmpdir}; {@link #adopt} claims it, and the command removes
+ * it as it ends. A command that starts allocbench JVMs of its own gives each
+ * a directory below its own ({@link #forChild}). Child JVMs that inherit the
+ * option (JMH forks, lane workers) write into the same directory.
  */
 public final class PrivateTemp {
+
+    /** The name prefix of such directories. */
+    public static final String PREFIX = "allocbench-tmp-";
 
     private PrivateTemp() {
     }
 
-    /** Installs the directory; returns it, or null (nothing changed) if it cannot be made. */
-    public static Path install() {
-        Path original = Path.of(System.getProperty("java.io.tmpdir"));
+    /** Claims this JVM's temporary directory if it is one of ours and private; returns it, else null. */
+    public static Path adopt() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir")).toAbsolutePath();
         try {
-            Class.forName("org.openjdk.jmh.runner.Runner", true, PrivateTemp.class.getClassLoader());
-        } catch (ClassNotFoundException | LinkageError noJmh) {
-            // nothing to keep shared then
-        }
-        Path dir = original.resolve("allocbench-tmp-" + ProcessHandle.current().pid() + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1));
-        Ownership.claim(new Resource.TempDir(dir));
-        try {
-            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            if (dir.getFileName() == null || !dir.getFileName().toString().startsWith(PREFIX)
+                    || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)
+                    || !Files.getAttribute(dir, "unix:uid").equals(OwnerRecords.uid())) {
+                return null;
+            }
         } catch (IOException | UnsupportedOperationException e) {
-            Ownership.release(new Resource.TempDir(dir));
             return null;
         }
-        System.setProperty("java.io.tmpdir", dir.toString());
+        Ownership.claim(new Resource.TempDir(dir));
         return dir;
+    }
+
+    /** A new directory below this JVM's for a child allocbench JVM ({@code -Djava.io.tmpdir=} it). */
+    public static Path forChild() throws IOException {
+        return Files.createTempDirectory(PREFIX);
     }
 
     /** Removes the directory at the end of a command (after a kill, the reaper does). */

@@ -112,8 +112,8 @@ public final class PgCluster implements AutoCloseable {
     private void setUp() {
         Path library = PgExtension.build(pg, root.resolve("ext"));
         PgProcesses.handToServerUser(root);
-        PgProcesses.run(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(), "-D", dataDir.toString(),
-                "--auth=trust", "--username=" + DB_USER, "--encoding=UTF8", "--locale=C", "--no-sync")),
+        PgProcesses.run(PgProcesses.inOwnSession(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(), "-D", dataDir.toString(),
+                "--auth=trust", "--username=" + DB_USER, "--encoding=UTF8", "--locale=C", "--no-sync"))),
                 root, PROGRAM_TIMEOUT);
         startServer();
         connection = connect();

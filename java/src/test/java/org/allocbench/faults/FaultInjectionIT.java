@@ -157,11 +157,12 @@ class FaultInjectionIT {
         Path log = work.resolve("pg-killed.log");
         Process p = start(List.of("verify-pg", "--ops", "200000", "--iterations", "5"), log);
         ProcessHandle postmaster = null;
-        // the cluster goes under the run's temporary directory; its postmaster says so on its command line
+        // its postmaster: a child of a pg_ctl that is a descendant of the command
         while (postmaster == null && p.isAlive()) {
             postmaster = ProcessHandle.allProcesses()
-                    .filter(h -> h.info().commandLine().filter(c -> c.contains(runTmp + "/allocbench-pg-")
+                    .filter(h -> h.info().commandLine().filter(c -> c.contains("/allocbench-pg-")
                             && c.contains("postgres -D")).isPresent())
+                    .filter(h -> h.info().startInstant().isPresent())
                     .findFirst().orElse(null);
             Thread.sleep(50);
         }
@@ -288,14 +289,18 @@ class FaultInjectionIT {
         return work.resolve("out-" + name + "-" + (point + 1));
     }
 
-    /** Starts the jar in a session of its own (so its process group is its own), output to {@code log}. */
+    /**
+     * Starts {@code scripts/allocbench} (as a user does: it execs the JVM of the packaged jar) in a session of
+     * its own, so its process group is its own; temporary files under {@link #runTmp}, output to {@code log}.
+     */
     private Process start(List<String> args, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("setsid", javaExecutable(), "--enable-native-access=ALL-UNNAMED",
-                "--sun-misc-unsafe-memory-access=allow", "-Djava.io.tmpdir=" + runTmp, "-jar",
-                System.getProperty("allocbench.jar")));
+        Path root = Path.of(System.getProperty("allocbench.jar")).toAbsolutePath().getParent().getParent().getParent();
+        List<String> cmd = new ArrayList<>(List.of("setsid", root.resolve("scripts/allocbench").toString()));
         cmd.addAll(args);
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().put("ALLOCBENCH_OWNERS_DIR", owners.toString());
+        b.environment().put("TMPDIR", runTmp.toString());
+        b.environment().put("JAVA_HOME", System.getProperty("java.home"));
         return b.start();
     }
 
@@ -335,10 +340,6 @@ class FaultInjectionIT {
         } catch (RuntimeException e) {
             return false;
         }
-    }
-
-    private static String javaExecutable() throws IOException {
-        return ProcessHandle.current().info().command().orElseThrow(() -> new IOException("cannot find this JVM's java"));
     }
 
     static void assumeRoot(String why) throws IOException {

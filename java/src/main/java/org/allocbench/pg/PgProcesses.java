@@ -76,6 +76,8 @@ final class PgProcesses {
     static String run(List<String> command, Path workDir, Duration timeout) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        // their temporary files (gcc's, building the extension) in the cluster's directory, and gone with it
+        builder.environment().put("TMPDIR", workDir.toAbsolutePath().toString());
         // the server's backends get glibc's malloc thresholds pinned, as every process the suite measures in
         GlibcMalloc.environment(builder.environment());
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));

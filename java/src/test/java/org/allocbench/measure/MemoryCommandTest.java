@@ -22,7 +22,7 @@ class MemoryCommandTest {
     @Test
     void cellRunsInAFreshChildJvm() {
         MemoryCommand.Outcome o = MemoryCommand.runChild(classPath(), "aset-native", "small-churn", 20_000, 42, "ends",
-                Duration.ofSeconds(60));
+                Duration.ofMinutes(10));
         assertNull(o.failure(), o.failure());
         MemoryCellResult r = o.result();
         assertNotNull(r);
@@ -42,9 +42,9 @@ class MemoryCommandTest {
     @Test
     void touchingEveryPageMakesLargeAllocationsResident() {
         MemoryCellResult ends = MemoryCommand.runChild(classPath(), "glibc", "malloc-large", 4, 3, "ends",
-                Duration.ofSeconds(60)).result();
+                Duration.ofMinutes(10)).result();
         MemoryCellResult pages = MemoryCommand.runChild(classPath(), "glibc", "malloc-large", 4, 3, "pages",
-                Duration.ofSeconds(60)).result();
+                Duration.ofMinutes(10)).result();
         assertNotNull(ends);
         assertNotNull(pages);
         assertEquals("pages", pages.touch());
@@ -56,7 +56,7 @@ class MemoryCommandTest {
     @Test
     void failingCellIsReportedWithItsStderr() {
         MemoryCommand.Outcome o = MemoryCommand.runChild(classPath(), "aset-native", "no-such-pattern", 10, 1, "ends",
-                Duration.ofSeconds(60));
+                Duration.ofMinutes(10));
         assertNull(o.result());
         assertTrue(o.failure().startsWith("exit 1"), o.failure());
         assertTrue(o.failure().contains("unknown pattern"), o.failure());

@@ -93,7 +93,7 @@ class WholeTraceRunnerTest {
                 runner.getOutputStream().flush();
                 runner.getOutputStream().close(); // as if this JVM had died: a million iterations are left
                 // generous: the runner notices at once; only a runner that ignored its parent would take hours
-                assertTrue(runner.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the runner outlived its parent");
+                assertTrue(runner.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "the runner outlived its parent");
                 assertEquals(4, runner.exitValue());
             } finally {
                 runner.destroyForcibly();

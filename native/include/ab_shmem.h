@@ -19,11 +19,18 @@
  *   - What was obtained is read back from the kernel (/proc/self/smaps), not
  *     assumed: ab_seg_pages().
  *
- * Names and keys this tool owns: POSIX names starting with AB_SEG_POSIX_PREFIX
- * and SysV keys in [AB_SEG_SYSV_KEY_MIN, AB_SEG_SYSV_KEY_MAX].  ab_seg_cleanup()
- * removes such segments when no process has them attached (a run that was
- * killed leaves them behind).  A SysV key of 0 asks for a private key
- * (IPC_PRIVATE); it cannot be attached by key and is never cleaned up by key.
+ * Owning only what it created: every POSIX, file and SysV segment this
+ * library creates gets an owner record (the creator's PID, its start time,
+ * the boot, a run id; see shm_owner.c) in a registry directory private to
+ * the user, and ab_seg_cleanup() removes only segments with such a record
+ * whose creator has ended and that no process has attached.  A name or key
+ * alone proves nothing: AB_SEG_POSIX_PREFIX and the key range
+ * [AB_SEG_SYSV_KEY_MIN, AB_SEG_SYSV_KEY_MAX] are only conventions, and
+ * segments there without a record (made by hand, by another user, by an
+ * older version) are reported and kept.  AB_SEG_SYSV_KEY_CHOOSE asks for a
+ * free key in that range; a key of 0 is a private segment (IPC_PRIVATE),
+ * which cannot be attached by key but is recorded by its id, so cleanup can
+ * still remove it.
  *
  * Errors as in allocbench.h: NULL or an AbErrorCode, message and detail (the
  * hint) in the thread-local slot.
@@ -43,6 +50,8 @@ extern "C" {
 #define AB_SEG_POSIX_PREFIX   "/allocbench."
 #define AB_SEG_SYSV_KEY_MIN   0x41420000L   /* 'A' 'B' 0000 */
 #define AB_SEG_SYSV_KEY_MAX   0x4142FFFFL
+#define AB_SEG_SYSV_KEY_CHOOSE (-1L)        /* request: the first free key of the range above */
+#define AB_SEG_RUN_ID_LEN     64            /* including the terminator */
 
 /* Errors of this half (the codes of allocbench.h apply too). */
 #define AB_ERR_SEGMENT_EXISTS      10   /* the name or key is in use */
@@ -86,7 +95,7 @@ typedef struct AbSegRequest
     uint64_t    size;            /* bytes requested, > 0 */
     uint64_t    huge_page_size;  /* 0 = the system default (Hugepagesize), 2 MiB or 1 GiB */
     const char *name;            /* POSIX: the shm name ("/x"); FILE: the path */
-    int64_t     key;             /* SysV: the key; 0 = IPC_PRIVATE */
+    int64_t     key;             /* SysV: the key; 0 = IPC_PRIVATE; AB_SEG_SYSV_KEY_CHOOSE = a free one */
 } AbSegRequest;
 
 /* What a segment is; a fixed layout, read from Java. */
@@ -100,7 +109,7 @@ typedef struct AbSegInfo
     int32_t  huge_mode;       /* as requested */
     int32_t  huge_status;     /* AbHugeStatus as decided at creation */
     int32_t  owner;           /* 1: created here (destroy removes it); 0: attached */
-    int64_t  key;             /* SysV key (0 = private) */
+    int64_t  key;             /* SysV key (0 = private; the chosen one under AB_SEG_SYSV_KEY_CHOOSE) */
     int32_t  shmid;           /* SysV id, else -1 */
     int32_t  reserved;
     char     name[256];       /* POSIX name or file path, else "" */
@@ -143,8 +152,29 @@ AB_API const AbSegInfo *ab_seg_info(const AbSegment *segment);
 AB_API int ab_seg_pages(const AbSegment *segment, AbPageReport *out);
 /* Unmaps; the segment itself stays (other processes may use it). Frees the handle. */
 AB_API int ab_seg_detach(AbSegment *segment);
-/* Unmaps and removes the name / key / file (owner or not). Frees the handle. */
+/* Unmaps and removes the name / key / file and its owner record (owner or not). Frees the handle. */
 AB_API int ab_seg_destroy(AbSegment *segment);
+/*
+ * Removes a segment by kind and name (POSIX, FILE) or key (SysV, > 0)
+ * without mapping it, and its owner record: for a reaper that registered a
+ * transient segment and outlived its creator.
+ */
+AB_API int ab_seg_remove(int kind, const char *name, int64_t key);
+/*
+ * Marks a segment this process created as made to outlive its creator
+ * (`allocbench shm create`): ab_seg_cleanup() then keeps it unless asked
+ * with AB_CLEANUP_EXPLICIT.  Needs the creating handle.
+ */
+AB_API int ab_seg_keep(AbSegment *segment);
+
+/*
+ * The run id written into owner records: ALLOCBENCH_RUN_ID from the
+ * environment if it is set and valid, else "pid<PID>.<start time>" (this
+ * process).  Set it before creating segments; forked children inherit it.
+ * A run id is 1..63 characters of [A-Za-z0-9._:-].
+ */
+AB_API const char *ab_seg_run_id(void);
+AB_API int ab_seg_set_run_id(const char *run_id);
 
 /* ---- huge pages (shm_hugepages.c) ------------------------------------------ */
 
@@ -157,13 +187,21 @@ AB_API int ab_huge_reserve(uint64_t page_size, int64_t pages);
 
 /* ---- stale segments (shm_cleanup.c) ----------------------------------------- */
 
+#define AB_CLEANUP_EXPLICIT   1   /* also segments marked with ab_seg_keep */
+
 /*
- * Removes POSIX segments named AB_SEG_POSIX_PREFIX* that no process maps or
- * holds open, and SysV segments with keys in this tool's range and no
- * attached process.  Writes up to buflen bytes of "removed <what>\n" lines
- * to buf (may be NULL).  Returns the number removed, or -1 on error.
+ * Removes the segments this user's owner records name whose creator has
+ * ended and that no process has attached (or holds open); with run_id not
+ * NULL, only those recorded under that run id.  Segments kept on purpose
+ * (ab_seg_keep) are removed only with AB_CLEANUP_EXPLICIT.  A record whose
+ * segment is gone, or was replaced by another under the same name, is
+ * dropped and the segment is left alone.  Without run_id, the tool's names
+ * and keys that have no record are listed as kept.  Writes up to buflen
+ * bytes of lines to buf (may be NULL): "removed <what>: <why>", "kept
+ * <what>: <why>", "dropped <record>: <why>", "could not remove <what>:
+ * <error>".  Returns the number of segments removed, or -1 on error.
  */
-AB_API int ab_seg_cleanup(char *buf, size_t buflen);
+AB_API int ab_seg_cleanup(const char *run_id, int flags, char *buf, size_t buflen);
 
 /* ---- named allocations inside a segment (shm_index.c) ------------------------ */
 

@@ -6,6 +6,7 @@
 #define AB_SHM_INTERNAL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "ab_shmem.h"
 #include "aset_internal.h"
@@ -34,5 +35,45 @@ int ab_smaps_query(const void *base, AbPageReport *out);
  * request and, for huge pages, the pool of that size.
  */
 void ab_seg_fail_hint(int code, int err, uint64_t size, uint64_t page_size, const char *what, const char *first);
+
+/* shm_creator.c: a process named so that PID reuse and reboots are noticed. */
+typedef struct AbCreator
+{
+    int64_t  pid;
+    uint64_t start_time;   /* /proc/<pid>/stat field 22: clock ticks after boot */
+    char     boot_id[40];  /* /proc/sys/kernel/random/boot_id */
+} AbCreator;
+
+bool ab_process_start_time(int64_t pid, uint64_t *start_time);
+void ab_boot_id(char *buf, size_t buflen);
+void ab_creator_self(AbCreator *out);
+/* False if that process (that PID with that start time, in this boot) has ended. */
+bool ab_creator_alive(const AbCreator *creator);
+
+/* shm_owner.c: the owner record of a segment this library created (see there for why). */
+typedef struct AbOwnerRecord
+{
+    int32_t   kind;              /* AbSegKind: POSIX, FILE or SYSV */
+    char      name[256];         /* POSIX name or file path */
+    int64_t   key;               /* SysV key, 0 = private */
+    int32_t   shmid;             /* SysV id, else -1 */
+    uint64_t  dev;               /* POSIX / FILE: the file's device and inode, */
+    uint64_t  ino;               /*   so a re-created name is not taken for ours */
+    AbCreator creator;
+    char      run_id[AB_SEG_RUN_ID_LEN];
+    int32_t   outlives_creator;  /* 1: kept on purpose (ab_seg_keep), cleanup leaves it unless asked */
+    int64_t   created;           /* seconds since the epoch */
+} AbOwnerRecord;
+
+/* The registry directory; with create, made (0700) if missing and checked to be private to this user. */
+int ab_owner_dir(char *buf, size_t buflen, bool create);
+/* The record's file name inside the registry: "posix.<hash>", "file.<hash>" or "sysv.<shmid>". */
+void ab_owner_file_name(int kind, const char *name, int32_t shmid, char *buf, size_t buflen);
+/* Writes the record of a segment just created (AB_OK, or an error in the slot). */
+int ab_owner_record(const AbSegment *segment);
+/* Removes the record of a segment that was removed; missing records are fine. */
+void ab_owner_forget(int kind, const char *name, int32_t shmid);
+/* Reads one record file; false if it is not a well-formed record. */
+bool ab_owner_read(const char *path, AbOwnerRecord *out);
 
 #endif /* AB_SHM_INTERNAL_H */

@@ -25,6 +25,13 @@
  *   2 MiB so whole PMDs fit.
  * - Every failure after a create undoes it (munmap, close, shm_unlink /
  *   unlink / IPC_RMID) before returning, so nothing is left behind.
+ * - Every POSIX, file and SysV segment created here is recorded with its
+ *   creator (shm_owner.c) before ab_seg_create returns, and a segment that
+ *   cannot be recorded is removed again: cleanup must be able to tell ours
+ *   from everyone else's.  Destroying or removing a segment drops its record.
+ * - AB_SEG_SYSV_KEY_CHOOSE probes the tool's key range from a point that
+ *   depends on the process, with IPC_EXCL, so the first free key is taken
+ *   atomically and concurrent runs rarely probe the same keys.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -39,6 +46,7 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "shm_internal.h"
@@ -331,10 +339,34 @@ static AbSegment *create_file(AbSegment *seg)
     return create_file_backed(seg, hugetlbfs);
 }
 
+/* shmget(IPC_CREAT | IPC_EXCL | flags); under AB_SEG_SYSV_KEY_CHOOSE, the first free key of the range. */
+static int create_shm_id(AbSegInfo *info, int flags)
+{
+    uint32_t span = (uint32_t) (AB_SEG_SYSV_KEY_MAX - AB_SEG_SYSV_KEY_MIN + 1);
+    uint32_t start = ((uint32_t) getpid() * 2654435761u) ^ (uint32_t) time(NULL);
+
+    if (info->key != AB_SEG_SYSV_KEY_CHOOSE)
+        return shmget(info->key == 0 ? IPC_PRIVATE : (key_t) info->key, info->size, flags);
+    for (uint32_t i = 0; i < span; i++)
+    {
+        key_t key = (key_t) (AB_SEG_SYSV_KEY_MIN + (start + i) % span);
+        int id = shmget(key, info->size, flags);
+
+        if (id >= 0)
+        {
+            info->key = key;
+            return id;
+        }
+        if (errno != EEXIST)
+            return -1;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 static AbSegment *create_sysv(AbSegment *seg)
 {
     AbSegInfo *info = &seg->info;
-    key_t key = info->key == 0 ? IPC_PRIVATE : (key_t) info->key;
     int base_flags = IPC_CREAT | IPC_EXCL | 0600;
     int err;
 
@@ -342,7 +374,7 @@ static AbSegment *create_sysv(AbSegment *seg)
         return ab_error_null(AB_ERR_INVALID_ARGUMENT, "transparent huge pages apply to anonymous segments only");
     if (info->page_size > AB_SMALL_PAGE)
     {
-        info->shmid = shmget(key, info->size, base_flags | ab_huge_shmget_flags(info->page_size));
+        info->shmid = create_shm_id(info, base_flags | ab_huge_shmget_flags(info->page_size));
         if (info->shmid < 0 && errno != EEXIST && info->huge_mode == AB_HUGE_TRY)
             fall_back(seg, "shmget(%" PRIu64 ") with SHM_HUGETLB failed, huge pages disabled: %s",
                       info->size, strerror(errno));
@@ -350,11 +382,17 @@ static AbSegment *create_sysv(AbSegment *seg)
             info->huge_status = AB_HUGE_STATUS_ON;
     }
     if (info->page_size == AB_SMALL_PAGE)
-        info->shmid = shmget(key, info->size, base_flags);
+        info->shmid = create_shm_id(info, base_flags);
     if (info->shmid < 0)
     {
         char detail[160];
         err = errno;
+        if (err == EEXIST && info->key == AB_SEG_SYSV_KEY_CHOOSE)
+        {
+            ab_error_set(AB_ERR_SEGMENT_EXISTS, "allocbench shm cleanup removes stale ones of this tool.",
+                         "every SysV key from 0x%lx to 0x%lx is in use", AB_SEG_SYSV_KEY_MIN, AB_SEG_SYSV_KEY_MAX);
+            return NULL;
+        }
         if (err == EEXIST)
         {
             ab_error_set(AB_ERR_SEGMENT_EXISTS, "Attach to it, or destroy it (allocbench shm cleanup removes"
@@ -402,7 +440,7 @@ AbSegment *ab_seg_create(const AbSegRequest *req)
                              req->kind == AB_SEG_POSIX ? "POSIX" : "file", req->kind == AB_SEG_POSIX ? "name" : "path");
     if (req->name != NULL && strlen(req->name) >= sizeof(((AbSegInfo *) 0)->name))
         return ab_error_null(AB_ERR_INVALID_ARGUMENT, "segment name or path is too long (at most 255 bytes)");
-    if (req->kind == AB_SEG_SYSV && (req->key < 0 || req->key > INT32_MAX))
+    if (req->kind == AB_SEG_SYSV && (req->key < AB_SEG_SYSV_KEY_CHOOSE || req->key > INT32_MAX))
         return ab_error_null(AB_ERR_INVALID_ARGUMENT, "invalid SysV key %" PRId64, req->key);
 
     /* The huge page size is checked for anonymous and SysV kinds (files take their mount's). */
@@ -440,7 +478,23 @@ AbSegment *ab_seg_create(const AbSegRequest *req)
             break;
     }
     if (made == NULL)
+    {
         free(seg);
+        return NULL;
+    }
+    if (made->info.kind != AB_SEG_ANONYMOUS && ab_owner_record(made) != AB_OK)
+    {
+        char message[512];
+        char detail[512];
+        int code = ab_error_code();
+
+        /* Keep the recording error: undoing the create must not overwrite it. */
+        snprintf(message, sizeof(message), "%s", ab_error_message());
+        snprintf(detail, sizeof(detail), "%s", ab_error_detail() ? ab_error_detail() : "");
+        ab_seg_destroy(made);
+        ab_error_set(code, detail[0] ? detail : NULL, "%s", message);
+        return NULL;
+    }
     return made;
 }
 
@@ -602,9 +656,46 @@ int ab_seg_destroy(AbSegment *segment)
             break;
     }
     err = errno;
+    if (removed == 0 || err == ENOENT || err == EINVAL || err == EIDRM)
+        ab_owner_forget(segment->info.kind, segment->info.name, segment->info.shmid);
     if (removed != 0 && rc == AB_OK)
         rc = ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s",
                            segment->info.name[0] ? segment->info.name : "(SysV)", strerror(err));
     free(segment);
     return rc;
+}
+
+int ab_seg_remove(int kind, const char *name, int64_t key)
+{
+    int shmid = -1;
+    int rc;
+
+    if (kind == AB_SEG_SYSV)
+    {
+        if (key <= 0 || key > INT32_MAX)
+            return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "remove needs a SysV key > 0 (a private segment has"
+                                 " none: allocbench shm cleanup removes it once its creator has ended)");
+        shmid = shmget((key_t) key, 0, 0);
+        rc = shmid < 0 ? -1 : shmctl(shmid, IPC_RMID, NULL);
+    }
+    else if (kind == AB_SEG_POSIX || kind == AB_SEG_FILE)
+    {
+        if (name == NULL || name[0] == '\0')
+            return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "remove needs a name or path");
+        rc = kind == AB_SEG_POSIX ? shm_unlink(name) : unlink(name);
+    }
+    else
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "only POSIX, file and SysV segments can be removed by"
+                             " name or key (an anonymous one ends with its processes)");
+    if (rc != 0)
+    {
+        int err = errno;
+        if (kind == AB_SEG_SYSV)
+            return ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment with key %" PRId64
+                                 " (0x%" PRIx64 "): %s", key, (uint64_t) key, strerror(err));
+        return ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s", name,
+                             strerror(err));
+    }
+    ab_owner_forget(kind, name, shmid);
+    return AB_OK;
 }

@@ -1,6 +1,6 @@
 /*
- * shm_testing.h -- helpers for the shared-memory tests: unique names and
- * keys per test process, checks on what the kernel still holds, and running
+ * shm_testing.h -- helpers for the shared-memory tests: names and keys
+ * unique to the test run, checks on what the kernel still holds, and running
  * a function in a second process (a fork: a real other process, with its own
  * mappings, that attaches by name or key).
  */
@@ -18,26 +18,67 @@
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "ab_shmem.h"
 #include "testing.h"
 
-/* "/allocbench.test.<pid>.<tag>": ours (cleanup's prefix), and unique per test run. */
+/*
+ * A random number fixed for this test process (and inherited by its forks):
+ * with the PID it makes names unique to this test run, even where PIDs
+ * repeat (containers, concurrent jobs on one host).
+ */
+static inline unsigned shm_test_nonce(void)
+{
+    static unsigned nonce;
+
+    if (nonce == 0)
+    {
+        FILE *f = fopen("/dev/urandom", "rb");
+        if (f == NULL || fread(&nonce, sizeof(nonce), 1, f) != 1)
+            nonce = (unsigned) time(NULL) ^ ((unsigned) getpid() << 16);
+        if (f != NULL)
+            fclose(f);
+        nonce |= 1;
+    }
+    return nonce;
+}
+
+/* "/allocbench.test.<pid>.<nonce>.<tag>": the tool's prefix, unique to this test run. */
 static inline const char *shm_test_name(const char *tag)
 {
-    static char names[8][96];
+    static char names[16][96];
     static int next;
-    char *name = names[next++ % 8];
+    char *name = names[next++ % 16];
 
-    snprintf(name, 96, AB_SEG_POSIX_PREFIX "test.%d.%s", (int) getpid(), tag);
+    snprintf(name, 96, AB_SEG_POSIX_PREFIX "test.%d.%08x.%s", (int) getpid(), shm_test_nonce(), tag);
     return name;
 }
 
-/* A key in this tool's range, unique per process and tag number. */
-static inline int64_t shm_test_key(int tag)
+static inline bool sysv_key_exists(int64_t key)
 {
-    return AB_SEG_SYSV_KEY_MIN + ((getpid() * 16 + tag) & 0xFFFF);
+    return shmget((key_t) key, 0, 0) >= 0;
+}
+
+/*
+ * A key in this tool's range that nobody uses right now, drawn at random:
+ * for the tests that need to know a key before a create (a failing one, or
+ * one in a child).  Others ask for AB_SEG_SYSV_KEY_CHOOSE, which is atomic.
+ */
+static inline int64_t shm_test_key(void)
+{
+    static unsigned state;
+    int64_t key;
+
+    if (state == 0)
+        state = shm_test_nonce();
+    do
+    {
+        state = state * 1103515245u + 12345u;
+        key = AB_SEG_SYSV_KEY_MIN + ((state >> 8) & 0xFFFF);
+    } while (sysv_key_exists(key));
+    return key;
 }
 
 static inline bool posix_name_exists(const char *name)
@@ -47,11 +88,6 @@ static inline bool posix_name_exists(const char *name)
 
     snprintf(path, sizeof(path), "/dev/shm%s", name);
     return stat(path, &st) == 0;
-}
-
-static inline bool sysv_key_exists(int64_t key)
-{
-    return shmget((key_t) key, 0, 0) >= 0;
 }
 
 /* valgrind preloads its own libraries; some kernel views (smaps of shmat) differ under it. */

@@ -169,7 +169,7 @@ TEST(shm_huge_2mb_every_kind_gets_huge_pages)
     req.kind = AB_SEG_ANONYMOUS;
     check_huge_kind(&req, MB2);
     req.kind = AB_SEG_SYSV;
-    req.key = shm_test_key(4);
+    req.key = AB_SEG_SYSV_KEY_CHOOSE;
     check_huge_kind(&req, MB2);
     /* hugetlbfs: a private mount for the test, removed again. */
     if (mkdtemp(dir) != NULL && mount("none", dir, "hugetlbfs", 0, "pagesize=2M") == 0)

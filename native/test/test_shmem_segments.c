@@ -4,7 +4,6 @@
  * detach, destroy, the errors, and that a failed create leaves nothing.
  */
 #include <fcntl.h>
-#include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -129,12 +128,14 @@ TEST(shm_posix_create_attach_destroy)
 
 TEST(shm_sysv_create_attach_destroy)
 {
-    int64_t key = shm_test_key(1);
-    AbSegment *seg = create(AB_SEG_SYSV, 50000, NULL, key);
-    AttachArgs args = {AB_SEG_SYSV, NULL, key, 53248};
+    AbSegment *seg = create(AB_SEG_SYSV, 50000, NULL, AB_SEG_SYSV_KEY_CHOOSE);
+    int64_t key;
+    AttachArgs args = {AB_SEG_SYSV, NULL, 0, 53248};
     struct shmid_ds ds;
 
     REQUIRE(seg != NULL);
+    key = args.key = ab_seg_info(seg)->key;
+    CHECK(key >= AB_SEG_SYSV_KEY_MIN && key <= AB_SEG_SYSV_KEY_MAX);
     CHECK_EQ_U64(ab_seg_info(seg)->size, 53248);
     REQUIRE(shmctl(ab_seg_info(seg)->shmid, IPC_STAT, &ds) == 0);
     CHECK_EQ_U64(ds.shm_perm.mode & 0777, 0600);
@@ -207,47 +208,11 @@ TEST(shm_failed_file_create_leaves_no_file)
 
 TEST(shm_failed_sysv_create_leaves_no_key)
 {
-    int64_t key = shm_test_key(2);
+    int64_t key = shm_test_key();
     AbSegment *seg = create(AB_SEG_SYSV, (uint64_t) 1 << 46, NULL, key);
 
     CHECK(seg == NULL);
     CHECK(strstr(ab_error_message(), "could not create shared memory segment") != NULL);
     CHECK(strstr(ab_error_detail(), "Failed system call was shmget(key=") != NULL);
     CHECK(!sysv_key_exists(key));
-}
-
-static int create_and_get_killed(void *p)
-{
-    AttachArgs *args = p;
-
-    if (create(args->kind, 8192, args->name, args->key) == NULL)
-        return 20;
-    /* A run killed before it could destroy its segment. */
-    raise(SIGKILL);
-    return 21;
-}
-
-TEST(shm_cleanup_removes_stale_segments_and_keeps_attached_ones)
-{
-    AttachArgs stale_posix = {AB_SEG_POSIX, shm_test_name("stale"), 0, 0};
-    AttachArgs stale_sysv = {AB_SEG_SYSV, NULL, shm_test_key(3), 0};
-    const char *live_name = shm_test_name("live");
-    AbSegment *live = create(AB_SEG_POSIX, 4096, live_name, 0);
-    char report[4096];
-    int removed;
-
-    REQUIRE(live != NULL);
-    CHECK_EQ_I64(in_child(create_and_get_killed, &stale_posix), 128 + SIGKILL);
-    CHECK_EQ_I64(in_child(create_and_get_killed, &stale_sysv), 128 + SIGKILL);
-    CHECK(posix_name_exists(stale_posix.name));
-    CHECK(sysv_key_exists(stale_sysv.key));
-
-    removed = ab_seg_cleanup(report, sizeof(report));
-    CHECK(removed >= 2);
-    CHECK(!posix_name_exists(stale_posix.name));
-    CHECK(!sysv_key_exists(stale_sysv.key));
-    CHECK(strstr(report, stale_posix.name) != NULL);
-    CHECK(posix_name_exists(live_name));
-    CHECK(strstr(report, "kept POSIX segment") != NULL);
-    CHECK_EQ_I64(ab_seg_destroy(live), AB_OK);
 }

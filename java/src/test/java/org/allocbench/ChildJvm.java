@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,15 +29,27 @@ public final class ChildJvm {
 
     /** Starts {@code allocbench args...}; the caller waits for or kills it. */
     public static Process start(String... args) throws IOException {
+        return start(Map.of(), args);
+    }
+
+    /** The same with these variables added to the child's environment. */
+    public static Process start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", classPath(), "org.allocbench.cli.Main"));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).start();
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return builder.start();
     }
 
     /** Runs {@code allocbench args...} to the end (a hang fails after 10 minutes). */
     public static Result run(String... args) throws IOException, InterruptedException {
-        Process process = start(args);
+        return run(Map.of(), args);
+    }
+
+    /** The same with these variables added to the child's environment. */
+    public static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Process process = start(env, args);
         if (!process.waitFor(10, TimeUnit.MINUTES)) { // only a hang
             process.destroyForcibly();
             throw new IllegalStateException("allocbench " + String.join(" ", args) + " hung (10 minutes)");

@@ -10,6 +10,7 @@ import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
 import org.allocbench.nativecore.SharedSegmentException;
 import org.allocbench.nativecore.ShmemAllocation;
+import org.allocbench.nativecore.StaleSegments;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -131,9 +132,9 @@ public final class ShmCommand implements Runnable {
         @Option(names = "--name", description = "POSIX name (/allocbench.x) or file path.")
         String name;
 
-        @Option(names = "--key", defaultValue = "0", converter = KeyConverter.class,
-                description = "SysV key; 0 = private. Keys 0x41420000..0x4142ffff are cleaned up by `shm cleanup`.")
-        long key;
+        @Option(names = "--key", converter = KeyConverter.class,
+                description = "SysV key (decimal or 0x hex); without it, the first free key of 0x41420000..0x4142ffff.")
+        Long key;
 
         @Option(names = "--index", description = "Also format the named-allocation index.")
         boolean index;
@@ -143,22 +144,33 @@ public final class ShmCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            if (kind == SegmentKind.SYSV && key != null && key == 0) {
+                // IPC_PRIVATE: no other process could find it by key, and no command could remove it.
+                System.err.println("allocbench shm: a private SysV segment (key 0) could not be attached or destroyed"
+                        + " by another command; leave out --key to get a free key in 0x41420000..0x4142ffff");
+                return 1;
+            }
             return reporting(() -> {
-                SharedSegment segment = SharedSegment.builder(kind).size(size).hugePages(huge)
-                        .hugePageSize(hugePageSize).name(name).key(key).create();
-                if (index) {
-                    segment.initIndex();
+                SharedSegment.Builder builder = SharedSegment.builder(kind).size(size).hugePages(huge)
+                        .hugePageSize(hugePageSize).name(name);
+                if (kind == SegmentKind.SYSV) {
+                    builder = key == null ? builder.anyFreeKey() : builder.key(key);
                 }
+                SharedSegment segment = builder.create();
                 segment.memory().fill((byte) 0); // touch every page, so smaps shows what was given
+                if (index) {
+                    segment.initIndex(); // after the fill, which would wipe it
+                }
                 printInfo(System.out, segment);
                 if (holdSeconds > 0 || kind == SegmentKind.ANONYMOUS) {
                     System.out.println("holding for " + holdSeconds + " s, then destroying it");
                     Thread.sleep(holdSeconds * 1000L);
                     segment.destroy();
                 } else {
+                    segment.keepAfterExit(); // `shm cleanup` leaves it alone unless asked with --explicit
                     segment.detach();
                     System.out.println("left in place; remove it with: allocbench shm destroy --kind " + kind.label()
-                            + (kind == SegmentKind.SYSV ? " --key 0x" + Long.toHexString(key) : " --name " + name));
+                            + (kind == SegmentKind.SYSV ? " --key 0x" + Long.toHexString(segment.key()) : " --name " + name));
                 }
                 return 0;
             });
@@ -216,15 +228,25 @@ public final class ShmCommand implements Runnable {
     }
 
     @Command(name = "cleanup", mixinStandardHelpOptions = true,
-            description = "Removes stale segments of this tool (POSIX /allocbench.*, SysV keys 0x4142xxxx) no process uses.")
+            description = {"Removes the segments allocbench created as this user whose creating process has ended",
+                "and that no process uses (what a killed run left behind). Segments without an owner record",
+                "(made by hand, by another user or tool) are listed and kept, whatever their name;",
+                "segments `shm create` left in place are kept unless --explicit."})
     static final class Cleanup implements Callable<Integer> {
+        @Option(names = "--run", paramLabel = "ID",
+                description = "Only segments created under this run id (ALLOCBENCH_RUN_ID of their creator).")
+        String runId;
+
+        @Option(names = "--explicit", description = "Also remove segments `shm create` left in place on purpose.")
+        boolean explicit;
+
         @Override
         public Integer call() throws Exception {
             return reporting(() -> {
-                List<String> lines = SharedSegment.cleanup();
+                List<String> lines = runId == null ? StaleSegments.ofThisUser(explicit)
+                        : StaleSegments.ofRun(runId, explicit);
                 lines.forEach(System.out::println);
-                long removed = lines.stream().filter(l -> l.startsWith("removed")).count();
-                System.out.println(removed + " stale segment(s) removed");
+                System.out.println(StaleSegments.removedCount(lines) + " stale segment(s) removed");
                 return 0;
             });
         }

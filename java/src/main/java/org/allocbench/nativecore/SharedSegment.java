@@ -31,12 +31,20 @@ import java.util.Optional;
  * file). The memory is scoped: after {@link #close()} the
  * {@link #memory()} segment throws instead of touching unmapped pages.
  * Methods may be called from any thread; closing is once.
+ *
+ * <p>Every POSIX, file and SysV segment created here gets an owner record
+ * (this process, its start time, {@link #runId()}), so that if the process
+ * is killed before {@link #close()}, {@link StaleSegments} can remove what it
+ * left, and only that.
  */
 public final class SharedSegment implements AutoCloseable {
 
     /** The named structure and whether it already existed (ShmemInitStruct's foundPtr). */
     public record NamedStruct(MemorySegment memory, boolean found) {
     }
+
+    /** AB_SEG_SYSV_KEY_CHOOSE. */
+    private static final long CHOOSE_KEY = -1;
 
     private final long handle;
     private final Arena scope = Arena.ofShared();
@@ -106,12 +114,42 @@ public final class SharedSegment implements AutoCloseable {
     }
 
     /**
-     * Removes this tool's stale segments (POSIX names under /allocbench., SysV keys
-     * 0x41420000..0x4142FFFF) that no process has attached. Returns one line per
-     * segment looked at: removed, kept (and why), or could not remove.
+     * Removes a POSIX (name) or file (path) segment and its owner record without
+     * mapping it: for a reaper that registered a transient segment.
      */
-    public static List<String> cleanup() {
-        return SharedSegmentNative.cleanup();
+    public static void remove(SegmentKind kind, String nameOrPath) {
+        if (kind != SegmentKind.POSIX && kind != SegmentKind.FILE) {
+            throw new IllegalArgumentException("remove by name is for POSIX and file segments; SysV uses removeSysv(key)");
+        }
+        SharedSegmentNative.remove(kind, Objects.requireNonNull(nameOrPath, "nameOrPath"), 0);
+    }
+
+    /** Removes a SysV segment by key (> 0) and its owner record, without attaching it. */
+    public static void removeSysv(long key) {
+        SharedSegmentNative.remove(SegmentKind.SYSV, null, key);
+    }
+
+    /**
+     * The run id this process writes into owner records: {@code ALLOCBENCH_RUN_ID}
+     * from the environment, else one of this process's own. Child processes given
+     * the same {@code ALLOCBENCH_RUN_ID} are one run for {@link StaleSegments#ofRun}.
+     */
+    public static String runId() {
+        return SharedSegmentNative.runId();
+    }
+
+    /**
+     * Marks a segment this object created as meant to outlive this process
+     * (what {@code allocbench shm create} does before it detaches): stale-segment
+     * cleanup then keeps it unless asked to remove kept ones too.
+     */
+    public synchronized void keepAfterExit() {
+        checkOpen();
+        try {
+            SharedSegmentNative.check((int) SharedSegmentNative.KEEP.invokeExact(handle));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
     }
 
     /** The mapped memory, {@link #size()} bytes; unusable after {@link #close()}. */
@@ -162,7 +200,7 @@ public final class SharedSegment implements AutoCloseable {
         return name;
     }
 
-    /** The SysV key (0 for a private segment or another kind). */
+    /** The SysV key (0 for a private segment or another kind; the chosen one after {@link Builder#anyFreeKey()}). */
     public long key() {
         return key;
     }
@@ -340,6 +378,12 @@ public final class SharedSegment implements AutoCloseable {
         /** SysV: the key (0, the default, is a private segment). */
         public Builder key(long sysvKey) {
             this.key = sysvKey;
+            return this;
+        }
+
+        /** SysV: the first free key of the tool's range 0x41420000..0x4142ffff; {@link #key()} tells which. */
+        public Builder anyFreeKey() {
+            this.key = CHOOSE_KEY;
             return this;
         }
 

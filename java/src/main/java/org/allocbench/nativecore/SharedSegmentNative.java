@@ -68,7 +68,11 @@ final class SharedSegmentNative {
     static final MethodHandle PAGES_OF = plain("ab_seg_pages", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
     static final MethodHandle DETACH = plain("ab_seg_detach", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     static final MethodHandle DESTROY = plain("ab_seg_destroy", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
-    static final MethodHandle CLEANUP = plain("ab_seg_cleanup", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle REMOVE = plain("ab_seg_remove", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle KEEP = plain("ab_seg_keep", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    static final MethodHandle RUN_ID = plain("ab_seg_run_id", FunctionDescriptor.of(ADDRESS));
+    static final MethodHandle CLEANUP = plain("ab_seg_cleanup",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS, JAVA_LONG));
     static final MethodHandle HUGE_DEFAULT = plain("ab_huge_default_size", FunctionDescriptor.of(JAVA_LONG));
     static final MethodHandle HUGE_POOL = plain("ab_huge_pool", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
     static final MethodHandle HUGE_RESERVE = plain("ab_huge_reserve",
@@ -140,10 +144,12 @@ final class SharedSegmentNative {
         }
     }
 
-    static List<String> cleanup() {
+    /** ab_seg_cleanup: runId null for every record of this user; one line per segment looked at. */
+    static List<String> cleanup(String runId, boolean explicit) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment buf = arena.allocate(64 * 1024);
-            int removed = (int) CLEANUP.invokeExact(buf, buf.byteSize());
+            MemorySegment run = runId == null ? MemorySegment.NULL : arena.allocateFrom(runId);
+            int removed = (int) CLEANUP.invokeExact(run, explicit ? 1 : 0, buf, buf.byteSize());
             if (removed < 0) {
                 throw SharedSegmentException.fromNative();
             }
@@ -154,6 +160,23 @@ final class SharedSegmentNative {
                 }
             }
             return lines;
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    static void remove(SegmentKind kind, String nameOrPath, long key) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment name = nameOrPath == null ? MemorySegment.NULL : arena.allocateFrom(nameOrPath);
+            check((int) REMOVE.invokeExact(kind.ordinal(), name, key));
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+    }
+
+    static String runId() {
+        try {
+            return ((MemorySegment) RUN_ID.invokeExact()).reinterpret(64).getString(0);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }

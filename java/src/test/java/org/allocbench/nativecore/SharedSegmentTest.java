@@ -18,8 +18,11 @@ class SharedSegmentTest {
 
     static final long MB2 = 2L << 20;
 
+    private static final String NONCE = Long.toHexString(new java.security.SecureRandom().nextLong() >>> 1);
+
+    /** The tool's prefix, unique to this test run (PID and a random part). */
     static String uniqueName(String tag) {
-        return "/allocbench.jtest." + ProcessHandle.current().pid() + "." + tag;
+        return "/allocbench.jtest." + ProcessHandle.current().pid() + "." + NONCE + "." + tag;
     }
 
     static boolean posixExists(String name) {
@@ -76,8 +79,11 @@ class SharedSegmentTest {
 
     @Test
     void sysvKeyInUseIsAnError() {
-        long key = 0x41420000L + (ProcessHandle.current().pid() * 16 + 7) % 0x10000;
-        try (SharedSegment seg = SharedSegment.builder(SegmentKind.SYSV).key(key).size(4096).create()) {
+        long chosen;
+        try (SharedSegment seg = SharedSegment.builder(SegmentKind.SYSV).anyFreeKey().size(4096).create()) {
+            long key = seg.key();
+            chosen = key;
+            assertTrue(key >= 0x41420000L && key <= 0x4142FFFFL, Long.toHexString(key));
             SharedSegmentException e = assertThrows(SharedSegmentException.class,
                     () -> SharedSegment.builder(SegmentKind.SYSV).key(key).size(4096).create());
             assertEquals(SharedSegmentException.Kind.EXISTS, e.kind());
@@ -86,7 +92,27 @@ class SharedSegmentTest {
                 assertEquals(4096, attached.size());
             }
         }
+        assertThrows(SharedSegmentException.class, () -> SharedSegment.attachSysv(chosen));
+    }
+
+    @Test
+    void aSegmentLeftInPlaceCanBeRemovedByNameOrKeyWithoutAttaching() {
+        String name = uniqueName("left");
+        SharedSegment posix = SharedSegment.builder(SegmentKind.POSIX).name(name).size(4096).create();
+        posix.keepAfterExit();
+        posix.detach();
+        assertTrue(posixExists(name));
+        SharedSegment.remove(SegmentKind.POSIX, name);
+        assertFalse(posixExists(name));
+        assertEquals(SharedSegmentException.Kind.NOT_FOUND,
+                assertThrows(SharedSegmentException.class, () -> SharedSegment.remove(SegmentKind.POSIX, name)).kind());
+
+        SharedSegment sysv = SharedSegment.builder(SegmentKind.SYSV).anyFreeKey().size(4096).create();
+        long key = sysv.key();
+        sysv.detach();
+        SharedSegment.removeSysv(key);
         assertThrows(SharedSegmentException.class, () -> SharedSegment.attachSysv(key));
+        assertTrue(SharedSegment.runId().matches("[A-Za-z0-9._:-]{1,63}"), SharedSegment.runId());
     }
 
     @Test

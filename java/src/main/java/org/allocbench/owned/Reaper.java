@@ -33,7 +33,9 @@ public final class Reaper {
                 break;
             }
         }
-        cmd.addAll(List.of(Ownership.javaLauncher(), "-Xmx24m", "-Xss512k", "-XX:+UseSerialGC",
+        // native access: a segment is removed through the segment library, which keeps its own records
+        cmd.addAll(List.of(Ownership.javaLauncher(), "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k",
+                "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 Reaper.class.getName(), record.toString()));
         Path log = log(record);

@@ -11,6 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.allocbench.nativecore.SegmentKind;
+import org.allocbench.nativecore.SharedSegment;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
@@ -58,8 +60,7 @@ final class Reclaim {
             case Resource.Cgroup c -> removeCgroup(c.path());
             case Resource.HugePool p -> restorePool(p);
             case Resource.PosixSegment s -> unlinkSegment(s.name());
-            case Resource.SysvSegment s -> run(List.of("ipcrm", "-M", "0x" + Long.toHexString(s.key()))) == 0
-                    ? "removed SysV segment 0x" + Long.toHexString(s.key()) : null;
+            case Resource.SysvSegment s -> removeSysv(s.key());
             case Resource.RunFile f -> markKilled(f.resultsJson());
         };
     }
@@ -237,12 +238,22 @@ final class Reclaim {
         return "restored " + p.nrHugepages() + " from " + now.get(0).trim() + " to " + p.previous();
     }
 
+    /** Through the segment library, so the segment's own owner record goes with it. */
     private static String unlinkSegment(String name) {
         Path file = Path.of("/dev/shm", name.startsWith("/") ? name.substring(1) : name);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        SharedSegment.remove(SegmentKind.POSIX, name);
+        return "removed POSIX segment " + name;
+    }
+
+    private static String removeSysv(long key) {
         try {
-            return Files.deleteIfExists(file) ? "removed POSIX segment " + name : null;
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove POSIX segment " + name + ": " + e.getMessage());
+            SharedSegment.removeSysv(key);
+            return "removed SysV segment 0x" + Long.toHexString(key);
+        } catch (RuntimeException gone) {
+            return null; // no segment has that key any more
         }
     }
 

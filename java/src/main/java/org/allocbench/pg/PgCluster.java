@@ -10,11 +10,14 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import org.allocbench.owned.Ownership;
@@ -24,10 +27,20 @@ import org.allocbench.owned.Resource;
  * A throwaway PostgreSQL 15 cluster with allocbench_replay in it.
  *
  * <p>{@link #start} makes a temporary directory, builds the extension into it
- * ({@link PgExtension}), runs {@code initdb --auth=trust}, configures the server
- * to listen on 127.0.0.1 only, on a free port, with its Unix socket in the same
- * directory, starts it with {@code pg_ctl -w}, connects over JDBC and creates
- * the function. {@link #close} (also after a failed start, and from a JVM
+ * ({@link PgExtension}), runs initdb, configures the server to listen on
+ * 127.0.0.1 only, on a free port, with its Unix socket in the same directory,
+ * starts it with {@code pg_ctl -w}, connects over JDBC and creates the function.
+ *
+ * <p><b>Closed to everyone but the suite.</b> While a run lasts, the server's
+ * superuser can run programs as the server's OS user; so no one else may log
+ * in. Every connection, TCP or Unix socket, needs a password (scram-sha-256,
+ * for all users and databases: initdb {@code --auth=scram-sha-256}); the
+ * password is 32 random bytes made for this cluster, held in this object only.
+ * It reaches initdb in a file ({@code --pwfile}: mode 0600 in the 0700 cluster
+ * directory, deleted as soon as initdb is done) and the server in JDBC's
+ * connection properties: never on a command line, in the environment, in a
+ * log or in a message. The directory (data, socket, log) is 0700, so other
+ * users cannot even reach the socket. {@link #close} (also after a failed start, and from a JVM
  * shutdown hook if the program ends without closing) stops the server with
  * {@code pg_ctl stop -m fast} and removes the directory. As root the server
  * runs as the OS user {@code postgres} ({@link PgProcesses}).
@@ -42,6 +55,8 @@ public final class PgCluster implements AutoCloseable {
     private final PgInstallation pg;
     private final Path root;
     private final Path dataDir;
+    /** This cluster's only way in; see the class comment. Never printed. */
+    private final String password = randomPassword();
     private final Thread shutdownHook;
     private int port;
     private boolean serverStarted;
@@ -112,15 +127,38 @@ public final class PgCluster implements AutoCloseable {
     private void setUp() {
         Path library = PgExtension.build(pg, root.resolve("ext"));
         PgProcesses.handToServerUser(root);
-        PgProcesses.run(PgProcesses.inOwnSession(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(), "-D", dataDir.toString(),
-                "--auth=trust", "--username=" + DB_USER, "--encoding=UTF8", "--locale=C", "--no-sync"))),
-                root, PROGRAM_TIMEOUT);
+        Path pwfile = writePasswordFile();
+        try {
+            PgProcesses.run(PgProcesses.inOwnSession(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(),
+                    "-D", dataDir.toString(), "--auth=scram-sha-256", "--pwfile=" + pwfile, "--username=" + DB_USER,
+                    "--encoding=UTF8", "--locale=C", "--no-sync"))), root, PROGRAM_TIMEOUT);
+        } finally {
+            try {
+                Files.deleteIfExists(pwfile);
+            } catch (IOException e) {
+                // inside the 0700 directory, which goes away with the cluster
+            }
+        }
         startServer();
         connection = connect();
         try (Statement s = connection.createStatement()) {
             s.execute(PgExtension.createScript(library));
         } catch (SQLException e) {
             throw new PgCommandException("cannot create allocbench_replay from " + library + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The password for initdb, in a file only the server's user can read (the directory is 0700 too). */
+    private Path writePasswordFile() {
+        Path file = root.resolve("pwfile");
+        try {
+            Files.writeString(file, password + "\n", StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            PgProcesses.handToServerUser(file);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the cluster's password file in " + root + ": "
+                    + e.getMessage(), e);
         }
     }
 
@@ -154,6 +192,7 @@ public final class PgCluster implements AutoCloseable {
                 + "listen_addresses = '127.0.0.1'\n"
                 + "port = " + port + "\n"
                 + "unix_socket_directories = '" + root.toString().replace("'", "''") + "'\n"
+                + "password_encryption = 'scram-sha-256'\n"
                 + "fsync = off\n"
                 + "max_connections = 10\n";
         try {
@@ -166,6 +205,7 @@ public final class PgCluster implements AutoCloseable {
     private Connection connect() {
         Properties props = new Properties();
         props.setProperty("user", DB_USER);
+        props.setProperty("password", password);
         props.setProperty("ApplicationName", "allocbench");
         try {
             return DriverManager.getConnection(jdbcUrl(), props);
@@ -181,6 +221,11 @@ public final class PgCluster implements AutoCloseable {
             throw new IllegalStateException("the cluster is closed");
         }
         return connection;
+    }
+
+    /** For the tests that prove the cluster closed (this package's only): the password. */
+    String password() {
+        return password;
     }
 
     public String jdbcUrl() {
@@ -301,6 +346,12 @@ public final class PgCluster implements AutoCloseable {
         } catch (IOException e) {
             return "(server log unreadable: " + e.getMessage() + ")";
         }
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     private static int freePort() {

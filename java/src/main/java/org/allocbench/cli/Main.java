@@ -10,12 +10,21 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        // no arguments at all: the quick run, so a first try shows a result
-        System.exit(commandLine().execute(args.length == 0 ? new String[] {"run"} : args));
+        int exit;
+        try {
+            // no arguments at all: the quick run, so a first try shows a result
+            exit = commandLine().execute(args.length == 0 ? new String[] {"run"} : args);
+        } catch (Throwable t) {
+            // the handlers failed themselves (out of memory while printing, say): still one line
+            Failures.report(new java.io.PrintWriter(System.err, true), "allocbench: ", t);
+            exit = 1;
+        }
+        System.exit(exit);
     }
 
+    /** The command line with every subcommand and the error handling all of them share (see {@link Failures}). */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return Failures.install(new CommandLine(new Main()));
     }
 
     @Override

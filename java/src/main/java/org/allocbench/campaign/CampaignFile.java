@@ -15,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.trace.OpBudget;
 
 /**
  * Reads a campaign file, JSON ({@code .json}) or YAML (anything else, e.g.
@@ -139,7 +140,7 @@ public final class CampaignFile {
                 checkTrace(where, "traces", t);
             }
         }
-        int ops = root.has("ops") ? positive(where, root, "ops") : base.ops();
+        int ops = root.has("ops") ? opCount(where, root, "ops") : base.ops();
         Map<String, Integer> opsPerTrace = root.has("ops") ? Map.of() : base.opsPerTrace();
         if (root.has("opsPerTrace")) {
             JsonNode m = root.get("opsPerTrace");
@@ -150,7 +151,7 @@ public final class CampaignFile {
             for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
                 String t = it.next();
                 checkTrace(where, "opsPerTrace", t);
-                map.put(t, positive(where + ": opsPerTrace", m, t));
+                map.put(t, opCount(where + ": opsPerTrace", m, t));
             }
             opsPerTrace = map;
         }
@@ -263,6 +264,16 @@ public final class CampaignFile {
 
     private static int positive(String where, JsonNode node, String key) {
         return (int) integer(where, node, key, 1);
+    }
+
+    /** An op count that this JVM's heap can hold (the lanes' JVMs have the same): checked before anything runs. */
+    private static int opCount(String where, JsonNode node, String key) {
+        int ops = positive(where, node, key);
+        String problem = OpBudget.problem(ops);
+        if (problem != null) {
+            throw new CampaignFileException(where + ": " + key + ": " + problem);
+        }
+        return ops;
     }
 
     private static boolean bool(String where, JsonNode node, String key) {

@@ -79,9 +79,13 @@ public final class Exports {
             m.put("name", c.key());
             m.put("unit", c.unit());
             m.put("value", c.median());
-            m.put("range", "± " + String.format(Locale.ROOT, "%.3f", (c.ciHigh() - c.ciLow()) / 2));
-            m.put("extra", String.format(Locale.ROOT, "metric %s; %d samples; 95%% CI of the median %.3f..%.3f; run %s",
-                    c.metric(), c.samples().size(), c.ciLow(), c.ciHigh(), run.run() == null ? "?" : run.run().id()));
+            boolean interval = c.ciLow() != null && c.ciHigh() != null; // a single-sample cell (limit runs) has none
+            if (interval) {
+                m.put("range", "± " + String.format(Locale.ROOT, "%.3f", (c.ciHigh() - c.ciLow()) / 2));
+            }
+            m.put("extra", String.format(Locale.ROOT, "metric %s; %d samples; %s; run %s", c.metric(),
+                    c.samples().size(), interval ? String.format(Locale.ROOT, "95%% CI of the median %.3f..%.3f",
+                            c.ciLow(), c.ciHigh()) : "no interval", run.run() == null ? "?" : run.run().id()));
             out.add(m);
         }
         return out;

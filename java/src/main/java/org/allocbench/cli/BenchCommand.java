@@ -3,7 +3,12 @@ package org.allocbench.cli;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.openjdk.jmh.runner.options.CommandLineOptionException;
+import org.openjdk.jmh.runner.options.CommandLineOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -22,9 +27,19 @@ final class BenchCommand implements Callable<Integer> {
     @Unmatched
     private List<String> jmhArguments = new ArrayList<>();
 
+    @Spec
+    private CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        org.openjdk.jmh.Main.main(jmhArguments.toArray(String[]::new)); // exits the JVM itself
+        String[] arguments = jmhArguments.toArray(String[]::new);
+        try {
+            new CommandLineOptions(arguments); // JMH's own parse, so a bad option is a usage error like ours
+        } catch (CommandLineOptionException e) {
+            throw new ParameterException(spec.commandLine(), "JMH: " + e.getMessage() + " (allocbench bench -h lists"
+                    + " JMH's options)");
+        }
+        org.openjdk.jmh.Main.main(arguments); // exits the JVM itself
         return 0;
     }
 }

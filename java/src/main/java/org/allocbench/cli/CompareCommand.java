@@ -67,6 +67,11 @@ final class CompareCommand implements Callable<Integer> {
             err.println("allocbench compare: " + e.getMessage());
             return 2;
         }
+        String unwritable = markdown == null ? null : OutputPaths.fileProblem(markdown);
+        if (unwritable != null) {
+            err.println("allocbench compare: --markdown: " + unwritable);
+            return 2;
+        }
         RunResults a;
         RunResults b;
         try {
@@ -86,8 +91,8 @@ final class CompareCommand implements Callable<Integer> {
             try {
                 Files.writeString(markdown, comparison.markdown(runA.toString(), runB.toString()), StandardCharsets.UTF_8);
             } catch (IOException e) {
-                err.println("allocbench compare: cannot write " + markdown + ": " + e.getMessage());
-                return 2;
+                err.println("allocbench compare: error: " + Failures.cannot("write", markdown, e));
+                return 1;
             }
         }
         return 0;

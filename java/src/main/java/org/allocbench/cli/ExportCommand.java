@@ -41,6 +41,11 @@ final class ExportCommand implements Callable<Integer> {
                     + String.join(", ", Exports.FORMATS) + ")");
             return 2;
         }
+        String unwritable = output == null ? null : OutputPaths.fileProblem(output);
+        if (unwritable != null) {
+            err.println("allocbench export: -o: " + unwritable);
+            return 2;
+        }
         RunResults results;
         try {
             results = ResultsStore.read(run);
@@ -56,7 +61,7 @@ final class ExportCommand implements Callable<Integer> {
             try {
                 Files.writeString(output, text);
             } catch (IOException e) {
-                err.println("allocbench export: cannot write " + output + ": " + e.getMessage());
+                err.println("allocbench export: error: " + Failures.cannot("write", output, e));
                 return 1;
             }
         }

@@ -116,7 +116,11 @@ final class GateCommand implements Callable<Integer> {
     static final class PercentConverter implements ITypeConverter<Double> {
         @Override
         public Double convert(String value) {
-            return parsePercent(value);
+            try {
+                return parsePercent(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage()); // its message, no class name
+            }
         }
     }
 
@@ -155,11 +159,9 @@ final class GateCommand implements Callable<Integer> {
             err.println("allocbench gate: " + e.getMessage());
             err.flush();
             return 2;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             // never let an unexpected error look like a regression (exit 1): infrastructure, exit 2
-            err.println("allocbench gate: internal error: " + e);
-            e.printStackTrace(err);
-            err.flush();
+            Failures.report(err, "allocbench gate: ", e);
             return 2;
         }
     }

@@ -55,7 +55,7 @@ final class LatencyCommand implements Callable<Integer> {
             description = "Built-in patterns, comma-separated (default: ${DEFAULT-VALUE}).")
     private List<String> patterns;
 
-    @Option(names = "--ops", defaultValue = "200000", description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "200000", converter = OpCount.class, description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
     private int opCount;
 
     @Option(names = "--mode", defaultValue = "per-op",
@@ -91,8 +91,8 @@ final class LatencyCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (opCount < 1 || warmup < 0 || iterations < 1 || group < 1) {
-            err.println("allocbench latency: --ops, --iterations and --group must be at least 1, --warmup at least 0");
+        if (warmup < 0 || iterations < 1 || group < 1) {
+            err.println("allocbench latency: --iterations and --group must be at least 1, --warmup at least 0");
             return 2;
         }
         LatencyMode mode;
@@ -113,11 +113,16 @@ final class LatencyCommand implements Callable<Integer> {
         }
         Path dir = out != null ? out
                 : Path.of("bench-results", "latency-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        String unwritable = OutputPaths.directoryProblem(dir);
+        if (unwritable != null) {
+            err.println("allocbench latency: --out: " + unwritable);
+            return 2;
+        }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            err.println("allocbench latency: cannot create " + dir + ": " + e.getMessage());
-            return 2;
+            err.println("allocbench latency: error: " + Failures.cannot("create", dir, e));
+            return 1;
         }
 
         TimerCalibration timer = TimerCalibration.measure();
@@ -165,7 +170,7 @@ final class LatencyCommand implements Callable<Integer> {
                             comments(cell, ops));
                 } catch (IOException e) {
                     clearProgress();
-                    err.println("allocbench latency: " + e.getMessage());
+                    err.println("allocbench latency: error: " + Failures.describe(e));
                     return 1;
                 }
             }

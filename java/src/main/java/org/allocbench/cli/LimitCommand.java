@@ -23,6 +23,7 @@ import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -42,12 +43,14 @@ final class LimitCommand implements Callable<Integer> {
     static final String METRIC_RUN = "limit-run";
     static final String METRIC_SMALLEST = "smallest-limit";
     static final String KILLED = "killed";
+    /** The smallest limit a trial may run under: below this the C child cannot even load. */
+    static final long MIN_MEMORY = 1 << 20;
 
     @Spec
     private CommandSpec spec;
 
     @Option(names = "--memory", required = true, converter = ByteSize.class,
-            description = "The memory limit (e.g. 100M); with --smallest the upper end of the search.")
+            description = "The memory limit (e.g. 100M, at least 1M); with --smallest the upper end of the search.")
     private long memory;
 
     @Option(names = {"--trace", "--traces"}, split = ",", defaultValue = "malloc-large",
@@ -59,7 +62,7 @@ final class LimitCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private List<String> allocators;
 
-    @Option(names = "--ops", defaultValue = "20000", description = "Operations per trace (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "20000", converter = OpCount.class, description = "Operations per trace (default: ${DEFAULT-VALUE}).")
     private int ops;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the patterns (default: ${DEFAULT-VALUE}).")
@@ -95,6 +98,18 @@ final class LimitCommand implements Callable<Integer> {
                 err.println("allocbench limit: unknown trace \"" + t + "\"; built-in: " + String.join(", ", Pattern.names()));
                 return 2;
             }
+        }
+        if (memory < MIN_MEMORY) {
+            throw new ParameterException(spec.commandLine(), "--memory must be at least " + ByteSize.format(MIN_MEMORY)
+                    + " (the trial program alone needs that much), not " + ByteSize.format(memory));
+        }
+        // the run directory and the journal are written only once a trial has started: check them now
+        String unwritable = OutputPaths.directoryProblem(out);
+        if (unwritable != null) {
+            throw new ParameterException(spec.commandLine(), "--out: " + unwritable);
+        }
+        if (journalFile != null && (unwritable = OutputPaths.fileProblem(journalFile)) != null) {
+            throw new ParameterException(spec.commandLine(), "--journal: " + unwritable);
         }
         Instant started = Instant.now();
         Path runDir = ResultsStore.newRunDirectory(out, "limit", started);
@@ -132,8 +147,9 @@ final class LimitCommand implements Callable<Integer> {
             recorder.finish(RunInfo.FAILED);
             err.println("allocbench limit: " + e.getMessage());
             return 2;
-        } catch (RuntimeException e) {
-            recorder.finish(RunInfo.FAILED);
+        } catch (RuntimeException | Error e) {
+            // whatever broke (the journal's disk, say), the run must not stay "running"; the caller reports it
+            markFailed(recorder, e);
             throw e;
         }
         recorder.finish(RunInfo.COMPLETE);
@@ -145,6 +161,15 @@ final class LimitCommand implements Callable<Integer> {
         stdout.println("journal: " + journal.file());
         return allSurvived ? 0 : 1;
     }
+
+    private static void markFailed(RunRecorder recorder, Throwable failure) {
+        try {
+            recorder.finish(RunInfo.FAILED);
+        } catch (RuntimeException secondFailure) {
+            failure.addSuppressed(secondFailure); // the first failure is the one to report
+        }
+    }
+
 
     private Cell fixedCell(LimitRunner runner, String allocator, String trace) {
         TrialOutcome o = runner.trial(allocator, trace, ops, seed, memory);
@@ -181,6 +206,16 @@ final class LimitCommand implements Callable<Integer> {
         return facts;
     }
 
+    /** What the allocator held at its last report; the trial child says -1 where it cannot know. */
+    private static String held(Map<String, Long> facts) {
+        long held = facts.getOrDefault("allocatorHeldBytes", -1L);
+        if (held >= 0) {
+            return "the allocator held " + String.format("%,d", held) + " bytes at its last report";
+        }
+        return facts.getOrDefault("opsDone", 0L) == 0 ? "before the trial's first report of what the allocator held"
+                : "what the allocator held is unknown (malloc-family allocators do not report it)";
+    }
+
     private static String summary(Cell c) {
         if (c.metric().equals(METRIC_SMALLEST)) {
             return c.status().equals(Cell.OK) ? String.format("%,.0f bytes (%.1f MiB)", c.median(), c.median() / (1 << 20))
@@ -190,8 +225,7 @@ final class LimitCommand implements Callable<Integer> {
         return switch (c.status()) {
             case Cell.OK -> "completed, peak " + String.format("%,d", peak) + " bytes";
             case KILLED -> "KILLED after " + String.format("%,d", c.stats().get("opsDone")) + " ops, peak "
-                    + String.format("%,d", peak) + " bytes, the allocator held "
-                    + String.format("%,d", c.stats().get("allocatorHeldBytes")) + " at its last report";
+                    + String.format("%,d", peak) + " bytes, " + held(c.stats());
             default -> c.status() + ": " + c.reason();
         };
     }

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import org.allocbench.owned.ParentWatch;
 import org.allocbench.owned.PrivateTemp;
 import org.allocbench.owned.Sweep;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The {@code allocbench} command. With no subcommand it runs {@code run}. */
 @Command(name = "allocbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -21,15 +21,23 @@ public final class Main implements Runnable {
         String[] command = args.length == 0 ? new String[] {"run"} : args;
         // the launcher gives the commands that make temporary files a directory of their own
         Path tmp = PrivateTemp.adopt();
-        int exit = commandLine().execute(command);
+        int exit;
+        try {
+            exit = commandLine().execute(command);
+        } catch (Throwable t) {
+            // the handlers failed themselves (out of memory while printing, say): still one line
+            Failures.report(new java.io.PrintWriter(System.err, true), "allocbench: ", t);
+            exit = 1;
+        }
         if (tmp != null) {
             PrivateTemp.remove(tmp);
         }
         System.exit(exit);
     }
 
+    /** The command line with every subcommand and the error handling all of them share (see {@link Failures}). */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return Failures.install(new CommandLine(new Main()));
     }
 
     @Override

@@ -57,7 +57,8 @@ final class RunCommand implements Callable<Integer> {
             description = "Base directory of run directories (default: bench-results/runs).")
     private Path out;
 
-    @Option(names = "--ops", description = "Operations per trace, every trace (interleaved campaigns).")
+    @Option(names = "--ops", converter = OpCount.class,
+            description = "Operations per trace, every trace (interleaved campaigns).")
     private Integer ops;
 
     @Option(names = "--warmup", description = "Warm-up iterations of each trace per lane process, not recorded"
@@ -101,15 +102,19 @@ final class RunCommand implements Callable<Integer> {
             err.println("allocbench run: --progress must be tty, plain or none");
             return 2;
         }
+        Path base = out == null ? ResultsStore.DEFAULT_BASE : out;
+        String unwritable = OutputPaths.directoryProblem(base);
+        if (unwritable != null) {
+            err.println("allocbench run: --out: " + unwritable);
+            return 2;
+        }
         Progress progress = new Progress(System.err, mode);
         try {
-            CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, out == null ? ResultsStore.DEFAULT_BASE : out,
-                    commandLine(), progress, stdout);
+            CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, base, commandLine(), progress, stdout);
             return outcome.unwritten().isEmpty() ? 0 : 1;
         } catch (RuntimeException | Error e) {
             progress.clear();
-            err.println("allocbench run: failed: " + e);
-            err.flush();
+            Failures.report(err, "allocbench run: ", e);
             return 1;
         }
     }
@@ -143,10 +148,7 @@ final class RunCommand implements Callable<Integer> {
                     + " campaign file)");
         }
         if (ops != null) {
-            if (ops < 1) {
-                throw new IllegalArgumentException("--ops must be at least 1");
-            }
-            c = c.withOps(ops);
+            c = c.withOps(ops); // in range: OpCount checked it
         }
         if (warmup != null || rounds != null) {
             int w = warmup != null ? warmup : c.warmup();

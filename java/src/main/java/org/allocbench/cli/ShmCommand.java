@@ -39,6 +39,9 @@ public final class ShmCommand implements Runnable {
 
     /** Which existing segment: a kind and its name, path or key. */
     static final class Target {
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
         @Option(names = "--kind", required = true, description = "posix, file or sysv.",
                 converter = KindConverter.class)
         SegmentKind kind;
@@ -50,6 +53,10 @@ public final class ShmCommand implements Runnable {
         long key;
 
         SharedSegment attach() {
+            if (kind != SegmentKind.SYSV && name == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                        "--kind " + kind.label() + " needs --name (the segment's name or path)");
+            }
             return kind == SegmentKind.SYSV ? SharedSegment.attachSysv(key) : SharedSegment.attach(kind, name);
         }
     }
@@ -57,21 +64,34 @@ public final class ShmCommand implements Runnable {
     static final class KindConverter implements picocli.CommandLine.ITypeConverter<SegmentKind> {
         @Override
         public SegmentKind convert(String value) {
-            return SegmentKind.parse(value);
+            try {
+                return SegmentKind.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage()); // its message, no class name
+            }
         }
     }
 
     static final class HugeConverter implements picocli.CommandLine.ITypeConverter<HugePages> {
         @Override
         public HugePages convert(String value) {
-            return HugePages.parse(value);
+            try {
+                return HugePages.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException(e.getMessage());
+            }
         }
     }
 
     static final class KeyConverter implements picocli.CommandLine.ITypeConverter<Long> {
         @Override
         public Long convert(String value) {
-            return value.startsWith("0x") ? Long.parseLong(value.substring(2), 16) : Long.parseLong(value);
+            try {
+                return value.startsWith("0x") ? Long.parseLong(value.substring(2), 16) : Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("\"" + value + "\" is not a key (decimal, or hex"
+                        + " with 0x)");
+            }
         }
     }
 

@@ -43,7 +43,7 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--trace", required = true, paramLabel = "NAME", description = "A built-in trace, e.g. small-churn.")
     private String trace;
 
-    @Option(names = "--ops", defaultValue = "100000", description = "Operations (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "100000", converter = OpCount.class, description = "Operations (default: ${DEFAULT-VALUE}).")
     private int ops;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the generator (default: ${DEFAULT-VALUE}).")
@@ -56,9 +56,6 @@ final class StatsCommand implements Callable<Integer> {
         AllocatorFactory factory;
         OpSequence sequence;
         try {
-            if (ops < 1) {
-                throw new IllegalArgumentException("--ops must be at least 1");
-            }
             factory = Allocators.byName(allocator);
             sequence = BuiltinPatterns.byName(trace, ops, seed);
         } catch (IllegalArgumentException e) {
@@ -68,6 +65,12 @@ final class StatsCommand implements Callable<Integer> {
         if (!factory.availability().available()) {
             err.println("allocbench stats: " + factory.name() + " is unavailable here: "
                     + factory.availability().reason());
+            return 2;
+        }
+        if (keepsNoStatistics(factory)) {
+            err.println("allocbench stats: " + factory.name() + " keeps no PostgreSQL-style statistics (no blocks, free"
+                    + " chunks or used bytes to report); choose an allocator that does, such as aset-native, aset-pg15"
+                    + " or aset-java");
             return 2;
         }
         out.printf(Locale.ROOT, "allocbench stats: %s x %s, %,d ops, seed %d; at the end of the trace, before the"
@@ -87,6 +90,10 @@ final class StatsCommand implements Callable<Integer> {
             } else {
                 AllocatorStats s = a.stats();
                 out.print(dump(factory.name(), s));
+                if (s.totalBytes().isEmpty() || s.blocks().isEmpty() || s.freeChunks().isEmpty()
+                        || s.freeBytes().isEmpty() || s.usedBytes().isEmpty()) {
+                    out.println("(? = a figure " + factory.name() + " does not keep)");
+                }
                 rows.add(new String[] {factory.name(), "", "", "0", show(s.totalBytes(), ""), show(s.blocks(), ""),
                     show(s.freeBytes(), ""), show(s.freeChunks(), ""), show(s.usedBytes(), "")});
             }
@@ -99,6 +106,13 @@ final class StatsCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Whether a fresh instance knows none of the counters (malloc and friends): nothing to print but "?". */
+    private static boolean keepsNoStatistics(AllocatorFactory factory) {
+        try (Allocator a = factory.create()) {
+            return a.stats().equals(AllocatorStats.UNKNOWN);
+        }
     }
 
     /** One context in MemoryContextStats' format, with its Grand total line. */

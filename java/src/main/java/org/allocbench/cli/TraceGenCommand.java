@@ -48,7 +48,7 @@ final class TraceGenCommand implements Callable<Integer> {
     @Option(names = "--all", description = "Generate every pattern, each into DIR/NAME.trace (see --dir, --gzip).")
     private boolean all;
 
-    @Option(names = "--ops", defaultValue = "100000", paramLabel = "N",
+    @Option(names = "--ops", defaultValue = "100000", paramLabel = "N", converter = OpCount.class,
             description = "Operations per trace, exactly (default: ${DEFAULT-VALUE}).")
     private int ops;
 
@@ -128,8 +128,8 @@ final class TraceGenCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            err.println("allocbench trace gen: cannot write " + (file == null ? "standard output" : file) + ": "
-                    + TraceCommand.describe(e));
+            err.println("allocbench trace gen: error: " + (file == null ? "cannot write standard output: "
+                    + Failures.describe(e) : Failures.cannot("write", file, e)));
             err.flush();
             return 1;
         }
@@ -138,9 +138,6 @@ final class TraceGenCommand implements Callable<Integer> {
 
     /** What is wrong with the combination of arguments, or null. */
     private String usageProblem() {
-        if (ops < 1) {
-            return "--ops must be at least 1, not " + ops;
-        }
         if (all) {
             if (pattern != null) {
                 return "give a PATTERN or --all, not both";
@@ -151,7 +148,7 @@ final class TraceGenCommand implements Callable<Integer> {
             if (output != null) {
                 return "--all writes into --dir, not to one -o file";
             }
-            return null;
+            return prefixed("--dir: ", OutputPaths.directoryProblem(dir));
         }
         if (pattern == null) {
             return "give a PATTERN (see --help for the list) or --all --dir DIR";
@@ -159,7 +156,11 @@ final class TraceGenCommand implements Callable<Integer> {
         if (dir != null || gzip) {
             return "--dir and --gzip go with --all; for one pattern use -o FILE (ending in .gz to compress)";
         }
-        return null;
+        return output == null ? null : prefixed("-o: ", OutputPaths.fileProblem(output));
+    }
+
+    private static String prefixed(String prefix, String problem) {
+        return problem == null ? null : prefix + problem;
     }
 
     /** The comment lines at the top of a generated file: how to make it again. */

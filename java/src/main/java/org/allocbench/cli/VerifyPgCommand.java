@@ -47,7 +47,7 @@ final class VerifyPgCommand implements Callable<Integer> {
             description = "Built-in patterns, comma-separated (default: all).")
     private List<String> patterns;
 
-    @Option(names = "--ops", defaultValue = "20000", description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--ops", defaultValue = "20000", converter = OpCount.class, description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
     private int opCount;
 
     @Option(names = "--seed", defaultValue = "42", description = "Seed of the pattern generator (default: ${DEFAULT-VALUE}).")
@@ -67,8 +67,8 @@ final class VerifyPgCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (opCount < 1 || iterations < 1) {
-            err.println("allocbench verify-pg: --ops and --iterations must be at least 1");
+        if (iterations < 1) {
+            err.println("allocbench verify-pg: --iterations must be at least 1");
             return 2;
         }
         List<OpSequence> traces = new ArrayList<>();

@@ -95,7 +95,14 @@ public final class Trial {
             if (lane.preload() != null) {
                 builder.environment().put("LD_PRELOAD", lane.preload());
             }
-            return supervise(spec, builder.start(), cgroup, rlimitAs, journal, log, work);
+            Process child = builder.start();
+            try {
+                return supervise(spec, child, cgroup, rlimitAs, journal, log, work);
+            } finally {
+                // a failure mid-trial (the journal's disk, say) must not leave the child waiting in its cgroup:
+                // the cgroup cannot be removed while a process is in it
+                stop(child);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run the trial: " + e.getMessage(), e);
         } finally {
@@ -171,6 +178,25 @@ public final class Trial {
                     : "no OOM kill in the cgroup's counters: the signal came from elsewhere");
         }
         return outcome;
+    }
+
+    private static void stop(Process child) {
+        if (!child.isAlive()) {
+            return;
+        }
+        child.destroyForcibly();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                child.waitFor();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // SIGKILL is prompt: finish waiting, then pass the interrupt on
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static TrialOutcome failed(TrialSpec spec, long pid, String message) {

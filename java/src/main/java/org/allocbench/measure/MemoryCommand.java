@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.trace.OpBudget;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -77,6 +78,11 @@ public final class MemoryCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         if (ops < 1 || timeoutSeconds < 1) {
             err.println("allocbench memory: --ops and --timeout must be at least 1");
+            return 2;
+        }
+        String tooMany = OpBudget.problem(ops); // each cell's JVM has this one's heap: it would fail after starting
+        if (tooMany != null) {
+            err.println("allocbench memory: --ops: " + tooMany);
             return 2;
         }
         if (!touch.equals("ends") && !touch.equals("pages")) {

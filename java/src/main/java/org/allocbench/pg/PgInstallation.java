@@ -67,6 +67,7 @@ public record PgInstallation(Path binDir, String version, Path pgxs) {
     /** The first candidate with all programs, version 15 and the server headers. */
     static PgInstallation find(List<Path> binDirs) {
         List<String> problems = new ArrayList<>();
+        Path serverWithoutHeaders = null;
         for (Path dir : binDirs) {
             List<String> missing = PROGRAMS.stream().filter(p -> !Files.isExecutable(dir.resolve(p))).toList();
             if (!missing.isEmpty()) {
@@ -82,11 +83,17 @@ public record PgInstallation(Path binDir, String version, Path pgxs) {
             String pgxs = pgConfig(dir, "--pgxs");
             if (includes.isEmpty() || !Files.isRegularFile(Path.of(includes, "postgres.h"))
                     || pgxs.isEmpty() || !Files.isRegularFile(Path.of(pgxs))) {
-                problems.add(dir + " has PostgreSQL 15 but not its server headers and PGXS"
-                        + " (Debian package postgresql-server-dev-15)");
+                serverWithoutHeaders = serverWithoutHeaders == null ? dir : serverWithoutHeaders;
                 continue;
             }
             return new PgInstallation(dir, version, Path.of(pgxs));
+        }
+        if (serverWithoutHeaders != null) {
+            // the server is there: saying "not installed" would contradict what the user sees
+            throw new PgUnavailableException("PostgreSQL 15's server is installed (" + serverWithoutHeaders + ") but its"
+                    + " server headers and PGXS, which building the extension needs, are not: install them with"
+                    + " apt-get install postgresql-server-dev-15 (or set -D" + BINDIR_PROPERTY + "=DIR to a complete"
+                    + " PostgreSQL 15 bin directory)");
         }
         throw new PgUnavailableException("PostgreSQL 15 is not installed"
                 + (problems.isEmpty() ? "" : " (" + String.join("; ", problems) + ")") + ". Install it with: " + INSTALL_COMMAND + " (also needs gcc and make; or set -D"

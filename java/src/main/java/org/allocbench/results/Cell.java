@@ -41,11 +41,14 @@ public record Cell(String allocator, String trace, String metric, String unit, S
     public static final String NS_PER_OP = "ns/op";
 
     public Cell {
-        samples = samples == null ? List.of() : List.copyOf(samples);
-        sampleForks = sampleForks == null ? List.of() : List.copyOf(sampleForks);
+        samples = RunResults.copyOf("samples", samples);
+        sampleForks = RunResults.copyOf("sampleForks", sampleForks);
+        if (stats != null && stats.values().stream().anyMatch(java.util.Objects::isNull)) { // Map.of throws on containsValue(null)
+            throw new IllegalArgumentException("stats: a value is null");
+        }
         stats = stats == null ? Map.of() : Map.copyOf(stats);
-        files = files == null ? List.of() : List.copyOf(files);
-        minorFaults = minorFaults == null ? List.of() : List.copyOf(minorFaults);
+        files = RunResults.copyOf("files", files);
+        minorFaults = RunResults.copyOf("minorFaults", minorFaults);
         if (sampleForks.size() != samples.size() && !sampleForks.isEmpty()) {
             throw new IllegalArgumentException("sampleForks must be as long as samples");
         }

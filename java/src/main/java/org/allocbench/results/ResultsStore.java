@@ -1,8 +1,13 @@
 package org.allocbench.results;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -14,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 
 /**
  * Reading and writing run directories. {@link #write} replaces results.json
@@ -101,13 +107,80 @@ public final class ResultsStore {
         try {
             results = JSON.readValue(file.toFile(), RunResults.class);
         } catch (IOException e) {
-            String why = e instanceof com.fasterxml.jackson.core.JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-            throw new IllegalArgumentException(file + ": not a valid results file: " + why, e);
+            throw new IllegalArgumentException(file + ": not a valid results file: " + jsonProblem(e), e);
+        }
+        if (results == null) {
+            throw new IllegalArgumentException(file + ": not a valid results file: the document is null, not an"
+                    + " object");
         }
         if (results.schema() == null || !results.schema().startsWith("allocbench-results/1")) {
             throw new IllegalArgumentException(file + ": schema \"" + results.schema() + "\" is not "
                     + RunResults.SCHEMA + " (written by another allocbench version)");
         }
+        List<Cell> cells = results.cells();
+        for (int i = 0; i < cells.size(); i++) {
+            Cell c = cells.get(i);
+            // every reader matches cells by these and sorts them by status: a null would fail far from here
+            String missing = c.allocator() == null ? "allocator" : c.trace() == null ? "trace"
+                    : c.metric() == null ? "metric" : c.status() == null ? "status" : null;
+            if (missing != null) {
+                throw new IllegalArgumentException(file + ": not a valid results file: cells[" + i + "]." + missing
+                        + " is missing or null");
+            }
+        }
         return results;
+    }
+
+    /** Where in the document and what: "cells[2].samples: expected a list (line 40, column 18)", no Java types. */
+    private static String jsonProblem(IOException e) {
+        if (!(e instanceof JsonProcessingException j)) {
+            return e.getMessage();
+        }
+        StringBuilder where = new StringBuilder();
+        if (j instanceof JsonMappingException m) {
+            for (JsonMappingException.Reference r : m.getPath()) {
+                if (r.getFieldName() != null) {
+                    where.append(where.isEmpty() ? "" : ".").append(r.getFieldName());
+                } else if (r.getIndex() >= 0) {
+                    where.append('[').append(r.getIndex()).append(']');
+                }
+            }
+        }
+        String what;
+        if (j instanceof ValueInstantiationException && j.getCause() instanceof IllegalArgumentException bad) {
+            // the model's own check, e.g. "samples[3] is null": a field of the object at the path
+            return (where.isEmpty() ? "" : where + ".") + bad.getMessage() + location(j);
+        } else if (j instanceof ValueInstantiationException) {
+            what = "a required value is null or missing";
+        } else if (j instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            what = "expected " + kind(mismatch.getTargetType());
+        } else {
+            // the parser's words, with its "[Source: ...; line: 1, column: 47]" made plain
+            what = j.getOriginalMessage().replaceAll("\\[Source: [^;]*; line: (\\d+), column: (\\d+)\\]",
+                    "line $1, column $2");
+        }
+        return (where.isEmpty() ? "" : where + ": ") + what + location(j);
+    }
+
+    private static String location(JsonProcessingException j) {
+        JsonLocation at = j.getLocation();
+        return at == null || at.getLineNr() < 1 ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr()
+                + ")";
+    }
+
+    private static String kind(Class<?> type) {
+        if (Number.class.isAssignableFrom(type) || (type.isPrimitive() && type != boolean.class)) {
+            return "a number";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "a list";
+        }
+        return "an object";
     }
 }

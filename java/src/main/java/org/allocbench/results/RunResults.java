@@ -17,10 +17,26 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
     public static final String SCHEMA = "allocbench-results/1";
 
     public RunResults {
-        cells = cells == null ? List.of() : List.copyOf(cells);
+        cells = copyOf("cells", cells);
         // insertion order kept (the JSON reads in the writer's order) and null facts allowed ("unknown")
         environment = environment == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(environment));
+    }
+
+    /**
+     * An unmodifiable copy (empty for null); a null element is an error that names
+     * the field and index, since a results file from elsewhere can hold one.
+     */
+    static <T> List<T> copyOf(String field, List<T> list) {
+        if (list == null) {
+            return List.of();
+        }
+        for (int i = 0; i < list.size(); i++) { // not indexOf(null): immutable lists throw on that
+            if (list.get(i) == null) {
+                throw new IllegalArgumentException(field + "[" + i + "] is null");
+            }
+        }
+        return List.copyOf(list);
     }
 
     public static RunResults start(RunInfo run, Map<String, Object> environment, Settings settings) {

@@ -35,6 +35,21 @@ class PgInstallationTest {
     }
 
     @Test
+    void aServerWithoutHeadersIsNotCalledMissing(@TempDir Path dir) throws Exception {
+        for (String p : PgInstallation.PROGRAMS) {
+            Path file = dir.resolve(p);
+            // pg_config answers every option with the version; no include directory has postgres.h
+            Files.writeString(file, "#!/bin/sh\necho 'PostgreSQL 15.18'\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        }
+        PgUnavailableException e = assertThrows(PgUnavailableException.class,
+                () -> PgInstallation.find(List.of(dir)));
+        assertTrue(e.getMessage().startsWith("PostgreSQL 15's server is installed (" + dir + ") but its server"
+                + " headers and PGXS, which building the extension needs, are not: install them with apt-get install"
+                + " postgresql-server-dev-15"), e.getMessage());
+    }
+
+    @Test
     void noCandidatesAtAll() {
         PgUnavailableException e = assertThrows(PgUnavailableException.class, () -> PgInstallation.find(List.of()));
         assertEquals("PostgreSQL 15 is not installed. Install it with: apt-get install postgresql-15"

@@ -288,10 +288,12 @@ final class GateCommand implements Callable<Integer> {
         full.addAll(runArgs);
         Path log = dir.resolveSibling(dir.getFileName() + ".log");
         int exit;
+        Path forkTmp = null;
         try {
             Files.createDirectories(dir);
-            // the fork's temporary files in a directory of its own below the gate's (removed with it after a kill)
-            full.add(1, "-Djava.io.tmpdir=" + PrivateTemp.forChild());
+            // the fork's temporary files in a directory of its own, removed when it ends (or after a kill)
+            forkTmp = PrivateTemp.forChild();
+            full.add(1, "-Djava.io.tmpdir=" + forkTmp);
             ProcessBuilder pb = new ProcessBuilder(full).redirectErrorStream(true).redirectOutput(log.toFile());
             GlibcMalloc.environment(pb.environment());
             // a killed gate must not leave forks running for minutes (an older baseline jar ignores this)
@@ -307,6 +309,10 @@ final class GateCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new GateError("interrupted");
+        } finally {
+            if (forkTmp != null) {
+                PrivateTemp.remove(forkTmp); // an older baseline jar does not remove it itself
+            }
         }
         if (exit != 0) {
             throw new GateError("fork " + dir.getFileName() + " failed (exit " + exit + "): " + String.join(" ", full)

@@ -44,9 +44,11 @@ public final class PrivateTemp {
         return dir;
     }
 
-    /** A new directory below this JVM's for a child allocbench JVM ({@code -Djava.io.tmpdir=} it). */
+    /** A new directory, claimed, below this JVM's, for a child allocbench JVM ({@code -Djava.io.tmpdir=} it). */
     public static Path forChild() throws IOException {
-        return Files.createTempDirectory(PREFIX);
+        Path dir = Files.createTempDirectory(PREFIX);
+        Ownership.claim(new Resource.TempDir(dir));
+        return dir;
     }
 
     /** Removes the directory at the end of a command (after a kill, the reaper does). */

@@ -285,7 +285,20 @@ class BadInputTableTest {
         cases.add(usageCreating("gate: candidate jar missing", gateWork, "gate", "--work", gw, "--baseline",
                 validRun.toString(), "--candidate", nowhere + ".jar"));
         cases.add(usage("gate: --work under a file", "gate", "--work", under, "--baseline", validRun.toString()));
+
+        cases.add(usage("cleanup: unknown option", "cleanup", "--bogus"));
+        cases.add(usage("cleanup: stray argument", "cleanup", "extra"));
         return cases;
+    }
+
+    @Test
+    void everySubcommandHasCases() {
+        Set<String> covered = new java.util.TreeSet<>();
+        cases().forEach(c -> covered.add(c.args().get(0)));
+        Set<String> all = new java.util.TreeSet<>(Main.commandLine().getSubcommands().keySet());
+        all.remove("help");
+        all.removeAll(covered);
+        assertEquals(Set.of(), all, "subcommands without a bad-input case");
     }
 
     @TestFactory

@@ -139,6 +139,7 @@ public final class PgCluster implements AutoCloseable {
                 // inside the 0700 directory, which goes away with the cluster
             }
         }
+        writeAccessRules();
         startServer();
         connection = connect();
         try (Statement s = connection.createStatement()) {
@@ -159,6 +160,21 @@ public final class PgCluster implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the cluster's password file in " + root + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * pg_hba.conf with the suite's role alone, with its password, over the socket and 127.0.0.1 (initdb's file
+     * also lets in every role, replication and ::1).
+     */
+    private void writeAccessRules() {
+        String rules = "# allocbench throwaway cluster: the suite's role only, always with its password\n"
+                + "local all " + DB_USER + " scram-sha-256\n"
+                + "host all " + DB_USER + " 127.0.0.1/32 scram-sha-256\n";
+        try {
+            Files.writeString(dataDir.resolve("pg_hba.conf"), rules, StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dataDir.resolve("pg_hba.conf") + ": " + e.getMessage(), e);
         }
     }
 
@@ -193,6 +209,7 @@ public final class PgCluster implements AutoCloseable {
                 + "port = " + port + "\n"
                 + "unix_socket_directories = '" + root.toString().replace("'", "''") + "'\n"
                 + "password_encryption = 'scram-sha-256'\n"
+                + "unix_socket_permissions = 0700\n"
                 + "fsync = off\n"
                 + "max_connections = 10\n";
         try {

@@ -92,6 +92,8 @@ class ClosedClusterIT {
             }
         }
         assertFalse(Files.exists(cluster.directory().resolve("pwfile")), "the password file outlived initdb");
+        String hba = Files.readString(cluster.directory().resolve("data/pg_hba.conf"));
+        assertFalse(hba.contains("trust") || hba.contains("replication") || hba.contains("::1"), hba);
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster.directory())));
     }
 

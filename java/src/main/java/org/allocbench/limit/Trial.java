@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.MallocFamilyAllocator;
 import org.allocbench.alloc.NativePeers;
-import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.owned.PrivateTemp;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
@@ -83,7 +83,7 @@ public final class Trial {
         OpSequence ops = BuiltinPatterns.byName(spec.trace(), spec.ops(), spec.seed());
         Path work = null;
         try {
-            work = BundledFiles.privateDirectory("allocbench-limit-");
+            work = PrivateTemp.directory("allocbench-limit-");
             Path opsFile = ops.writeEncoded(work.resolve("trace.ops"));
             List<String> command = new ArrayList<>(List.of(TrialProgram.path(lane.program()).toString(),
                     opsFile.toString(), Integer.toString(ops.slots()), lane.mode()));
@@ -106,7 +106,7 @@ public final class Trial {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run the trial: " + e.getMessage(), e);
         } finally {
-            BundledFiles.deleteQuietly(work);
+            PrivateTemp.delete(work);
         }
     }
 

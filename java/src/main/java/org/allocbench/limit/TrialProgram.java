@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.allocbench.nativecore.BundledFiles;
+import org.allocbench.owned.PrivateTemp;
 
 /**
  * The trial's child program (native/trial/allocbench_trial.c), taken from the
@@ -22,10 +23,10 @@ final class TrialProgram {
     }
 
     private static Path extract(String name) {
-        Path dir = BundledFiles.privateDirectory("allocbench-trial-");
+        Path dir = PrivateTemp.directory("allocbench-trial-");
         // kept for the JVM's life; a shutdown hook empties and removes it (deleteOnExit cannot: it deletes in
         // reverse order of registration and only empty directories), and the reaper does after a kill
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> BundledFiles.deleteQuietly(dir),
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> PrivateTemp.delete(dir),
                 "allocbench-trial-program-cleanup"));
         return BundledFiles.copy(name, dir, true);
     }

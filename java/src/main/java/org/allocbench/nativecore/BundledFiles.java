@@ -7,15 +7,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import org.allocbench.owned.Ownership;
-import org.allocbench.owned.Resource;
 
 /**
  * The native files the jar carries under {@code native/linux-x86_64/} (the
  * library and its variants, the trial child, the whole-trace runner), copied
  * out when a child process needs them as files. Copies go into a private
  * directory ({@code rwx------}) whose name starts with a prefix the suite
- * owns; the caller deletes it as soon as the child has loaded them.
+ * owns; the caller deletes it as soon as the child has loaded them. (Callers
+ * that must not leave it behind after a kill take it through the owner
+ * records' private-directory helper, which claims it for the reaper.)
  */
 public final class BundledFiles {
 
@@ -27,10 +27,8 @@ public final class BundledFiles {
     /** A new private temporary directory named {@code prefix...}. */
     public static Path privateDirectory(String prefix) {
         try {
-            Path dir = Files.createTempDirectory(prefix,
+            return Files.createTempDirectory(prefix,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Ownership.claim(new Resource.TempDir(dir));
-            return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
@@ -65,9 +63,6 @@ public final class BundledFiles {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException | UncheckedIOException ignored) {
             // what is left is in a private directory under the temporary directory
-        }
-        if (!Files.exists(dir)) {
-            Ownership.release(new Resource.TempDir(dir));
         }
     }
 }

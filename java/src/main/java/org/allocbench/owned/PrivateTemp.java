@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import org.allocbench.nativecore.BundledFiles;
 
 /**
  * A temporary directory of one command's own: every temporary file the
@@ -49,6 +50,23 @@ public final class PrivateTemp {
         Path dir = Files.createTempDirectory(PREFIX);
         Ownership.claim(new Resource.TempDir(dir));
         return dir;
+    }
+
+    /** A private directory ({@link BundledFiles#privateDirectory}), claimed: the reaper removes it after a kill. */
+    public static Path directory(String prefix) {
+        Path dir = BundledFiles.privateDirectory(prefix);
+        Ownership.claim(new Resource.TempDir(dir));
+        return dir;
+    }
+
+    /** Deletes a directory of {@link #directory} and strikes its claim. */
+    public static void delete(Path dir) {
+        if (dir != null) {
+            BundledFiles.deleteQuietly(dir);
+            if (!Files.exists(dir)) {
+                Ownership.release(new Resource.TempDir(dir));
+            }
+        }
     }
 
     /** Removes the directory at the end of a command (after a kill, the reaper does). */

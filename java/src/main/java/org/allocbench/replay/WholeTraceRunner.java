@@ -14,6 +14,7 @@ import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeLibrary;
+import org.allocbench.owned.PrivateTemp;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -73,7 +74,7 @@ public final class WholeTraceRunner {
         if (iterations < 1) {
             throw new IllegalArgumentException("iterations must be at least 1, not " + iterations);
         }
-        Path dir = BundledFiles.privateDirectory(DIRECTORY_PREFIX);
+        Path dir = PrivateTemp.directory(DIRECTORY_PREFIX);
         Process child = null;
         try {
             List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString(),
@@ -101,7 +102,7 @@ public final class WholeTraceRunner {
             if (child != null && child.isAlive()) {
                 child.destroyForcibly();
             }
-            BundledFiles.deleteQuietly(dir);
+            PrivateTemp.delete(dir);
         }
     }
 
@@ -131,7 +132,7 @@ public final class WholeTraceRunner {
                 throw new RunnerException(lane.laneName() + ": " + PROGRAM + " did not start (exit status "
                         + waitFor(child) + ")" + stderr.tail());
             }
-            BundledFiles.deleteQuietly(dir); // nothing on disk is needed any more
+            PrivateTemp.delete(dir); // nothing on disk is needed any more
             go.write('g');
             go.flush();
             List<LaneResult> results = new ArrayList<>();

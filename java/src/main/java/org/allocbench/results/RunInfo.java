@@ -15,7 +15,7 @@ public record RunInfo(String id, String campaign, String status, String started,
     public static final String COMPLETE = "complete";
     public static final String INTERRUPTED = "interrupted";
     public static final String FAILED = "failed";
-    /** Set by the reaper (org.allocbench.owned) when the run's process died without a word (SIGKILL, OOM killer). */
+    /** Set by the reaper (the owner records' package) when the run's process died without a word (SIGKILL, OOM killer). */
     public static final String KILLED = "killed";
 
     public RunInfo ended(String endStatus, String when) {

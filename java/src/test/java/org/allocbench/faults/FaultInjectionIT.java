@@ -99,7 +99,7 @@ class FaultInjectionIT {
         }
         List<String> limitExtra = root ? List.of() : List.of("--rlimit-as");
         scenario(random, "limit", 8, 200, 4_000, true, out -> concat(List.of("limit", "--memory", "64M",
-                "--allocators", "aset-native,glibc,jemalloc,mimalloc", "--traces", "malloc-large,large-chunks,logrand",
+                "--allocators", "aset-native,glibc", "--traces", "malloc-large,large-chunks,logrand,sort-tuples",
                 "--smallest", "--out",
                 out.toString()), limitExtra), out -> concat(List.of("limit", "--memory", "64M", "--allocators",
                 "aset-native", "--traces", "malloc-large", "--out", out.toString()), limitExtra));

@@ -306,15 +306,9 @@ static int clean_recorded(Report *r, const char *run_id, int flags)
 
 static bool has_record(int kind, const char *name, int32_t shmid)
 {
-    char dir[200];
-    char file[64];
     char path[300];
 
-    if (ab_owner_dir(dir, sizeof(dir), false) != AB_OK)
-        return false;
-    ab_owner_file_name(kind, name, shmid, file, sizeof(file));
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    return access(path, F_OK) == 0;
+    return ab_owner_record_path(kind, name, shmid, path, sizeof(path)) && access(path, F_OK) == 0;
 }
 
 /* The tool's POSIX names and SysV keys that no record claims: listed, never removed. */

@@ -69,6 +69,8 @@ typedef struct AbOwnerRecord
 int ab_owner_dir(char *buf, size_t buflen, bool create);
 /* The record's file name inside the registry: "posix.<hash>", "file.<hash>" or "sysv.<shmid>". */
 void ab_owner_file_name(int kind, const char *name, int32_t shmid, char *buf, size_t buflen);
+/* The record file's whole path, in path[len]; false if there is no registry (so no record) yet. */
+bool ab_owner_record_path(int kind, const char *name, int32_t shmid, char *path, size_t len);
 /* Writes the record of a segment just created (AB_OK, or an error in the slot). */
 int ab_owner_record(const AbSegment *segment);
 /* Removes the record of a segment that was removed; missing records are fine. */

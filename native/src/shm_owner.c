@@ -196,7 +196,7 @@ int ab_owner_record(const AbSegment *seg)
     return write_record(&rec);
 }
 
-static bool record_path(int kind, const char *name, int32_t shmid, char *path, size_t len)
+bool ab_owner_record_path(int kind, const char *name, int32_t shmid, char *path, size_t len)
 {
     char dir[200];
     char file[64];
@@ -212,7 +212,7 @@ void ab_owner_forget(int kind, const char *name, int32_t shmid)
 {
     char path[300];
 
-    if (kind != AB_SEG_ANONYMOUS && record_path(kind, name, shmid, path, sizeof(path)))
+    if (kind != AB_SEG_ANONYMOUS && ab_owner_record_path(kind, name, shmid, path, sizeof(path)))
         unlink(path);
 }
 
@@ -293,7 +293,7 @@ int ab_seg_keep(AbSegment *segment)
     if (segment == NULL || segment->info.kind == AB_SEG_ANONYMOUS || !segment->info.owner)
         return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "only a POSIX, file or SysV segment this process created"
                              " can be kept after it exits");
-    if (!record_path(segment->info.kind, segment->info.name, segment->info.shmid, path, sizeof(path))
+    if (!ab_owner_record_path(segment->info.kind, segment->info.name, segment->info.shmid, path, sizeof(path))
         || !ab_owner_read(path, &rec))
         return ab_error_fail(AB_ERR_SEGMENT_NOT_FOUND, NULL, "the segment has no owner record to mark as kept");
     rec.outlives_creator = 1;

@@ -50,15 +50,9 @@ static bool has_line(const char *report, const char *start, const char *what, co
 
 static bool record_exists(int kind, const char *name)
 {
-    char dir[200];
-    char file[64];
     char path[300];
 
-    if (ab_owner_dir(dir, sizeof(dir), false) != AB_OK)
-        return false;
-    ab_owner_file_name(kind, name, -1, file, sizeof(file));
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    return access(path, F_OK) == 0;
+    return ab_owner_record_path(kind, name, -1, path, sizeof(path)) && access(path, F_OK) == 0;
 }
 
 TEST(shm_cleanup_removes_exactly_this_runs_stale_segments)

@@ -13,15 +13,9 @@
 
 static bool read_record(int kind, const char *name, int32_t shmid, AbOwnerRecord *out)
 {
-    char dir[200];
-    char file[64];
     char path[300];
 
-    if (ab_owner_dir(dir, sizeof(dir), false) != AB_OK)
-        return false;
-    ab_owner_file_name(kind, name, shmid, file, sizeof(file));
-    snprintf(path, sizeof(path), "%s/%s", dir, file);
-    return ab_owner_read(path, out);
+    return ab_owner_record_path(kind, name, shmid, path, sizeof(path)) && ab_owner_read(path, out);
 }
 
 TEST(shm_owner_record_names_the_creator_and_goes_with_the_segment)
@@ -50,13 +44,9 @@ TEST(shm_owner_record_names_the_creator_and_goes_with_the_segment)
     CHECK_EQ_U64(rec.ino, st.st_ino);
     CHECK(ab_creator_alive(&rec.creator));
     {
-        char dir[200];
-        char file[64];
         char record[300];
 
-        REQUIRE(ab_owner_dir(dir, sizeof(dir), false) == AB_OK);
-        ab_owner_file_name(AB_SEG_POSIX, name, -1, file, sizeof(file));
-        snprintf(record, sizeof(record), "%s/%s", dir, file);
+        REQUIRE(ab_owner_record_path(AB_SEG_POSIX, name, -1, record, sizeof(record)));
         REQUIRE(stat(record, &st) == 0);
         CHECK_EQ_U64(st.st_mode & 0777, 0600);
     }

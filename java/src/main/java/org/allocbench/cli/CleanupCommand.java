@@ -1,6 +1,8 @@
 package org.allocbench.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.allocbench.owned.OwnerRecords;
 import org.allocbench.owned.Sweep;
@@ -27,7 +29,8 @@ final class CleanupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Sweep.Result result = Sweep.run(OwnerRecords.directory(), true);
+        Path dir = OwnerRecords.existingDirectory();
+        Sweep.Result result = dir == null ? new Sweep.Result(List.of(), List.of()) : Sweep.run(dir, true);
         result.undone().forEach(line -> out.println("cleanup: " + line));
         if (result.undone().isEmpty()) {
             out.println("cleanup: nothing to clean up: no dead allocbench run left anything behind");

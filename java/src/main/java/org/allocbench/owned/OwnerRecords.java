@@ -46,25 +46,65 @@ public final class OwnerRecords {
 
     /** The records' directory, created private (0700) if missing; refused if someone else could write into it. */
     public static Path directory() {
-        String configured = System.getenv(ENV);
-        // one place per user whatever java.io.tmpdir a run was given, so every run's sweep sees every record
-        Path base = Files.isWritable(Path.of("/tmp")) ? Path.of("/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
-        Path dir = configured != null && !configured.isBlank() ? Path.of(configured)
-                : base.resolve("allocbench-owners-" + uid());
+        Path dir = location();
         try {
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
-            Object owner = Files.getAttribute(dir, "unix:uid");
-            // a record tells the reaper what to delete: nobody else may plant one
-            if (!owner.equals(uid()) || mode.contains(PosixFilePermission.GROUP_WRITE)
-                    || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
-                throw new IllegalStateException(dir + " (owner records) is not private to this user: it must be "
-                        + "owned by uid " + uid() + " and writable by no one else; remove it or set " + ENV);
-            }
-            return dir;
+            return checked(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot use " + dir + " for owner records: " + e.getMessage(), e);
         }
+    }
+
+    /** The records' directory if it exists (checked as {@link #directory} does), else null: readers make none. */
+    public static Path existingDirectory() {
+        Path dir = location();
+        try {
+            return Files.isDirectory(dir) ? checked(dir) : null;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use " + dir + " for owner records: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Removes the default directory once its last record is gone, so that a host where nothing runs keeps
+     * nothing of the suite; a directory given in {@value #ENV} is the caller's and stays. A process about to
+     * write a record there makes it again ({@link Ownership}).
+     */
+    static void removeIfEmpty(Path dir) {
+        if (!dir.equals(location()) || isConfigured()) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException notEmpty) {
+            // a record (or a reaper's log worth reading) is still there
+        }
+    }
+
+    private static boolean isConfigured() {
+        String configured = System.getenv(ENV);
+        return configured != null && !configured.isBlank();
+    }
+
+    private static Path location() {
+        if (isConfigured()) {
+            return Path.of(System.getenv(ENV));
+        }
+        // one place per user whatever java.io.tmpdir a run was given, so every run's sweep sees every record
+        Path base = Files.isWritable(Path.of("/tmp")) ? Path.of("/tmp") : Path.of(System.getProperty("java.io.tmpdir"));
+        return base.resolve("allocbench-owners-" + uid());
+    }
+
+    private static Path checked(Path dir) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(dir);
+        Object owner = Files.getAttribute(dir, "unix:uid");
+        // a record tells the reaper what to delete: nobody else may plant one
+        if (!owner.equals(uid()) || mode.contains(PosixFilePermission.GROUP_WRITE)
+                || mode.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new IllegalStateException(dir + " (owner records) is not private to this user: it must be "
+                    + "owned by uid " + uid() + " and writable by no one else; remove it or set " + ENV);
+        }
+        return dir;
     }
 
     /** The record files in {@code dir}, oldest name first. */

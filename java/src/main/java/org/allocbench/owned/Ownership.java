@@ -84,9 +84,20 @@ public final class Ownership {
     private static Ownership create() throws IOException {
         ProcessHandle self = ProcessHandle.current();
         long start = OwnerRecords.startTime(self.pid());
-        Path file = OwnerRecords.directory().resolve(OwnerRecords.fileName(self.pid(), start));
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND);
+        Path file = null;
+        FileChannel channel = null;
+        for (int attempt = 0; channel == null; attempt++) {
+            file = OwnerRecords.directory().resolve(OwnerRecords.fileName(self.pid(), start));
+            try {
+                channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        StandardOpenOption.APPEND);
+            } catch (java.nio.file.NoSuchFileException emptiedMeanwhile) {
+                // a reaper removed the directory as its last record went: make it again, a few times at most
+                if (attempt == 2) {
+                    throw emptiedMeanwhile;
+                }
+            }
+        }
         try {
             // held until this process dies: the lock is how the reaper and sweeps know it has
             channel.lock();

@@ -63,6 +63,7 @@ public final class Reaper {
         } catch (java.nio.file.NoSuchFileException sweptAlready) {
             Files.deleteIfExists(log(record));
         }
+        OwnerRecords.removeIfEmpty(record.getParent());
     }
 
     /**

@@ -31,7 +31,11 @@ public final class Sweep {
     /** The sweep every command makes at its start: quiet unless it undid something. */
     public static void atStart(Consumer<String> report) {
         try {
-            Result r = run(OwnerRecords.directory(), false);
+            Path dir = OwnerRecords.existingDirectory();
+            if (dir == null) {
+                return; // no run of the suite has recorded anything on this host
+            }
+            Result r = run(dir, false);
             r.undone().forEach(line -> report.accept("allocbench: cleaned up after an earlier run: " + line));
         } catch (RuntimeException e) {
             // the command itself matters more; `allocbench cleanup` says what is wrong
@@ -81,6 +85,7 @@ public final class Sweep {
                 // unreadable: leave it for the user to look at
             }
         }
+        OwnerRecords.removeIfEmpty(dir);
         return new Result(undone, running);
     }
 

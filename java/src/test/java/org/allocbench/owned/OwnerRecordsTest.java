@@ -61,6 +61,13 @@ class OwnerRecordsTest {
     }
 
     @Test
+    void onlyTheDefaultDirectoryIsRemovedWhenEmpty() throws Exception {
+        Path given = Files.createDirectory(tmp.resolve("owners"));
+        OwnerRecords.removeIfEmpty(given);
+        assertTrue(Files.isDirectory(given), "a directory given to the suite is the caller's");
+    }
+
+    @Test
     void thisProcessIsAliveAndAReusedPidIsNot() {
         long pid = ProcessHandle.current().pid();
         long start = OwnerRecords.startTime(pid);

@@ -27,19 +27,13 @@ public final class Reaper {
 
     static void start(Path record) throws IOException {
         List<String> cmd = new ArrayList<>();
-        for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
-            if (Files.isExecutable(Path.of(setsid))) {
-                cmd.add(setsid);
-                break;
-            }
-        }
         // native access: a segment is removed through the segment library, which keeps its own records
         cmd.addAll(List.of(Ownership.javaLauncher(), "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 Reaper.class.getName(), record.toString()));
         Path log = log(record);
-        new ProcessBuilder(cmd).redirectInput(Ownership.devNull()).redirectErrorStream(true)
+        new ProcessBuilder(OwnSession.wrap(cmd, false)).redirectInput(Ownership.devNull()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 

@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
+import org.allocbench.owned.OwnSession;
 import org.allocbench.owned.Ownership;
 import org.allocbench.owned.Resource;
 
@@ -129,9 +130,9 @@ public final class PgCluster implements AutoCloseable {
         PgProcesses.handToServerUser(root);
         Path pwfile = writePasswordFile();
         try {
-            PgProcesses.run(PgProcesses.inOwnSession(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(),
+            PgProcesses.run(OwnSession.wrap(PgProcesses.asServerUser(List.of(pg.program("initdb").toString(),
                     "-D", dataDir.toString(), "--auth=scram-sha-256", "--pwfile=" + pwfile, "--username=" + DB_USER,
-                    "--encoding=UTF8", "--locale=C", "--no-sync"))), root, PROGRAM_TIMEOUT);
+                    "--encoding=UTF8", "--locale=C", "--no-sync")), true), root, PROGRAM_TIMEOUT);
         } finally {
             try {
                 Files.deleteIfExists(pwfile);

@@ -54,22 +54,6 @@ final class PgProcesses {
     }
 
     /**
-     * The command in a session of its own ({@code setsid}, where there is one): a kill of our process group
-     * (a CI timeout) then does not reach it. For initdb, whose single-user backend, killed halfway, would
-     * strand its shared memory; left alone it finishes in seconds, and the reaper waits for it.
-     */
-    static List<String> inOwnSession(List<String> command) {
-        for (String setsid : List.of("/usr/bin/setsid", "/bin/setsid")) {
-            if (Files.isExecutable(Path.of(setsid))) {
-                List<String> wrapped = new ArrayList<>(List.of(setsid, "--wait"));
-                wrapped.addAll(command);
-                return wrapped;
-            }
-        }
-        return command;
-    }
-
-    /**
      * Runs a command in {@code workDir}, output and errors together; returns
      * the output, or throws with it if the command fails or outlives the timeout.
      */

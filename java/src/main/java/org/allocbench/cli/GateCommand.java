@@ -311,7 +311,7 @@ final class GateCommand implements Callable<Integer> {
             throw new GateError("interrupted");
         } finally {
             if (forkTmp != null) {
-                PrivateTemp.remove(forkTmp); // an older baseline jar does not remove it itself
+                PrivateTemp.delete(forkTmp); // an older baseline jar does not remove it itself
             }
         }
         if (exit != 0) {

@@ -30,7 +30,7 @@ public final class Main implements Runnable {
             exit = 1;
         }
         if (tmp != null) {
-            PrivateTemp.remove(tmp);
+            PrivateTemp.delete(tmp);
         }
         System.exit(exit);
     }

@@ -17,7 +17,7 @@ import org.allocbench.nativecore.BundledFiles;
  * ({@code scripts/allocbench}) makes one named {@value #PREFIX}... for the
  * commands that make temporary files and passes it as
  * {@code -Djava.io.tmpdir}; {@link #adopt} claims it, and the command removes
- * it as it ends. A command that starts allocbench JVMs of its own gives each
+ * it as it ends ({@link #delete}). A command that starts allocbench JVMs of its own gives each
  * a directory below its own ({@link #forChild}). Child JVMs that inherit the
  * option (JMH forks, lane workers) write into the same directory.
  */
@@ -59,23 +59,16 @@ public final class PrivateTemp {
         return dir;
     }
 
-    /** Deletes a directory of {@link #directory} and strikes its claim. */
+    /**
+     * Deletes a claimed directory ({@link #directory}, {@link #adopt}, {@link #forChild}) and strikes its claim;
+     * if something in it cannot be deleted, the claim stays and the reaper tries again once this process is gone.
+     */
     public static void delete(Path dir) {
         if (dir != null) {
             BundledFiles.deleteQuietly(dir);
             if (!Files.exists(dir)) {
                 Ownership.release(new Resource.TempDir(dir));
             }
-        }
-    }
-
-    /** Removes the directory at the end of a command (after a kill, the reaper does). */
-    public static void remove(Path dir) {
-        try {
-            Reclaim.deleteTree(dir);
-            Ownership.release(new Resource.TempDir(dir));
-        } catch (RuntimeException e) {
-            // the reaper removes it once this process is gone
         }
     }
 }

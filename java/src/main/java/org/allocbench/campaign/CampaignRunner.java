@@ -31,9 +31,12 @@ public final class CampaignRunner {
     private CampaignRunner() {
     }
 
-    /** What a finished run left: its directory and results. */
-    /** {@code unwritten}: outputs besides results.json that could not be written (a full disk), one line each. */
-    public record Outcome(Path directory, RunResults results, List<String> unwritten) {
+    /** An output besides results.json ("the report") that could not be written (a full disk), and why. */
+    public record Unwritten(String what, Throwable why) {
+    }
+
+    /** What a finished run left: its directory, its results, and the outputs it could not write. */
+    public record Outcome(Path directory, RunResults results, List<Unwritten> unwritten) {
     }
 
     /** Runs {@code campaign} into a new run directory under {@code base}, then prints its tables to {@code out}. */
@@ -78,47 +81,30 @@ public final class CampaignRunner {
         }
         progress.clear();
         RunResults done = recorder.finish(RunInfo.COMPLETE);
-        List<String> unwritten = new ArrayList<>();
+        List<Unwritten> unwritten = new ArrayList<>();
+        boolean exported = true;
         try {
             Exports.writeAll(dir, done);
         } catch (RuntimeException e) {
-            unwritten.add("the exports were not written: " + reason(e));
+            exported = false;
+            unwritten.add(new Unwritten("the exports", e));
         }
         String report = report(dir, unwritten);
         Tables.print(out, done, campaign);
-        out.printf("%nRun directory: %s (results.json%s%s; %.0f s)%n", dir,
-                unwritten.isEmpty() || report != null ? ", exports/" : "", report == null ? "" : ", " + report,
-                progress.elapsedSeconds());
+        out.printf("%nRun directory: %s (results.json%s%s; %.0f s)%n", dir, exported ? ", exports/" : "",
+                report == null ? "" : ", " + report, progress.elapsedSeconds());
         out.flush();
-        for (String line : unwritten) {
-            progress.note("allocbench run: results.json is complete, but " + line);
-        }
         return new Outcome(dir, done, unwritten);
     }
 
-    /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure is noted in {@code unwritten}. */
-    static String report(Path dir, List<String> unwritten) {
+    /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure goes to {@code unwritten}. */
+    static String report(Path dir, List<Unwritten> unwritten) {
         try {
             return dir.relativize(org.allocbench.report.RunReport.write(dir)).toString();
         } catch (IOException | RuntimeException | LinkageError e) {
-            unwritten.add("the report was not written: " + reason(e));
+            unwritten.add(new Unwritten("the report", e));
             return null;
         }
-    }
-
-    /** An output failure as a user reads it: the OS's reason and the path, without Java's class names. */
-    static String reason(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.nio.file.FileSystemException f) {
-                return f.getFile() + ": " + (f.getReason() != null ? f.getReason() : "cannot be written");
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String m = root.getMessage();
-        return m == null || m.isBlank() ? e.toString() : m;
     }
 
     private static void writeCampaign(Path dir, Campaign campaign) {

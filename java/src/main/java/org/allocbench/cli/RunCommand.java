@@ -111,6 +111,11 @@ final class RunCommand implements Callable<Integer> {
         Progress progress = new Progress(System.err, mode);
         try {
             CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, base, commandLine(), progress, stdout);
+            for (CampaignRunner.Unwritten u : outcome.unwritten()) {
+                err.println("allocbench run: results.json is complete, but " + u.what() + " could not be written: "
+                        + Failures.describe(u.why()));
+            }
+            err.flush();
             return outcome.unwritten().isEmpty() ? 0 : 1;
         } catch (RuntimeException | Error e) {
             progress.clear();

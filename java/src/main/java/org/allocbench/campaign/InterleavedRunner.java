@@ -132,17 +132,15 @@ public final class InterleavedRunner {
         try {
             int step = 0;
             int total = units.size() * campaign.forks();
-            List<String> plan = new ArrayList<>();
+            // each fork runs the units one further along the rotation; the progress estimate knows the whole order
+            List<List<Unit>> schedule = new ArrayList<>();
             for (int fork = 0; fork < campaign.forks(); fork++) {
-                for (int k = 0; k < units.size(); k++) {
-                    plan.add(units.get(Math.floorMod(k + fork, units.size())).name());
-                }
+                schedule.add(rotate(units, fork));
             }
-            progress.plan(plan);
+            progress.plan(schedule.stream().flatMap(List::stream).map(Unit::name).toList());
             for (int fork = 0; fork < campaign.forks(); fork++) {
                 List<OpSequence> order = rotate(traces, fork);
-                for (int k = 0; k < units.size(); k++) {
-                    Unit u = units.get(Math.floorMod(k + fork, units.size()));
+                for (Unit u : schedule.get(fork)) {
                     progress.step(++step, total, "fork " + (fork + 1) + "/" + campaign.forks(),
                             u.name() + " (" + traces.size() + " traces)", u.name());
                     u.run(fork, order, cells);

@@ -334,12 +334,7 @@ class FaultInjectionIT {
     }
 
     private static boolean postgresInstalled() {
-        try {
-            PgInstallation.require();
-            return true;
-        } catch (RuntimeException e) {
-            return false;
-        }
+        return PgInstallation.unavailableReason() == null;
     }
 
     static void assumeRoot(String why) throws IOException {

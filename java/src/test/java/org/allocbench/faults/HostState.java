@@ -27,7 +27,7 @@ record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<St
 
     static HostState read(Path runTmp) {
         return new HostState(names(Path.of("/tmp"), "allocbench-", "allocbench-owners-", "allocbench-faults-"),
-                names(runTmp, "", "jmh.lock", null), names(Path.of("/dev/shm"), "", null, null), readSysv(),
+                names(runTmp, "", "jmh.lock"), names(Path.of("/dev/shm"), ""), readSysv(),
                 readCgroups(), readPools(), readServers());
     }
 
@@ -56,12 +56,12 @@ record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<St
         }
     }
 
-    private static Set<String> names(Path dir, String prefix, String except, String except2) {
+    /** The names in {@code dir} that start with {@code prefix} and with none of {@code except}. */
+    private static Set<String> names(Path dir, String prefix, String... except) {
         Set<String> out = new TreeSet<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith(prefix))
-                    .filter(n -> except == null || !n.startsWith(except))
-                    .filter(n -> except2 == null || !n.startsWith(except2)).forEach(out::add);
+                    .filter(n -> java.util.Arrays.stream(except).noneMatch(n::startsWith)).forEach(out::add);
         } catch (IOException e) {
             // a missing directory holds nothing
         }

@@ -15,10 +15,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The throwaway cluster lets in the suite and no one else: no password or a
@@ -27,32 +26,23 @@ import org.junit.jupiter.api.Test;
  */
 class ClosedClusterIT {
 
-    private static PgCluster cluster;
+    @RegisterExtension
+    static final ThrowawayCluster CLUSTER = new ThrowawayCluster();
 
-    @BeforeAll
-    static void start() {
-        String missing = PgInstallation.unavailableReason();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-        cluster = PgCluster.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    private static PgCluster cluster() {
+        return CLUSTER.get();
     }
 
     @Test
     void theSuitesConnectionWorks() {
-        assertTrue(cluster.serverVersion().startsWith("PostgreSQL 15"));
+        assertTrue(cluster().serverVersion().startsWith("PostgreSQL 15"));
     }
 
     @Test
     void noPasswordAndAWrongOneAreRefusedOverTcp() {
-        SQLException none = assertThrows(SQLException.class, () -> connect(cluster.jdbcUrl(), null));
+        SQLException none = assertThrows(SQLException.class, () -> connect(cluster().jdbcUrl(), null));
         assertTrue(none.getMessage().contains("password"), none.getMessage());
-        SQLException wrong = assertThrows(SQLException.class, () -> connect(cluster.jdbcUrl(), "guess"));
+        SQLException wrong = assertThrows(SQLException.class, () -> connect(cluster().jdbcUrl(), "guess"));
         assertTrue(wrong.getMessage().contains("password authentication failed"), wrong.getMessage());
     }
 
@@ -60,7 +50,7 @@ class ClosedClusterIT {
     void theUnixSocketAsksForThePasswordToo() throws Exception {
         // psql as the suite's own OS user (as root: as the server's user, who can reach the 0700 directory)
         PsqlResult r = psql(PgProcesses.runningAsRoot() ? PgProcesses.SERVER_USER : null,
-                cluster.directory().toString());
+                cluster().directory().toString());
         assertNotEquals(0, r.exit, r.output);
         assertTrue(r.output.contains("password"), r.output);
     }
@@ -72,18 +62,18 @@ class ClosedClusterIT {
         PsqlResult tcp = psql("nobody", "127.0.0.1");
         assertNotEquals(0, tcp.exit, tcp.output);
         assertTrue(tcp.output.contains("password"), tcp.output);
-        PsqlResult socket = psql("nobody", cluster.directory().toString());
+        PsqlResult socket = psql("nobody", cluster().directory().toString());
         assertNotEquals(0, socket.exit, socket.output);
         assertTrue(socket.output.contains("Permission denied") || socket.output.contains("password"), socket.output);
     }
 
     @Test
     void thePasswordIsInNoCommandLineLogOrFile() throws Exception {
-        String password = cluster.password();
+        String password = cluster().password();
         assertEquals(64, password.length());
         ProcessHandle.allProcesses().forEach(p -> assertFalse(
                 p.info().commandLine().orElse("").contains(password), "on the command line of " + p.pid()));
-        try (var files = Files.walk(cluster.directory())) {
+        try (var files = Files.walk(cluster().directory())) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(f) && Files.size(f) < (64 << 20)) {
                     assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(password),
@@ -91,10 +81,10 @@ class ClosedClusterIT {
                 }
             }
         }
-        assertFalse(Files.exists(cluster.directory().resolve("pwfile")), "the password file outlived initdb");
-        String hba = Files.readString(cluster.directory().resolve("data/pg_hba.conf"));
+        assertFalse(Files.exists(cluster().directory().resolve("pwfile")), "the password file outlived initdb");
+        String hba = Files.readString(cluster().directory().resolve("data/pg_hba.conf"));
         assertFalse(hba.contains("trust") || hba.contains("replication") || hba.contains("::1"), hba);
-        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster.directory())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(cluster().directory())));
     }
 
     private static void connect(String url, String password) throws SQLException {
@@ -115,8 +105,8 @@ class ClosedClusterIT {
         if (osUser != null) {
             cmd.addAll(List.of("runuser", "-u", osUser, "--"));
         }
-        cmd.addAll(List.of(cluster.installation().program("psql").toString(), "-w", "-h", host, "-p",
-                Integer.toString(cluster.port()), "-U", PgCluster.DB_USER, "-d", "postgres", "-c", "SELECT 1"));
+        cmd.addAll(List.of(cluster().installation().program("psql").toString(), "-w", "-h", host, "-p",
+                Integer.toString(cluster().port()), "-U", PgCluster.DB_USER, "-d", "postgres", "-c", "SELECT 1"));
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true).directory(new java.io.File("/"));
         b.environment().keySet().removeIf(k -> k.startsWith("PG"));
         Process p = b.start();

@@ -16,10 +16,8 @@ import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.replay.LaneResult;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The real PostgreSQL 15 AllocSet through a throwaway cluster: exact counters
@@ -31,25 +29,16 @@ import org.junit.jupiter.api.Test;
  */
 class RealPostgresIT {
 
-    private static PgCluster cluster;
+    @RegisterExtension
+    static final ThrowawayCluster CLUSTER = new ThrowawayCluster();
 
-    @BeforeAll
-    static void start() {
-        String missing = PgInstallation.unavailableReason();
-        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
-        cluster = PgCluster.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    private static PgCluster cluster() {
+        return CLUSTER.get();
     }
 
     private static MemoryContextCounters counters(OpSequence.Builder trace) {
         OpSequence ops = trace.build();
-        return PgReplay.replay(cluster.connection(), ops.encoded(), ops.slots(), 1).counters();
+        return PgReplay.replay(cluster().connection(), ops.encoded(), ops.slots(), 1).counters();
     }
 
     @Test
@@ -84,7 +73,7 @@ class RealPostgresIT {
     void patternsAreSaneAndEqualOurPg15Layout() {
         for (Pattern p : new Pattern[] {Pattern.SMALL_CHURN, Pattern.PER_TUPLE_BATCHES, Pattern.LARGE_CHUNKS}) {
             OpSequence ops = p.generate(3000, 7);
-            LaneResult real = PgReplay.replay(cluster.connection(), ops.encoded(), ops.slots(), 3);
+            LaneResult real = PgReplay.replay(cluster().connection(), ops.encoded(), ops.slots(), 3);
             MemoryContextCounters c = real.counters();
             assertTrue(c.blocks() >= 1 && c.totalBytes() >= 8192, p + ": " + c);
             assertEquals(c.totalBytes(), c.freeBytes() + c.usedBytes(), p + ": " + c);
@@ -103,10 +92,10 @@ class RealPostgresIT {
     void badTraceIsRefusedNamingTheOp() {
         long[] ops = {OpSequence.encode(OpSequence.ALLOC, 0, 16), OpSequence.encode(OpSequence.FREE, 1, 0)};
         PgReplayException e = assertThrows(PgReplayException.class,
-                () -> PgReplay.replay(cluster.connection(), ops, 2, 1));
+                () -> PgReplay.replay(cluster().connection(), ops, 2, 1));
         assertTrue(e.getMessage().contains("invalid trace at op 1: 'f' on slot 1, which is empty"), e.getMessage());
         long[] outOfRange = {OpSequence.encode(OpSequence.ALLOC, 5, 16)};
-        e = assertThrows(PgReplayException.class, () -> PgReplay.replay(cluster.connection(), outOfRange, 2, 1));
+        e = assertThrows(PgReplayException.class, () -> PgReplay.replay(cluster().connection(), outOfRange, 2, 1));
         assertTrue(e.getMessage().contains("invalid trace at op 0: 'a' on slot 5, out of range"), e.getMessage());
         // the connection is still usable after the error
         assertEquals(new MemoryContextCounters(1, 0, 8192, 7904, 288),

@@ -1,6 +1,5 @@
 package org.allocbench.owned;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -130,15 +129,5 @@ public final class Ownership {
         } catch (IOException e) {
             System.err.println("allocbench: warning: cannot write the owner record " + file + ": " + e.getMessage());
         }
-    }
-
-    /** For the reaper's command line: the java launcher of this JVM. */
-    static String javaLauncher() {
-        return ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    }
-
-    static File devNull() {
-        return new File("/dev/null");
     }
 }

@@ -28,12 +28,14 @@ public final class Reaper {
     static void start(Path record) throws IOException {
         List<String> cmd = new ArrayList<>();
         // native access: a segment is removed through the segment library, which keeps its own records
-        cmd.addAll(List.of(Ownership.javaLauncher(), "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k",
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k",
                 "-XX:+UseSerialGC",
                 "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
                 Reaper.class.getName(), record.toString()));
         Path log = log(record);
-        new ProcessBuilder(OwnSession.wrap(cmd, false)).redirectInput(Ownership.devNull()).redirectErrorStream(true)
+        new ProcessBuilder(OwnSession.wrap(cmd, false)).redirectInput(new java.io.File("/dev/null")).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 

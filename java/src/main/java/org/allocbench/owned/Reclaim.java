@@ -65,7 +65,7 @@ final class Reclaim {
         };
     }
 
-    static boolean deleteTree(Path root) {
+    private static boolean deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }

@@ -13,9 +13,9 @@ import org.allocbench.nativecore.ShmemAllocation;
 import org.allocbench.nativecore.StaleSegments;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code allocbench shm}: shared-memory segments by hand. Create one, look at

@@ -50,14 +50,18 @@ public record Campaign(String name, String method, List<String> allocators, List
 
     /**
      * {@code allocbench run}: every allocator that frees over the standard traces, per-op and whole-trace,
-     * 3 forks of 3 warm-up + 7 measured iterations; under three minutes on 2 cores. The allocators that
+     * 3 forks of 15 warm-up + 7 measured iterations; under three minutes on 2 cores. The warm-up is long
+     * because per-op lanes start in a fresh JVM: with 3 warm-up iterations (600,000 ops) some JVMs had not
+     * finished compiling the replay loop and measured 2-4x slower than the next (the drift check flagged them);
+     * about 3 million ops of warm-up let every fork reach its compiled code, and add seconds, not minutes.
+     * The allocators that
      * cannot free single allocations (the JDK's arenas) are left out: they are never ranked, and keeping every
      * chunk of a trace (large-chunks: gigabytes, zeroed) took half the campaign's time; name them with
      * {@code --allocators}, or run the full campaign, to see them in a section of their own.
      */
     public static Campaign quick() {
         return new Campaign("quick", INTERLEAVED, allThatFree(), STANDARD_TRACES, 200_000,
-                Map.of("large-chunks", 20_000), 42, 3, 7, 3, 1, Jmh.DEFAULT, List.of(), true, true, true);
+                Map.of("large-chunks", 20_000), 42, 15, 7, 3, 1, Jmh.DEFAULT, List.of(), true, true, true);
     }
 
     /** Every allocator known, less those that cannot free single allocations. */
@@ -65,10 +69,15 @@ public record Campaign(String name, String method, List<String> allocators, List
         return Allocators.all().stream().map(AllocatorFactory::name).filter(n -> !Allocators.skipsFrees(n)).toList();
     }
 
-    /** The CI gate's: four allocators, three traces, small. */
+    /**
+     * The CI gate's: four allocators, three traces, small; one fork per gate child. 30 warm-up iterations (3
+     * million ops per trace and lane process): with 3, per-op lanes in fresh JVMs were still compiling, their
+     * fork medians differed by up to 4x and the gate's intervals spanned 0.5..2.5 (measured 2026-12-04: with
+     * 30, six forks of aset-native x small-churn agreed within 17%, for 3 seconds more per six forks).
+     */
     public static Campaign gate() {
         return new Campaign("gate", INTERLEAVED, List.of("aset-native", "aset-pg15", "aset-java", "glibc"),
-                List.of("small-churn", "per-tuple-reset", "logrand"), 100_000, Map.of(), 42, 3, 5, 1, 1,
+                List.of("small-churn", "per-tuple-reset", "logrand"), 100_000, Map.of(), 42, 30, 5, 1, 1,
                 Jmh.DEFAULT, List.of(), false, false, true);
     }
 

@@ -39,8 +39,12 @@ public final class CampaignRunner {
     public record Outcome(Path directory, RunResults results, List<Unwritten> unwritten) {
     }
 
-    /** Runs {@code campaign} into a new run directory under {@code base}, then prints its tables to {@code out}. */
-    public static Outcome run(Campaign campaign, Path base, String command, Progress progress, PrintWriter out) {
+    /**
+     * Runs {@code campaign} into a new run directory under {@code base}, then prints its tables to {@code out}.
+     * {@code report}: also record per-op latencies and write the HTML report (a gate's fork needs neither).
+     */
+    public static Outcome run(Campaign campaign, Path base, String command, Progress progress, PrintWriter out,
+            boolean report) {
         GlibcMalloc.pinThisProcess();
         Path dir = ResultsStore.newRunDirectory(base, campaign.name(), Instant.now());
         writeCampaign(dir, campaign);
@@ -68,7 +72,10 @@ public final class CampaignRunner {
                 runner.run(recorder::replaceCells);
                 recorder.putEnvironment("allocatorNotes", runner.notes());
             } else {
-                InterleavedRunner runner = new InterleavedRunner(campaign, progress).recordLatency(dir);
+                InterleavedRunner runner = new InterleavedRunner(campaign, progress);
+                if (report) {
+                    runner.recordLatency(dir);
+                }
                 progress.total(runner.units());
                 runner.run(recorder::replaceCells);
                 recorder.putEnvironment("allocatorNotes", runner.notes());
@@ -89,10 +96,10 @@ public final class CampaignRunner {
             exported = false;
             unwritten.add(new Unwritten("the exports", e));
         }
-        String report = report(dir, unwritten);
+        String reportFile = report ? report(dir, unwritten) : null;
         Tables.print(out, done, campaign);
         out.printf("%nRun directory: %s (results.json%s%s; %.0f s)%n", dir, exported ? ", exports/" : "",
-                report == null ? "" : ", " + report, progress.elapsedSeconds());
+                reportFile == null ? "" : ", " + reportFile, progress.elapsedSeconds());
         out.flush();
         return new Outcome(dir, done, unwritten);
     }

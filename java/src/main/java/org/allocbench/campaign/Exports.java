@@ -14,6 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import org.allocbench.results.Cell;
 import org.allocbench.results.RunResults;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.Ranking;
+import org.allocbench.stats.Ranking.View;
+import org.allocbench.stats.RatioEstimate;
 
 /**
  * A run's cells for existing dashboards. Only cells with status ok are
@@ -28,6 +32,14 @@ import org.allocbench.results.RunResults;
  *     {value, lower_value, upper_value}}}}, the median and the 95% interval in
  *     nanoseconds per op.</li>
  * </ul>
+ *
+ * <p>Both also carry the run's ranked ratios, computed by the same code as the
+ * terminal tables and the report ({@link Ranking}): per trace and view, each
+ * ranked allocator's paired ratio to the view's reference ("ratio glibc-c x
+ * small-churn / aset-c"), and per view each allocator's geometric mean over
+ * traces ("geomean glibc-c / aset-c"), unit "x", with their 95% intervals;
+ * github-action-benchmark's {@code extra} names the interval's method and
+ * the rank.
  */
 public final class Exports {
 
@@ -84,11 +96,59 @@ public final class Exports {
                 m.put("range", "± " + String.format(Locale.ROOT, "%.3f", (c.ciHigh() - c.ciLow()) / 2));
             }
             m.put("extra", String.format(Locale.ROOT, "metric %s; %d samples; %s; run %s", c.metric(),
-                    c.samples().size(), interval ? String.format(Locale.ROOT, "95%% CI of the median %.3f..%.3f",
-                            c.ciLow(), c.ciHigh()) : "no interval", run.run() == null ? "?" : run.run().id()));
+                    c.samples().size(), interval ? String.format(Locale.ROOT, "95%% CI of the median %.3f..%.3f (%s)",
+                            c.ciLow(), c.ciHigh(), method(c)) : "no interval",
+                    run.run() == null ? "?" : run.run().id()));
+            out.add(m);
+        }
+        for (Ratio r : ratios(run)) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            m.put("unit", RATIO_UNIT);
+            m.put("value", r.estimate().ratio());
+            if (r.estimate().hasInterval()) {
+                m.put("range", "± " + String.format(Locale.ROOT, "%.3f",
+                        (r.estimate().high() - r.estimate().low()) / 2));
+            }
+            m.put("extra", String.format(Locale.ROOT, "rank %s; 95%% CI %s (%s)", r.rank(),
+                    r.estimate().formatInterval(), r.estimate().method().label()));
             out.add(m);
         }
         return out;
+    }
+
+    /** The unit of the ratio entries. */
+    static final String RATIO_UNIT = "x";
+
+    /** A ranked ratio as exported: its name, the estimate and the rank it got. */
+    record Ratio(String name, RatioEstimate estimate, String rank) {
+    }
+
+    /** The ranked ratios of both views, per trace then overall, as the tables and the report show them. */
+    static List<Ratio> ratios(RunResults run) {
+        List<Ratio> out = new ArrayList<>();
+        List<String> traces = run.cells().stream().map(Cell::trace).distinct().toList();
+        for (View view : View.values()) {
+            for (String trace : traces) {
+                for (Ranking.Row r : Ranking.trace(run, trace, view, Bootstrap.DEFAULT)) {
+                    if (!r.cell().allocator().equals(view.reference())) {
+                        out.add(new Ratio("ratio " + r.cell().allocator() + " x " + trace + " / " + view.reference(),
+                                r.ratio(), r.rank()));
+                    }
+                }
+            }
+            for (Ranking.Standing s : Ranking.overall(run, view, Bootstrap.DEFAULT)) {
+                if (!s.allocator().equals(view.reference())) {
+                    out.add(new Ratio("geomean " + s.allocator() + " / " + view.reference(), s.geomean(), s.rank()));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String method(Cell c) {
+        return c.interval() == null ? "method not recorded" : c.interval().method() + " over " + c.interval().units()
+                + " " + c.interval().unit() + "s";
     }
 
     static Map<String, Object> bencher(RunResults run) {
@@ -102,6 +162,13 @@ public final class Exports {
             latency.put("lower_value", c.ciLow());
             latency.put("upper_value", c.ciHigh());
             out.put(c.key(), Map.of("latency", latency));
+        }
+        for (Ratio r : ratios(run)) {
+            Map<String, Object> ratio = new LinkedHashMap<>();
+            ratio.put("value", r.estimate().ratio());
+            ratio.put("lower_value", r.estimate().hasInterval() ? r.estimate().low() : null);
+            ratio.put("upper_value", r.estimate().hasInterval() ? r.estimate().high() : null);
+            out.put(r.name(), Map.of("ratio", ratio));
         }
         return out;
     }

@@ -20,6 +20,8 @@ import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.CellSummary;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
@@ -63,6 +65,7 @@ public final class InterleavedRunner {
     public interface Sink {
         void cells(List<Cell> all);
     }
+
 
     private final Campaign campaign;
     private final Progress progress;
@@ -409,13 +412,12 @@ public final class InterleavedRunner {
                     continue;
                 }
                 boolean ok = Cell.OK.equals(a.status) && !a.samples.isEmpty();
-                SampleStats.Summary s = ok ? SampleStats.summarise(a.samples, a.forks)
-                        : new SampleStats.Summary(null, null, null);
                 boolean counted = a.faults.stream().allMatch(f -> f >= 0);
-                out.add(new Cell(a.lane, a.trace, a.metric, Cell.NS_PER_OP, ok ? Cell.OK : Cell.FAILED,
-                        ok ? budgetNote(a.cuts) : a.reason == null ? "no samples" : a.reason, a.samples, a.forks,
-                        s.median(),
-                        s.ciLow(), s.ciHigh(), a.stats, a.files, counted ? a.faults : List.of()));
+                out.add(ok ? CellSummary.of(Bootstrap.DEFAULT, a.lane, a.trace, a.metric, Cell.NS_PER_OP,
+                        budgetNote(a.cuts), a.samples, a.forks, a.stats, a.files, counted ? a.faults : List.of())
+                        : new Cell(a.lane, a.trace, a.metric, Cell.NS_PER_OP, Cell.FAILED,
+                                a.reason == null ? "no samples" : a.reason, a.samples, a.forks, null, null, null,
+                                a.stats, a.files, counted ? a.faults : List.of()));
             }
             return out;
         }

@@ -19,6 +19,8 @@ import org.allocbench.replay.ReplayLoop;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.CellSummary;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.openjdk.jmh.results.BenchmarkResult;
@@ -45,6 +47,7 @@ import org.openjdk.jmh.runner.options.VerboseMode;
  * end of the trace come from one more replay in this JVM.
  */
 public final class JmhRunner {
+
 
     private final Campaign campaign;
     private final Path runDir;
@@ -187,15 +190,14 @@ public final class JmhRunner {
                         "JMH returned no iterations (see " + files.get(1) + ")", List.of(), List.of(), null, null,
                         null, Map.of(), files);
             }
-            SampleStats.Summary s = SampleStats.summarise(samples, forks);
             Map<String, Long> stats;
             try {
                 stats = probe.get();
             } catch (RuntimeException e) {
                 stats = Map.of();
             }
-            return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.OK, null, samples, forks, s.median(),
-                    s.ciLow(), s.ciHigh(), stats, files, faults.contains(-1L) ? List.of() : faults);
+            return CellSummary.of(Bootstrap.DEFAULT, allocator, trace, metric, Cell.NS_PER_OP, null, samples, forks,
+                    stats, files, faults.contains(-1L) ? List.of() : faults);
         } catch (RunnerException | java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
             return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED, "JMH: " + why

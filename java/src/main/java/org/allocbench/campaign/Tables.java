@@ -17,6 +17,11 @@ import org.allocbench.replay.ReplayLoop;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 import org.allocbench.results.RunResults;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.DriftCheck;
+import org.allocbench.stats.Ranking;
+import org.allocbench.stats.Ranking.View;
+import org.allocbench.stats.RatioEstimate;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
@@ -42,8 +47,8 @@ import org.allocbench.trace.OpSequence;
  */
 public final class Tables {
 
-    public static final String REFERENCE = "aset-native";
-    public static final String C_REFERENCE = WholeTraceLane.ASET.laneName();
+    public static final String REFERENCE = View.PER_OP.reference();
+    public static final String C_REFERENCE = View.WHOLE_TRACE.reference();
 
     private Tables() {
     }
@@ -52,8 +57,6 @@ public final class Tables {
         @SuppressWarnings("unchecked")
         Map<String, String> notes = run.environment().get("allocatorNotes") instanceof Map<?, ?> m
                 ? (Map<String, String>) m : Map.of();
-        Map<String, List<Double>> cRatios = new LinkedHashMap<>();
-        Map<String, List<Double>> perOpRatios = new LinkedHashMap<>();
         Map<String, String> notRun = new LinkedHashMap<>();
         List<String> traces = new ArrayList<>();
         for (Cell c : run.cells()) {
@@ -67,8 +70,8 @@ public final class Tables {
             out.printf(Locale.ROOT, "%s: %,d ops (%,d alloc, %,d free, %,d realloc, %,d reset)%n", trace, ops.length(),
                     ops.count(OpSequence.ALLOC) + ops.count(OpSequence.ALLOC_ZEROED), ops.count(OpSequence.FREE),
                     ops.count(OpSequence.REALLOC), ops.count(OpSequence.RESET));
-            wholeTraceTable(out, run, trace, notes, cRatios);
-            perOpTable(out, run, trace, notes, perOpRatios, campaign.threads());
+            wholeTraceTable(out, run, trace);
+            perOpTable(out, run, trace, notes, campaign.threads());
             for (Cell c : run.cells()) {
                 if (c.trace().equals(trace) && Cell.OK.equals(c.status()) && c.reason() != null) {
                     out.printf("     cut short: %s (%s)%n", c.key(), c.reason());
@@ -85,9 +88,10 @@ public final class Tables {
         }
         List<String> order = new ArrayList<>();
         if (traces.size() > 1) {
-            order.addAll(overall(out, "whole trace in C", C_REFERENCE, cRatios));
-            order.addAll(overall(out, "per-op from Java", REFERENCE, perOpRatios));
+            order.addAll(overall(out, run, View.WHOLE_TRACE));
+            order.addAll(overall(out, run, View.PER_OP));
         }
+        driftAdvice(out, run, campaign);
         List<String> noted = new ArrayList<>(notes.keySet());
         noted.sort(Comparator.comparingInt(n -> order.contains(n) ? order.indexOf(n) : Integer.MAX_VALUE));
         for (String n : noted) {
@@ -114,36 +118,33 @@ public final class Tables {
                         campaign.threads() > 1 ? ", " + campaign.threads() + " threads" : "");
         return String.format(Locale.ROOT, "allocbench run: campaign %s, %d allocators x %d traces; %s; seed %d;"
                 + " JVM %s; glibc malloc pinned (mmap threshold %d MiB, trim threshold %d MiB)%n"
-                + "ns/op: median over iterations; 95%% CI: bootstrap over forks; ratios: of medians;"
-                + " faults: minor page faults per iteration (median)%n%n",
+                + "ns/op: median of the forks' medians over iterations; 95%% CI: bootstrap over forks (~: fewer than 3"
+                + " forks, an interval over iterations within one JVM: too narrow, no verdict); ratios: paired per"
+                + " fork (both in the same slot of the rotation), median over forks, 95%% CI; rank n=: intervals"
+                + " overlap, the data do not order them; faults: minor page faults per iteration (median)%n%n",
                 campaign.name(), InterleavedRunner.allocators(campaign).size(), traces, how, campaign.seed(),
                 Runtime.version(), GlibcMalloc.MMAP_THRESHOLD >> 20, GlibcMalloc.TRIM_THRESHOLD >> 20);
     }
 
-    private static void wholeTraceTable(PrintWriter out, RunResults run, String trace, Map<String, String> notes,
-            Map<String, List<Double>> ratios) {
-        List<Cell> lanes = cells(run, trace, Cell.WHOLE_TRACE).stream()
-                .filter(c -> !c.allocator().equals(InterleavedRunner.PG15_REAL)).toList();
+    private static void wholeTraceTable(PrintWriter out, RunResults run, String trace) {
+        View view = View.WHOLE_TRACE;
+        List<Ranking.Row> ranked = Ranking.trace(run, trace, view, Bootstrap.DEFAULT);
+        List<Cell> lanes = ranked.isEmpty() ? cells(run, trace, Cell.WHOLE_TRACE).stream().filter(view::ranks).toList()
+                : ranked.stream().map(Ranking.Row::cell).toList();
         if (lanes.isEmpty()) {
             return;
         }
-        Cell ref = run.cell(C_REFERENCE, trace, Cell.WHOLE_TRACE);
-        boolean hasRef = ok(ref);
         out.printf("  whole trace in C, no FFM call per op, each allocator in a process of its own%n");
-        out.printf("  %-4s %-24s %9s %17s %12s %10s%n", "rank", "lane", "ns/op", "95% CI",
-                hasRef ? "vs " + C_REFERENCE : "", "faults/it");
-        List<Cell> ranked = new ArrayList<>(lanes);
-        if (hasRef) {
-            ranked.sort(Comparator.comparingDouble(c -> c.median() / ref.median()));
+        out.printf("  %-4s %-24s %9s %17s %20s %10s%n", "rank", "lane", "ns/op", "95% CI",
+                ranked.isEmpty() ? "" : "vs " + C_REFERENCE + " [95% CI]", "faults/it");
+        if (ranked.isEmpty()) {
+            lanes.forEach(c -> out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %10s%s%n", "", c.allocator(),
+                    c.median(), ci(c), "", faults(c), drift(c)));
         }
-        int rank = 1;
-        for (Cell c : ranked) {
-            String ratio = hasRef ? ratio(c, ref) : "";
-            if (hasRef) {
-                ratios.computeIfAbsent(c.allocator(), k -> new ArrayList<>()).add(c.median() / ref.median());
-            }
-            out.printf(Locale.ROOT, "  %-4d %-24s %9.1f %17s %12s %10s%n", rank++, c.allocator(), c.median(), ci(c),
-                    ratio, faults(c));
+        for (Ranking.Row r : ranked) {
+            Cell c = r.cell();
+            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %10s%s%n", r.rank(), c.allocator(), c.median(), ci(c),
+                    ratio(r.ratio()), faults(c), drift(c));
         }
         List<Cell> others = new ArrayList<>();
         Optional.ofNullable(run.cell(InterleavedRunner.PG15_REAL, trace, Cell.WHOLE_TRACE)).filter(Tables::ok)
@@ -151,10 +152,12 @@ public final class Tables {
         List<Cell> floors = cells(run, trace, Cell.WHOLE_TRACE_FLOOR);
         others.addAll(floors);
         for (Cell c : others) {
-            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %12s %10s   (%s)%n", "", c.allocator(), c.median(), ci(c),
-                    hasRef ? ratio(c, ref) : "", faults(c), c.allocator().equals(InterleavedRunner.PG15_REAL)
+            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %10s   (%s)%s%n", "", c.allocator(), c.median(),
+                    ci(c),
+                    ratio(Ranking.toReference(run, c, view, Bootstrap.DEFAULT)), faults(c),
+                    c.allocator().equals(InterleavedRunner.PG15_REAL)
                             ? "real PostgreSQL 15's AllocSet, timed in a warmed backend"
-                            : "floor: the C loop, no allocator");
+                            : "floor: the C loop, no allocator", drift(c));
         }
         List<Cell> checked = new ArrayList<>(lanes);
         others.stream().filter(c -> c.allocator().equals(InterleavedRunner.PG15_REAL)).forEach(checked::add);
@@ -166,35 +169,32 @@ public final class Tables {
      * one thread: no binding price is printed then.
      */
     private static void perOpTable(PrintWriter out, RunResults run, String trace, Map<String, String> notes,
-            Map<String, List<Double>> ratios, int threads) {
+            int threads) {
+        View view = View.PER_OP;
         List<Cell> all = cells(run, trace, Cell.REPLAY);
         List<Cell> floors = cells(run, trace, Cell.FLOOR);
         if (all.isEmpty() && floors.isEmpty()) {
             return;
         }
-        List<Cell> ranked = all.stream().filter(c -> !Allocators.skipsFrees(c.allocator())).toList();
-        List<Cell> skipping = all.stream().filter(c -> Allocators.skipsFrees(c.allocator())).toList();
-        Cell ref = run.cell(REFERENCE, trace, Cell.REPLAY);
-        boolean hasRef = ok(ref);
+        List<Ranking.Row> rankedRows = Ranking.trace(run, trace, view, Bootstrap.DEFAULT);
+        List<Cell> ranked = all.stream().filter(view::ranks).toList();
+        List<Cell> skipping = all.stream().filter(c -> !view.ranks(c)).toList();
         out.printf("  per-op from Java, one FFM call per op; binding = per-op minus the same allocator's C lane%n");
-        out.printf("  %-4s %-24s %9s %17s %12s %9s %10s%n", "rank", "allocator", "ns/op", "95% CI",
-                hasRef ? "vs " + REFERENCE : "", "binding", "faults/it");
-        List<Cell> sorted = new ArrayList<>(ranked);
-        if (hasRef) {
-            sorted.sort(Comparator.comparingDouble(c -> c.median() / ref.median()));
+        out.printf("  %-4s %-24s %9s %17s %20s %9s %10s%n", "rank", "allocator", "ns/op", "95% CI",
+                rankedRows.isEmpty() ? "" : "vs " + REFERENCE + " [95% CI]", "binding", "faults/it");
+        if (rankedRows.isEmpty()) {
+            ranked.forEach(c -> out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %9s %10s%s%n", "",
+                    name(c, notes), c.median(), ci(c), "", threads > 1 ? "-" : binding(run, c), faults(c), drift(c)));
         }
-        int rank = 1;
-        for (Cell c : sorted) {
-            if (hasRef) {
-                ratios.computeIfAbsent(c.allocator(), k -> new ArrayList<>()).add(c.median() / ref.median());
-            }
-            out.printf(Locale.ROOT, "  %-4d %-24s %9.1f %17s %12s %9s %10s%n", rank++, name(c, notes), c.median(),
-                    ci(c), hasRef ? ratio(c, ref) : "", threads > 1 ? "-" : binding(run, c), faults(c));
+        for (Ranking.Row r : rankedRows) {
+            Cell c = r.cell();
+            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %9s %10s%s%n", r.rank(), name(c, notes), c.median(),
+                    ci(c), ratio(r.ratio()), threads > 1 ? "-" : binding(run, c), faults(c), drift(c));
         }
         for (Cell c : floors) {
-            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %12s %9s %10s   (%s)%n", "", c.allocator(), c.median(),
+            out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %9s %10s   (%s)%s%n", "", c.allocator(), c.median(),
                     ci(c), "", "", faults(c), c.allocator().equals(InterleavedRunner.FLOOR)
-                            ? "floor: the Java loop, no allocator" : "floor: a no-op FFM downcall per op");
+                            ? "floor: the Java loop, no allocator" : "floor: a no-op FFM downcall per op", drift(c));
         }
         if (!skipping.isEmpty()) {
             StringBuilder sb = new StringBuilder("  skip every free, so do less work (not ranked):");
@@ -235,23 +235,19 @@ public final class Tables {
                 .orElse("-");
     }
 
-    private static List<String> overall(PrintWriter out, String view, String reference,
-            Map<String, List<Double>> ratios) {
-        if (ratios.isEmpty()) {
+    private static List<String> overall(PrintWriter out, RunResults run, View view) {
+        List<Ranking.Standing> standings = Ranking.overall(run, view, Bootstrap.DEFAULT);
+        if (standings.isEmpty()) {
             return List.of();
         }
-        out.printf("Overall, %s: geometric mean of the ratios to %s over the traces each ran%n", view, reference);
-        out.printf("%-4s %-28s %8s %7s%n", "rank", "allocator", "geomean", "traces");
-        Map<String, Double> geo = new LinkedHashMap<>();
-        ratios.forEach((k, v) -> geo.put(k, Math.exp(v.stream().mapToDouble(Math::log).average().orElse(Double.NaN))));
-        List<String> names = new ArrayList<>(geo.keySet());
-        names.sort(Comparator.comparingDouble(geo::get));
-        int rank = 1;
-        for (String n : names) {
-            out.printf(Locale.ROOT, "%-4d %-28s %8.2f %7d%n", rank++, n, geo.get(n), ratios.get(n).size());
+        out.printf("Overall, %s: geometric mean of the paired ratios to %s over the traces each ran; interval:"
+                + " forks drawn jointly for all traces%n", view.title(), view.reference());
+        out.printf("%-4s %-28s %20s %7s%n", "rank", "allocator", "geomean [95% CI]", "traces");
+        for (Ranking.Standing s : standings) {
+            out.printf(Locale.ROOT, "%-4s %-28s %20s %7d%n", s.rank(), s.allocator(), ratio(s.geomean()), s.traces());
         }
         out.println();
-        return names;
+        return standings.stream().map(Ranking.Standing::allocator).toList();
     }
 
     private static void contextStats(PrintWriter out, RunResults run, List<String> traces, Campaign campaign) {
@@ -280,8 +276,35 @@ public final class Tables {
         return c != null && Cell.OK.equals(c.status()) && c.median() != null;
     }
 
-    private static String ratio(Cell c, Cell ref) {
-        return String.format(Locale.ROOT, "%.2f", c.median() / ref.median());
+    /** "0.78 [0.70,0.85]", "~" after a within-JVM interval, "" without a ratio. */
+    static String ratio(RatioEstimate e) {
+        if (e == null || Double.isNaN(e.ratio())) {
+            return "";
+        }
+        if (!e.hasInterval() || e.unitsA() == 0) {
+            return String.format(Locale.ROOT, "%.2f", e.ratio());
+        }
+        return String.format(Locale.ROOT, "%.2f [%.2f,%.2f]%s", e.ratio(), e.low(), e.high(),
+                e.overForks() ? "" : "~");
+    }
+
+    /** "   drift: late/early 0.57 (79.1 -> 45.0)" for a flagged cell, else "". */
+    private static String drift(Cell c) {
+        return !c.drifted() ? "" : String.format(Locale.ROOT, "   drift: late/early %.2f (%.1f -> %.1f)",
+                c.drift().ratio(), c.drift().early(), c.drift().late());
+    }
+
+    /** After the tables: how many cells drifted, and what to do about it. */
+    private static void driftAdvice(PrintWriter out, RunResults run, Campaign campaign) {
+        long drifted = run.cells().stream().filter(Cell::drifted).count();
+        if (drifted == 0) {
+            return;
+        }
+        out.printf(Locale.ROOT, "drift: %d cell%s changed by at least %.0f%% between the first and the last half of"
+                + " their measured iterations, beyond their own noise (marked \"drift\" above): the process was"
+                + " still warming up, and the median mixes two regimes. More warm-up helps: --warmup %d (now %d).%n%n",
+                drifted, drifted == 1 ? "" : "s", DriftCheck.MATERIAL * 100, Math.max(2 * campaign.warmup(), 10),
+                campaign.warmup());
     }
 
     private static String faults(Cell c) {
@@ -293,7 +316,9 @@ public final class Tables {
         return c.allocator() + (notes.containsKey(c.allocator()) ? " *" : "");
     }
 
+    /** "8.8..12.1", with "~" after a within-JVM interval (fewer than 3 forks). */
     private static String ci(Cell c) {
-        return c.ciLow() == null ? "" : String.format(Locale.ROOT, "%.1f..%.1f", c.ciLow(), c.ciHigh());
+        return c.ciLow() == null ? "" : String.format(Locale.ROOT, "%.1f..%.1f%s", c.ciLow(), c.ciHigh(),
+                c.interval() == null || c.intervalOverForks() ? "" : "~");
     }
 }

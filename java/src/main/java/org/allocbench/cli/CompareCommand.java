@@ -19,9 +19,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code allocbench compare RUN_A RUN_B}: per cell measured in both runs, the
- * ratio B/A of ns/op with a bootstrap confidence interval over forks (rounds,
- * noted, when a run has a single fork) and a verdict: faster (whole interval
- * below 1), slower (above 1) or no difference. Cells only one run has, and
+ * ratio B/A of ns/op with a bootstrap confidence interval over forks and a
+ * verdict: faster (whole interval below 1), slower (above 1) or no
+ * difference. A cell with fewer than 3 forks on a side gets an interval over
+ * the rounds within its JVMs, labelled so, and no verdict. Cells only one run has, and
  * cells that did not run on a side, are listed. Exit 0 when both runs could be
  * read, 2 otherwise (the message names the path).
  */
@@ -83,8 +84,8 @@ final class CompareCommand implements Callable<Integer> {
         }
         RunComparison comparison = RunComparison.of(a, b, bootstrap);
         out.printf("A: %s%nB: %s%n", describe(runA, a), describe(runB, b));
-        out.printf("ratio B/A of ns/op (above 1: B is slower); intervals: %s bootstrap over forks, %,d resamples, seed %d%n%n",
-                pct(confidence), resamples, seed);
+        out.printf("ratio B/A of ns/op (above 1: B is slower); intervals: %s bootstrap over forks, %,d resamples, seed %d"
+                + " (fewer than 3 forks on a side: within-JVM, no verdict)%n%n", pct(confidence), resamples, seed);
         out.print(comparison.table());
         out.flush();
         if (markdown != null) {

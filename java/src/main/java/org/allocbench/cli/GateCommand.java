@@ -40,11 +40,13 @@ import picocli.CommandLine.Spec;
  * first also cancels a steady trend within the pairs (with a fixed A-then-B
  * order, a machine that warms up or whose neighbours get busier over the job
  * would bias every pair the same way). Each child is
- * {@code java -jar JAR run --campaign C --out WORK/<side>-<i> --no-postgres} and
+ * {@code java -jar JAR run --campaign C --out WORK/<side>-<i> --no-postgres --no-report} and
  * writes one run directory. The decision is {@link GateDecision#paired}: per
- * cell, the geometric mean of the pair ratios with a bootstrap interval over
- * pairs; a cell fails only when its whole interval lies above
- * 1 + max-regression.
+ * cell, the median of the pair ratios (not their geometric mean: a pair hit
+ * by a neighbour's job is an outlier the median ignores) with the suite's
+ * interval over pairs ({@link org.allocbench.stats.Bootstrap}); a cell fails
+ * only when its whole interval lies above 1 + max-regression. With fewer than
+ * 3 pairs there is no interval, so no verdict: {@code --forks} is at least 3.
  *
  * <p>With a run directory as the baseline, only the candidate's forks run, and
  * they are compared with the stored samples ({@link GateDecision#unpaired}),
@@ -81,7 +83,7 @@ final class GateCommand implements Callable<Integer> {
     private double maxRegression;
 
     @Option(names = "--forks", defaultValue = "10",
-            description = "Forks per side (child JVMs each; at least 2) (default: ${DEFAULT-VALUE}).")
+            description = "Forks per side (child JVMs each; at least 3) (default: ${DEFAULT-VALUE}).")
     private int forks;
 
     @Option(names = "--campaign", defaultValue = "gate",
@@ -174,8 +176,9 @@ final class GateCommand implements Callable<Integer> {
     }
 
     private int gate() {
-        if (forks < 2) {
-            throw new GateError("--forks must be at least 2 (forks are the independent unit of the interval)");
+        if (forks < Bootstrap.MIN_FORKS) {
+            throw new GateError("--forks must be at least " + Bootstrap.MIN_FORKS + " (forks are the independent unit"
+                    + " of the interval; fewer give no verdict)");
         }
         Bootstrap bootstrap;
         try {
@@ -284,7 +287,7 @@ final class GateCommand implements Callable<Integer> {
     /** Runs one fork: a child JVM writing one run directory under {@code dir}; returns its results. */
     private RunResults runFork(List<String> command, Path dir) {
         List<String> full = new ArrayList<>(command);
-        full.addAll(List.of("run", "--campaign", campaign, "--out", dir.toString(), "--no-postgres"));
+        full.addAll(List.of("run", "--campaign", campaign, "--out", dir.toString(), "--no-postgres", "--no-report"));
         full.addAll(runArgs);
         Path log = dir.resolveSibling(dir.getFileName() + ".log");
         int exit;

@@ -79,6 +79,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--no-postgres", description = "Skip the pg15-real lane (a throwaway PostgreSQL 15 cluster).")
     private boolean noPostgres;
 
+    @Option(names = "--no-report", description = "Skip the HTML report and the per-op latency recording"
+            + " (results.json, the exports and the tables are written as always); the gate's forks use it.")
+    private boolean noReport;
+
     @Option(names = "--progress", hidden = true, description = "tty, plain or none (default: tty on a terminal).")
     private String progressMode;
 
@@ -110,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
         }
         Progress progress = new Progress(System.err, mode);
         try {
-            CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, base, commandLine(), progress, stdout);
+            CampaignRunner.Outcome outcome = CampaignRunner.run(campaign, base, commandLine(), progress, stdout,
+                    !noReport);
             for (CampaignRunner.Unwritten u : outcome.unwritten()) {
                 err.println("allocbench run: results.json is complete, but " + u.what() + " could not be written: "
                         + Failures.describe(u.why()));

@@ -1,6 +1,5 @@
 package org.allocbench.report;
 
-import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -30,6 +29,10 @@ import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
+import org.allocbench.stats.Bootstrap;
+import org.allocbench.stats.DriftCheck;
+import org.allocbench.stats.Ranking;
+import org.allocbench.stats.RatioEstimate;
 
 /**
  * report.html of a run directory. {@link #write} reads results.json, renders
@@ -51,10 +54,10 @@ public final class RunReport {
     public static final String REPORT_FILE = "report.html";
     public static final String CHARTS_DIR = "charts";
     /** The allocator every ratio is to. */
-    public static final String BASELINE = "aset-native";
+    public static final String BASELINE = Ranking.View.PER_OP.reference();
 
     /** The whole-trace lane every whole-trace ratio is to. */
-    static final String C_BASELINE = WholeTraceLane.ASET.laneName();
+    static final String C_BASELINE = Ranking.View.WHOLE_TRACE.reference();
     private static final String PG15_REAL = "pg15-real";
     static final String SEGMENT_PREFIX = PerOpLanes.SEGMENT_PREFIX;
 
@@ -63,6 +66,7 @@ public final class RunReport {
     private static final String SEGMENT_GROUP = "aset-native, blocks on a segment";
     private static final String WHOLE_GROUP = "whole-trace lane";
     private static final String FLOOR_GROUP = "harness floor";
+
 
     private final Path runDir;
     private final RunResults results;
@@ -112,6 +116,7 @@ public final class RunReport {
     private String render() throws IOException {
         List<String> traces = traces();
         runSection();
+        summarySection(traces);
         environmentSection();
         timeSection(traces);
         latencySection(traces);
@@ -197,6 +202,60 @@ public final class RunReport {
             rows.put("method", s.method());
         }
         keyValueTable(rows);
+    }
+
+    /**
+     * The answer first: the overall rankings of both views (geometric mean of the paired ratios, with the
+     * interval and shared ranks), how the intervals were made, and what to read with care (within-JVM
+     * intervals, drifting cells, floors not below).
+     */
+    private void summarySection(List<String> traces) {
+        List<Cell> timed = results.cells().stream().filter(c -> timed(c) && Cell.OK.equals(c.status())).toList();
+        if (timed.isEmpty()) {
+            return;
+        }
+        section("summary", "Summary");
+        int forks = timed.stream().mapToInt(c -> Bootstrap.byForkCount(c.samples(), c.sampleForks())).max().orElse(0);
+        long within = timed.stream().filter(c -> c.interval() != null && !c.intervalOverForks()).count();
+        long drifted = timed.stream().filter(Cell::drifted).count();
+        body.append("<p>").append(traces.size()).append(traces.size() == 1 ? " trace" : " traces").append(", up to ")
+                .append(forks).append(forks == 1 ? " fork" : " forks").append(" per cell (a fork: a fresh process;"
+                        + " forks are the independent unit every interval resamples). Ratios are paired: per fork,"
+                        + " the allocator's median over the reference's, both measured in the same slot of the"
+                        + " rotation; the ratio is their median over forks, with a 95% bootstrap interval. Ranks"
+                        + " followed by = share an interval: the data do not order them.</p>\n");
+        if (within > 0) {
+            body.append("<p class=\"warning\">").append(within).append(within == 1 ? " cell has" : " cells have")
+                    .append(" fewer than 3 forks: its interval is over iterations within one JVM, which are not"
+                            + " independent, so it is too narrow; it is marked <em>within-JVM</em> and no verdict is"
+                            + " drawn from it.</p>\n");
+        }
+        if (drifted > 0) {
+            body.append("<p class=\"warning\">").append(drifted).append(drifted == 1 ? " cell" : " cells")
+                    .append(String.format(Locale.ROOT, " drifted: the last half of the measured iterations differs"
+                            + " from the first by at least %.0f%%, beyond the cell's noise (see the drift column): the"
+                            + " process was still warming up. More warm-up iterations (<code>--warmup</code>) help."
+                            + "</p>%n", DriftCheck.MATERIAL * 100));
+        }
+        for (Ranking.View v : Ranking.View.values()) {
+            List<Ranking.Standing> standings = Ranking.overall(results, v, Bootstrap.DEFAULT);
+            if (standings.isEmpty()) {
+                continue;
+            }
+            body.append("<h3>Overall, ").append(esc(v.title())).append("</h3>\n<p>Geometric mean over the traces of"
+                    + " each allocator's paired ratio to ").append(esc(v.reference())).append(" (below 1: faster);"
+                            + " the interval draws forks jointly for all traces.</p>\n");
+            body.append("<table class=\"data\"><thead><tr><th>rank</th><th>allocator or lane</th>"
+                    + "<th class=\"num\">geometric mean [95% interval]</th><th class=\"num\">traces</th>"
+                    + "</tr></thead><tbody>");
+            for (Ranking.Standing st : standings) {
+                body.append("<tr").append(v.reference().equals(st.allocator()) ? " class=\"base\"" : "").append("><td>")
+                        .append(st.rank()).append("</td><td>").append(esc(st.allocator()))
+                        .append("</td><td class=\"num\">").append(esc(ratioText(st.geomean())))
+                        .append("</td><td class=\"num\">").append(st.traces()).append("</td></tr>");
+            }
+            body.append("</tbody></table>\n");
+        }
     }
 
     private void environmentSection() {
@@ -290,14 +349,18 @@ public final class RunReport {
             return;
         }
         section("time", "Time per op");
-        body.append("<p>Each value is the median of the measured iterations' ns/op (an iteration: the whole trace"
+        body.append("<p>Each value is the median over forks of each fork's median ns/op over its measured iterations"
+                + " (an iteration: the whole trace"
                 + " replayed once, its wall time divided by the ops); the interval is the 95% confidence interval"
                 + " of that median, as results.json records it, drawn as whiskers on the bars. Kinds, in the order"
                 + " shown: <span class=\"tag whole\">whole-trace</span> lanes replay the whole trace in C, each"
                 + " allocator in a process of its own with no FFM call per op: the allocator comparison, ranked by"
-                + " the ratio of medians to " + C_BASELINE + "; <span class=\"tag per-op\">per-op</span> lanes"
+                + " the paired ratio to " + C_BASELINE + " (per fork, both in the same slot of the rotation; the"
+                + " median over forks, with its 95% interval; ranks followed by = overlap);"
+                + " <span class=\"tag per-op\">per-op</span> lanes"
                 + " replay op by op through the allocator interface from Java (one FFM downcall per op for the native"
-                + " allocators), ranked by the ratio to " + BASELINE + ", with the <em>binding</em> price: the per-op"
+                + " allocators), ranked by the paired ratio to " + BASELINE + ", with the <em>binding</em> price: the"
+                + " per-op"
                 + " median minus the same allocator's whole-trace median; <span class=\"tag skips\">skips frees</span>:"
                 + " allocators that cannot free single allocations do less work and are never ranked;"
                 + " <span class=\"tag floor\">floor</span>: the replay loop with no allocator (and a no-op downcall"
@@ -312,46 +375,50 @@ public final class RunReport {
             body.append("<h3 id=\"time-").append(anchor(trace)).append("\">").append(esc(trace)).append("</h3>\n");
             List<Cell> ok = ordered(cells.stream().filter(c -> Cell.OK.equals(c.status()) && !Double.isNaN(median(c)))
                     .toList());
-            double base = baseline(BASELINE, Cell.REPLAY, trace);
             int threads = results.settings() == null ? 1 : results.settings().threads();
-            double cBase = baseline(C_BASELINE, Cell.WHOLE_TRACE, trace);
             body.append("<table class=\"data\"><thead><tr><th>rank</th><th>allocator or lane</th><th>kind</th>"
                     + "<th class=\"num\">median ns/op</th><th class=\"num\">95% interval</th>"
                     + "<th class=\"num\" title=\"half the interval's width, as a share of the median\">&plusmn; %</th>"
-                    + "<th class=\"num\">ratio</th><th class=\"num\" title=\"per-op minus the same allocator's"
-                    + " whole-trace lane\">binding</th><th class=\"num\">faults/it</th>"
-                    + "<th class=\"num\">samples</th></tr></thead><tbody>");
-            int rank = 0;
+                    + "<th class=\"num\">ratio [95% interval]</th><th class=\"num\" title=\"per-op minus the same"
+                    + " allocator's whole-trace lane\">binding</th><th class=\"num\">faults/it</th>"
+                    + "<th class=\"num\">samples</th><th title=\"late/early: the last half of the measured"
+                    + " iterations against the first, where that moved beyond the cell's noise\">drift</th>"
+                    + "</tr></thead><tbody>");
+            Map<Cell, Ranking.Row> rows = new java.util.IdentityHashMap<>();
+            for (Ranking.View v : Ranking.View.values()) {
+                Ranking.trace(results, trace, v, Bootstrap.DEFAULT).forEach(r -> rows.put(r.cell(), r));
+            }
+            ok = rankedFirst(ok, rows);
             Kind last = null;
             for (Cell c : ok) {
                 Kind k = kind(c);
-                rank = last == k ? rank : 0;
-                if (k.ranked()) {
-                    rank++;
-                }
+                Ranking.Row row = rows.get(c);
                 String cls = (k == Kind.PER_OP || k == Kind.WHOLE ? "" : k.tag)
                         + (last != null && last != k ? " sep" : "") + (BASELINE.equals(c.allocator())
                         || C_BASELINE.equals(c.allocator()) ? " base" : "");
                 last = k;
                 double m = median(c);
-                double ratioTo = k == Kind.WHOLE || k == Kind.PG_REAL || k == Kind.WHOLE_FLOOR ? cBase : base;
-                boolean withRatio = (k.ranked() || k == Kind.PG_REAL) && !Double.isNaN(ratioTo);
-                body.append("<tr class=\"").append(cls.trim()).append("\"><td>").append(k.ranked() ? rank : "")
+                RatioEstimate ratio = row != null ? row.ratio() : k == Kind.PG_REAL || k == Kind.WHOLE_FLOOR
+                        ? Ranking.toReference(results, c, Ranking.View.WHOLE_TRACE, Bootstrap.DEFAULT) : null;
+                body.append("<tr class=\"").append(cls.trim()).append("\"><td>").append(row != null ? row.rank() : "")
                         .append("</td><td>").append(esc(c.allocator())).append("</td><td><span class=\"tag ")
                         .append(k.tag).append("\">").append(k.label).append("</span></td><td class=\"num\">")
                         .append(Charts.format(m)).append("</td><td class=\"num\">").append(interval(c))
                         .append("</td><td class=\"num\">").append(halfWidth(c)).append("</td><td class=\"num\">")
-                        .append(withRatio ? String.format(Locale.ROOT, "%.2f", m / ratioTo) : "-")
+                        .append(esc(ratio == null ? "-" : ratioText(ratio)))
                         .append("</td><td class=\"num\">").append(k != Kind.PER_OP ? ""
                                 : threads > 1 ? "-" : binding(c))
                         .append("</td><td class=\"num\">").append(c.medianMinorFaults() == null ? "-"
                                 : String.format(Locale.ROOT, "%.0f", c.medianMinorFaults()))
-                        .append("</td><td class=\"num\">").append(c.samples().size()).append("</td></tr>");
+                        .append("</td><td class=\"num\">").append(c.samples().size()).append("</td><td>")
+                        .append(c.drifted() ? String.format(Locale.ROOT, "late/early %.2f (%s &rarr; %s)",
+                                c.drift().ratio(), Charts.format(c.drift().early()), Charts.format(c.drift().late()))
+                                : "").append("</td></tr>");
             }
             for (Cell c : cells) {
                 if (!ok.contains(c)) {
                     body.append("<tr class=\"missing\"><td></td><td>").append(esc(c.allocator())).append("</td><td>")
-                            .append(kind(c).label).append("</td><td class=\"reason\" colspan=\"7\">")
+                            .append(kind(c).label).append("</td><td class=\"reason\" colspan=\"8\">")
                             .append(esc(statusText(c))).append("</td></tr>");
                 }
             }
@@ -414,6 +481,31 @@ public final class RunReport {
         };
     }
 
+    /**
+     * The same order, with the ranked cells of each kind in their ranking's order (by paired ratio, which can
+     * differ from the order of medians).
+     */
+    private static List<Cell> rankedFirst(List<Cell> ordered, Map<Cell, Ranking.Row> rows) {
+        List<Cell> sorted = new ArrayList<>(ordered);
+        List<Cell> byRatio = rows.values().stream().sorted(Comparator.comparingDouble(r -> r.ratio().ratio()))
+                .map(Ranking.Row::cell).toList();
+        sorted.sort(Comparator.comparing((Cell c) -> kind(c).ordinal())
+                .thenComparingInt(c -> rows.containsKey(c) ? byRatio.indexOf(c) : Integer.MAX_VALUE));
+        return sorted;
+    }
+
+    /** "0.78 [0.70, 0.85]", "within-JVM" after an interval over rounds of one process, "1.00" for the reference. */
+    static String ratioText(RatioEstimate e) {
+        if (Double.isNaN(e.ratio())) {
+            return "-";
+        }
+        if (!e.hasInterval() || e.unitsA() == 0) {
+            return String.format(Locale.ROOT, "%.2f", e.ratio());
+        }
+        return String.format(Locale.ROOT, "%.2f [%.2f, %.2f]%s", e.ratio(), e.low(), e.high(),
+                e.overForks() ? "" : " within-JVM");
+    }
+
     /** By kind (whole-trace lanes, their floor, per-op, skips frees, per-op floors), then by median. */
     private static List<Cell> ordered(List<Cell> cells) {
         List<Cell> sorted = new ArrayList<>(cells);
@@ -421,22 +513,9 @@ public final class RunReport {
         return sorted;
     }
 
-    private double baseline(String allocator, String metric, String trace) {
-        Cell b = results.cell(allocator, trace, metric);
-        return b == null || !Cell.OK.equals(b.status()) ? Double.NaN : median(b);
-    }
-
-    /** The recorded median, or the samples' if the cell has none recorded. */
+    /** The recorded median, or the samples' (median of fork medians, as every cell's) if none was recorded. */
     static double median(Cell c) {
-        if (c.median() != null) {
-            return c.median();
-        }
-        if (c.samples().isEmpty()) {
-            return Double.NaN;
-        }
-        double[] s = c.samples().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        int n = s.length;
-        return n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+        return c.median() != null ? c.median() : Bootstrap.point(c.samples(), c.sampleForks());
     }
 
     private static double num(Double d) {

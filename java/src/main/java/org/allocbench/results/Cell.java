@@ -17,9 +17,12 @@ import java.util.Map;
  * better), and {@code sampleForks} the process fork each came from (same
  * length; all 0 for a single-fork run): paired and bootstrap methods resample
  * forks, not rounds, because rounds of one JVM are not independent.
- * {@code median} and the {@code ciLow}..{@code ciHigh} interval (95%, of the
- * median, bootstrap over forks or rounds) summarise them; null when there are
- * no samples. {@code status} is "ok", "failed" (with {@code reason}) or
+ * {@code median} (the median of the forks' medians) and the
+ * {@code ciLow}..{@code ciHigh} interval (95%, of that median) summarise them,
+ * {@code interval} says how that interval was made ({@link Interval}: over
+ * forks, or within one JVM when there were fewer than 3) and {@code drift}
+ * whether the rounds were still moving ({@link Drift}); null when there are
+ * no samples (or in runs written before they were recorded). {@code status} is "ok", "failed" (with {@code reason}) or
  * "not-run" (allocator unavailable, with {@code reason}). {@code stats}: the
  * allocator's own statistics at the end of the trace (totalBytes, blocks,
  * freeChunks, freeBytes, usedBytes where known). {@code files}: paths relative
@@ -29,7 +32,7 @@ import java.util.Map;
  */
 public record Cell(String allocator, String trace, String metric, String unit, String status, String reason,
         List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
-        Map<String, Long> stats, List<String> files, List<Long> minorFaults) {
+        Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -55,6 +58,24 @@ public record Cell(String allocator, String trace, String metric, String unit, S
         if (minorFaults.size() != samples.size() && !minorFaults.isEmpty()) {
             throw new IllegalArgumentException("minorFaults must be as long as samples");
         }
+    }
+
+    /** A cell without a recorded interval method or drift check (older runs, single-value cells). */
+    public Cell(String allocator, String trace, String metric, String unit, String status, String reason,
+            List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
+            Map<String, Long> stats, List<String> files, List<Long> minorFaults) {
+        this(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh, stats,
+                files, minorFaults, null, null);
+    }
+
+    /** Whether the cell's interval may carry a verdict: it resampled forks (not rounds of one process). */
+    public boolean intervalOverForks() {
+        return interval != null && interval.overForks();
+    }
+
+    /** Whether the drift check flagged this cell. */
+    public boolean drifted() {
+        return drift != null && drift.flagged();
     }
 
     /** A cell without fault counts. */

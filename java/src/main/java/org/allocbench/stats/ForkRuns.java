@@ -79,15 +79,9 @@ public final class ForkRuns {
                 combined = combined.withCell(failed);
                 continue;
             }
-            double[] ci = bootstrap.medianInterval(key.label(), samples, sampleForks);
-            combined = combined.withCell(new Cell(key.allocator(), key.trace(), key.metric(), template.unit(), Cell.OK,
-                    null, samples, sampleForks, Bootstrap.median(samples), finite(ci[0]), finite(ci[1]),
-                    template.stats(), List.of()));
+            combined = combined.withCell(CellSummary.of(bootstrap, key.allocator(), key.trace(), key.metric(),
+                    template.unit(), null, samples, sampleForks, template.stats(), List.of(), List.of()));
         }
         return combined;
-    }
-
-    private static Double finite(double v) {
-        return Double.isNaN(v) ? null : v;
     }
 }

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
-import org.allocbench.results.Cell;
 import org.allocbench.results.RunResults;
 
 /**
@@ -34,7 +33,9 @@ public final class GateDecision {
         NO_DIFFERENCE("no difference"),
         /** The interval lies below 1. */
         FASTER("faster"),
-        /** Too little data (fewer than two usable pairs or forks). */
+        /** The interval is over rounds of one JVM (a stored baseline of fewer than 3 forks): no verdict. */
+        WITHIN_JVM("no verdict: within-JVM interval (fewer than 3 forks)"),
+        /** Too little data (fewer than 3 usable pairs or forks). */
         NO_DATA("no data");
 
         private final String label;
@@ -80,6 +81,9 @@ public final class GateDecision {
     public static Outcome outcome(RatioEstimate e, double maxRegression) {
         if (!e.hasInterval()) {
             return Outcome.NO_DATA;
+        }
+        if (!e.overForks()) {
+            return Outcome.WITHIN_JVM;
         }
         if (e.low() > 1 + maxRegression) {
             return Outcome.FAIL;
@@ -153,19 +157,14 @@ public final class GateDecision {
 
     private static Row row(CellKey key, double medianA, double medianB, RatioEstimate e, double maxRegression) {
         Outcome o = outcome(e, maxRegression);
-        boolean inconclusive = o != Outcome.FAIL && e.hasInterval() && e.high() > 1 + maxRegression;
+        boolean inconclusive = o != Outcome.FAIL && e.overForks() && e.high() > 1 + maxRegression;
         return new Row(key.allocator(), key.trace(), key.metric(), medianA, medianB, e, o, inconclusive);
     }
 
+    /** A side's point for the cell: the median of its fork medians (as every cell's, {@link Bootstrap#cell}). */
     private static double pooledMedian(List<RunResults> forks, CellKey key) {
-        List<Double> all = new ArrayList<>();
-        for (RunResults r : forks) {
-            Cell c = r.cell(key.allocator(), key.trace(), key.metric());
-            if (c != null && RunComparison.usable(c)) {
-                all.addAll(c.samples());
-            }
-        }
-        return Bootstrap.median(all);
+        return Bootstrap.median(java.util.Arrays.stream(ForkRuns.forkMedians(forks, key)).filter(m -> !Double.isNaN(m))
+                .toArray());
     }
 
     private static String missing(double[] medians, String side) {

@@ -13,12 +13,12 @@ public record RatioEstimate(double ratio, double low, double high, double confid
 
     /** What the bootstrap resampled. */
     public enum Method {
-        /** Interleaved fork pairs (A_i, B_i): pairs resampled, median of the pair ratios. */
+        /** Fork pairs (A_i, B_i) from the same slot of a rotation: pairs resampled, median of the pair ratios. */
         PAIRS("fork pairs"),
         /** Two independent sets of forks, each resampled on its own: ratio of the medians of fork medians. */
         FORKS("forks"),
-        /** Fewer than two forks on a side: rounds resampled (not independent: the interval is optimistic). */
-        ROUNDS("rounds"),
+        /** Fewer than 3 forks on a side: rounds resampled within each JVM (not independent: too narrow, no verdict). */
+        ROUNDS("rounds within one JVM"),
         /** Not enough data for an interval. */
         NONE("none");
 
@@ -37,10 +37,21 @@ public record RatioEstimate(double ratio, double low, double high, double confid
         return !Double.isNaN(low) && !Double.isNaN(high);
     }
 
-    /** Faster if the whole interval is below 1, slower if above 1, else no difference. */
+    /** Whether a verdict may be drawn: an interval over independent processes (forks or fork pairs). */
+    public boolean overForks() {
+        return hasInterval() && (method == Method.PAIRS || method == Method.FORKS);
+    }
+
+    /**
+     * Faster if the whole interval is below 1, slower if above 1, else no
+     * difference; never a verdict from a within-JVM interval.
+     */
     public Verdict verdict() {
         if (!hasInterval()) {
             return Verdict.NO_DATA;
+        }
+        if (method == Method.ROUNDS) {
+            return Verdict.WITHIN_JVM;
         }
         if (high < 1.0) {
             return Verdict.FASTER;
@@ -53,12 +64,27 @@ public record RatioEstimate(double ratio, double low, double high, double confid
 
     /** "1.043 [1.021, 1.065]". */
     public String format() {
-        return hasInterval() ? String.format("%.3f [%.3f, %.3f]", ratio, low, high)
-                : (Double.isNaN(ratio) ? "-" : String.format("%.3f [no interval]", ratio));
+        return hasInterval() ? String.format(java.util.Locale.ROOT, "%.3f %s", ratio, formatInterval())
+                : (Double.isNaN(ratio) ? "-" : String.format(java.util.Locale.ROOT, "%.3f [no interval]", ratio));
     }
 
-    /** "[1.021, 1.065]". */
+    /** "[1.021, 1.065]", "[1.021, 1.065] within-JVM" for an interval over rounds of one process. */
     public String formatInterval() {
-        return hasInterval() ? String.format("[%.3f, %.3f]", low, high) : "-";
+        return !hasInterval() ? "-" : String.format(java.util.Locale.ROOT, "[%.3f, %.3f]", low, high)
+                + (method == Method.ROUNDS ? " within-JVM" : "");
+    }
+
+    /** Whether the two intervals overlap (a point counts as its own interval). */
+    public boolean overlaps(RatioEstimate other) {
+        double lo = hasInterval() ? low : ratio;
+        double hi = hasInterval() ? high : ratio;
+        double olo = other.hasInterval() ? other.low : other.ratio;
+        double ohi = other.hasInterval() ? other.high : other.ratio;
+        return lo <= ohi && olo <= hi;
+    }
+
+    /** The reference's ratio to itself: exactly 1, no interval needed. */
+    public static RatioEstimate identity(double confidence) {
+        return new RatioEstimate(1.0, 1.0, 1.0, confidence, Method.PAIRS, 0, 0, "the reference");
     }
 }

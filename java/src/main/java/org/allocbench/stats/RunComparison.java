@@ -53,7 +53,7 @@ public final class RunComparison {
                 notCompared.add(key.label() + " (A: " + describe(ca) + "; B: " + describe(cb) + ")");
             } else {
                 rows.add(new CellComparison(ca.allocator(), ca.trace(), ca.metric(), ca.unit(),
-                        Bootstrap.median(ca.samples()), Bootstrap.median(cb.samples()),
+                        Bootstrap.point(ca.samples(), ca.sampleForks()), Bootstrap.point(cb.samples(), cb.sampleForks()),
                         bootstrap.unpaired(key.label(), ca, cb)));
             }
         }

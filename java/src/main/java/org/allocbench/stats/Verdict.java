@@ -8,6 +8,8 @@ public enum Verdict {
     SLOWER("slower"),
     /** The interval contains 1. */
     NO_DIFFERENCE("no difference"),
+    /** The interval is over rounds of one JVM (fewer than 3 forks): too narrow to decide anything. */
+    WITHIN_JVM("no verdict: within-JVM interval (fewer than 3 forks)"),
     /** Too little data for an interval (a side without samples, or a single pair). */
     NO_DATA("no data");
 

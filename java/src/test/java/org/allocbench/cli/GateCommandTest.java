@@ -32,7 +32,7 @@ class GateCommandTest {
 
         var forks = CliRun.run("gate", "--baseline", dir.toString(), "--forks", "1");
         assertEquals(2, forks.exit());
-        assertTrue(forks.err().contains("--forks must be at least 2"), forks.err());
+        assertTrue(forks.err().contains("--forks must be at least 3"), forks.err());
 
         var notARun = CliRun.run("gate", "--baseline", dir.toString());
         assertEquals(2, notARun.exit());
@@ -54,7 +54,7 @@ class GateCommandTest {
     void aChildThatFailsIsAnInfrastructureError(@TempDir Path dir) throws Exception {
         // a "jar" that is not one: the child JVM exits non-zero at once; the gate names the fork and its log
         Path jar = Files.writeString(dir.resolve("base.jar"), "not a jar");
-        var r = CliRun.run("gate", "--baseline", jar.toString(), "--candidate", jar.toString(), "--forks", "2",
+        var r = CliRun.run("gate", "--baseline", jar.toString(), "--candidate", jar.toString(), "--forks", "3",
                 "--work", dir.resolve("work").toString());
         assertEquals(2, r.exit(), r.err());
         assertTrue(r.err().contains("allocbench gate: fork A-1 failed (exit 1): "), r.err());

@@ -31,18 +31,18 @@ class GateIT {
         Path stepSummary = Files.writeString(work.resolve("step-summary.md"), "earlier step\n");
         ProcessBuilder pb = new ProcessBuilder(javaExecutable(), "--enable-native-access=ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow", "-jar", jar.toString(), "gate", "--baseline", jar.toString(),
-                "--candidate", jar.toString(), "--forks", "2", "--max-regression", "50%", "--work",
+                "--candidate", jar.toString(), "--forks", "3", "--max-regression", "50%", "--work",
                 work.resolve("gate").toString(), "--summary", summary.toString(), "--run-arg=--ops=20000",
                 "--run-arg=--rounds=3", "--run-arg=--warmup=1").redirectErrorStream(true);
         pb.environment().put("GITHUB_STEP_SUMMARY", stepSummary.toString());
         Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(15, TimeUnit.MINUTES), "the gate hung"); // a bound on a hang only, never on speed
-        // two pairs are too few for a verdict on a loaded host (a starved fork pair once gave 11x in an A/A run
-        // here): this test checks that the gate runs and decides, not what it decides
+        // three pairs are too few for a reliable verdict on a loaded host (a starved fork pair once gave 11x in an
+        // A/A run here): this test checks that the gate runs and decides, not what it decides
         assertTrue(p.exitValue() == 0 || p.exitValue() == 1, output);
         String verdict = p.exitValue() == 0 ? "PASS" : "FAIL";
-        assertTrue(output.contains("fork 4 of 4: "), output);
+        assertTrue(output.contains("fork 6 of 6: "), output);
         assertTrue(output.contains(verdict + ": "), output);
         assertTrue(output.lines().anyMatch(l -> l.startsWith("aset-native x small-churn ")), output);
 
@@ -54,19 +54,20 @@ class GateIT {
         RunResults candidate = ResultsStore.read(work.resolve("gate").resolve("candidate"));
         RunResults baseline = ResultsStore.read(work.resolve("gate").resolve("baseline"));
         Cell c = candidate.cell("aset-native", "small-churn", Cell.REPLAY);
-        assertEquals(6, c.samples().size());
-        assertEquals(List.of(0, 0, 0, 1, 1, 1), c.sampleForks());
-        assertEquals(2, baseline.settings().forks());
+        assertEquals(9, c.samples().size());
+        assertEquals(List.of(0, 0, 0, 1, 1, 1, 2, 2, 2), c.sampleForks());
+        assertEquals(3, baseline.settings().forks());
+        assertTrue(c.intervalOverForks(), "three forks: an interval over forks, said so in results.json");
         assertTrue(Files.isRegularFile(work.resolve("gate").resolve("A-1.log")));
 
-        // compare reads the combined runs like any two-fork runs
+        // compare reads the combined runs like any three-fork runs
         Process cmp = new ProcessBuilder(javaExecutable(), "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString(),
                 "compare", work.resolve("gate").resolve("baseline").toString(),
                 work.resolve("gate").resolve("candidate").toString()).redirectErrorStream(true).start();
         String cmpOut = new String(cmp.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(cmp.waitFor(10, TimeUnit.MINUTES), "compare hung");
         assertEquals(0, cmp.exitValue(), cmpOut);
-        assertTrue(cmpOut.lines().anyMatch(l -> l.matches("aset-native +small-churn +replay .* forks 2/2")), cmpOut);
+        assertTrue(cmpOut.lines().anyMatch(l -> l.matches("aset-native +small-churn +replay .* forks 3/3")), cmpOut);
     }
 
     private static String javaExecutable() throws IOException {

@@ -81,12 +81,12 @@ class RunCommandTest {
                 + " trace per process; seed 42; JVM "), out);
         assertTrue(out.contains("small-churn: 20,000 ops (10,503 alloc, 9,497 free, 0 realloc, 0 reset)\n"), out);
         assertTrue(out.contains("  whole trace in C, no FFM call per op, each allocator in a process of its own\n"), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d +aset-c +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00 +\\d+")),
+        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d=? +aset-c +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d~ +1\\.00 +\\d+")),
                 out);
         assertTrue(out.lines().anyMatch(l -> l.matches(" +floor-c +\\d+\\.\\d .*\\(floor: the C loop, no allocator\\)")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches(
-                " +\\d +aset-native +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d +1\\.00 +[+-]\\d+\\.\\d +\\d+")), out);
-        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d +glibc \\* +\\d+\\.\\d .*")), out);
+                " +\\d=? +aset-native +\\d+\\.\\d +\\d+\\.\\d\\.\\.\\d+\\.\\d~ +1\\.00 +[+-]\\d+\\.\\d +\\d+")), out);
+        assertTrue(out.lines().anyMatch(l -> l.matches(" +\\d=? +glibc \\* +\\d+\\.\\d .*\\]~ .*")), out);
         assertTrue(out.contains("* glibc: no bulk release: the replay frees each live chunk on reset and at the end"), out);
         assertTrue(out.contains("small-churn:\n  aset-native: 131072 total in 5 blocks; 31304 free (107 chunks); 99768"
                 + " used\n  Grand total: 131072 bytes in 5 blocks; 31304 free (107 chunks); 99768 used\n"), out);

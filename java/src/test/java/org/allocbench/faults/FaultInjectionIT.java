@@ -104,9 +104,9 @@ class FaultInjectionIT {
                 out.toString()), limitExtra), out -> concat(List.of("limit", "--memory", "64M", "--allocators",
                 "aset-native", "--traces", "malloc-large", "--out", out.toString()), limitExtra));
         scenario(random, "gate", 4, 1_000, 15_000, false, out -> List.of("gate", "--baseline", jar, "--candidate",
-                jar, "--forks", "2", "--work", out.toString(), "--run-arg=--ops=5000", "--run-arg=--rounds=2",
+                jar, "--forks", "3", "--work", out.toString(), "--run-arg=--ops=5000", "--run-arg=--rounds=2",
                 "--run-arg=--warmup=1"), out -> List.of("gate", "--baseline", jar, "--candidate", jar, "--forks",
-                "2", "--max-regression", "90%", "--work", out.toString(), "--run-arg=--ops=2000",
+                "3", "--max-regression", "90%", "--work", out.toString(), "--run-arg=--ops=2000",
                 "--run-arg=--rounds=1", "--run-arg=--warmup=1", "--run-arg=--traces=small-churn"));
         scenario(random, "hugepages", 4, 500, 10_000, false, out -> List.of("hugepages", "--size", "64m",
                 "--mappings", "4k,2m", "--kinds", "anonymous,sysv,posix", "--forks", "1", "--iterations", "1",

@@ -31,7 +31,7 @@ final class Synthetic {
 
     static Cell cell(String allocator, String trace, List<Double> samples, List<Integer> forks) {
         return new Cell(allocator, trace, Cell.REPLAY, Cell.NS_PER_OP, Cell.OK, null, samples, forks,
-                Bootstrap.median(samples), null, null, Map.of(), List.of());
+                Bootstrap.point(samples, forks), null, null, Map.of(), List.of());
     }
 
     /** {@code forks} x {@code rounds} samples around {@code level}, multiplicative noise of +-{@code noise}. */

@@ -216,7 +216,8 @@ public final class RunReport {
         }
         section("summary", "Summary");
         int forks = timed.stream().mapToInt(c -> Bootstrap.byForkCount(c.samples(), c.sampleForks())).max().orElse(0);
-        long within = timed.stream().filter(c -> c.interval() != null && !c.intervalOverForks()).count();
+        long within = timed.stream()
+                .filter(c -> Bootstrap.byForkCount(c.samples(), c.sampleForks()) < Bootstrap.MIN_FORKS).count();
         long drifted = timed.stream().filter(Cell::drifted).count();
         body.append("<p>").append(traces.size()).append(traces.size() == 1 ? " trace" : " traces").append(", up to ")
                 .append(forks).append(forks == 1 ? " fork" : " forks").append(" per cell (a fork: a fresh process;"
@@ -526,7 +527,8 @@ public final class RunReport {
         if (c.ciLow() == null || c.ciHigh() == null) {
             return "-";
         }
-        return Charts.format(c.ciLow()) + " &ndash; " + Charts.format(c.ciHigh());
+        return Charts.format(c.ciLow()) + " &ndash; " + Charts.format(c.ciHigh())
+                + (c.interval() != null && !c.intervalOverForks() ? " <em>within-JVM</em>" : "");
     }
 
     private static String halfWidth(Cell c) {

@@ -107,6 +107,18 @@ class RunReportTest {
     }
 
     @Test
+    void theSummaryComesFirstWithBothOverallRankingsAndSaysWhatIsWithinOneJvm(@TempDir Path base) throws Exception {
+        String html = read(RunReport.write(SyntheticRuns.full(base)));
+        int summary = html.indexOf("<h2 id=\"summary\">");
+        assertTrue(summary > 0 && summary < html.indexOf("<h2 id=\"environment\">"), "the summary before the environment");
+        assertTrue(html.contains("<h3>Overall, whole trace in C</h3>"), html);
+        assertTrue(html.contains("<h3>Overall, per-op from Java</h3>"), html);
+        // one fork per cell: the ratios' intervals are over rounds of one JVM, and the report says so
+        assertTrue(html.contains("have fewer than 3 forks"), html);
+        assertTrue(html.contains("1.75 [") && html.contains("] within-JVM"), "glibc 42 / aset-native 24: " + html);
+    }
+
+    @Test
     void notRunAndFailedCellsShowTheirReasons(@TempDir Path base) throws Exception {
         String html = read(RunReport.write(SyntheticRuns.full(base)));
         int section = html.indexOf("<h2 id=\"not-run\">");

@@ -46,7 +46,7 @@ class JarSideBySideIT {
             assertEquals(0, runs.get(i).exitValue(), output);
             assertTrue(output.contains("vs aset-native"), output);
             assertTrue(output.contains("vs aset-c"), output);
-            assertTrue(output.lines().anyMatch(line -> line.matches(" +\\d+ +aset-java +\\d.*")), output);
+            assertTrue(output.lines().anyMatch(line -> line.matches(" +\\d+=? +aset-java +\\d.*")), output);
             assertTrue(output.contains("Grand total: "), output);
         }
         try (var left = Files.list(tmp)) {

@@ -127,7 +127,7 @@ public final class Exports {
     /** The ranked ratios of both views, per trace then overall, as the tables and the report show them. */
     static List<Ratio> ratios(RunResults run) {
         List<Ratio> out = new ArrayList<>();
-        List<String> traces = run.cells().stream().map(Cell::trace).distinct().toList();
+        List<String> traces = run.traces();
         for (View view : View.values()) {
             for (String trace : traces) {
                 for (Ranking.Row r : Ranking.trace(run, trace, view, Bootstrap.DEFAULT)) {

@@ -58,12 +58,7 @@ public final class Tables {
         Map<String, String> notes = run.environment().get("allocatorNotes") instanceof Map<?, ?> m
                 ? (Map<String, String>) m : Map.of();
         Map<String, String> notRun = new LinkedHashMap<>();
-        List<String> traces = new ArrayList<>();
-        for (Cell c : run.cells()) {
-            if (!traces.contains(c.trace())) {
-                traces.add(c.trace());
-            }
-        }
+        List<String> traces = run.traces();
         out.print(header(campaign, traces.size()));
         for (String trace : traces) {
             OpSequence ops = BuiltinPatterns.byName(trace, campaign.opsFor(trace), campaign.seed());
@@ -128,19 +123,14 @@ public final class Tables {
 
     private static void wholeTraceTable(PrintWriter out, RunResults run, String trace) {
         View view = View.WHOLE_TRACE;
-        List<Ranking.Row> ranked = Ranking.trace(run, trace, view, Bootstrap.DEFAULT);
-        List<Cell> lanes = ranked.isEmpty() ? cells(run, trace, Cell.WHOLE_TRACE).stream().filter(view::ranks).toList()
-                : ranked.stream().map(Ranking.Row::cell).toList();
+        List<Ranking.Row> ranked = rows(run, trace, view);
+        List<Cell> lanes = ranked.stream().map(Ranking.Row::cell).toList();
         if (lanes.isEmpty()) {
             return;
         }
         out.printf("  whole trace in C, no FFM call per op, each allocator in a process of its own%n");
         out.printf("  %-4s %-24s %9s %17s %20s %10s%n", "rank", "lane", "ns/op", "95% CI",
-                ranked.isEmpty() ? "" : "vs " + C_REFERENCE + " [95% CI]", "faults/it");
-        if (ranked.isEmpty()) {
-            lanes.forEach(c -> out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %10s%s%n", "", c.allocator(),
-                    c.median(), ci(c), "", faults(c), drift(c)));
-        }
+                hasReference(ranked) ? "vs " + C_REFERENCE + " [95% CI]" : "", "faults/it");
         for (Ranking.Row r : ranked) {
             Cell c = r.cell();
             out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %10s%s%n", r.rank(), c.allocator(), c.median(), ci(c),
@@ -176,16 +166,12 @@ public final class Tables {
         if (all.isEmpty() && floors.isEmpty()) {
             return;
         }
-        List<Ranking.Row> rankedRows = Ranking.trace(run, trace, view, Bootstrap.DEFAULT);
-        List<Cell> ranked = all.stream().filter(view::ranks).toList();
+        List<Ranking.Row> rankedRows = rows(run, trace, view);
+        List<Cell> ranked = rankedRows.stream().map(Ranking.Row::cell).toList();
         List<Cell> skipping = all.stream().filter(c -> !view.ranks(c)).toList();
         out.printf("  per-op from Java, one FFM call per op; binding = per-op minus the same allocator's C lane%n");
         out.printf("  %-4s %-24s %9s %17s %20s %9s %10s%n", "rank", "allocator", "ns/op", "95% CI",
-                rankedRows.isEmpty() ? "" : "vs " + REFERENCE + " [95% CI]", "binding", "faults/it");
-        if (rankedRows.isEmpty()) {
-            ranked.forEach(c -> out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %9s %10s%s%n", "",
-                    name(c, notes), c.median(), ci(c), "", threads > 1 ? "-" : binding(run, c), faults(c), drift(c)));
-        }
+                hasReference(rankedRows) ? "vs " + REFERENCE + " [95% CI]" : "", "binding", "faults/it");
         for (Ranking.Row r : rankedRows) {
             Cell c = r.cell();
             out.printf(Locale.ROOT, "  %-4s %-24s %9.1f %17s %20s %9s %10s%s%n", r.rank(), name(c, notes), c.median(),
@@ -204,6 +190,20 @@ public final class Tables {
             out.println(sb.substring(0, sb.length() - 1));
         }
         checkFloors(out, floors, ranked);
+    }
+
+    /**
+     * The view's rows of a trace: ranked, with their ratios to the reference; or, where the reference did not
+     * run, the view's cells fastest first, without rank or ratio.
+     */
+    private static List<Ranking.Row> rows(RunResults run, String trace, View view) {
+        List<Ranking.Row> ranked = Ranking.trace(run, trace, view, Bootstrap.DEFAULT);
+        return !ranked.isEmpty() ? ranked : cells(run, trace, view.metric()).stream().filter(view::ranks)
+                .map(c -> new Ranking.Row(c, null, "")).toList();
+    }
+
+    private static boolean hasReference(List<Ranking.Row> rows) {
+        return !rows.isEmpty() && rows.get(0).ratio() != null;
     }
 
     /**
@@ -281,7 +281,7 @@ public final class Tables {
         if (e == null || Double.isNaN(e.ratio())) {
             return "";
         }
-        if (!e.hasInterval() || e.unitsA() == 0) {
+        if (!e.hasInterval()) {
             return String.format(Locale.ROOT, "%.2f", e.ratio());
         }
         return String.format(Locale.ROOT, "%.2f [%.2f,%.2f]%s", e.ratio(), e.low(), e.high(),

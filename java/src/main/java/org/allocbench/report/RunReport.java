@@ -114,7 +114,7 @@ public final class RunReport {
     }
 
     private String render() throws IOException {
-        List<String> traces = traces();
+        List<String> traces = results.traces();
         runSection();
         summarySection(traces);
         environmentSection();
@@ -386,10 +386,14 @@ public final class RunReport {
                     + " iterations against the first, where that moved beyond the cell's noise\">drift</th>"
                     + "</tr></thead><tbody>");
             Map<Cell, Ranking.Row> rows = new java.util.IdentityHashMap<>();
+            Map<Cell, Integer> position = new java.util.IdentityHashMap<>(); // in its view's ranking
             for (Ranking.View v : Ranking.View.values()) {
-                Ranking.trace(results, trace, v, Bootstrap.DEFAULT).forEach(r -> rows.put(r.cell(), r));
+                for (Ranking.Row r : Ranking.trace(results, trace, v, Bootstrap.DEFAULT)) {
+                    position.put(r.cell(), position.size());
+                    rows.put(r.cell(), r);
+                }
             }
-            ok = rankedFirst(ok, rows);
+            ok = rankedFirst(ok, position);
             Kind last = null;
             for (Cell c : ok) {
                 Kind k = kind(c);
@@ -486,12 +490,10 @@ public final class RunReport {
      * The same order, with the ranked cells of each kind in their ranking's order (by paired ratio, which can
      * differ from the order of medians).
      */
-    private static List<Cell> rankedFirst(List<Cell> ordered, Map<Cell, Ranking.Row> rows) {
+    private static List<Cell> rankedFirst(List<Cell> ordered, Map<Cell, Integer> position) {
         List<Cell> sorted = new ArrayList<>(ordered);
-        List<Cell> byRatio = rows.values().stream().sorted(Comparator.comparingDouble(r -> r.ratio().ratio()))
-                .map(Ranking.Row::cell).toList();
         sorted.sort(Comparator.comparing((Cell c) -> kind(c).ordinal())
-                .thenComparingInt(c -> rows.containsKey(c) ? byRatio.indexOf(c) : Integer.MAX_VALUE));
+                .thenComparingInt(c -> position.getOrDefault(c, Integer.MAX_VALUE)));
         return sorted;
     }
 
@@ -500,7 +502,7 @@ public final class RunReport {
         if (Double.isNaN(e.ratio())) {
             return "-";
         }
-        if (!e.hasInterval() || e.unitsA() == 0) {
+        if (!e.hasInterval()) {
             return String.format(Locale.ROOT, "%.2f", e.ratio());
         }
         return String.format(Locale.ROOT, "%.2f [%.2f, %.2f]%s", e.ratio(), e.low(), e.high(),
@@ -879,14 +881,6 @@ public final class RunReport {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    private List<String> traces() {
-        Set<String> t = new LinkedHashSet<>();
-        for (Cell c : results.cells()) {
-            t.add(c.trace());
-        }
-        return new ArrayList<>(t);
-    }
 
     private void section(String id, String title) {
         toc.add(new String[] {id, title});

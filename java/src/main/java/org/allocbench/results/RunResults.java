@@ -53,6 +53,11 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
         return new RunResults(schema, newRun, environment, settings, cells);
     }
 
+    /** The traces of the run's cells, in the order they first appear. */
+    public List<String> traces() {
+        return cells.stream().map(Cell::trace).distinct().toList();
+    }
+
     /** The cell of allocator x trace x metric, or null. */
     public Cell cell(String allocator, String trace, String metric) {
         for (Cell c : cells) {

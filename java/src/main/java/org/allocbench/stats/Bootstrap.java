@@ -132,10 +132,6 @@ public final class Bootstrap {
 
     /** A cell's summary: the median of its fork medians, the interval of that median, and how it was made. */
     public record Summary(double median, double low, double high, Interval interval) {
-
-        public boolean hasInterval() {
-            return !Double.isNaN(low) && !Double.isNaN(high);
-        }
     }
 
     /** The median of each fork's samples, forks in ascending id; all samples as one fork when {@code forks} is empty. */
@@ -184,19 +180,14 @@ public final class Bootstrap {
      */
     public Summary cell(String key, List<Double> samples, List<Integer> forks) {
         List<double[]> groups = byFork(samples, forks);
-        double point = median(groups.stream().mapToDouble(MEDIAN::evaluate).toArray());
-        SplittableRandom random = random(key);
-        double[] replicates = new double[resamples];
         double[] units = groups.stream().mapToDouble(MEDIAN::evaluate).toArray();
+        double point = median(units);
+        SplittableRandom random = random(key);
         if (groups.size() >= MIN_FORKS && allPositive(units)) {
             // in logs, like the ratios: ns/op are positive and their spread multiplicative, and the interval
             // stays above zero however few the forks
             double[] logs = logs(units);
-            double[] buf = new double[logs.length];
-            for (int r = 0; r < resamples; r++) {
-                replicates[r] = MEDIAN_IN_PLACE.evaluate(resample(logs, buf, random));
-            }
-            double[] b = interval(Math.log(point), replicates, logs.length, true);
+            double[] b = interval(Math.log(point), medianReplicates(logs, random), logs.length, true);
             return new Summary(point, Math.exp(b[0]), Math.exp(b[1]),
                     new Interval(Interval.FORKS, "fork", logs.length, confidence));
         }
@@ -204,6 +195,7 @@ public final class Bootstrap {
         if (groups.size() >= MIN_FORKS || minSize(groups) < 2) { // non-positive values, or a fork of one round
             return new Summary(point, Double.NaN, Double.NaN, within);
         }
+        double[] replicates = new double[resamples];
         for (int r = 0; r < resamples; r++) {
             replicates[r] = withinForks(groups, random);
         }
@@ -231,16 +223,9 @@ public final class Bootstrap {
         }
         double point = n == 0 ? Double.NaN : MEDIAN.evaluate(logs);
         if (n < MIN_FORKS) {
-            return new RatioEstimate(Math.exp(point), Double.NaN, Double.NaN, confidence, RatioEstimate.Method.NONE, n,
-                    n, n + (n == 1 ? " pair" : " pairs") + ": an interval needs at least " + MIN_FORKS);
+            return tooFew(point, n, "pair");
         }
-        SplittableRandom random = random(key);
-        double[] replicates = new double[resamples];
-        double[] buf = new double[n];
-        for (int r = 0; r < resamples; r++) {
-            replicates[r] = MEDIAN_IN_PLACE.evaluate(resample(logs, buf, random));
-        }
-        double[] bounds = interval(point, replicates, n, true);
+        double[] bounds = interval(point, medianReplicates(logs, random(key)), n, true);
         return new RatioEstimate(Math.exp(point), Math.exp(bounds[0]), Math.exp(bounds[1]), confidence,
                 RatioEstimate.Method.PAIRS, n, n, "");
     }
@@ -272,8 +257,7 @@ public final class Bootstrap {
             return none(n, n, "no trace with a ratio");
         }
         if (n < MIN_FORKS) {
-            return new RatioEstimate(Math.exp(point), Double.NaN, Double.NaN, confidence, RatioEstimate.Method.NONE, n,
-                    n, n + (n == 1 ? " fork" : " forks") + ": an interval needs at least " + MIN_FORKS);
+            return tooFew(point, n, "fork");
         }
         SplittableRandom random = random(key);
         double[] replicates = new double[resamples];
@@ -362,6 +346,22 @@ public final class Bootstrap {
         double[] bounds = interval(point, replicates, n, false);
         return new RatioEstimate(Math.exp(point), Math.exp(bounds[0]), Math.exp(bounds[1]), confidence,
                 RatioEstimate.Method.ROUNDS, samplesA.size(), samplesB.size(), why);
+    }
+
+    /** The bootstrap distribution of the median of {@code values}: {@link #resamples} medians of resamples. */
+    private double[] medianReplicates(double[] values, SplittableRandom random) {
+        double[] replicates = new double[resamples];
+        double[] buf = new double[values.length];
+        for (int r = 0; r < resamples; r++) {
+            replicates[r] = MEDIAN_IN_PLACE.evaluate(resample(values, buf, random));
+        }
+        return replicates;
+    }
+
+    /** A ratio exp(logPoint) over n units of {@code unit}: too few for an interval, said so. */
+    private RatioEstimate tooFew(double logPoint, int n, String unit) {
+        return new RatioEstimate(Math.exp(logPoint), Double.NaN, Double.NaN, confidence, RatioEstimate.Method.NONE, n,
+                n, n + " " + unit + (n == 1 ? "" : "s") + ": an interval needs at least " + MIN_FORKS);
     }
 
     /** One replicate of a median of fork medians, rounds resampled inside each fork (forks kept). */

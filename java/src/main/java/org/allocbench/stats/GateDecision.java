@@ -151,7 +151,7 @@ public final class GateDecision {
         comparison.onlyInA().forEach(k -> notCompared.add(k + " (only in the baseline run)"));
         comparison.onlyInB().forEach(k -> notCompared.add(k + " (not in the baseline run)"));
         int forksA = baseline.cells().stream().filter(RunComparison::usable)
-                .mapToInt(c -> Bootstrap.byFork(c.samples(), c.sampleForks()).size()).max().orElse(0);
+                .mapToInt(c -> Bootstrap.byForkCount(c.samples(), c.sampleForks())).max().orElse(0);
         return new GateDecision(rows, notCompared, maxRegression, false, forksA, candidate.size(), bootstrap);
     }
 

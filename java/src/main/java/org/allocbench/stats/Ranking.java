@@ -109,12 +109,7 @@ public final class Ranking {
 
     /** The overall standings of the view, by geometric mean of the ratios; empty with fewer than two traces. */
     public static List<Standing> overall(RunResults run, View view, Bootstrap bootstrap) {
-        List<String> traces = new ArrayList<>();
-        run.cells().forEach(c -> {
-            if (!traces.contains(c.trace())) {
-                traces.add(c.trace());
-            }
-        });
+        List<String> traces = run.traces();
         if (traces.size() < 2) {
             return List.of();
         }
@@ -214,7 +209,8 @@ public final class Ranking {
         return out;
     }
 
+    /** A cell with samples to compare ({@link RunComparison#usable}) and a recorded median to print. */
     static boolean usable(Cell c) {
-        return c != null && Cell.OK.equals(c.status()) && !c.samples().isEmpty() && c.median() != null;
+        return c != null && RunComparison.usable(c) && c.median() != null;
     }
 }

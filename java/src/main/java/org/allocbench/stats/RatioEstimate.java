@@ -83,8 +83,8 @@ public record RatioEstimate(double ratio, double low, double high, double confid
         return lo <= ohi && olo <= hi;
     }
 
-    /** The reference's ratio to itself: exactly 1, no interval needed. */
+    /** The reference's ratio to itself: exactly 1, no interval needed (it ranks as the point 1). */
     public static RatioEstimate identity(double confidence) {
-        return new RatioEstimate(1.0, 1.0, 1.0, confidence, Method.PAIRS, 0, 0, "the reference");
+        return new RatioEstimate(1.0, Double.NaN, Double.NaN, confidence, Method.NONE, 0, 0, "the reference");
     }
 }

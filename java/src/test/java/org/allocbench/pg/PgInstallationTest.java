@@ -24,11 +24,7 @@ class PgInstallationTest {
 
     @Test
     void anotherVersionIsRefused(@TempDir Path dir) throws Exception {
-        for (String p : PgInstallation.PROGRAMS) {
-            Path file = dir.resolve(p);
-            Files.writeString(file, "#!/bin/sh\necho 'PostgreSQL 16.4'\n");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        }
+        fakePrograms(dir, "PostgreSQL 16.4");
         PgUnavailableException e = assertThrows(PgUnavailableException.class,
                 () -> PgInstallation.find(List.of(dir)));
         assertTrue(e.getMessage().contains(dir + " is PostgreSQL 16.4, not PostgreSQL 15"), e.getMessage());
@@ -36,12 +32,8 @@ class PgInstallationTest {
 
     @Test
     void aServerWithoutHeadersIsNotCalledMissing(@TempDir Path dir) throws Exception {
-        for (String p : PgInstallation.PROGRAMS) {
-            Path file = dir.resolve(p);
-            // pg_config answers every option with the version; no include directory has postgres.h
-            Files.writeString(file, "#!/bin/sh\necho 'PostgreSQL 15.18'\n");
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
-        }
+        // pg_config answers every option with the version; no include directory has postgres.h
+        fakePrograms(dir, "PostgreSQL 15.18");
         PgUnavailableException e = assertThrows(PgUnavailableException.class,
                 () -> PgInstallation.find(List.of(dir)));
         assertTrue(e.getMessage().startsWith("PostgreSQL 15's server is installed (" + dir + ") but its server"
@@ -55,5 +47,14 @@ class PgInstallationTest {
         assertEquals("PostgreSQL 15 is not installed. Install it with: apt-get install postgresql-15"
                 + " postgresql-server-dev-15 (also needs gcc and make; or set -Dallocbench.pg.bindir=DIR to a"
                 + " PostgreSQL 15 bin directory)", e.getMessage());
+    }
+
+    /** Every program PgInstallation looks for, in {@code dir}: a script that prints {@code version}. */
+    private static void fakePrograms(Path dir, String version) throws Exception {
+        for (String p : PgInstallation.PROGRAMS) {
+            Path file = dir.resolve(p);
+            Files.writeString(file, "#!/bin/sh\necho '" + version + "'\n");
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 import org.allocbench.results.Cell;
 import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
@@ -41,20 +42,16 @@ class IntervalCoverageTest {
     private static final double[] TRACE_RATIOS = {1.3, 0.8, 1.1};
     /** Fewer resamples than the default 10,000 (the interval's own noise is small against 400 campaigns). */
     private static final Bootstrap SIMULATION = new Bootstrap(0.95, 2000, 7L);
-    private final Bootstrap bootstrap = SIMULATION;
+    private static final String[] ONE_TRACE = {TRACE};
+    private static final double[] ONE_RATIO = {TRUE_RATIO};
+    /** A cell's true level: the median over very many simulated processes of their medians. */
+    private static final double CELL_TRUTH = trueMedianOfForkMedians(new SplittableRandom(99));
 
     @ParameterizedTest(name = "{0} forks")
     @ValueSource(ints = {3, 5, 10})
     void pairedRatioIntervalsCoverTheTrueRatio(int forks) {
-        SplittableRandom random = new SplittableRandom(1000 + forks);
-        int covered = 0;
-        for (int i = 0; i < CAMPAIGNS; i++) {
-            RunResults run = campaign(random, forks, new String[] {TRACE}, new double[] {TRUE_RATIO});
-            RatioEstimate e = ratioOf(run, "glibc", TRACE);
-            covered += e.low() <= TRUE_RATIO && TRUE_RATIO <= e.high() ? 1 : 0;
-        }
-        double coverage = covered / (double) CAMPAIGNS;
-        report("paired ratio", forks, coverage);
+        double coverage = coverage("paired ratio", forks, 1000 + forks, CAMPAIGNS, ONE_TRACE, ONE_RATIO, TRUE_RATIO,
+                run -> bounds(ratioOf(run, "glibc", TRACE)));
         assertTrue(coverage >= 0.93, "nominal 95% paired intervals over " + forks + " forks covered the true ratio in "
                 + coverage * 100 + "% of " + CAMPAIGNS + " campaigns; at least 93% required");
     }
@@ -62,18 +59,11 @@ class IntervalCoverageTest {
     @ParameterizedTest(name = "{0} forks")
     @ValueSource(ints = {3, 5, 10})
     void geometricMeanIntervalsCoverTheTrueGeometricMean(int forks) {
-        SplittableRandom random = new SplittableRandom(2000 + forks);
         double truth = Math.exp((Math.log(1.3) + Math.log(0.8) + Math.log(1.1)) / 3);
-        int covered = 0;
         int campaigns = CAMPAIGNS / 2;
-        for (int i = 0; i < campaigns; i++) {
-            RunResults run = campaign(random, forks, TRACES, TRACE_RATIOS);
-            RatioEstimate e = Ranking.overall(run, Ranking.View.PER_OP, bootstrap).stream()
-                    .filter(s -> s.allocator().equals("glibc")).findFirst().orElseThrow().geomean();
-            covered += e.low() <= truth && truth <= e.high() ? 1 : 0;
-        }
-        double coverage = covered / (double) campaigns;
-        report("geometric mean", forks, coverage);
+        double coverage = coverage("geometric mean", forks, 2000 + forks, campaigns, TRACES, TRACE_RATIOS, truth,
+                run -> bounds(Ranking.overall(run, Ranking.View.PER_OP, SIMULATION).stream()
+                        .filter(s -> s.allocator().equals("glibc")).findFirst().orElseThrow().geomean()));
         assertTrue(coverage >= 0.93, "nominal 95% geometric-mean intervals over " + forks + " forks covered the truth"
                 + " in " + coverage * 100 + "% of " + campaigns + " campaigns; at least 93% required");
     }
@@ -84,17 +74,12 @@ class IntervalCoverageTest {
         // A cell's own level is not identified by its rounds alone: slot and JVM effects are part of what a
         // fresh measurement would see. The truth for one lane is the median of level x exp(slot + jvm + noise)
         // over processes; with symmetric slot noise and the skewed JVM effect, estimate it by simulation.
-        SplittableRandom random = new SplittableRandom(3000 + forks);
-        double truth = trueMedianOfForkMedians(new SplittableRandom(99));
-        int covered = 0;
-        for (int i = 0; i < CAMPAIGNS; i++) {
-            RunResults run = campaign(random, forks, new String[] {TRACE}, new double[] {TRUE_RATIO});
-            Cell ref = run.cell("aset-native", TRACE, Cell.REPLAY);
-            Bootstrap.Summary s = bootstrap.cell("ref", ref.samples(), ref.sampleForks());
-            covered += s.low() <= truth && truth <= s.high() ? 1 : 0;
-        }
-        double coverage = covered / (double) CAMPAIGNS;
-        report("cell median", forks, coverage);
+        double coverage = coverage("cell median", forks, 3000 + forks, CAMPAIGNS, ONE_TRACE, ONE_RATIO, CELL_TRUTH,
+                run -> {
+                    Cell ref = run.cell("aset-native", TRACE, Cell.REPLAY);
+                    Bootstrap.Summary s = SIMULATION.cell("ref", ref.samples(), ref.sampleForks());
+                    return new double[] {s.low(), s.high()};
+                });
         assertTrue(coverage >= 0.93, "nominal 95% cell intervals over " + forks + " forks covered the true level in "
                 + coverage * 100 + "% of " + CAMPAIGNS + " campaigns; at least 93% required");
     }
@@ -106,20 +91,36 @@ class IntervalCoverageTest {
     @ParameterizedTest(name = "{0} forks")
     @ValueSource(ints = {3, 5, 10})
     void roundsOnlyIntervalsUndercover(int forks) {
-        SplittableRandom random = new SplittableRandom(1000 + forks);
-        int covered = 0;
-        for (int i = 0; i < CAMPAIGNS; i++) {
-            RunResults run = campaign(random, forks, new String[] {TRACE}, new double[] {TRUE_RATIO});
-            Cell a = run.cell("aset-native", TRACE, Cell.REPLAY);
-            Cell b = run.cell("glibc", TRACE, Cell.REPLAY);
-            // the same samples, their forks forgotten: every round one unit, as the old quick campaign did
-            RatioEstimate e = bootstrap.unpaired("rounds", a.samples(), List.of(), b.samples(), List.of());
-            covered += e.low() <= TRUE_RATIO && TRUE_RATIO <= e.high() ? 1 : 0;
-        }
-        double coverage = covered / (double) CAMPAIGNS;
-        report("rounds-only", forks, coverage);
+        double coverage = coverage("rounds-only", forks, 1000 + forks, CAMPAIGNS, ONE_TRACE, ONE_RATIO, TRUE_RATIO,
+                run -> {
+                    Cell a = run.cell("aset-native", TRACE, Cell.REPLAY);
+                    Cell b = run.cell("glibc", TRACE, Cell.REPLAY);
+                    // the same samples, their forks forgotten: every round one unit, as the old quick campaign did
+                    return bounds(SIMULATION.unpaired("rounds", a.samples(), List.of(), b.samples(), List.of()));
+                });
         assertTrue(coverage < 0.90, "rounds-only intervals were expected to undercover (below 90%, against the 93%"
                 + " the suite's own intervals must reach); they covered " + coverage * 100 + "%");
+    }
+
+    /**
+     * The share of {@code campaigns} simulated campaigns (seeded) whose interval, {low, high} as {@code interval}
+     * reads it from the campaign, holds {@code truth}; printed for the test log.
+     */
+    private static double coverage(String what, int forks, long seed, int campaigns, String[] traces,
+            double[] ratios, double truth, Function<RunResults, double[]> interval) {
+        SplittableRandom random = new SplittableRandom(seed);
+        int covered = 0;
+        for (int i = 0; i < campaigns; i++) {
+            double[] b = interval.apply(campaign(random, forks, traces, ratios));
+            covered += b[0] <= truth && truth <= b[1] ? 1 : 0;
+        }
+        double coverage = covered / (double) campaigns;
+        report(what, forks, coverage);
+        return coverage;
+    }
+
+    private static double[] bounds(RatioEstimate e) {
+        return new double[] {e.low(), e.high()};
     }
 
     /** One campaign: the reference and glibc on the given traces (glibc at the given true ratios). */
@@ -148,11 +149,8 @@ class IntervalCoverageTest {
         for (int t = 0; t < traces.length; t++) {
             for (int side = 0; side < 2; side++) {
                 int lane = 2 * t + side;
-                Cell c = Synthetic.cell(side == 0 ? "aset-native" : "glibc", traces[t], samples.get(lane),
-                        sampleForks.get(lane));
-                run = run.withCell(new Cell(c.allocator(), c.trace(), c.metric(), c.unit(), c.status(), null,
-                        c.samples(), c.sampleForks(), Bootstrap.point(c.samples(), c.sampleForks()), null, null,
-                        Map.of(), List.of()));
+                run = run.withCell(Synthetic.cell(side == 0 ? "aset-native" : "glibc", traces[t], samples.get(lane),
+                        sampleForks.get(lane)));
             }
         }
         return run;

@@ -53,9 +53,15 @@ public final class OpSequence {
         this.ops = ops;
     }
 
-    /** One op in the encoding of the class comment. */
+    /**
+     * One op in the encoding of the class comment. An allocating op's size must be 1..MAX_SIZE: the
+     * replayers touch a chunk's last byte ({@code address + size - 1}), so a size of 0 would write one
+     * byte before the chunk. A free or reset carries no size (0).
+     */
     public static long encode(byte kind, int slot, long size) {
-        if (kind < ALLOC || kind > RESET || slot < 0 || slot >= MAX_SLOTS || size < 0 || size > MAX_SIZE) {
+        boolean sized = kind == ALLOC || kind == ALLOC_ZEROED || kind == REALLOC;
+        boolean sizeFits = sized ? size >= 1 && size <= MAX_SIZE : size == 0;
+        if (kind < ALLOC || kind > RESET || slot < 0 || slot >= MAX_SLOTS || !sizeFits) {
             throw new IllegalArgumentException("cannot encode op kind " + kind + ", slot " + slot + ", size " + size);
         }
         return kind | ((long) slot << SLOT_SHIFT) | (size << SIZE_SHIFT);

@@ -93,11 +93,14 @@ class TraceWriterTest {
         assertFalse(Files.exists(file), "nothing is written when the sequence is refused");
     }
 
-    /** A sequence named "bad" from (kind, slot, size) triples. */
+    /**
+     * A sequence named "bad" from (kind, slot, size) triples, packed by hand (the class comment's bit layout)
+     * because encode() refuses some of these itself: the writer must refuse a bad word from anywhere.
+     */
     private static OpSequence ops(int slots, int... triples) {
         long[] encoded = new long[triples.length / 3];
         for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = OpSequence.encode((byte) triples[3 * i], triples[3 * i + 1], triples[3 * i + 2]);
+            encoded[i] = triples[3 * i] | ((long) triples[3 * i + 1] << 3) | ((long) triples[3 * i + 2] << 27);
         }
         return new OpSequence("bad", slots, encoded);
     }

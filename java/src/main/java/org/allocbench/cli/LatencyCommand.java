@@ -24,6 +24,7 @@ import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -51,9 +52,8 @@ final class LatencyCommand implements Callable<Integer> {
                     + " (default: every available one and " + NATIVE_LANE + ").")
     private List<String> allocators;
 
-    @Option(names = "--patterns", split = ",", paramLabel = "NAME", defaultValue = "small-churn,per-tuple-batches",
-            description = "Built-in patterns, comma-separated (default: ${DEFAULT-VALUE}).")
-    private List<String> patterns;
+    @Mixin
+    private final TraceOptions traces = TraceOptions.defaulting("small-churn", "per-tuple-batches");
 
     @Option(names = "--ops", defaultValue = "200000", converter = OpCount.class, description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
     private int opCount;
@@ -96,13 +96,13 @@ final class LatencyCommand implements Callable<Integer> {
             return 2;
         }
         LatencyMode mode;
-        List<OpSequence> traces = new ArrayList<>();
+        List<OpSequence> sequences = new ArrayList<>();
         List<String> names = allocators != null ? allocators : defaultAllocators();
         List<AllocatorFactory> factories = new ArrayList<>(); // null entry = the native lane
         try {
             mode = LatencyMode.byLabel(modeName);
-            for (String p : patterns) {
-                traces.add(BuiltinPatterns.byName(p, opCount, seed));
+            for (String p : traces.names()) {
+                sequences.add(BuiltinPatterns.byName(p, opCount, seed));
             }
             for (String n : names) {
                 factories.add(n.equals(NATIVE_LANE) ? null : Allocators.byName(n));
@@ -131,17 +131,17 @@ final class LatencyCommand implements Callable<Integer> {
         List<String> skipped = new ArrayList<>();
         long nativeOverhead = -1;
         long started = System.nanoTime();
-        int total = factories.size() * traces.size();
+        int total = factories.size() * sequences.size();
         int done = 0;
         for (int a = 0; a < factories.size(); a++) {
             AllocatorFactory f = factories.get(a);
             String name = names.get(a);
             if (f != null && !f.availability().available()) {
                 skipped.add(name + " (" + f.availability().reason() + ")");
-                done += traces.size();
+                done += sequences.size();
                 continue;
             }
-            for (OpSequence ops : traces) {
+            for (OpSequence ops : sequences) {
                 progress(name, ops.name(), done++, total, started);
                 long startMs = System.currentTimeMillis();
                 Histogram h;

@@ -22,6 +22,7 @@ import org.allocbench.results.Settings;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -53,9 +54,8 @@ final class LimitCommand implements Callable<Integer> {
             description = "The memory limit (e.g. 100M, at least 1M); with --smallest the upper end of the search.")
     private long memory;
 
-    @Option(names = {"--trace", "--traces"}, split = ",", defaultValue = "malloc-large",
-            description = "Built-in patterns, comma-separated (default: ${DEFAULT-VALUE}).")
-    private List<String> traces;
+    @Mixin
+    private final TraceOptions traceOptions = TraceOptions.defaulting("malloc-large");
 
     @Option(names = {"--allocator", "--allocators"}, split = ",", defaultValue = "aset-native",
             description = "Any of aset-native, aset-pg15, glibc, jemalloc, mimalloc, tcmalloc, comma-separated"
@@ -93,6 +93,7 @@ final class LimitCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        List<String> traces = traceOptions.names();
         for (String t : traces) {
             if (!Pattern.names().contains(t)) {
                 err.println("allocbench limit: unknown trace \"" + t + "\"; built-in: " + String.join(", ", Pattern.names()));

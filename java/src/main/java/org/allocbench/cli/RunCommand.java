@@ -14,6 +14,7 @@ import org.allocbench.results.ResultsStore;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -49,9 +50,8 @@ final class RunCommand implements Callable<Integer> {
                     + " allocations, full: all).")
     private List<String> allocators;
 
-    @Option(names = {"--traces", "--pattern"}, split = ",", paramLabel = "NAME",
-            description = "Built-in traces, comma-separated (default: the campaign's).")
-    private List<String> traces;
+    @Mixin
+    private final TraceOptions traces = TraceOptions.defaultDescribedAs("the campaign's");
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Base directory of run directories (default: bench-results/runs).")
@@ -145,11 +145,12 @@ final class RunCommand implements Callable<Integer> {
             }
             c = c.withAllocators(allocators);
         }
-        if (traces != null) {
-            for (String t : traces) {
+        if (traces.given()) {
+            List<String> named = traces.names();
+            for (String t : named) {
                 Pattern.byName(t);
             }
-            c = c.withTraces(traces);
+            c = c.withTraces(named);
         }
         boolean jmh = c.method().equals(Campaign.JMH);
         if (jmh && (ops != null || warmup != null || rounds != null || forks != null)) {

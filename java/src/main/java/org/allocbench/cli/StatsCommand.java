@@ -15,8 +15,10 @@ import org.allocbench.nativecore.MemoryContextRow;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -40,8 +42,8 @@ final class StatsCommand implements Callable<Integer> {
     @Option(names = "--allocator", required = true, paramLabel = "NAME", description = "The allocator, e.g. aset-native.")
     private String allocator;
 
-    @Option(names = "--trace", required = true, paramLabel = "NAME", description = "A built-in trace, e.g. small-churn.")
-    private String trace;
+    @Mixin
+    private final TraceOptions traces = TraceOptions.defaultDescribedAs("none; name at least one, e.g. small-churn");
 
     @Option(names = "--ops", defaultValue = "100000", converter = OpCount.class, description = "Operations (default: ${DEFAULT-VALUE}).")
     private int ops;
@@ -51,6 +53,26 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<String> names = traces.names();
+        if (names.isEmpty()) {
+            spec.commandLine().getErr().println("allocbench stats: name a trace with --traces NAME (built-in: "
+                    + String.join(", ", Pattern.names()) + ")");
+            return 2;
+        }
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                spec.commandLine().getOut().println();
+            }
+            int status = statsOf(names.get(i));
+            if (status != 0) {
+                return status;
+            }
+        }
+        return 0;
+    }
+
+    /** Replays one trace and prints its statistics; 0, or the exit status of the first problem. */
+    private int statsOf(String trace) {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         AllocatorFactory factory;

@@ -17,6 +17,7 @@ import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -43,9 +44,8 @@ final class VerifyPgCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--patterns", split = ",", paramLabel = "NAME",
-            description = "Built-in patterns, comma-separated (default: all).")
-    private List<String> patterns;
+    @Mixin
+    private final TraceOptions patterns = TraceOptions.defaultDescribedAs("all");
 
     @Option(names = "--ops", defaultValue = "20000", converter = OpCount.class, description = "Operations per pattern (default: ${DEFAULT-VALUE}).")
     private int opCount;
@@ -75,7 +75,8 @@ final class VerifyPgCommand implements Callable<Integer> {
         ReplayLane ourLane;
         try {
             traces.add(freshContext());
-            for (String p : patterns != null ? patterns : Pattern.names()) {
+            List<String> named = patterns.names();
+            for (String p : named.isEmpty() ? Pattern.names() : named) {
                 traces.add(Pattern.byName(p).generate(opCount, seed));
             }
             ourLane = ourLane(ours);

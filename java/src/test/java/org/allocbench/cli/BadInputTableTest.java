@@ -144,14 +144,14 @@ class BadInputTableTest {
         cases.add(usage("env: unknown option", "env", "--bogus"));
         cases.add(usage("env: stray argument", "env", "extra"));
 
-        cases.add(usage("stats: allocator without statistics", "stats", "--allocator", "glibc", "--trace", "small-churn",
+        cases.add(usage("stats: allocator without statistics", "stats", "--allocator", "glibc", "--traces", "small-churn",
                 "--ops", "10"));
-        cases.add(usage("stats: unknown allocator", "stats", "--allocator", "nope", "--trace", "small-churn"));
-        cases.add(usage("stats: unknown trace", "stats", "--allocator", "aset-native", "--trace", "nope"));
-        cases.add(usage("stats: --ops 0", "stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "0"));
-        cases.add(usage("stats: --ops huge", "stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops",
+        cases.add(usage("stats: unknown allocator", "stats", "--allocator", "nope", "--traces", "small-churn"));
+        cases.add(usage("stats: unknown trace", "stats", "--allocator", "aset-native", "--traces", "nope"));
+        cases.add(usage("stats: --ops 0", "stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops", "0"));
+        cases.add(usage("stats: --ops huge", "stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops",
                 HUGE_OPS));
-        cases.add(usage("stats: missing --allocator", "stats", "--trace", "small-churn"));
+        cases.add(usage("stats: missing --allocator", "stats", "--traces", "small-churn"));
 
         cases.add(usage("export: missing run", "export", nowhere, "--format", "bencher"));
         cases.add(usage("export: directory without results", "export", emp, "--format", "bencher"));
@@ -171,7 +171,7 @@ class BadInputTableTest {
         cases.add(usageCreating("latency: --ops 0", latOut, "latency", "--out", lo, "--ops", "0"));
         cases.add(usageCreating("latency: --ops huge", latOut, "latency", "--out", lo, "--ops", HUGE_OPS));
         cases.add(usageCreating("latency: unknown mode", latOut, "latency", "--out", lo, "--ops", "10", "--mode", "nope"));
-        cases.add(usageCreating("latency: unknown pattern", latOut, "latency", "--out", lo, "--patterns", "nope"));
+        cases.add(usageCreating("latency: unknown pattern", latOut, "latency", "--out", lo, "--traces", "nope"));
         cases.add(usageCreating("latency: unknown allocator", latOut, "latency", "--out", lo, "--ops", "10",
                 "--allocators", "nope"));
         cases.add(usageCreating("latency: --iterations 0", latOut, "latency", "--out", lo, "--iterations", "0"));
@@ -226,7 +226,7 @@ class BadInputTableTest {
 
         cases.add(usage("verify-pg: --ops 0", "verify-pg", "--ops", "0"));
         cases.add(usage("verify-pg: --ops huge", "verify-pg", "--ops", HUGE_OPS));
-        cases.add(usage("verify-pg: unknown pattern", "verify-pg", "--ops", "10", "--patterns", "nope"));
+        cases.add(usage("verify-pg: unknown pattern", "verify-pg", "--ops", "10", "--traces", "nope"));
         cases.add(usage("verify-pg: unknown --ours", "verify-pg", "--ops", "10", "--ours", "nope"));
         cases.add(usage("verify-pg: --iterations 0", "verify-pg", "--iterations", "0"));
 

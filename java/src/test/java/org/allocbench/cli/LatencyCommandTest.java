@@ -18,7 +18,7 @@ class LatencyCommandTest {
 
     @Test
     void smoke(@TempDir Path dir) throws Exception {
-        CliRun r = run("latency", "--allocators", "aset-java,aset-native-replay,glibc", "--patterns",
+        CliRun r = run("latency", "--allocators", "aset-java,aset-native-replay,glibc", "--traces",
                 "small-churn,per-tuple-batches", "--ops", "2000", "--warmup", "1", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("mode: per-op"), r.out());
@@ -42,7 +42,7 @@ class LatencyCommandTest {
 
     @Test
     void groupedModeIsStated(@TempDir Path dir) throws Exception {
-        CliRun r = run("latency", "--allocators", "aset-java", "--patterns", "small-churn", "--ops", "1000",
+        CliRun r = run("latency", "--allocators", "aset-java", "--traces", "small-churn", "--ops", "1000",
                 "--mode", "grouped", "--group", "8", "--warmup", "0", "--out", dir.toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("mode: grouped, G=8"), r.out());

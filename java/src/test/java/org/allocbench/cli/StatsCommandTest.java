@@ -2,6 +2,8 @@ package org.allocbench.cli;
 
 import static org.allocbench.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -10,7 +12,7 @@ class StatsCommandTest {
 
     @Test
     void asetNativeAtTheEndOfSmallChurn() {
-        CliRun r = run("stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "20000");
+        CliRun r = run("stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops", "20000");
         assertEquals(0, r.exit(), r.err());
         assertEquals("""
                 allocbench stats: aset-native x small-churn, 20,000 ops, seed 42; at the end of the trace, before the delete
@@ -28,7 +30,7 @@ class StatsCommandTest {
 
     @Test
     void theJavaAllocSetHasTheSameCounters() {
-        CliRun r = run("stats", "--allocator", "aset-java", "--trace", "small-churn", "--ops", "20000");
+        CliRun r = run("stats", "--allocator", "aset-java", "--traces", "small-churn", "--ops", "20000");
         assertEquals(0, r.exit(), r.err());
         assertEquals("aset-java: 131072 total in 5 blocks; 31304 free (107 chunks); 99768 used",
                 r.out().lines().filter(l -> l.startsWith("aset-java:")).findFirst().orElseThrow());
@@ -36,12 +38,39 @@ class StatsCommandTest {
 
     @Test
     void unknownNamesAreErrors() {
-        CliRun r = run("stats", "--allocator", "nope", "--trace", "small-churn");
+        CliRun r = run("stats", "--allocator", "nope", "--traces", "small-churn");
         assertEquals(2, r.exit());
         assertEquals("allocbench stats: unknown allocator \"nope\"; known: aset-native, aset-pg15, aset-java, glibc,"
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
-        r = run("stats", "--allocator", "aset-native", "--trace", "nope");
+        r = run("stats", "--allocator", "aset-native", "--traces", "nope");
         assertEquals(2, r.exit());
         assertEquals("allocbench stats: unknown pattern \"nope\"", r.err().substring(0, r.err().indexOf(';')));
+    }
+
+    @Test
+    void severalTracesPrintOneBlockEach() {
+        CliRun r = run("stats", "--allocator", "aset-native", "--traces", "small-churn,logrand", "--ops", "2000");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("allocbench stats: aset-native x ")).count(), r.out());
+        assertEquals(2, r.out().lines().filter(l -> l.startsWith("Grand total: ")).count(), r.out());
+    }
+
+    @Test
+    void aTraceMustBeNamed() {
+        CliRun r = run("stats", "--allocator", "aset-native");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("allocbench stats: name a trace with --traces NAME (built-in: small-churn, "), r.err());
+    }
+
+    @Test
+    void theOldSpellingsStillWorkForOneReleaseWithANote() {
+        CliRun renamed = run("stats", "--allocator", "aset-native", "--trace", "small-churn", "--ops", "20000");
+        CliRun current = run("stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops", "20000");
+        assertEquals(0, renamed.exit(), renamed.err());
+        assertEquals(current.out(), renamed.out());
+        assertEquals("allocbench stats: note: --trace, --pattern and --patterns are now --traces; the old names go in"
+                + " the next release\n", renamed.err());
+        assertEquals("", current.err());
+        assertFalse(run("stats", "--help").out().contains("--patterns"), "the old names are hidden from help");
     }
 }

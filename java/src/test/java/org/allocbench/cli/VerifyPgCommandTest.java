@@ -37,7 +37,7 @@ class VerifyPgCommandTest {
         CliRun ours = run("verify-pg", "--ours", "pg99");
         assertEquals(2, ours.exit());
         assertTrue(ours.err().contains("--ours must be pg15 or main, not \"pg99\""), ours.err());
-        CliRun pattern = run("verify-pg", "--patterns", "nope");
+        CliRun pattern = run("verify-pg", "--traces", "nope");
         assertEquals(2, pattern.exit());
         assertTrue(pattern.err().contains("unknown pattern \"nope\""), pattern.err());
         assertEquals(2, run("verify-pg", "--ops", "0").exit());

@@ -2,6 +2,7 @@ package org.allocbench.alloc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import org.allocbench.nativecore.AddressSpace;
 
 /**
  * What every allocator shares: the closed state, and the
@@ -22,12 +23,9 @@ public abstract class AbstractAllocator implements Allocator {
     private int bridgedCount;
     private boolean closed;
 
-    /** The whole address space as one segment: handles are raw addresses, written through it unchecked. */
-    protected static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
     /** Zeroes the {@code size} requested bytes at {@code address} (allocZeroed over a plain alloc); returns it. */
     protected static long zeroed(long address, long size) {
-        EVERYTHING.asSlice(address, size).fill((byte) 0);
+        AddressSpace.ALL.asSlice(address, size).fill((byte) 0);
         return address;
     }
 

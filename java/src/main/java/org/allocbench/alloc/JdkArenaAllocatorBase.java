@@ -1,6 +1,7 @@
 package org.allocbench.alloc;
 
 import java.lang.foreign.MemorySegment;
+import org.allocbench.nativecore.AddressSpace;
 
 /**
  * What the JDK-arena peers share: an arena hands out zeroed memory and frees
@@ -25,7 +26,7 @@ abstract class JdkArenaAllocatorBase extends AbstractAllocator {
         long moved = alloc(newSize);
         long keep = Math.min(oldSize, newSize);
         if (keep > 0) {
-            MemorySegment.copy(EVERYTHING, handle, EVERYTHING, moved, keep);
+            MemorySegment.copy(AddressSpace.ALL, handle, AddressSpace.ALL, moved, keep);
         }
         return moved;
     }

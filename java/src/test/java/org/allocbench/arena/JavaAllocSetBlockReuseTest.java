@@ -1,6 +1,6 @@
 package org.allocbench.arena;
 
-import static org.allocbench.arena.ArenaCounters.ALL;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.allocbench.arena.ArenaCounters.assertFilled;
 import static org.allocbench.arena.ArenaCounters.fill;

@@ -1,6 +1,6 @@
 package org.allocbench.arena;
 
-import static org.allocbench.arena.ArenaCounters.ALL;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;

@@ -13,7 +13,6 @@ import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
-import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -77,7 +76,7 @@ final class VerifyPgCommand implements Callable<Integer> {
         try {
             traces.add(freshContext());
             for (String p : patterns != null ? patterns : Pattern.names()) {
-                traces.add(BuiltinPatterns.byName(p, opCount, seed));
+                traces.add(Pattern.byName(p).generate(opCount, seed));
             }
             ourLane = ourLane(ours);
         } catch (IllegalArgumentException e) {

@@ -17,12 +17,11 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
 
     private final NativeMemoryContext context;
     private final long address;
-    private final String name;
 
     public NativeAllocSetAllocator(AllocSetSizes sizes) {
+        super("aset-native", CAPABILITIES);
         this.context = NativeMemoryContext.create("aset-native", sizes);
         this.address = context.address();
-        this.name = "aset-native";
     }
 
     /**
@@ -31,24 +30,14 @@ public final class NativeAllocSetAllocator extends AbstractAllocator {
      * the two. The source must outlive this allocator.
      */
     public NativeAllocSetAllocator(AllocSetSizes sizes, NativeBlockSource source) {
+        super("aset-native-segment", CAPABILITIES);
         this.context = NativeMemoryContext.create("aset-native-segment", sizes, source);
         this.address = context.address();
-        this.name = "aset-native-segment";
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override
     public String version() {
         return "liballocbench " + AllocSetNative.variant() + " layout, per-op FFM downcalls";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override

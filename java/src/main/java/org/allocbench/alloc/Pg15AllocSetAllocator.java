@@ -25,22 +25,13 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
     private final long context;
 
     public Pg15AllocSetAllocator(AllocSetSizes sizes) {
+        super("aset-pg15", CAPABILITIES);
         this.context = PG15.createContext("aset-pg15", sizes);
-    }
-
-    @Override
-    public String name() {
-        return "aset-pg15";
     }
 
     @Override
     public String version() {
         return "liballocbench " + PG15.layout() + " layout, per-op FFM downcalls";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override

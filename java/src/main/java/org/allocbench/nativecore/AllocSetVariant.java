@@ -123,13 +123,7 @@ public record AllocSetVariant(String name, MethodHandle create, MethodHandle all
 
     /** The context's own counters (MemoryContextCounters semantics). */
     public MemoryContextCounters stats(long context) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(NativeStructs.COUNTERS);
-            stats.invokeExact(context, 0, out);
-            return NativeStructs.readCounters(out, 0);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
+        return ContextReports.counters(stats, context, false);
     }
 
     private MemoryContextException error() {

@@ -422,13 +422,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
 
     private MemoryContextCounters counters(boolean recurse) {
         checkUsable();
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment out = scratch.allocate(NativeStructs.COUNTERS);
-            AllocSetNative.STATS.invokeExact(address, recurse ? 1 : 0, out);
-            return NativeStructs.readCounters(out, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.counters(AllocSetNative.STATS, address, recurse);
     }
 
     /** MemoryContextMemAllocated: bytes held from the block source, optionally with descendants. */
@@ -465,32 +459,13 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         if (maxChildren < 1) {
             throw new IllegalArgumentException("maxChildren must be at least 1, not " + maxChildren);
         }
-        try (Arena scratch = Arena.ofConfined()) {
-            long needed = (long) AllocSetNative.STATS_DUMP.invokeExact(address, maxChildren, MemorySegment.NULL, 0L);
-            MemorySegment buffer = scratch.allocate(needed + 1);
-            long written = (long) AllocSetNative.STATS_DUMP.invokeExact(address, maxChildren, buffer, needed + 1);
-            assert written == needed;
-            return buffer.getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.dump(AllocSetNative.STATS_DUMP, address, maxChildren);
     }
 
     /** pg_backend_memory_contexts-style rows for this subtree, parents before children. */
     public List<MemoryContextRow> rows() {
         checkUsable();
-        try (Arena scratch = Arena.ofConfined()) {
-            long count = (long) AllocSetNative.CONTEXT_ROWS.invokeExact(address, MemorySegment.NULL, 0L);
-            MemorySegment rows = scratch.allocate(NativeStructs.ROW, count);
-            long written = (long) AllocSetNative.CONTEXT_ROWS.invokeExact(address, rows, count);
-            List<MemoryContextRow> result = new ArrayList<>((int) written);
-            for (long i = 0; i < written; i++) {
-                result.add(NativeStructs.readRow(rows, i));
-            }
-            return result;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.rows(AllocSetNative.CONTEXT_ROWS, address);
     }
 
     private void checkUsable() {

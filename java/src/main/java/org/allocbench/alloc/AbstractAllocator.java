@@ -2,32 +2,51 @@ package org.allocbench.alloc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Objects;
+import org.allocbench.nativecore.AddressSpace;
 
 /**
- * What every allocator shares: the closed state, and the
- * {@link java.lang.foreign.SegmentAllocator} bridge, whose segments live in a
- * confined arena per generation (created on first use, closed by reset and
- * close) so a segment from before a reset cannot reach freed memory. For an
- * allocator without a bulk release the bridge remembers the handles it took
- * and frees them at reset and close: a segment user never leaks, and the raw
- * handle operations still track nothing.
+ * What every allocator shares: its name and capabilities (fixed at
+ * construction), the closed state, the size checks and out-of-memory message
+ * of a malloc-style call, and the {@link java.lang.foreign.SegmentAllocator}
+ * bridge, whose segments live in a confined arena per generation (created on
+ * first use, closed by reset and close) so a segment from before a reset
+ * cannot reach freed memory. For an allocator without a bulk release the
+ * bridge remembers the handles it took and frees them at reset and close: a
+ * segment user never leaks, and the raw handle operations still track nothing.
  * Subclasses implement the handle operations and {@link #releaseAll()} /
- * {@link #releaseForGood()}.
+ * {@link #releaseForGood()}. The helpers here are static or final, so a hot
+ * path that calls them gains no virtual call.
  */
 public abstract class AbstractAllocator implements Allocator {
 
+    private final String name;
+    private final Capabilities capabilities;
     private Arena generation;
     /** Handles the bridge allocated, freed at reset and close when the allocator has no bulk release. */
     private long[] bridged = new long[0];
     private int bridgedCount;
     private boolean closed;
 
-    /** The whole address space as one segment: handles are raw addresses, written through it unchecked. */
-    protected static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** {@code name} as in results and on the command line; {@code capabilities} for the instance's life. */
+    protected AbstractAllocator(String name, Capabilities capabilities) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.capabilities = Objects.requireNonNull(capabilities, "capabilities");
+    }
+
+    @Override
+    public final String name() {
+        return name;
+    }
+
+    @Override
+    public final Capabilities capabilities() {
+        return capabilities;
+    }
 
     /** Zeroes the {@code size} requested bytes at {@code address} (allocZeroed over a plain alloc); returns it. */
     protected static long zeroed(long address, long size) {
-        EVERYTHING.asSlice(address, size).fill((byte) 0);
+        AddressSpace.ALL.asSlice(address, size).fill((byte) 0);
         return address;
     }
 
@@ -39,28 +58,46 @@ public abstract class AbstractAllocator implements Allocator {
         return size;
     }
 
+    /**
+     * What to ask malloc (and its kin) for: 0 bytes is asked as 1, since {@code malloc(0)} may return NULL or a
+     * pointer that is not unique, and every live handle must be unique and non-null; a negative size is refused.
+     */
+    protected static long mallocRequest(long size) {
+        if (size > 0) {
+            return size; // the common case first: one compare
+        }
+        return size == 0 ? 1 : nonNegativeSize(size);
+    }
+
+    /** A malloc-style result: the pointer, or, for NULL, an {@link OutOfMemoryError} naming this allocator and size. */
+    protected final long orOutOfMemory(long pointer, long size) {
+        if (pointer == 0) {
+            throw new OutOfMemoryError(name + ": out of memory on request of " + size + " bytes");
+        }
+        return pointer;
+    }
+
+    /** Throws if closed; every operation calls it first (a field read: cheap enough for the hot path). */
     protected final void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("allocator " + name() + " is closed");
+            throw new IllegalStateException("allocator " + name + " is closed");
         }
     }
 
     @Override
     public final MemorySegment allocate(long byteSize, long byteAlignment) {
         ensureOpen();
-        if (byteSize < 0) {
-            throw new IllegalArgumentException("invalid memory alloc request size " + byteSize);
-        }
+        nonNegativeSize(byteSize);
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("alignment " + byteAlignment + " is not a power of two");
         }
-        long guaranteed = capabilities().alignment();
+        long guaranteed = capabilities.alignment();
         if (byteAlignment > guaranteed) {
-            throw new IllegalArgumentException("alignment " + byteAlignment + " is not supported by " + name()
+            throw new IllegalArgumentException("alignment " + byteAlignment + " is not supported by " + name
                     + ", which aligns to " + guaranteed + " bytes");
         }
         long handle = alloc(byteSize);
-        if (!capabilities().bulkReset() && capabilities().individualFree()) {
+        if (!capabilities.bulkReset() && capabilities.individualFree()) {
             if (bridgedCount == bridged.length) {
                 bridged = java.util.Arrays.copyOf(bridged, Math.max(8, bridgedCount * 2));
             }
@@ -114,6 +151,6 @@ public abstract class AbstractAllocator implements Allocator {
 
     @Override
     public String toString() {
-        return name() + (closed ? " (closed)" : "");
+        return name + (closed ? " (closed)" : "");
     }
 }

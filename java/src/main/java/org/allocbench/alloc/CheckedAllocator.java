@@ -15,13 +15,9 @@ final class CheckedAllocator extends AbstractAllocator {
     private final LivePointers live;
 
     CheckedAllocator(Allocator raw) {
+        super(raw.name(), raw.capabilities());
         this.raw = raw;
         this.live = new LivePointers(raw.name());
-    }
-
-    @Override
-    public String name() {
-        return raw.name();
     }
 
     @Override
@@ -30,24 +26,18 @@ final class CheckedAllocator extends AbstractAllocator {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return raw.capabilities();
-    }
-
-    @Override
     public long alloc(long size) {
         ensureOpen();
-        checkSize(size);
-        long handle = raw.alloc(size);
-        live.add(handle);
-        return handle;
+        return tracked(raw.alloc(nonNegativeSize(size)));
     }
 
     @Override
     public long allocZeroed(long size) {
         ensureOpen();
-        checkSize(size);
-        long handle = raw.allocZeroed(size);
+        return tracked(raw.allocZeroed(nonNegativeSize(size)));
+    }
+
+    private long tracked(long handle) {
         live.add(handle);
         return handle;
     }
@@ -56,11 +46,9 @@ final class CheckedAllocator extends AbstractAllocator {
     public long resize(long handle, long oldSize, long newSize) {
         ensureOpen();
         live.requireLive(handle);
-        checkSize(newSize);
-        long moved = raw.resize(handle, oldSize, newSize);
+        long moved = raw.resize(handle, oldSize, nonNegativeSize(newSize));
         live.remove(handle);
-        live.add(moved);
-        return moved;
+        return tracked(moved);
     }
 
     @Override
@@ -94,7 +82,7 @@ final class CheckedAllocator extends AbstractAllocator {
 
     /** Frees every tracked allocation if the allocator's own reset would not; forgets them in any case. */
     private void freeLiveUnlessBulk() {
-        Capabilities c = raw.capabilities();
+        Capabilities c = capabilities();
         live.releaseAll(c.bulkReset() || !c.individualFree() ? handle -> { } : raw::free);
     }
 
@@ -107,11 +95,5 @@ final class CheckedAllocator extends AbstractAllocator {
     @Override
     public Allocator checked() {
         return this;
-    }
-
-    private static void checkSize(long size) {
-        if (size < 0) {
-            throw new IllegalArgumentException("invalid memory alloc request size " + size);
-        }
     }
 }

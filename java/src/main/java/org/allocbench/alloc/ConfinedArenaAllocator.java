@@ -1,6 +1,5 @@
 package org.allocbench.alloc;
 
-import java.lang.foreign.Arena;
 import java.util.OptionalLong;
 
 /**
@@ -31,35 +30,18 @@ import java.util.OptionalLong;
  * is internal) is not visible. Blocks, free chunks and free bytes are unknown too.
  * Hence {@code reportsStats} is false.
  *
- * <p>The arena is opened by the first allocation after creation or reset, so
- * it is confined to the thread that drives the instance; reset and close must
- * come from that thread too (the JDK throws {@code WrongThreadException}).
- *
  * <p>Raw instances trust the caller's handles ({@link #address} is the
  * identity); {@link #checked()} detects foreign and stale ones.
  */
 public final class ConfinedArenaAllocator extends JdkArenaAllocatorBase {
 
-    /** Every allocation is at least 8-aligned (the JDK's malloc path gives 16, we promise what we ask for). */
-    static final long ALIGNMENT = 8;
-
-    static final String NO_FREE_NOTE =
-            "Arena.ofConfined cannot free single allocations: frees are skipped, memory stays until reset";
-
-    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, false, ALIGNMENT,
-            NO_FREE_NOTE + "; allocations are always zeroed by the JDK; resize is allocate + copy");
-
-    /** Opened on first use, so the arena is confined to the thread that drives the instance. */
-    private Arena arena;
     /** Bytes requested since the last reset (exact: our own count, not a guess about the JDK). */
     private long requestedBytes;
 
     public ConfinedArenaAllocator() {
-    }
-
-    @Override
-    public String name() {
-        return "jdk-arena";
+        super("jdk-arena", false,
+                "Arena.ofConfined cannot free single allocations: frees are skipped, memory stays until reset",
+                "; allocations are always zeroed by the JDK; resize is allocate + copy");
     }
 
     @Override
@@ -68,42 +50,17 @@ public final class ConfinedArenaAllocator extends JdkArenaAllocatorBase {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
     public long alloc(long size) {
         ensureOpen();
-        if (size < 0) {
-            throw new IllegalArgumentException("invalid memory alloc request size " + size);
-        }
-        Arena current = arena;
-        if (current == null) {
-            current = arena = Arena.ofConfined();
-        }
-        long address = current.allocate(size, ALIGNMENT).address();
+        long address = arena().allocate(nonNegativeSize(size), ALIGNMENT).address();
         requestedBytes += size;
         return address;
     }
 
     @Override
-    protected String noFreeNote() {
-        return NO_FREE_NOTE;
-    }
-
-    @Override
     protected void releaseAll() {
-        if (arena != null) {
-            arena.close();
-            arena = null;
-        }
+        closeArena();
         requestedBytes = 0;
-    }
-
-    @Override
-    protected void releaseForGood() {
-        releaseAll();
     }
 
     /** Used bytes = bytes requested since the last reset; everything else unknown (see the class comment). */

@@ -24,23 +24,14 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     private JavaAllocSet set;
 
     public JavaAllocSetAllocator(AllocSetSizes sizes) {
+        super("aset-java", CAPABILITIES);
         this.sizes = Objects.requireNonNull(sizes, "sizes");
         JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
     }
 
     @Override
-    public String name() {
-        return "aset-java";
-    }
-
-    @Override
     public String version() {
         return "pure Java over MemorySegment (pg16 layout)";
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     private JavaAllocSet set() {

@@ -55,6 +55,7 @@ public final class MimallocHeapAllocator extends AbstractAllocator {
 
     /** A fresh heap owned by the calling (platform) thread. */
     MimallocHeapAllocator() {
+        super(NAME, CAPABILITIES);
         Thread current = Thread.currentThread();
         if (current.isVirtual()) {
             throw new IllegalStateException(NAME + ": mimalloc heaps belong to an OS thread; create and use this"
@@ -65,69 +66,48 @@ public final class MimallocHeapAllocator extends AbstractAllocator {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public String version() {
         return Native.B.version();
     }
 
     @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
     public long alloc(long size) {
-        ensureOpen();
-        ensureOwner();
-        long request = request(size);
-        long pointer;
-        try {
-            pointer = (long) Native.HEAP_MALLOC.invokeExact(heap, request);
-        } catch (Throwable t) {
-            throw Downcalls.rethrow(t);
-        }
-        if (pointer == 0) {
-            throw outOfMemory(size);
-        }
-        return pointer;
+        return heapAlloc(size, false);
     }
 
     @Override
     public long allocZeroed(long size) {
+        return heapAlloc(size, true);
+    }
+
+    /** mi_heap_zalloc or mi_heap_malloc; every caller passes a constant, so the JIT keeps one call, not a branch. */
+    private long heapAlloc(long size, boolean zeroed) {
         ensureOpen();
         ensureOwner();
-        long request = request(size);
+        long request = mallocRequest(size);
         long pointer;
         try {
-            pointer = (long) Native.HEAP_ZALLOC.invokeExact(heap, request);
+            pointer = zeroed ? (long) Native.HEAP_ZALLOC.invokeExact(heap, request)
+                    : (long) Native.HEAP_MALLOC.invokeExact(heap, request);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
-        if (pointer == 0) {
-            throw outOfMemory(size);
-        }
-        return pointer;
+        return orOutOfMemory(pointer, size);
     }
 
+    /** On NULL the old block is untouched and still live. */
     @Override
     public long resize(long handle, long oldSize, long newSize) {
         ensureOpen();
         ensureOwner();
-        long request = request(newSize);
+        long request = mallocRequest(newSize);
         long moved;
         try {
             moved = (long) Native.HEAP_REALLOC.invokeExact(heap, handle, request);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
-        if (moved == 0) {
-            throw outOfMemory(newSize); // the old block is untouched
-        }
-        return moved;
+        return orOutOfMemory(moved, newSize);
     }
 
     @Override
@@ -213,20 +193,6 @@ public final class MimallocHeapAllocator extends AbstractAllocator {
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
-    }
-
-    private static long request(long size) {
-        if (size > 0) {
-            return size;
-        }
-        if (size == 0) {
-            return 1;
-        }
-        throw new IllegalArgumentException("invalid memory alloc request size " + size);
-    }
-
-    private static OutOfMemoryError outOfMemory(long size) {
-        return new OutOfMemoryError(NAME + ": out of memory on request of " + size + " bytes");
     }
 
     /** The linked heap API; initialised with the first instance, which exists only once mimalloc is known available. */

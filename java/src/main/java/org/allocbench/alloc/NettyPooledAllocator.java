@@ -125,23 +125,14 @@ public final class NettyPooledAllocator extends AbstractAllocator {
 
     /** A context over the calling thread's Netty allocator. */
     public NettyPooledAllocator() {
+        super("netty-pooled", CAPABILITIES);
         this.netty = PER_THREAD.get();
         this.tag = (long) (NEXT_TAG.getAndIncrement() % 2047 + 1) << 32;
     }
 
     @Override
-    public String name() {
-        return "netty-pooled";
-    }
-
-    @Override
     public String version() {
         return VERSION;
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override

@@ -41,19 +41,9 @@ import java.lang.foreign.SegmentAllocator;
  */
 public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
 
-    static final long ALIGNMENT = 8;
     static final long INITIAL_BLOCK_SIZE = 8 * 1024;
     static final long MAX_BLOCK_SIZE = 8 * 1024 * 1024;
 
-    static final String NO_FREE_NOTE =
-            "SegmentAllocator.slicingAllocator cannot free single allocations: frees are skipped, memory stays until reset";
-
-    private static final Capabilities CAPABILITIES = new Capabilities(false, false, true, true, ALIGNMENT,
-            NO_FREE_NOTE + "; allocations are zero (fresh arena blocks, never reused); resize is allocate + copy");
-
-
-    /** Opened on first use, so it is confined to the thread that drives the instance. */
-    private Arena arena;
     /** The current regular block (null before the first) and the slicer over it. */
     private MemorySegment currentBlock;
     private SegmentAllocator slicer;
@@ -68,9 +58,10 @@ public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
     /** Used bytes of every block but the current regular one. */
     private long usedElsewhere;
 
-    @Override
-    public String name() {
-        return "jdk-slicing";
+    public SlicingArenaAllocator() {
+        super("jdk-slicing", true, "SegmentAllocator.slicingAllocator cannot free single allocations: frees are"
+                + " skipped, memory stays until reset",
+                "; allocations are zero (fresh arena blocks, never reused); resize is allocate + copy");
     }
 
     @Override
@@ -80,19 +71,9 @@ public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
     }
 
     @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
-    }
-
-    @Override
     public long alloc(long size) {
         ensureOpen();
-        if (size <= 0) {
-            if (size < 0) {
-                throw new IllegalArgumentException("invalid memory alloc request size " + size);
-            }
-            size = 1;
-        }
+        size = mallocRequest(size);
         long start = (offset + (ALIGNMENT - 1)) & -ALIGNMENT;
         if (size <= blockSize - start) {
             offset = start + size;
@@ -109,9 +90,7 @@ public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
 
     /** A new block: the next regular one, or a dedicated one for a request larger than that. */
     private long allocSlow(long size) {
-        if (arena == null) {
-            arena = Arena.ofConfined();
-        }
+        Arena arena = arena();
         if (size > nextBlockSize) {
             MemorySegment dedicated = arena.allocate(size, ALIGNMENT);
             totalBytes += size;
@@ -132,16 +111,8 @@ public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
     }
 
     @Override
-    protected String noFreeNote() {
-        return NO_FREE_NOTE;
-    }
-
-    @Override
     protected void releaseAll() {
-        if (arena != null) {
-            arena.close();
-            arena = null;
-        }
+        closeArena();
         slicer = null;
         currentBlock = null;
         blockSize = 0;
@@ -150,11 +121,6 @@ public final class SlicingArenaAllocator extends JdkArenaAllocatorBase {
         totalBytes = 0;
         blocks = 0;
         usedElsewhere = 0;
-    }
-
-    @Override
-    protected void releaseForGood() {
-        releaseAll();
     }
 
     @Override

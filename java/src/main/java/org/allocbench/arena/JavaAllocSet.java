@@ -44,7 +44,7 @@ import org.allocbench.nativecore.MemoryContextException;
  * fields are the cheapest place for them; the 200 bytes are left zero.
  *
  * <p><b>One segment for all addresses.</b> Every off-heap access goes through
- * {@link OffHeap#ALL}, a {@code static final} segment covering the address
+ * {@link org.allocbench.nativecore.AddressSpace#ALL}, a {@code static final} segment covering the address
  * space, at absolute addresses with {@code JAVA_LONG}. A pointer is a primitive
  * {@code long} in and out of the API, so the hot path (a small alloc from a
  * freelist or the head block, a small free) allocates nothing on the Java heap,

@@ -1,29 +1,21 @@
 package org.allocbench.arena;
 
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 
 import java.lang.foreign.MemorySegment;
 
 /**
- * Raw access to any native address, the way C code reads through a pointer.
- *
- * <p>One segment covers the whole address space ({@code NULL} reinterpreted to
- * {@code Long.MAX_VALUE} bytes, global scope), held in a {@code static final}
- * field, so that C2 treats it as a constant: an access compiles to a bounds
- * compare against a constant, an alignment test and the load or store. There is
- * no liveness check (the global scope is always alive) and no segment object
- * per access, which is what lets the AllocSet hot path run without allocating.
- * The price is that nothing here knows whether an address is mapped: callers
- * must only pass addresses of blocks they own.
+ * Raw access to any native address, the way C code reads through a pointer,
+ * through {@link org.allocbench.nativecore.AddressSpace#ALL} (a constant to C2, which is what lets the
+ * AllocSet hot path run without allocating). Nothing here knows whether an
+ * address is mapped: callers must only pass addresses of blocks they own.
  *
  * <p>Words are {@link java.lang.foreign.ValueLayout#JAVA_LONG JAVA_LONG}
  * (aligned): every header and freelist link in an AllocSet is 8-byte aligned
  * (MAXALIGN), so a misaligned address is a bug and is reported as one.
  */
 final class OffHeap {
-
-    /** Every address: offset == address. */
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private OffHeap() {
     }

@@ -1,8 +1,8 @@
 package org.allocbench.bench;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
@@ -85,8 +85,6 @@ public class SizeClassBenchmark {
     /** Allocations per {@link #allocThenReset} invocation. */
     public static final int BATCH = 1000;
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
     @Param({"aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
         "jdk-arena", "jdk-slicing", "netty-pooled"})
     public String allocator;
@@ -149,7 +147,7 @@ public class SizeClassBenchmark {
     }
 
     private static void touch(long address, long size) {
-        EVERYTHING.set(JAVA_BYTE, address, (byte) 1);
-        EVERYTHING.set(JAVA_BYTE, address + size - 1, (byte) 1);
+        ALL.set(JAVA_BYTE, address, (byte) 1);
+        ALL.set(JAVA_BYTE, address + size - 1, (byte) 1);
     }
 }

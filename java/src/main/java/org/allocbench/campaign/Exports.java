@@ -21,7 +21,7 @@ import org.allocbench.stats.RatioEstimate;
 
 /**
  * A run's cells for existing dashboards. Only cells with status ok are
- * exported, named {@link Cell#key()} ("aset-native x small-churn", with the
+ * exported, named by {@link org.allocbench.results.CellKey#label()} ("aset-native x small-churn", with the
  * metric in parentheses when it is not "replay"), in results order.
  *
  * <ul>
@@ -88,7 +88,7 @@ public final class Exports {
                 continue;
             }
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", c.key());
+            m.put("name", c.key().label());
             m.put("unit", c.unit());
             m.put("value", c.median());
             boolean interval = c.ciLow() != null && c.ciHigh() != null; // a single-sample cell (limit runs) has none
@@ -161,7 +161,7 @@ public final class Exports {
             latency.put("value", c.median());
             latency.put("lower_value", c.ciLow());
             latency.put("upper_value", c.ciHigh());
-            out.put(c.key(), Map.of("latency", latency));
+            out.put(c.key().label(), Map.of("latency", latency));
         }
         for (Ratio r : ratios(run)) {
             Map<String, Object> ratio = new LinkedHashMap<>();

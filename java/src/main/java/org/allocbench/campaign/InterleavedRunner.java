@@ -20,6 +20,7 @@ import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.stats.Bootstrap;
 import org.allocbench.stats.CellSummary;
 import org.allocbench.trace.BuiltinPatterns;
@@ -328,7 +329,7 @@ public final class InterleavedRunner {
     /** The cells being measured: samples, forks and faults per lane x trace x metric. */
     static final class Cells {
         private final Campaign campaign;
-        private final Map<String, Acc> cells = new LinkedHashMap<>();
+        private final Map<CellKey, Acc> cells = new LinkedHashMap<>();
 
         Cells(Campaign campaign) {
             this.campaign = campaign;
@@ -355,7 +356,7 @@ public final class InterleavedRunner {
         }
 
         private Acc acc(String lane, String trace, String metric) {
-            return cells.computeIfAbsent(lane + "\u0000" + trace + "\u0000" + metric, k -> new Acc(lane, trace, metric));
+            return cells.computeIfAbsent(new CellKey(lane, trace, metric), k -> new Acc(lane, trace, metric));
         }
 
         void add(String lane, String trace, String metric, int fork, List<Double> ns, List<Long> faults,

@@ -69,13 +69,13 @@ public final class Tables {
             perOpTable(out, run, trace, notes, campaign.threads());
             for (Cell c : run.cells()) {
                 if (c.trace().equals(trace) && Cell.OK.equals(c.status()) && c.reason() != null) {
-                    out.printf("     cut short: %s (%s)%n", c.key(), c.reason());
+                    out.printf("     cut short: %s (%s)%n", c.key().label(), c.reason());
                 }
                 if (c.trace().equals(trace) && !Cell.OK.equals(c.status())) {
                     if (Cell.NOT_RUN.equals(c.status())) {
                         notRun.putIfAbsent(c.allocator(), c.reason());
                     } else {
-                        out.printf("     failed: %s (%s)%n", c.key(), c.reason());
+                        out.printf("     failed: %s (%s)%n", c.key().label(), c.reason());
                     }
                 }
             }

@@ -31,7 +31,7 @@ import java.util.Objects;
  * context (not freed already, not a slice, not from elsewhere), so a bad
  * argument is an exception, never a corrupted freelist or a crashed JVM. The
  * price is a hash lookup per free; benchmarks that own their pointers use
- * {@link AllocSetNative}'s unchecked calls instead. A small chunk's segment stays
+ * {@link AllocSetBinding}'s unchecked calls instead. A small chunk's segment stays
  * readable after {@code free} until the next reset (the memory is still the
  * context's), as in PostgreSQL; reading it is a bug this class cannot see.
  *
@@ -104,25 +104,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
             NativeBlockSource source) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sizes, "sizes");
-        long parentAddress = parent == null ? 0 : parent.address;
-        long address;
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment cName = scratch.allocateFrom(name);
-            address = source == null
-                    ? (long) AllocSetNative.CREATE.invokeExact(parentAddress, cName, sizes.minContextSize(),
-                            sizes.initBlockSize(), sizes.maxBlockSize())
-                    : (long) AllocSetNative.CREATE_WITH_SOURCE.invokeExact(parentAddress, cName,
-                            sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), source.attach());
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
-        if (address == 0) {
-            MemoryContextException error = MemoryContextException.fromNative();
-            if (source != null) {
-                source.detach();
-            }
-            throw error;
-        }
+        long address = AllocSetNative.MAIN.createContext(parent == null ? 0 : parent.address, name, sizes, source);
         return new NativeMemoryContext(address, name, parent, source);
     }
 
@@ -190,7 +172,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         }
         long moved;
         try {
-            moved = (long) AllocSetNative.REALLOC_EXTENDED.invokeExact(segment.address(), newSize, flags);
+            moved = (long) AllocSetNative.MAIN.realloc().invokeExact(segment.address(), newSize, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -209,7 +191,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         Arena scope = liveScope(segment, "free");
         int rc;
         try {
-            rc = (int) AllocSetNative.FREE.invokeExact(segment.address());
+            rc = (int) AllocSetNative.MAIN.free().invokeExact(segment.address());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -287,11 +269,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
     /** MemoryContextReset: deletes all children, releases all but the keeper block; every segment dies. */
     public void reset() {
         checkUsable();
-        try {
-            AllocSetNative.RESET.invokeExact(address);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        AllocSetNative.MAIN.uncheckedReset(address);
         children.forEach(NativeMemoryContext::markDeleted);
         children.clear();
         closeChunkScopes();
@@ -305,11 +283,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
             return;
         }
         checkUsable();
-        try {
-            AllocSetNative.DELETE.invokeExact(address);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        AllocSetNative.MAIN.deleteContext(address);
         if (parent != null) {
             parent.children.remove(this);
         }
@@ -397,7 +371,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         return address != 0;
     }
 
-    /** The native context pointer, for code that drives {@link AllocSetNative} directly. */
+    /** The native context pointer, for code that drives {@link AllocSetBinding#main()} directly. */
     public long address() {
         checkUsable();
         return address;
@@ -422,13 +396,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
 
     private MemoryContextCounters counters(boolean recurse) {
         checkUsable();
-        try (Arena scratch = Arena.ofConfined()) {
-            MemorySegment out = scratch.allocate(NativeStructs.COUNTERS);
-            AllocSetNative.STATS.invokeExact(address, recurse ? 1 : 0, out);
-            return NativeStructs.readCounters(out, 0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.counters(AllocSetNative.MAIN.stats(), address, recurse);
     }
 
     /** MemoryContextMemAllocated: bytes held from the block source, optionally with descendants. */
@@ -465,32 +433,13 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         if (maxChildren < 1) {
             throw new IllegalArgumentException("maxChildren must be at least 1, not " + maxChildren);
         }
-        try (Arena scratch = Arena.ofConfined()) {
-            long needed = (long) AllocSetNative.STATS_DUMP.invokeExact(address, maxChildren, MemorySegment.NULL, 0L);
-            MemorySegment buffer = scratch.allocate(needed + 1);
-            long written = (long) AllocSetNative.STATS_DUMP.invokeExact(address, maxChildren, buffer, needed + 1);
-            assert written == needed;
-            return buffer.getString(0);
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.dump(AllocSetNative.MAIN.statsDump(), address, maxChildren);
     }
 
     /** pg_backend_memory_contexts-style rows for this subtree, parents before children. */
     public List<MemoryContextRow> rows() {
         checkUsable();
-        try (Arena scratch = Arena.ofConfined()) {
-            long count = (long) AllocSetNative.CONTEXT_ROWS.invokeExact(address, MemorySegment.NULL, 0L);
-            MemorySegment rows = scratch.allocate(NativeStructs.ROW, count);
-            long written = (long) AllocSetNative.CONTEXT_ROWS.invokeExact(address, rows, count);
-            List<MemoryContextRow> result = new ArrayList<>((int) written);
-            for (long i = 0; i < written; i++) {
-                result.add(NativeStructs.readRow(rows, i));
-            }
-            return result;
-        } catch (Throwable t) {
-            throw rethrow(t);
-        }
+        return ContextReports.rows(AllocSetNative.MAIN.contextRows(), address);
     }
 
     private void checkUsable() {

@@ -56,6 +56,7 @@ public final class FloorAllocator extends AbstractAllocator {
     private int next;
 
     private FloorAllocator(MemorySegment region, long[] offsets) {
+        super(NAME, CAPABILITIES);
         this.region = region;
         this.base = region.address();
         this.offsets = offsets;
@@ -70,18 +71,8 @@ public final class FloorAllocator extends AbstractAllocator {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
     public String version() {
         return "harness floor: the replay loop over a planned region, JDK " + Runtime.version();
-    }
-
-    @Override
-    public Capabilities capabilities() {
-        return CAPABILITIES;
     }
 
     @Override

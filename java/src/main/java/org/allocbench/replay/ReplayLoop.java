@@ -1,8 +1,8 @@
 package org.allocbench.replay;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 
-import java.lang.foreign.MemorySegment;
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.Capabilities;
@@ -46,7 +46,6 @@ import org.allocbench.trace.OpSequence;
  */
 public final class ReplayLoop {
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     private static final long PAGE = 4096;
 
     private final OpSequence ops;
@@ -213,13 +212,13 @@ public final class ReplayLoop {
         if (everyPage) {
             touchPages(address, size);
         }
-        EVERYTHING.set(JAVA_BYTE, address, (byte) 1);
-        EVERYTHING.set(JAVA_BYTE, address + size - 1, (byte) 1);
+        ALL.set(JAVA_BYTE, address, (byte) 1);
+        ALL.set(JAVA_BYTE, address + size - 1, (byte) 1);
     }
 
     private static void touchPages(long address, long size) {
         for (long off = PAGE; off < size; off += PAGE) {
-            EVERYTHING.set(JAVA_BYTE, address + off, (byte) 1);
+            ALL.set(JAVA_BYTE, address + off, (byte) 1);
         }
     }
 }

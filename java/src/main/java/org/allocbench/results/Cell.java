@@ -102,8 +102,8 @@ public record Cell(String allocator, String trace, String metric, String unit, S
                 Map.of(), List.of());
     }
 
-    /** "aset-native x small-churn". */
-    public String key() {
-        return allocator + " x " + trace + (metric.equals(REPLAY) ? "" : " (" + metric + ")");
+    /** Which cell this is, across runs; {@code key().label()} names it: "aset-native x small-churn". */
+    public CellKey key() {
+        return new CellKey(allocator, trace, metric);
     }
 }

@@ -67,4 +67,9 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
         }
         return null;
     }
+
+    /** The cell with this key, or null. */
+    public Cell cell(CellKey key) {
+        return cell(key.allocator(), key.trace(), key.metric());
+    }
 }

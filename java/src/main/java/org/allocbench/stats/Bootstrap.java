@@ -114,10 +114,6 @@ public final class Bootstrap {
         this.seed = seed;
     }
 
-    public static Bootstrap withConfidence(double confidence) {
-        return new Bootstrap(confidence, DEFAULT_RESAMPLES, DEFAULT_SEED);
-    }
-
     public double confidence() {
         return confidence;
     }

@@ -1,5 +1,7 @@
 package org.allocbench.stats;
 
+import org.allocbench.results.CellKey;
+
 /**
  * One cell present in both runs: the medians of all samples on each side, and
  * the ratio B/A with its interval.
@@ -13,6 +15,6 @@ public record CellComparison(String allocator, String trace, String metric, Stri
 
     /** "aset-native x small-churn" ("(floor)" etc. appended for metrics other than replay). */
     public String key() {
-        return CellKey.of(allocator, trace, metric);
+        return new CellKey(allocator, trace, metric).label();
     }
 }

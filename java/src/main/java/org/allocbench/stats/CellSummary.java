@@ -3,6 +3,7 @@ package org.allocbench.stats;
 import java.util.List;
 import java.util.Map;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 
 /**
  * A measured cell as results.json records it: its samples with their forks,
@@ -25,7 +26,7 @@ public final class CellSummary {
     public static Cell of(Bootstrap bootstrap, String allocator, String trace, String metric, String unit,
             String reason, List<Double> samples, List<Integer> sampleForks, Map<String, Long> stats,
             List<String> files, List<Long> minorFaults) {
-        String key = CellKey.of(allocator, trace, metric);
+        String key = new CellKey(allocator, trace, metric).label();
         Bootstrap.Summary s = bootstrap.cell(key, samples, sampleForks);
         return new Cell(allocator, trace, metric, unit, Cell.OK, reason, samples, sampleForks, finite(s.median()),
                 finite(s.low()), finite(s.high()), stats, files, minorFaults, s.interval(),

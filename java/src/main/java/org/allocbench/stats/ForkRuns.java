@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
@@ -24,7 +25,7 @@ public final class ForkRuns {
     static double[] forkMedians(List<RunResults> forks, CellKey key) {
         double[] medians = new double[forks.size()];
         for (int i = 0; i < forks.size(); i++) {
-            Cell c = forks.get(i).cell(key.allocator(), key.trace(), key.metric());
+            Cell c = forks.get(i).cell(key);
             medians[i] = c != null && RunComparison.usable(c) ? Bootstrap.median(c.samples()) : Double.NaN;
         }
         return medians;
@@ -35,7 +36,7 @@ public final class ForkRuns {
         Map<CellKey, Boolean> keys = new LinkedHashMap<>();
         for (RunResults run : runs) {
             for (Cell c : run.cells()) {
-                keys.putIfAbsent(CellKey.of(c), Boolean.TRUE);
+                keys.putIfAbsent(c.key(), Boolean.TRUE);
             }
         }
         return List.copyOf(keys.keySet());
@@ -61,7 +62,7 @@ public final class ForkRuns {
             Cell template = null;
             Cell failed = null;
             for (int i = 0; i < forks.size(); i++) {
-                Cell c = forks.get(i).cell(key.allocator(), key.trace(), key.metric());
+                Cell c = forks.get(i).cell(key);
                 if (c == null) {
                     continue;
                 }

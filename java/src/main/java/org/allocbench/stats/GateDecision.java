@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunResults;
 
 /**
@@ -54,7 +55,7 @@ public final class GateDecision {
             RatioEstimate estimate, Outcome outcome, boolean inconclusive) {
 
         public String key() {
-            return CellKey.of(allocator, trace, metric);
+            return new CellKey(allocator, trace, metric).label();
         }
     }
 

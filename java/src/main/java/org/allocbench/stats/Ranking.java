@@ -150,7 +150,7 @@ public final class Ranking {
         Map<Integer, double[]> b = Bootstrap.groups(c.samples(), c.sampleForks());
         TreeSet<Integer> shared = new TreeSet<>(a.keySet());
         shared.retainAll(b.keySet());
-        String key = c.key() + " vs " + ref.allocator();
+        String key = c.key().label() + " vs " + ref.allocator();
         if (shared.size() < Bootstrap.MIN_FORKS) {
             return bootstrap.unpaired(key, ref, c);
         }

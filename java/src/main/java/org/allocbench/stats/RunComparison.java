@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunResults;
 
 /**
@@ -35,14 +36,14 @@ public final class RunComparison {
     public static RunComparison of(RunResults a, RunResults b, Bootstrap bootstrap) {
         Map<CellKey, Cell> cellsB = new LinkedHashMap<>();
         for (Cell c : b.cells()) {
-            cellsB.putIfAbsent(CellKey.of(c), c);
+            cellsB.putIfAbsent(c.key(), c);
         }
         List<CellComparison> rows = new ArrayList<>();
         List<String> onlyInA = new ArrayList<>();
         List<String> notCompared = new ArrayList<>();
         Map<CellKey, Cell> seenA = new LinkedHashMap<>();
         for (Cell ca : a.cells()) {
-            CellKey key = CellKey.of(ca);
+            CellKey key = ca.key();
             if (seenA.putIfAbsent(key, ca) != null) {
                 continue;
             }

@@ -1,9 +1,10 @@
 package org.allocbench.trace;
 
 /**
- * Allocation patterns built into the suite, deterministic by seed: the
- * entry point by name, delegating to {@link Pattern} (which lists them all,
- * with what each models).
+ * The one way to get a built-in trace: by its name, with its op count and
+ * seed (deterministic by seed). {@link Pattern} lists the patterns, with what
+ * each models; code that walks all of them may call
+ * {@link Pattern#generate} on each, which is what this does.
  */
 public final class BuiltinPatterns {
 
@@ -17,15 +18,5 @@ public final class BuiltinPatterns {
      */
     public static OpSequence byName(String name, int ops, long seed) {
         return Pattern.byName(name).generate(ops, seed);
-    }
-
-    /** small-churn: see {@link Pattern#SMALL_CHURN}. */
-    public static OpSequence smallChurn(int ops, long seed) {
-        return Pattern.SMALL_CHURN.generate(ops, seed);
-    }
-
-    /** per-tuple-batches: see {@link Pattern#PER_TUPLE_BATCHES}. */
-    public static OpSequence perTupleBatches(int count, long seed) {
-        return Pattern.PER_TUPLE_BATCHES.generate(count, seed);
     }
 }

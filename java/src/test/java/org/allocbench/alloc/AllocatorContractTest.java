@@ -1,6 +1,7 @@
 package org.allocbench.alloc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -30,8 +31,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class AllocatorContractTest {
 
-    private static final MemorySegment EVERYTHING = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
-
     static Stream<AllocatorFactory> allocators() {
         return Allocators.all().stream();
     }
@@ -45,14 +44,14 @@ class AllocatorContractTest {
     private static void writePattern(Allocator a, long handle, long size, int seed) {
         long address = a.address(handle);
         for (long i = 0; i < size; i++) {
-            EVERYTHING.set(JAVA_BYTE, address + i, (byte) (i * 31 + seed));
+            ALL.set(JAVA_BYTE, address + i, (byte) (i * 31 + seed));
         }
     }
 
     private static void assertPattern(Allocator a, long handle, long size, int seed) {
         long address = a.address(handle);
         for (long i = 0; i < size; i++) {
-            if (EVERYTHING.get(JAVA_BYTE, address + i) != (byte) (i * 31 + seed)) {
+            if (ALL.get(JAVA_BYTE, address + i) != (byte) (i * 31 + seed)) {
                 throw new AssertionError(a.name() + ": byte " + i + " of " + size + " changed");
             }
         }
@@ -88,7 +87,7 @@ class AllocatorContractTest {
                 long zeroed = a.allocZeroed(300);
                 long address = a.address(zeroed);
                 for (int i = 0; i < 300; i++) {
-                    assertEquals(0, EVERYTHING.get(JAVA_BYTE, address + i), a.name() + ": byte " + i);
+                    assertEquals(0, ALL.get(JAVA_BYTE, address + i), a.name() + ": byte " + i);
                 }
             }
         }

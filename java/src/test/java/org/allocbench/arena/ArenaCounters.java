@@ -1,16 +1,13 @@
 package org.allocbench.arena;
 
+import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /** Exact-accounting assertions and raw memory helpers shared by the arena tests. */
 final class ArenaCounters {
-
-    /** Every address, for tests that read and write chunks by address. */
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
 
     private ArenaCounters() {
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
+import org.allocbench.nativecore.AddressSpace;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.junit.jupiter.api.Test;
 
@@ -75,7 +76,7 @@ class JavaAllocSetAccountingTest {
             assertEquals(header(first), set.chunkHeaderWord(first));
             // the block header's first word names the owning set
             long keeperBlock = first - 8 - 40;
-            assertEquals(set.address(), ArenaCounters.ALL.get(ValueLayout.JAVA_LONG, keeperBlock));
+            assertEquals(set.address(), AddressSpace.ALL.get(ValueLayout.JAVA_LONG, keeperBlock));
             assertEquals(set.address() + JavaAllocSet.CONTEXT_STRUCT_SIZE, keeperBlock);
         }
     }
@@ -263,7 +264,7 @@ class JavaAllocSetAccountingTest {
             long again = set.allocZeroed(200);
             assertEquals(chunk, again);
             for (int i = 0; i < 200; i++) {
-                assertEquals(0, ArenaCounters.ALL.get(ValueLayout.JAVA_BYTE, again + i), "byte " + i);
+                assertEquals(0, AddressSpace.ALL.get(ValueLayout.JAVA_BYTE, again + i), "byte " + i);
             }
         }
     }

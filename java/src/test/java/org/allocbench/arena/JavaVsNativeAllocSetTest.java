@@ -1,6 +1,6 @@
 package org.allocbench.arena;
 
-import static org.allocbench.arena.ArenaCounters.ALL;
+import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.allocbench.nativecore.AllocSetNative;
+import org.allocbench.nativecore.AllocSetBinding;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeMemoryContext;
@@ -30,6 +30,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * other), and contents must survive every realloc.
  */
 class JavaVsNativeAllocSetTest {
+
+    /** The native side: the main library's per-op calls. */
+    private static final AllocSetBinding NATIVE = AllocSetBinding.main();
 
     private static final int OPS = 3000;
     private static final int SLOTS = 160;
@@ -87,7 +90,7 @@ class JavaVsNativeAllocSetTest {
                 if (random.nextInt(1000) < (sizes == Sizes.MIXED ? 4 : 1)) {
                     what = "reset";
                     jset.reset();
-                    AllocSetNative.uncheckedReset(cx);
+                    NATIVE.uncheckedReset(cx);
                     Arrays.fill(javaPtr, 0);
                     Arrays.fill(nativePtr, 0);
                     resets++;
@@ -96,7 +99,7 @@ class JavaVsNativeAllocSetTest {
                     boolean zeroed = random.nextInt(4) == 0;
                     what = (zeroed ? "allocZeroed " : "alloc ") + n;
                     long j = zeroed ? jset.allocZeroed(n) : jset.alloc(n);
-                    long p = AllocSetNative.uncheckedAlloc(cx, n);
+                    long p = NATIVE.uncheckedAlloc(cx, n);
                     if (zeroed) {
                         ALL.asSlice(p, n).fill((byte) 0);
                         assertZero(j, n, what);
@@ -111,7 +114,7 @@ class JavaVsNativeAllocSetTest {
                 } else if (random.nextInt(100) < 45) {
                     what = "free " + size[slot];
                     jset.free(javaPtr[slot]);
-                    AllocSetNative.uncheckedFree(nativePtr[slot]);
+                    NATIVE.uncheckedFree(nativePtr[slot]);
                     javaPtr[slot] = 0;
                     nativePtr[slot] = 0;
                 } else {
@@ -121,7 +124,7 @@ class JavaVsNativeAllocSetTest {
                     long oldN = nativePtr[slot];
                     boolean wasExternal = (header(oldJ) & 8) != 0;
                     long j = jset.realloc(oldJ, n);
-                    long p = AllocSetNative.uncheckedRealloc(oldN, n);
+                    long p = NATIVE.uncheckedRealloc(oldN, n);
                     assertEquals(header(p), header(j), () -> "chunk header after " + what);
                     if (!wasExternal) {
                         assertEquals(oldN == p, oldJ == j, () -> "in place or moved alike after " + what);
@@ -150,7 +153,7 @@ class JavaVsNativeAllocSetTest {
                 assertTrue(resets > 0, "the mixed sequences reset now and then");
             }
             jset.reset();
-            AllocSetNative.uncheckedReset(cx);
+            NATIVE.uncheckedReset(cx);
             assertEquals(nat.stats(), jset.stats(), "after the final reset");
         }
     }

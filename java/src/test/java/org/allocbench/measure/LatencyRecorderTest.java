@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 /** The timed replay records one value per op, in either mode, and sane percentiles. */
 class LatencyRecorderTest {
 
-    private static final OpSequence OPS = BuiltinPatterns.smallChurn(10_003, 7); // not a multiple of 16
+    private static final OpSequence OPS = BuiltinPatterns.byName("small-churn", 10_003, 7); // not a multiple of 16
 
     private static Histogram record(String allocator, LatencyMode mode, int group) {
         Histogram h = LatencyRecorder.newHistogram();

@@ -33,14 +33,13 @@ class ReplayLoopTest {
 
     /** Records what the loop asks; hands out distinct addresses in a private buffer. */
     static class Recorder extends AbstractAllocator {
-        final Capabilities capabilities;
         final Set<Long> live = new HashSet<>();
         final List<String> calls = new ArrayList<>();
         final MemorySegment buffer = Arena.ofAuto().allocate(1 << 20, 16);
         long next;
 
         Recorder(boolean individualFree, boolean bulkReset) {
-            this.capabilities = new Capabilities(individualFree, true, bulkReset, false, 16, "");
+            super("recorder", new Capabilities(individualFree, true, bulkReset, false, 16, ""));
         }
 
         private long take(long size) {
@@ -51,18 +50,8 @@ class ReplayLoopTest {
         }
 
         @Override
-        public String name() {
-            return "recorder";
-        }
-
-        @Override
         public String version() {
             return "test";
-        }
-
-        @Override
-        public Capabilities capabilities() {
-            return capabilities;
         }
 
         @Override
@@ -108,7 +97,7 @@ class ReplayLoopTest {
         @Override
         protected void releaseForGood() {
             calls.add("close");
-            if (capabilities.bulkReset()) {
+            if (capabilities().bulkReset()) {
                 live.clear();
             }
         }

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "ab_shmem.h"
 #include "aset_internal.h"
@@ -35,6 +36,9 @@ int ab_smaps_query(const void *base, AbPageReport *out);
  * request and, for huge pages, the pool of that size.
  */
 void ab_seg_fail_hint(int code, int err, uint64_t size, uint64_t page_size, const char *what, const char *first);
+
+/* shm_segment.c: fstat as attach calls it; a test-only seam (see there). */
+extern int (*ab_seg_fstat)(int fd, struct stat *st);
 
 /* shm_creator.c: a process named so that PID reuse and reboots are noticed. */
 typedef struct AbCreator

@@ -498,6 +498,15 @@ AbSegment *ab_seg_create(const AbSegRequest *req)
     return made;
 }
 
+/*
+ * Test-only seam: attach's fstat, called through this pointer so that
+ * test_shmem_faults.c can make it fail.  An fstat of the descriptor open() has
+ * just returned does not fail on demand, and its failure path once read
+ * st_size from the buffer the failed call had not filled.  Nothing in the
+ * library assigns it.
+ */
+int (*ab_seg_fstat)(int fd, struct stat *st) = fstat;
+
 static AbSegment *attach_file_backed(AbSegment *seg, bool posix)
 {
     struct stat st;
@@ -511,19 +520,27 @@ static AbSegment *attach_file_backed(AbSegment *seg, bool posix)
                      posix ? "shared memory segment" : "file", seg->info.name, strerror(err));
         return NULL;
     }
-    if (fstat(seg->fd, &st) != 0 || st.st_size <= 0)
+    /* st is read only once fstat has filled it: a failed fstat leaves it undefined. */
+    if (ab_seg_fstat(seg->fd, &st) != 0)
     {
-        err = st.st_size <= 0 ? EINVAL : errno;
+        err = errno;
         ab_error_set(errno_code(err), NULL, "could not stat shared memory segment \"%s\": %s", seg->info.name,
-                     st.st_size <= 0 ? "it is empty" : strerror(err));
+                     strerror(err));
+        goto fail;
+    }
+    if (st.st_size <= 0)
+    {
+        ab_error_set(errno_code(EINVAL), NULL, "could not stat shared memory segment \"%s\": it is empty",
+                     seg->info.name);
         goto fail;
     }
     seg->info.requested = seg->info.size = (uint64_t) st.st_size;
     seg->info.base = map_or_null(seg->info.size, MAP_SHARED, seg->fd);
     if (seg->info.base == NULL)
     {
-        ab_error_set(errno_code(errno), NULL, "could not map shared memory segment \"%s\": %s", seg->info.name,
-                     strerror(errno));
+        err = errno;
+        ab_error_set(errno_code(err), NULL, "could not map shared memory segment \"%s\": %s", seg->info.name,
+                     strerror(err));
         goto fail;
     }
     return seg;
@@ -610,15 +627,20 @@ int ab_seg_pages(const AbSegment *segment, AbPageReport *out)
 static int unmap(AbSegment *seg)
 {
     int rc = 0;
+    int err = 0;
 
     if (seg->info.base != NULL)
+    {
         rc = seg->info.kind == AB_SEG_SYSV ? shmdt(seg->info.base) : munmap(seg->info.base, seg->info.size);
+        /* taken now: the close below may fail too and overwrite errno */
+        err = rc != 0 ? errno : 0;
+    }
     if (seg->fd >= 0)
         close(seg->fd);
     seg->info.base = NULL;
     seg->fd = -1;
     return rc == 0 ? AB_OK : ab_error_fail(AB_ERR_SYSTEM, NULL, "could not unmap shared memory segment: %s",
-                                           strerror(errno));
+                                           strerror(err));
 }
 
 int ab_seg_detach(AbSegment *segment)

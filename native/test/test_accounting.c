@@ -8,8 +8,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 TEST(fresh_default_context)
 {
     AbContext *ctx = ab_aset_create(NULL, "Top", 0, 8192, MB8);

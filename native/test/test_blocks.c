@@ -9,8 +9,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* Allocates size until the context gains a block; returns how many allocations that took. */
 static int allocs_until_new_block(AbContext *ctx, size_t size, void **last)
 {

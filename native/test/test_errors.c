@@ -8,8 +8,6 @@
 
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* Puts a different error (code 1) in the slot, so a later check proves the call set its own. */
 static void prime_error_slot(AbContext *ctx)
 {

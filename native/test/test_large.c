@@ -5,8 +5,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 TEST(large_chunk_dedicated_block)
 {
     AbContext *ctx = ab_aset_create(NULL, "Top", 0, 8192, MB8);

@@ -6,8 +6,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 static void fill(unsigned char *p, size_t n, unsigned seed)
 {
     for (size_t i = 0; i < n; i++)

@@ -7,20 +7,7 @@
  * leaked), and the page-fault counts being filled in.  Leaks in any lane
  * show up under make test-asan / test-valgrind.
  */
-#include <stdlib.h>
-
-#include "testing.h"
-
-#define A(slot, size) AB_OP_ENCODE(AB_OP_ALLOC, slot, size)
-#define Z(slot, size) AB_OP_ENCODE(AB_OP_ALLOC_ZEROED, slot, size)
-#define RE(slot, size) AB_OP_ENCODE(AB_OP_REALLOC, slot, size)
-#define F(slot) AB_OP_ENCODE(AB_OP_FREE, slot, 0)
-#define RESET AB_OP_ENCODE(AB_OP_RESET, 0, 0)
-
-#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* shared/trace-format.md's example (as in test_replay.c). */
-static const uint64_t example[] = {A(0, 100), Z(1, 24), RE(0, 300), F(1), A(2, 9000), RESET, A(0, 16)};
+#include "replay_testing.h"
 
 TEST(floor_plan_of_the_example)
 {

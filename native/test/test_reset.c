@@ -6,8 +6,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 static int callback_runs;
 
 static void count_callback(void *arg)

@@ -28,7 +28,7 @@ static const struct
     {SIZE_MAX, -1},
 };
 
-#define N_SIZE_CLASSES (sizeof(size_classes) / sizeof(size_classes[0]))
+#define N_SIZE_CLASSES COUNT(size_classes)
 
 TEST(size_class_boundaries)
 {

@@ -5,8 +5,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* A log of callback runs: each callback appends its argument (a name) and a space. */
 static char cb_log[512];
 

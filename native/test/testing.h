@@ -10,8 +10,10 @@
  *   REQUIRE(cond)             records a failure and leaves the test (use before
  *                             dereferencing something that may be NULL)
  *   CHECK_EQ_U64/I64/PTR/STR(actual, expected)   print both values on failure
+ *   CHECK_COUNTERS(counters, total, nblocks, free, freechunks, used)   an AbCounters
  *   CHECK_STATS(ctx, total, nblocks, free, freechunks, used)   ab_stats(ctx, 0)
  *   CHECK_TREE_STATS(...)     the same with recurse = 1
+ *   MB8, COUNT(array)         PostgreSQL's ALLOCSET_DEFAULT_MAXSIZE; an array's length
  *
  * test_main.c runs every test (or those whose name contains argv[1]) and ends
  * with the line "N passed, N failed, N skipped"; the exit status is 1 if anything failed.
@@ -28,6 +30,9 @@
 #include <string.h>
 
 #include "allocbench.h"
+
+#define MB8 (8 * 1024 * 1024)
+#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 typedef void (*TestFn)(void);
 
@@ -95,15 +100,20 @@ void test_skip(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
                       check_e_ ? check_e_ : "(null)"); \
     } while (0)
 
+#define CHECK_COUNTERS(c, total_, nblocks_, free_, freechunks_, used_) \
+    do { \
+        CHECK_EQ_U64((c).totalspace, (total_)); \
+        CHECK_EQ_U64((c).nblocks, (nblocks_)); \
+        CHECK_EQ_U64((c).freespace, (free_)); \
+        CHECK_EQ_U64((c).freechunks, (freechunks_)); \
+        CHECK_EQ_U64((c).usedspace, (used_)); \
+    } while (0)
+
 #define CHECK_STATS_(ctx, recurse, total_, nblocks_, free_, freechunks_, used_) \
     do { \
         AbCounters stats_c_; \
         ab_stats((ctx), (recurse), &stats_c_); \
-        CHECK_EQ_U64(stats_c_.totalspace, (total_)); \
-        CHECK_EQ_U64(stats_c_.nblocks, (nblocks_)); \
-        CHECK_EQ_U64(stats_c_.freespace, (free_)); \
-        CHECK_EQ_U64(stats_c_.freechunks, (freechunks_)); \
-        CHECK_EQ_U64(stats_c_.usedspace, (used_)); \
+        CHECK_COUNTERS(stats_c_, total_, nblocks_, free_, freechunks_, used_); \
     } while (0)
 
 #define CHECK_STATS(ctx, total_, nblocks_, free_, freechunks_, used_) \

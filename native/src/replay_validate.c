@@ -16,14 +16,15 @@ static int invalid_op(size_t index, const char *fmt, ...) __attribute__((format(
 
 static int invalid_op(size_t index, const char *fmt, ...)
 {
-    char problem[192];
+    char where[48];
     va_list args;
+    int rc;
 
+    snprintf(where, sizeof(where), "invalid trace at op %zu", index);
     va_start(args, fmt);
-    vsnprintf(problem, sizeof(problem), fmt, args);
+    rc = ab_error_vfail_in(AB_ERR_INVALID_ARGUMENT, where, fmt, args);
     va_end(args);
-    ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "invalid trace at op %zu: %s", index, problem);
-    return AB_ERR_INVALID_ARGUMENT;
+    return rc;
 }
 
 /*

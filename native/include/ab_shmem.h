@@ -3,7 +3,7 @@
  * inside a segment: the second half of allocbench's native core.
  *
  * Semantics follow PostgreSQL (sysv_shmem.c, dsm_impl.c, shmem.c) as
- * described in shared/reference/postgres-memory.md:
+ * described in docs/postgres-memory.md:
  *
  *   - Kinds: anonymous shared mmap, file-backed mmap (a path; a hugetlbfs
  *     mount gives huge pages), POSIX shm_open (name), SysV shmget (key).
@@ -138,7 +138,7 @@ typedef struct AbHugePool
     int64_t  reserved;  /* resv_hugepages */
 } AbHugePool;
 
-/* ---- segments (shm_segment.c) --------------------------------------------- */
+/* ---- segments (shm_segment.c, shm_anonymous.c, shm_file.c, shm_sysv.c) ----- */
 
 AB_API AbSegment *ab_seg_create(const AbSegRequest *request);
 /*

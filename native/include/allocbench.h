@@ -2,9 +2,9 @@
  * allocbench.h -- the one public header of allocbench's native core.
  *
  * A re-implementation of PostgreSQL's AllocSet memory context (the allocator
- * behind palloc/pfree), written to the semantics described in the project's
- * shared/reference/postgres-memory.md, and meant to be called from Java
- * through the Foreign Function & Memory API.
+ * behind palloc/pfree), written to the semantics described in
+ * docs/postgres-memory.md, and meant to be called from Java through the
+ * Foreign Function & Memory API.
  *
  * Error convention.  PostgreSQL reports errors with ereport(ERROR), which
  * longjmps.  A longjmp must never cross the FFM boundary, so every function
@@ -232,9 +232,9 @@ AB_API uint64_t ab_check_failures(void);
 /* 1 in checking builds (requested sizes, sentinels, wipe on free), else 0. */
 AB_API int ab_checking_enabled(void);
 
-/* ==== whole-trace replay (replay.c) ==========================================
+/* ==== whole-trace replay (replay*.c) =========================================
  *
- * Replays an allocation trace (shared/trace-format.md) entirely in C: one
+ * Replays an allocation trace (docs/trace-format.md) entirely in C: one
  * call runs every iteration, so a caller from Java pays one downcall per
  * call instead of one per op.  The work per op is the same as the Java
  * replay loop's (org.allocbench.replay.ReplayLoop), for every allocator:

@@ -16,7 +16,7 @@
  * The ops.  The trace arrives parsed by Java (org.allocbench.trace.OpSequence):
  * one little-endian 64-bit word per op, kind in bits 0..2 (1 a, 2 z, 3 r,
  * 4 f, 5 R), slot in bits 3..26, size in bits 27..56, bits 57..63 zero.  The
- * trace format (shared/trace-format.md) caps sizes at MaxAllocSize, so plain
+ * trace format (docs/trace-format.md) caps sizes at MaxAllocSize, so plain
  * palloc/repalloc take every size it can carry; nothing needs MCXT_ALLOC_HUGE.
  *
  * Validation first.  The whole trace is checked before anything is timed
@@ -25,7 +25,7 @@
  * in the wording of allocbench's own native replayer.  The replay loop then
  * has nothing to check.
  *
- * The timed work, per iteration (shared/trace-format.md, "Replay
+ * The timed work, per iteration (docs/trace-format.md, "Replay
  * semantics"): AllocSetContextCreate(CurrentMemoryContext, ...,
  * ALLOCSET_DEFAULT_SIZES); every op in order (a palloc, z palloc0,
  * r repalloc, f pfree, R MemoryContextReset), writing one byte at offset 0 and
@@ -83,7 +83,7 @@ static const char *const op_letter[] = {"?", "a", "z", "r", "f", "R"};
 /*
  * What the loop knows of a slot: its chunk, and where it is in the dense list
  * of live slots.  allocbench's own replay loops keep this live set for every
- * allocator (native/src/replay.c), so this one keeps it too: the same
+ * allocator (native/src/replay_loop.c), so this one keeps it too: the same
  * bookkeeping on both sides of the comparison, even though MemoryContextReset
  * and MemoryContextDelete never need it.
  */

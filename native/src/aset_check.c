@@ -52,13 +52,15 @@ int ab_checking_enabled(void)
 static int problem(AllocSet set, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int problem(AllocSet set, const char *fmt, ...)
 {
-    char what[200];
+    char where[256];   /* the size of the error slot's message: a long name is cut where it was before */
     va_list args;
+    int rc;
 
+    snprintf(where, sizeof(where), "problem in alloc set %s", set->header.d.name);
     va_start(args, fmt);
-    vsnprintf(what, sizeof(what), fmt, args);
+    rc = ab_error_vfail_in(AB_ERR_MEMORY_CHECK, where, fmt, args);
     va_end(args);
-    return ab_error_fail(AB_ERR_MEMORY_CHECK, NULL, "problem in alloc set %s: %s", set->header.d.name, what);
+    return rc;
 }
 
 /* The capacity of a chunk met while walking a block (free or not). */

@@ -22,6 +22,7 @@
 #ifndef ALLOCBENCH_ASET_INTERNAL_H
 #define ALLOCBENCH_ASET_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -168,8 +169,25 @@ void ab_error_set(int code, const char *detail, const char *fmt, ...)
 void *ab_error_null(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Sets the slot and returns code: `return ab_error_fail(...)` from int-returning calls. */
 int ab_error_fail(int code, const char *detail, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/*
+ * Sets the slot to "<where>: <what fmt and args say>" and returns code: the
+ * va_list core of a caller's own printf-like error helper that names the
+ * thing in trouble first (the trace op, the alloc set).
+ */
+int ab_error_vfail_in(int code, const char *where, const char *fmt, va_list args)
+    __attribute__((format(printf, 3, 0)));
 /* Cold: only reached on misuse, so callers keep frame-free fast paths. */
 int ab_error_invalid_context(const struct AbContext *context) __attribute__((cold, noinline));
+
+/* text_out.c: text into buf[cap]; len counts every byte written or not (cut text stays terminated). */
+typedef struct AbTextOut
+{
+    char  *buf;   /* may be NULL (cap then counts as 0) */
+    size_t cap;
+    size_t len;
+} AbTextOut;
+
+void ab_text_printf(AbTextOut *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* block_source.c */
 extern const AbBlockSource ab_malloc_source;

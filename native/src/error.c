@@ -57,6 +57,14 @@ int ab_error_fail(int code, const char *detail, const char *fmt, ...)
     return code;
 }
 
+int ab_error_vfail_in(int code, const char *where, const char *fmt, va_list args)
+{
+    char problem[200];
+
+    vsnprintf(problem, sizeof(problem), fmt, args);
+    return ab_error_fail(code, NULL, "%s: %s", where, problem);
+}
+
 int ab_error_invalid_context(const struct AbContext *context)
 {
     if (context == NULL)

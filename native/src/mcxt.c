@@ -36,6 +36,31 @@ static inline bool chunk_ok(const char *what, void *pointer)
     return false;
 }
 
+#ifdef AB_CHECKING
+/* What a checking build must know of a chunk before pfree or repalloc lets it go, to wipe it after. */
+typedef struct CheckedChunk
+{
+    size_t capacity;
+    bool   external;   /* a dedicated block: it goes back to its source, nothing is left to wipe */
+} CheckedChunk;
+
+/*
+ * The checks of pfree and repalloc (op): a freed chunk or an overwritten
+ * sentinel (AB_ERR_MEMORY_CHECK), or not a chunk at all (AB_ERR_INVALID_ARGUMENT);
+ * AB_OK with *out filled.
+ */
+static int check_before_release(const char *op, void *pointer, CheckedChunk *out)
+{
+    if (pointer != NULL && aset_check_chunk(op, pointer) == AB_ERR_MEMORY_CHECK)
+        return AB_ERR_MEMORY_CHECK;
+    if (unlikely(!chunk_ok(op, pointer)))
+        return AB_ERR_INVALID_ARGUMENT;
+    out->capacity = aset_chunk_capacity(pointer);
+    out->external = chunk_is_external(chunk_of(pointer));
+    return AB_OK;
+}
+#endif
+
 /*
  * Test-only slowdown, never in a shipped library: built only with
  * -DAB_TEST_SLOWDOWN_ITERS=N (make -C native slow SLOW_ITERS=N, used by
@@ -172,20 +197,15 @@ void *ab_realloc_extended(void *pointer, size_t size, int flags)
 {
 #ifdef AB_CHECKING
     void *moved;
-    size_t old_capacity;
-    bool was_external;
+    CheckedChunk old;
 
-    if (pointer != NULL && aset_check_chunk("repalloc", pointer) == AB_ERR_MEMORY_CHECK)
+    if (check_before_release("repalloc", pointer, &old) != AB_OK)
         return NULL;
-    if (unlikely(!chunk_ok("repalloc", pointer)))
-        return NULL;
-    old_capacity = aset_chunk_capacity(pointer);
-    was_external = chunk_is_external(chunk_of(pointer));
     moved = aset_realloc(pointer, size, flags);
     if (moved == NULL)
         return NULL;
-    if (moved != pointer && !was_external)
-        aset_mark_freed(chunk_of(pointer), old_capacity);
+    if (moved != pointer && !old.external)
+        aset_mark_freed(chunk_of(pointer), old.capacity);
     aset_mark_allocated(moved, size);
     return moved;
 #else
@@ -204,20 +224,15 @@ int ab_free(void *pointer)
 {
     TEST_SLOWDOWN(pointer, AB_TEST_SLOWDOWN_FREE_ITERS);
 #ifdef AB_CHECKING
-    size_t capacity;
-    bool external;
+    CheckedChunk old;
     int rc;
 
-    if (pointer != NULL && aset_check_chunk("pfree", pointer) == AB_ERR_MEMORY_CHECK)
-        return AB_ERR_MEMORY_CHECK;
-    if (unlikely(!chunk_ok("pfree", pointer)))
-        return AB_ERR_INVALID_ARGUMENT;
-    capacity = aset_chunk_capacity(pointer);
-    external = chunk_is_external(chunk_of(pointer));
+    if ((rc = check_before_release("pfree", pointer, &old)) != AB_OK)
+        return rc;
     rc = aset_free(pointer);
     /* A dedicated block went back to its source: nothing left to wipe. */
-    if (rc == AB_OK && !external)
-        aset_mark_freed(chunk_of(pointer), capacity);
+    if (rc == AB_OK && !old.external)
+        aset_mark_freed(chunk_of(pointer), old.capacity);
     return rc;
 #else
     if (unlikely(!chunk_ok("pfree", pointer)))

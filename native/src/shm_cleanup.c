@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,28 +39,6 @@
 #include "shm_internal.h"
 
 #define NO_RECORD "no owner record (not created by allocbench as this user, or by a version before owner records)"
-
-typedef struct Report
-{
-    char  *buf;
-    size_t len;
-    size_t cap;
-} Report;
-
-static void report(Report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void report(Report *r, const char *fmt, ...)
-{
-    va_list args;
-    int n;
-
-    if (r->buf == NULL || r->len + 1 >= r->cap)
-        return;
-    va_start(args, fmt);
-    n = vsnprintf(r->buf + r->len, r->cap - r->len, fmt, args);
-    va_end(args);
-    if (n > 0)
-        r->len = r->len + (size_t) n < r->cap ? r->len + (size_t) n : r->cap - 1;
-}
 
 static bool is_pid(const char *name)
 {
@@ -217,7 +194,7 @@ static int remove_recorded(const AbOwnerRecord *rec)
 }
 
 /* Decides one record; returns 1 if its segment was removed. */
-static int clean_record(Report *r, const char *record_file, const AbOwnerRecord *rec, int flags)
+static int clean_record(AbTextOut *r, const char *record_file, const AbOwnerRecord *rec, int flags)
 {
     char what[400];
     char creator[200];
@@ -230,47 +207,47 @@ static int clean_record(Report *r, const char *record_file, const AbOwnerRecord 
     if (state == SEGMENT_GONE)
     {
         unlink(record_file);
-        report(r, "dropped the owner record of %s: the segment no longer exists\n", what);
+        ab_text_printf(r, "dropped the owner record of %s: the segment no longer exists\n", what);
         return 0;
     }
     if (state == SEGMENT_REPLACED)
     {
         unlink(record_file);
-        report(r, "kept %s: not the segment allocbench recorded (made again since by someone else); dropped the"
-               " stale owner record\n", what);
+        ab_text_printf(r, "kept %s: not the segment allocbench recorded (made again since by someone else); dropped the"
+                       " stale owner record\n", what);
         return 0;
     }
     if (ab_creator_alive(&rec->creator))
     {
-        report(r, "kept %s: %s is still running\n", what, creator);
+        ab_text_printf(r, "kept %s: %s is still running\n", what, creator);
         return 0;
     }
     if (rec->outlives_creator && !(flags & AB_CLEANUP_EXPLICIT))
     {
         destroy_command(rec, how, sizeof(how));
-        report(r, "kept %s: made by allocbench shm create to outlive its creator; remove it with `%s` or"
-               " `allocbench shm cleanup --explicit`\n", what, how);
+        ab_text_printf(r, "kept %s: made by allocbench shm create to outlive its creator; remove it with `%s` or"
+                       " `allocbench shm cleanup --explicit`\n", what, how);
         return 0;
     }
     if (attached > 0)
     {
         if (rec->kind == AB_SEG_SYSV)
-            report(r, "kept %s: %lu process(es) attached\n", what, attached);
+            ab_text_printf(r, "kept %s: %lu process(es) attached\n", what, attached);
         else
-            report(r, "kept %s: in use by a process\n", what);
+            ab_text_printf(r, "kept %s: in use by a process\n", what);
         return 0;
     }
     if (remove_recorded(rec) != 0)
     {
-        report(r, "could not remove %s: %s\n", what, strerror(errno));
+        ab_text_printf(r, "could not remove %s: %s\n", what, strerror(errno));
         return 0;
     }
     unlink(record_file);
-    report(r, "removed %s: %s has ended and no process uses it\n", what, creator);
+    ab_text_printf(r, "removed %s: %s has ended and no process uses it\n", what, creator);
     return 1;
 }
 
-static int clean_recorded(Report *r, const char *run_id, int flags)
+static int clean_recorded(AbTextOut *r, const char *run_id, int flags)
 {
     char dir_path[200];
     DIR *dir;
@@ -293,7 +270,7 @@ static int clean_recorded(Report *r, const char *run_id, int flags)
         if (!ab_owner_read(path, &rec))
         {
             if (run_id == NULL)
-                report(r, "kept owner record %s: not a well-formed record\n", path);
+                ab_text_printf(r, "kept owner record %s: not a well-formed record\n", path);
             continue;
         }
         if (run_id != NULL && strcmp(rec.run_id, run_id) != 0)
@@ -312,7 +289,7 @@ static bool has_record(int kind, const char *name, int32_t shmid)
 }
 
 /* The tool's POSIX names and SysV keys that no record claims: listed, never removed. */
-static void list_unrecorded(Report *r)
+static void list_unrecorded(AbTextOut *r)
 {
     const char *prefix = AB_SEG_POSIX_PREFIX + 1; /* the file name has no leading "/" */
     DIR *dir = opendir("/dev/shm");
@@ -328,7 +305,7 @@ static void list_unrecorded(Report *r)
             continue;
         snprintf(name, sizeof(name), "/%s", entry->d_name);
         if (!has_record(AB_SEG_POSIX, name, -1))
-            report(r, "kept POSIX segment %s: " NO_RECORD "\n", name);
+            ab_text_printf(r, "kept POSIX segment %s: " NO_RECORD "\n", name);
     }
     if (dir != NULL)
         closedir(dir);
@@ -340,13 +317,13 @@ static void list_unrecorded(Report *r)
         long key = id < 0 ? 0 : (long) ds.shm_perm.__key;
 
         if (key >= AB_SEG_SYSV_KEY_MIN && key <= AB_SEG_SYSV_KEY_MAX && !has_record(AB_SEG_SYSV, NULL, id))
-            report(r, "kept SysV segment key 0x%lx (id %d): " NO_RECORD "\n", key, id);
+            ab_text_printf(r, "kept SysV segment key 0x%lx (id %d): " NO_RECORD "\n", key, id);
     }
 }
 
 int ab_seg_cleanup(const char *run_id, int flags, char *buf, size_t buflen)
 {
-    Report r = {buf, 0, buflen};
+    AbTextOut r = {.buf = buf, .cap = buflen, .len = 0};
 
     if (buf != NULL && buflen > 0)
         buf[0] = '\0';

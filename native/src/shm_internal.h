@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "ab_shmem.h"
 #include "aset_internal.h"
@@ -29,12 +30,34 @@ int ab_huge_shmget_flags(uint64_t page_size);
 /* Reads the smaps entry of the mapping starting at base. */
 int ab_smaps_query(const void *base, AbPageReport *out);
 
+/* shm_segment.c: what every kind uses. */
+uint64_t ab_seg_round_up(uint64_t size, uint64_t page);
+/* The AbErrorCode of a failed call's errno: exists, not found, permission, or system. */
+int ab_seg_errno_code(int err);
+/* mmap(PROT_READ | PROT_WRITE, flags) of size bytes; NULL (errno set) on failure. */
+void *ab_seg_map(uint64_t size, int flags, int fd);
+/* Under try: records why in info.fallback and goes on with normal pages (size rounded again). */
+void ab_seg_fall_back(AbSegment *seg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /*
- * shm_segment.c: sets the error "<what>: <strerror(err)>" with PostgreSQL's
- * out-of-memory hint as detail (after `first`, if not NULL), naming the
- * request and, for huge pages, the pool of that size.
+ * Sets the error "<what>: <strerror(err)>" with PostgreSQL's out-of-memory
+ * hint as detail (after `first`, if not NULL), naming the request and, for
+ * huge pages, the pool of that size.
  */
 void ab_seg_fail_hint(int code, int err, uint64_t size, uint64_t page_size, const char *what, const char *first);
+
+/*
+ * Each kind's create (seg as new_segment made it, the request checked) and
+ * attach (seg named, owner 0): seg on success; NULL with the error set and
+ * nothing left behind (the caller frees seg).
+ */
+AbSegment *ab_anon_create(AbSegment *seg);    /* shm_anonymous.c */
+AbSegment *ab_posix_create(AbSegment *seg);   /* shm_file.c */
+AbSegment *ab_file_create(AbSegment *seg);    /* shm_file.c */
+AbSegment *ab_file_attach(AbSegment *seg, bool posix);
+AbSegment *ab_sysv_create(AbSegment *seg);    /* shm_sysv.c */
+AbSegment *ab_sysv_attach(AbSegment *seg);
+/* shm_file.c: fstat as ab_file_attach calls it; a test-only seam (see there). */
+extern int (*ab_seg_fstat)(int fd, struct stat *st);
 
 /* shm_creator.c: a process named so that PID reuse and reboots are noticed. */
 typedef struct AbCreator

@@ -1,15 +1,14 @@
 /*
- * shm_segment.c -- creating, attaching, detaching and destroying shared
- * memory segments of four kinds, with huge pages off / try / on / THP.
+ * shm_segment.c -- the life of a shared memory segment of any kind: the
+ * request checked, the kind's own create or attach called (shm_anonymous.c,
+ * shm_file.c for POSIX and FILE, shm_sysv.c), its owner record written, and
+ * detach, destroy and remove; plus what the kinds share.
  *
- * Why each choice (PostgreSQL's, see shared/reference/postgres-memory.md):
+ * Why each choice (PostgreSQL's, see docs/postgres-memory.md):
  *
  * - Exclusive creation, mode 0600.  A name or key in use is an error, never
  *   silently shared: a benchmark that attached to someone else's segment
  *   would measure (and overwrite) the wrong memory.
- * - posix_fallocate, not ftruncate, for POSIX (tmpfs) and file segments:
- *   ftruncate leaves a hole, and touching it when the file system is full
- *   is a SIGBUS in the middle of a run instead of an error here.
  * - Rounding: hugetlb mappings must be a whole number of huge pages, so the
  *   request is rounded up to the page size (4 KiB pages too, so that `size`
  *   is always what is mapped).
@@ -17,51 +16,35 @@
  *   records PostgreSQL's debug line in info.fallback; on fails with
  *   PostgreSQL's "could not map anonymous shared memory" and a hint that
  *   names the request and the pool (reserved/free pages of that size).
- * - THP: shared anonymous memory is shmem, whose THP policy is
- *   /sys/kernel/mm/transparent_hugepage/shmem_enabled (never by default),
- *   not `enabled`.  When shmem THP is off, a THP segment is mapped private
- *   (THP then follows `enabled`, madvise by default) and info.fallback says
- *   that it is not shared with other processes.  The mapping is aligned to
- *   2 MiB so whole PMDs fit.
  * - Every failure after a create undoes it (munmap, close, shm_unlink /
  *   unlink / IPC_RMID) before returning, so nothing is left behind.
  * - Every POSIX, file and SysV segment created here is recorded with its
  *   creator (shm_owner.c) before ab_seg_create returns, and a segment that
  *   cannot be recorded is removed again: cleanup must be able to tell ours
  *   from everyone else's.  Destroying or removing a segment drops its record.
- * - AB_SEG_SYSV_KEY_CHOOSE probes the tool's key range from a point that
- *   depends on the process, with IPC_EXCL, so the first free key is taken
- *   atomically and concurrent runs rarely probe the same keys.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/mman.h>
 #include <sys/shm.h>
-#include <sys/stat.h>
-#include <sys/vfs.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "shm_internal.h"
 
-#define HUGETLBFS_MAGIC   0x958458f6
-#define THP_PMD_SIZE      ((uint64_t) 2 * 1024 * 1024)
 /* Above any address space a process can map (47 bits of user space). */
 #define MAX_SEGMENT_SIZE  ((uint64_t) 1 << 47)
 
-static uint64_t round_up(uint64_t size, uint64_t page)
+uint64_t ab_seg_round_up(uint64_t size, uint64_t page)
 {
     return (size + page - 1) / page * page;
 }
 
-static int errno_code(int err)
+int ab_seg_errno_code(int err)
 {
     switch (err)
     {
@@ -102,7 +85,7 @@ static AbSegment *new_segment(const AbSegRequest *req, uint64_t page_size)
     seg->info.huge_mode = req->huge_mode;
     seg->info.requested = req->size;
     seg->info.page_size = page_size;
-    seg->info.size = round_up(req->size, page_size);
+    seg->info.size = ab_seg_round_up(req->size, page_size);
     seg->info.shmid = -1;
     seg->info.key = req->key;
     seg->info.owner = 1;
@@ -111,9 +94,7 @@ static AbSegment *new_segment(const AbSegRequest *req, uint64_t page_size)
     return seg;
 }
 
-/* Under try: remember why, and go on with normal pages. */
-static void fall_back(AbSegment *seg, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void fall_back(AbSegment *seg, const char *fmt, ...)
+void ab_seg_fall_back(AbSegment *seg, const char *fmt, ...)
 {
     va_list args;
 
@@ -121,302 +102,15 @@ static void fall_back(AbSegment *seg, const char *fmt, ...)
     vsnprintf(seg->info.fallback, sizeof(seg->info.fallback), fmt, args);
     va_end(args);
     seg->info.page_size = AB_SMALL_PAGE;
-    seg->info.size = round_up(seg->info.requested, AB_SMALL_PAGE);
+    seg->info.size = ab_seg_round_up(seg->info.requested, AB_SMALL_PAGE);
     seg->info.huge_status = AB_HUGE_STATUS_OFF;
 }
 
-static bool shmem_thp_enabled(void)
+void *ab_seg_map(uint64_t size, int flags, int fd)
 {
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/shmem_enabled", "r");
-    char line[160] = "";
-    bool enabled;
+    void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, fd, 0);
 
-    if (f == NULL)
-        return false;
-    if (fgets(line, sizeof(line), f) == NULL)
-        line[0] = '\0';
-    fclose(f);
-    /* The selected policy is the one in brackets. */
-    enabled = strstr(line, "[always]") || strstr(line, "[within_size]") || strstr(line, "[advise]")
-        || strstr(line, "[force]");
-    return enabled;
-}
-
-static void *map_or_null(uint64_t size, int prot_flags, int fd)
-{
-    void *base = mmap(NULL, size, PROT_READ | PROT_WRITE, prot_flags, fd, 0);
     return base == MAP_FAILED ? NULL : base;
-}
-
-/* An anonymous mapping aligned to 2 MiB for THP: over-map, then trim both ends. */
-static void *map_thp(uint64_t size, int share_flag)
-{
-    uint64_t span = size + THP_PMD_SIZE;
-    char *raw = map_or_null(span, share_flag | MAP_ANONYMOUS, -1);
-    char *aligned;
-
-    if (raw == NULL)
-        return NULL;
-    aligned = (char *) round_up((uint64_t) (uintptr_t) raw, THP_PMD_SIZE);
-    if (aligned > raw)
-        munmap(raw, (size_t) (aligned - raw));
-    if (raw + span > aligned + size)
-        munmap(aligned + size, (size_t) (raw + span - (aligned + size)));
-    if (madvise(aligned, size, MADV_HUGEPAGE) != 0)
-    {
-        int err = errno;
-        munmap(aligned, size);
-        errno = err;
-        return NULL;
-    }
-    return aligned;
-}
-
-static AbSegment *create_anonymous(AbSegment *seg)
-{
-    AbSegInfo *info = &seg->info;
-
-    if (info->huge_mode == AB_HUGE_TRANSPARENT)
-    {
-        bool shared = shmem_thp_enabled();
-
-        info->size = round_up(info->requested, THP_PMD_SIZE);
-        info->huge_status = AB_HUGE_STATUS_UNKNOWN;
-        if (!shared)
-            snprintf(info->fallback, sizeof(info->fallback),
-                     "shmem_enabled does not allow THP for shared memory: mapped MAP_PRIVATE"
-                     " (transparent huge pages, not shared with other processes)");
-        info->base = map_thp(info->size, shared ? MAP_SHARED : MAP_PRIVATE);
-    }
-    else if (info->page_size > AB_SMALL_PAGE)
-    {
-        info->base = map_or_null(info->size, MAP_SHARED | MAP_ANONYMOUS | ab_huge_mmap_flags(info->page_size), -1);
-        if (info->base == NULL && info->huge_mode == AB_HUGE_TRY)
-        {
-            fall_back(seg, "mmap(%" PRIu64 ") with MAP_HUGETLB failed, huge pages disabled: %s",
-                      info->size, strerror(errno));
-            info->base = map_or_null(info->size, MAP_SHARED | MAP_ANONYMOUS, -1);
-        }
-        else if (info->base != NULL)
-            info->huge_status = AB_HUGE_STATUS_ON;
-    }
-    else
-        info->base = map_or_null(info->size, MAP_SHARED | MAP_ANONYMOUS, -1);
-
-    if (info->base == NULL)
-    {
-        ab_seg_fail_hint(info->page_size > AB_SMALL_PAGE ? AB_ERR_HUGE_PAGES : AB_ERR_OUT_OF_MEMORY, errno,
-                         info->requested, info->page_size, "could not map anonymous shared memory", NULL);
-        return NULL;
-    }
-    return seg;
-}
-
-/* Sizes an open file (tmpfs, disk or hugetlbfs) to size bytes without leaving holes. */
-static int size_file(int fd, uint64_t size, bool hugetlbfs)
-{
-    int rc;
-
-    /* hugetlbfs reserves its pages on mmap; ftruncate is how it is sized. */
-    if (hugetlbfs)
-        return ftruncate(fd, (off_t) size) == 0 ? 0 : errno;
-    do
-        rc = posix_fallocate(fd, 0, (off_t) size);
-    while (rc == EINTR);
-    return rc;
-}
-
-static bool on_hugetlbfs(const char *path, uint64_t *page_size)
-{
-    char dir[PATH_MAX];
-    struct statfs fs;
-    char *slash;
-
-    snprintf(dir, sizeof(dir), "%s", path);
-    slash = strrchr(dir, '/');
-    if (slash == NULL)
-        snprintf(dir, sizeof(dir), ".");
-    else if (slash == dir)
-        dir[1] = '\0';
-    else
-        *slash = '\0';
-    if (statfs(dir, &fs) != 0 || (uint32_t) fs.f_type != HUGETLBFS_MAGIC)
-        return false;
-    *page_size = (uint64_t) fs.f_bsize;
-    return true;
-}
-
-/* POSIX and FILE: open exclusively, size, map; any failure removes the name again. */
-static AbSegment *create_file_backed(AbSegment *seg, bool hugetlbfs)
-{
-    AbSegInfo *info = &seg->info;
-    bool posix = info->kind == AB_SEG_POSIX;
-    const char *what = posix ? "shared memory segment" : "file";
-    int err;
-
-    seg->fd = posix ? shm_open(info->name, O_RDWR | O_CREAT | O_EXCL, 0600)
-                    : open(info->name, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (seg->fd < 0)
-    {
-        err = errno;
-        ab_error_set(errno_code(err), err == EEXIST ? "The name is in use; pick another, or destroy it"
-                     " (allocbench shm cleanup removes stale ones of this tool)." : NULL,
-                     "could not open %s \"%s\": %s", what, info->name, strerror(err));
-        return NULL;
-    }
-    err = size_file(seg->fd, info->size, hugetlbfs);
-    if (err != 0)
-    {
-        char message[400];
-        snprintf(message, sizeof(message), "could not resize %s \"%s\" to %" PRIu64 " bytes", what, info->name,
-                 info->size);
-        ab_seg_fail_hint(errno_code(err), err, info->requested, info->page_size, message, NULL);
-        goto undo;
-    }
-    info->base = map_or_null(info->size, MAP_SHARED, seg->fd);
-    if (info->base == NULL)
-    {
-        err = errno;
-        ab_seg_fail_hint(hugetlbfs ? AB_ERR_HUGE_PAGES : errno_code(err), err, info->requested,
-                         info->page_size, "could not map shared memory segment", NULL);
-        goto undo;
-    }
-    info->huge_status = hugetlbfs ? AB_HUGE_STATUS_ON : AB_HUGE_STATUS_OFF;
-    return seg;
-
-undo:
-    close(seg->fd);
-    seg->fd = -1;
-    if (posix)
-        shm_unlink(info->name);
-    else
-        unlink(info->name);
-    return NULL;
-}
-
-static bool posix_name_ok(const char *name)
-{
-    size_t len = strlen(name);
-    return name[0] == '/' && len > 1 && len < NAME_MAX && strchr(name + 1, '/') == NULL;
-}
-
-static AbSegment *create_posix(AbSegment *seg)
-{
-    if (!posix_name_ok(seg->info.name))
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT,
-                             "invalid POSIX shared memory name \"%s\": it must be \"/\" followed by up to %d"
-                             " characters and no further \"/\"", seg->info.name, NAME_MAX - 2);
-    if (seg->info.huge_mode == AB_HUGE_ON || seg->info.huge_mode == AB_HUGE_TRANSPARENT)
-        return ab_error_null(AB_ERR_HUGE_PAGES, "huge pages are not available for POSIX shared memory"
-                             " (shm_open lives on tmpfs); use a file segment on a hugetlbfs mount,"
-                             " or huge_pages=try");
-    if (seg->info.huge_mode == AB_HUGE_TRY)
-        fall_back(seg, "shm_open segments live on tmpfs, which has no hugetlb pages: huge pages disabled");
-    return create_file_backed(seg, false);
-}
-
-static AbSegment *create_file(AbSegment *seg)
-{
-    uint64_t fs_page = 0;
-    bool hugetlbfs = on_hugetlbfs(seg->info.name, &fs_page);
-
-    if (seg->info.huge_mode == AB_HUGE_TRANSPARENT)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "transparent huge pages apply to anonymous segments only");
-    if (!hugetlbfs && seg->info.huge_mode == AB_HUGE_ON)
-        return ab_error_null(AB_ERR_HUGE_PAGES, "\"%s\" is not on a hugetlbfs mount, so it cannot give huge"
-                             " pages (mount one with: mount -t hugetlbfs -o pagesize=2M none /mnt/huge)",
-                             seg->info.name);
-    if (hugetlbfs && seg->info.huge_mode == AB_HUGE_OFF)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "\"%s\" is on a hugetlbfs mount, which only has huge"
-                             " pages: use huge_pages=try or on", seg->info.name);
-    if (hugetlbfs)
-    {
-        seg->info.page_size = fs_page;
-        seg->info.size = round_up(seg->info.requested, fs_page);
-    }
-    else if (seg->info.huge_mode == AB_HUGE_TRY)
-        fall_back(seg, "\"%s\" is not on a hugetlbfs mount: huge pages disabled", seg->info.name);
-    return create_file_backed(seg, hugetlbfs);
-}
-
-/* shmget(IPC_CREAT | IPC_EXCL | flags); under AB_SEG_SYSV_KEY_CHOOSE, the first free key of the range. */
-static int create_shm_id(AbSegInfo *info, int flags)
-{
-    uint32_t span = (uint32_t) (AB_SEG_SYSV_KEY_MAX - AB_SEG_SYSV_KEY_MIN + 1);
-    uint32_t start = ((uint32_t) getpid() * 2654435761u) ^ (uint32_t) time(NULL);
-
-    if (info->key != AB_SEG_SYSV_KEY_CHOOSE)
-        return shmget(info->key == 0 ? IPC_PRIVATE : (key_t) info->key, info->size, flags);
-    for (uint32_t i = 0; i < span; i++)
-    {
-        key_t key = (key_t) (AB_SEG_SYSV_KEY_MIN + (start + i) % span);
-        int id = shmget(key, info->size, flags);
-
-        if (id >= 0)
-        {
-            info->key = key;
-            return id;
-        }
-        if (errno != EEXIST)
-            return -1;
-    }
-    errno = EEXIST;
-    return -1;
-}
-
-static AbSegment *create_sysv(AbSegment *seg)
-{
-    AbSegInfo *info = &seg->info;
-    int base_flags = IPC_CREAT | IPC_EXCL | 0600;
-    int err;
-
-    if (info->huge_mode == AB_HUGE_TRANSPARENT)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "transparent huge pages apply to anonymous segments only");
-    if (info->page_size > AB_SMALL_PAGE)
-    {
-        info->shmid = create_shm_id(info, base_flags | ab_huge_shmget_flags(info->page_size));
-        if (info->shmid < 0 && errno != EEXIST && info->huge_mode == AB_HUGE_TRY)
-            fall_back(seg, "shmget(%" PRIu64 ") with SHM_HUGETLB failed, huge pages disabled: %s",
-                      info->size, strerror(errno));
-        else if (info->shmid >= 0)
-            info->huge_status = AB_HUGE_STATUS_ON;
-    }
-    if (info->page_size == AB_SMALL_PAGE)
-        info->shmid = create_shm_id(info, base_flags);
-    if (info->shmid < 0)
-    {
-        char detail[160];
-        err = errno;
-        if (err == EEXIST && info->key == AB_SEG_SYSV_KEY_CHOOSE)
-        {
-            ab_error_set(AB_ERR_SEGMENT_EXISTS, "allocbench shm cleanup removes stale ones of this tool.",
-                         "every SysV key from 0x%lx to 0x%lx is in use", AB_SEG_SYSV_KEY_MIN, AB_SEG_SYSV_KEY_MAX);
-            return NULL;
-        }
-        if (err == EEXIST)
-        {
-            ab_error_set(AB_ERR_SEGMENT_EXISTS, "Attach to it, or destroy it (allocbench shm cleanup removes"
-                         " stale ones of this tool).", "shared memory key %" PRId64 " (0x%" PRIx64 ") is in use",
-                         info->key, (uint64_t) info->key);
-            return NULL;
-        }
-        snprintf(detail, sizeof(detail), "Failed system call was shmget(key=%" PRId64 ", size=%" PRIu64 ", 0%o).",
-                 info->key, info->size, base_flags);
-        ab_seg_fail_hint(info->page_size > AB_SMALL_PAGE ? AB_ERR_HUGE_PAGES : errno_code(err), err,
-                         info->requested, info->page_size, "could not create shared memory segment", detail);
-        return NULL;
-    }
-    info->base = shmat(info->shmid, NULL, 0);
-    if (info->base == (void *) -1)
-    {
-        err = errno;
-        info->base = NULL;
-        shmctl(info->shmid, IPC_RMID, NULL);
-        ab_error_set(errno_code(err), NULL, "could not attach shared memory segment %d: %s", info->shmid,
-                     strerror(err));
-        return NULL;
-    }
-    return seg;
 }
 
 AbSegment *ab_seg_create(const AbSegRequest *req)
@@ -459,22 +153,22 @@ AbSegment *ab_seg_create(const AbSegRequest *req)
     if (seg == NULL)
         return NULL;
     if (wants_huge && page_size == AB_SMALL_PAGE)
-        fall_back(seg, "huge_page_size %" PRIu64 " kB is not supported by this kernel, huge pages disabled",
-                  (req->huge_page_size == 0 ? ab_huge_default_size() : req->huge_page_size) / 1024);
+        ab_seg_fall_back(seg, "huge_page_size %" PRIu64 " kB is not supported by this kernel, huge pages disabled",
+                         (req->huge_page_size == 0 ? ab_huge_default_size() : req->huge_page_size) / 1024);
 
     switch (req->kind)
     {
         case AB_SEG_ANONYMOUS:
-            made = create_anonymous(seg);
+            made = ab_anon_create(seg);
             break;
         case AB_SEG_FILE:
-            made = create_file(seg);
+            made = ab_file_create(seg);
             break;
         case AB_SEG_POSIX:
-            made = create_posix(seg);
+            made = ab_posix_create(seg);
             break;
         default:
-            made = create_sysv(seg);
+            made = ab_sysv_create(seg);
             break;
     }
     if (made == NULL)
@@ -498,70 +192,6 @@ AbSegment *ab_seg_create(const AbSegRequest *req)
     return made;
 }
 
-static AbSegment *attach_file_backed(AbSegment *seg, bool posix)
-{
-    struct stat st;
-    int err;
-
-    seg->fd = posix ? shm_open(seg->info.name, O_RDWR, 0) : open(seg->info.name, O_RDWR | O_CLOEXEC);
-    if (seg->fd < 0)
-    {
-        err = errno;
-        ab_error_set(errno_code(err), NULL, "could not open %s \"%s\": %s",
-                     posix ? "shared memory segment" : "file", seg->info.name, strerror(err));
-        return NULL;
-    }
-    if (fstat(seg->fd, &st) != 0 || st.st_size <= 0)
-    {
-        err = st.st_size <= 0 ? EINVAL : errno;
-        ab_error_set(errno_code(err), NULL, "could not stat shared memory segment \"%s\": %s", seg->info.name,
-                     st.st_size <= 0 ? "it is empty" : strerror(err));
-        goto fail;
-    }
-    seg->info.requested = seg->info.size = (uint64_t) st.st_size;
-    seg->info.base = map_or_null(seg->info.size, MAP_SHARED, seg->fd);
-    if (seg->info.base == NULL)
-    {
-        ab_error_set(errno_code(errno), NULL, "could not map shared memory segment \"%s\": %s", seg->info.name,
-                     strerror(errno));
-        goto fail;
-    }
-    return seg;
-fail:
-    close(seg->fd);
-    seg->fd = -1;
-    return NULL;
-}
-
-static AbSegment *attach_sysv(AbSegment *seg)
-{
-    struct shmid_ds ds;
-
-    seg->info.shmid = shmget((key_t) seg->info.key, 0, 0);
-    if (seg->info.shmid < 0)
-    {
-        ab_error_set(errno_code(errno), NULL, "could not find shared memory segment with key %" PRId64 ": %s",
-                     seg->info.key, strerror(errno));
-        return NULL;
-    }
-    if (shmctl(seg->info.shmid, IPC_STAT, &ds) != 0)
-    {
-        ab_error_set(errno_code(errno), NULL, "could not stat shared memory segment %d: %s", seg->info.shmid,
-                     strerror(errno));
-        return NULL;
-    }
-    seg->info.requested = seg->info.size = (uint64_t) ds.shm_segsz;
-    seg->info.base = shmat(seg->info.shmid, NULL, 0);
-    if (seg->info.base == (void *) -1)
-    {
-        seg->info.base = NULL;
-        ab_error_set(errno_code(errno), NULL, "could not attach shared memory segment %d: %s", seg->info.shmid,
-                     strerror(errno));
-        return NULL;
-    }
-    return seg;
-}
-
 AbSegment *ab_seg_attach(int kind, const char *name, int64_t key)
 {
     AbSegRequest req = {.kind = kind, .name = name, .key = key, .size = 1};
@@ -582,7 +212,7 @@ AbSegment *ab_seg_attach(int kind, const char *name, int64_t key)
     if (seg == NULL)
         return NULL;
     seg->info.owner = 0;
-    made = kind == AB_SEG_SYSV ? attach_sysv(seg) : attach_file_backed(seg, kind == AB_SEG_POSIX);
+    made = kind == AB_SEG_SYSV ? ab_sysv_attach(seg) : ab_file_attach(seg, kind == AB_SEG_POSIX);
     if (made == NULL)
     {
         free(seg);
@@ -610,15 +240,20 @@ int ab_seg_pages(const AbSegment *segment, AbPageReport *out)
 static int unmap(AbSegment *seg)
 {
     int rc = 0;
+    int err = 0;
 
     if (seg->info.base != NULL)
+    {
         rc = seg->info.kind == AB_SEG_SYSV ? shmdt(seg->info.base) : munmap(seg->info.base, seg->info.size);
+        /* taken now: the close below may fail too and overwrite errno */
+        err = rc != 0 ? errno : 0;
+    }
     if (seg->fd >= 0)
         close(seg->fd);
     seg->info.base = NULL;
     seg->fd = -1;
     return rc == 0 ? AB_OK : ab_error_fail(AB_ERR_SYSTEM, NULL, "could not unmap shared memory segment: %s",
-                                           strerror(errno));
+                                           strerror(err));
 }
 
 int ab_seg_detach(AbSegment *segment)
@@ -659,7 +294,7 @@ int ab_seg_destroy(AbSegment *segment)
     if (removed == 0 || err == ENOENT || err == EINVAL || err == EIDRM)
         ab_owner_forget(segment->info.kind, segment->info.name, segment->info.shmid);
     if (removed != 0 && rc == AB_OK)
-        rc = ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s",
+        rc = ab_error_fail(ab_seg_errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s",
                            segment->info.name[0] ? segment->info.name : "(SysV)", strerror(err));
     free(segment);
     return rc;
@@ -691,9 +326,9 @@ int ab_seg_remove(int kind, const char *name, int64_t key)
     {
         int err = errno;
         if (kind == AB_SEG_SYSV)
-            return ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment with key %" PRId64
-                                 " (0x%" PRIx64 "): %s", key, (uint64_t) key, strerror(err));
-        return ab_error_fail(errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s", name,
+            return ab_error_fail(ab_seg_errno_code(err), NULL, "could not remove shared memory segment with key"
+                                 " %" PRId64 " (0x%" PRIx64 "): %s", key, (uint64_t) key, strerror(err));
+        return ab_error_fail(ab_seg_errno_code(err), NULL, "could not remove shared memory segment \"%s\": %s", name,
                              strerror(err));
     }
     ab_owner_forget(kind, name, shmid);

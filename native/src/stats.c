@@ -11,7 +11,6 @@
  * ..." line (K counts every context summed, descendants included); then
  * "Grand total: T bytes in N blocks; ...".
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,41 +20,18 @@
 #define STATS_DEFAULT_MAX_CHILDREN 100
 #define IDENT_DUMP_LIMIT 100
 
-/* An snprintf-style writer: counts every byte, stores those that fit. */
-typedef struct TextOut
+static void out_counters(AbTextOut *out, const AbCounters *c)
 {
-    char  *buf;
-    size_t cap;
-    size_t len;
-} TextOut;
-
-static void out_printf(TextOut *out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void out_printf(TextOut *out, const char *fmt, ...)
-{
-    va_list args;
-    size_t room = out->len < out->cap ? out->cap - out->len : 0;
-    int n;
-
-    va_start(args, fmt);
-    n = vsnprintf(room > 0 ? out->buf + out->len : NULL, room, fmt, args);
-    va_end(args);
-    if (n > 0)
-        out->len += (size_t) n;
+    ab_text_printf(out, "%llu total in %llu blocks; %llu free (%llu chunks); %llu used",
+                   (unsigned long long) c->totalspace, (unsigned long long) c->nblocks,
+                   (unsigned long long) c->freespace, (unsigned long long) c->freechunks,
+                   (unsigned long long) (c->totalspace - c->freespace));
 }
 
-static void out_counters(TextOut *out, const AbCounters *c)
-{
-    out_printf(out, "%llu total in %llu blocks; %llu free (%llu chunks); %llu used",
-               (unsigned long long) c->totalspace, (unsigned long long) c->nblocks,
-               (unsigned long long) c->freespace, (unsigned long long) c->freechunks,
-               (unsigned long long) (c->totalspace - c->freespace));
-}
-
-static void out_indent(TextOut *out, int level)
+static void out_indent(AbTextOut *out, int level)
 {
     for (int i = 0; i < level; i++)
-        out_printf(out, "  ");
+        ab_text_printf(out, "  ");
 }
 
 static void add_counters(AbCounters *sum, const AbCounters *c)
@@ -68,7 +44,7 @@ static void add_counters(AbCounters *sum, const AbCounters *c)
 }
 
 /* The identifier as PostgreSQL prints it: control chars as spaces, cut at 100 bytes. */
-static void out_ident(TextOut *out, const char *ident)
+static void out_ident(AbTextOut *out, const char *ident)
 {
     size_t len = strlen(ident);
     bool truncated = len > IDENT_DUMP_LIMIT;
@@ -84,7 +60,7 @@ static void out_ident(TextOut *out, const char *ident)
     for (size_t i = 0; i < len; i++)
         clean[i] = (unsigned char) ident[i] < ' ' ? ' ' : ident[i];
     clean[len] = '\0';
-    out_printf(out, ": %s%s", clean, truncated ? "..." : "");
+    ab_text_printf(out, ": %s%s", clean, truncated ? "..." : "");
 }
 
 static void own_counters(AbContext *context, AbCounters *out)
@@ -106,7 +82,7 @@ void ab_stats(AbContext *context, int recurse, AbCounters *out)
         aset_stats((AllocSet) c, out);
 }
 
-static void dump_context(TextOut *out, AbContext *context, int level, int max_children,
+static void dump_context(AbTextOut *out, AbContext *context, int level, int max_children,
                          AbCounters *totals)
 {
     AbCounters own;
@@ -125,11 +101,11 @@ static void dump_context(TextOut *out, AbContext *context, int level, int max_ch
         ident = NULL;
     }
     out_indent(out, level);
-    out_printf(out, "%s: ", name);
+    ab_text_printf(out, "%s: ", name);
     out_counters(out, &own);
     if (ident != NULL)
         out_ident(out, ident);
-    out_printf(out, "\n");
+    ab_text_printf(out, "\n");
 
     child = context->d.firstchild;
     if (level < STATS_MAX_LEVEL)
@@ -148,16 +124,16 @@ static void dump_context(TextOut *out, AbContext *context, int level, int max_ch
             summarised++;
         }
         out_indent(out, level + 1);
-        out_printf(out, "%d more child contexts containing ", summarised);
+        ab_text_printf(out, "%d more child contexts containing ", summarised);
         out_counters(out, &rest);
-        out_printf(out, "\n");
+        ab_text_printf(out, "\n");
         add_counters(totals, &rest);
     }
 }
 
 size_t ab_stats_dump(AbContext *context, int max_children, char *buf, size_t buflen)
 {
-    TextOut out = {buf, buf != NULL ? buflen : 0, 0};
+    AbTextOut out = {.buf = buf, .cap = buf != NULL ? buflen : 0, .len = 0};
     AbCounters totals = {0};
 
     if (!context_is_valid(context))
@@ -168,10 +144,10 @@ size_t ab_stats_dump(AbContext *context, int max_children, char *buf, size_t buf
     if (max_children <= 0)
         max_children = STATS_DEFAULT_MAX_CHILDREN;
     dump_context(&out, context, 0, max_children, &totals);
-    out_printf(&out, "Grand total: %llu bytes in %llu blocks; %llu free (%llu chunks); %llu used\n",
-               (unsigned long long) totals.totalspace, (unsigned long long) totals.nblocks,
-               (unsigned long long) totals.freespace, (unsigned long long) totals.freechunks,
-               (unsigned long long) (totals.totalspace - totals.freespace));
+    ab_text_printf(&out, "Grand total: %llu bytes in %llu blocks; %llu free (%llu chunks); %llu used\n",
+                   (unsigned long long) totals.totalspace, (unsigned long long) totals.nblocks,
+                   (unsigned long long) totals.freespace, (unsigned long long) totals.freechunks,
+                   (unsigned long long) (totals.totalspace - totals.freespace));
     if (out.len >= out.cap && out.cap > 0)
         buf[0] = '\0'; /* did not fit: leave no half-written text behind */
     return out.len;

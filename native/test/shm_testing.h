@@ -90,13 +90,6 @@ static inline bool posix_name_exists(const char *name)
     return stat(path, &st) == 0;
 }
 
-/* valgrind preloads its own libraries; some kernel views (smaps of shmat) differ under it. */
-static inline bool under_valgrind(void)
-{
-    const char *preload = getenv("LD_PRELOAD");
-    return preload != NULL && strstr(preload, "vgpreload") != NULL;
-}
-
 /*
  * Runs fn(arg) in a child process and returns fn's result (0 = all checks
  * passed there), or 128 + the signal if the child was killed before it

@@ -8,8 +8,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 TEST(fresh_default_context)
 {
     AbContext *ctx = ab_aset_create(NULL, "Top", 0, 8192, MB8);
@@ -26,8 +24,7 @@ TEST(fresh_default_context)
     CHECK_EQ_PTR(ab_parent(ctx), NULL);
     CHECK_EQ_PTR(ab_first_child(ctx), NULL);
     CHECK_EQ_PTR(ab_next_sibling(ctx), NULL);
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), 0);
+    CHECK_FREELISTS_EMPTY(ctx);
     CHECK_EQ_I64(ab_freelist_length(ctx, -1), -1);
     CHECK_EQ_I64(ab_freelist_length(ctx, 11), -1);
     ab_delete(ctx);
@@ -93,15 +90,7 @@ TEST(min_context_size_above_init)
      * = 200 + 2 * 40 + 4 * 4104.
      */
     CHECK_STATS(ctx, 24576, 2, 7880, 6, 16696);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 8), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 7), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 6), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 5), 0);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 4), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 3), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 2), 0);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 1), 0);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 0), 1);
+    CHECK_FREELISTS(ctx, [8] = 1, [7] = 1, [6] = 1, [4] = 1, [3] = 1, [0] = 1);
     ab_delete(ctx);
 }
 
@@ -119,8 +108,7 @@ TEST(min_context_size_below_init)
      * used 9216 - 7904 = 1312 = 200 + 2 * 40 + 1032.
      */
     CHECK_STATS(ctx, 9216, 2, 7904, 2, 1312);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 6), 1);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 5), 1);
+    CHECK_FREELISTS(ctx, [6] = 1, [5] = 1);
     ab_delete(ctx);
 }
 
@@ -130,11 +118,9 @@ TEST(small_chunk_alloc_and_free)
     void *p, *q;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 100);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 100);
     /* 100 -> class 4 (65..128): capacity 128, space 128 + 8 */
-    CHECK_EQ_U64(ab_chunk_capacity(p), 128);
-    CHECK_EQ_U64(ab_chunk_space(p), 136);
+    CHECK_CHUNK(p, 128, 136);
     CHECK_EQ_PTR(ab_chunk_context(p), ctx);
     /* carved from the keeper: free 7952 - 136 = 7816, used 240 + 136 = 376 */
     CHECK_STATS(ctx, 8192, 1, 7816, 0, 376);
@@ -188,11 +174,9 @@ TEST(alloc_zero_bytes)
     void *p;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 0);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 0);
     /* palloc(0) is legal: smallest chunk, 8 + 8 */
-    CHECK_EQ_U64(ab_chunk_capacity(p), 8);
-    CHECK_EQ_U64(ab_chunk_space(p), 16);
+    CHECK_CHUNK(p, 8, 16);
     CHECK_STATS(ctx, 8192, 1, 7936, 0, 256);
     ab_delete(ctx);
 }
@@ -204,8 +188,7 @@ TEST(alloc0_zeroes)
     int nonzero = 0;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 200);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 200);
     memset(p, 0xAB, 200);
     ab_free(p);
     q = ab_alloc0(ctx, 200); /* reuses the dirty chunk */

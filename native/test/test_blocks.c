@@ -9,8 +9,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* Allocates size until the context gains a block; returns how many allocations that took. */
 static int allocs_until_new_block(AbContext *ctx, size_t size, void **last)
 {
@@ -53,8 +51,7 @@ TEST(keeper_fills_then_leftover_is_carved)
      * free 728 + (8192 - 40 - 1032 = 7120) = 7848 in 3 chunks; used 8536 = 200 + 80 + 8 * 1032.
      */
     CHECK_STATS(ctx, 16384, 2, 7848, 3, 8536);
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), (i == 6 || i == 4 || i == 3) ? 1 : 0);
+    CHECK_FREELISTS(ctx, [6] = 1, [4] = 1, [3] = 1);
 
     /* the leftover chunks sit where the keeper's free space began, in carving order */
     CHECK_EQ_PTR(ab_alloc(ctx, 500), a[6] + 1032);
@@ -93,10 +90,7 @@ TEST(block_size_doubles_default)
      * used = 131072 - 67720 = 63352 = 200 + 5 * 40 + 61 * 1032.
      */
     CHECK_STATS(ctx, 131072, 5, 67720, 12, 63352);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 6), 4);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 5), 2);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 4), 3);
-    CHECK_EQ_I64(ab_freelist_length(ctx, 3), 3);
+    CHECK_FREELISTS(ctx, [6] = 4, [5] = 2, [4] = 3, [3] = 3);
     ab_delete(ctx);
 }
 
@@ -149,8 +143,7 @@ TEST(block_doubled_until_chunk_fits)
      * free 784 + 8144 + 8144 = 17072 in 9 chunks; used 16720 = 200 + 120 + 2 * 8200.
      */
     CHECK_STATS(ctx, 33792, 3, 17072, 9, 16720);
-    for (int i = 1; i <= 9; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), (i == 3 || i == 2) ? 0 : (i == 5 || i == 6) ? 2 : 1);
+    CHECK_FREELISTS(ctx, [9] = 1, [8] = 1, [7] = 1, [6] = 2, [5] = 2, [4] = 1, [1] = 1);
     ab_delete(ctx);
 }
 
@@ -179,8 +172,7 @@ TEST(leftover_exact_and_waste)
     CHECK_STATS(ctx, 8192, 1, 8, 0, 8184);
     REQUIRE(ab_alloc(ctx, 1) != NULL);
     /* 8 < 8 + 8: no chunk; the 8 bytes stay as block tail, still counted free */
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), 0);
+    CHECK_FREELISTS_EMPTY(ctx);
     /* free 8 + (8192 - 40 - 16 = 8136) = 8144; used 16384 - 8144 = 8240 */
     CHECK_STATS(ctx, 16384, 2, 8144, 0, 8240);
     ab_delete(ctx);

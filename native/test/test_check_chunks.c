@@ -77,8 +77,7 @@ TEST(check_freed_memory_is_wiped_and_a_second_pfree_is_detected)
     unsigned char *p;
 
     REQUIRE(cxt != NULL);
-    p = ab_alloc(cxt, 16);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, cxt, 16);
     memset(p, 0x11, 16);
     CHECK_EQ_I64(ab_free(p), AB_OK);
     for (int i = 8; i < 16; i++)
@@ -101,8 +100,7 @@ TEST(check_repalloc_moves_mark_and_wipe)
     char *q;
 
     REQUIRE(cxt != NULL);
-    p = ab_alloc(cxt, 20);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, cxt, 20);
     q = ab_realloc(p, 30); /* 32-byte class: in place, new sentinel at 30 */
     CHECK_EQ_PTR(q, p);
     CHECK_EQ_U64((unsigned char) q[30], 0x7E);
@@ -137,8 +135,7 @@ TEST(check_reset_runs_the_consistency_check)
     uint64_t before = ab_check_failures();
 
     REQUIRE(cxt != NULL);
-    p = ab_alloc(cxt, 100);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, cxt, 100);
     ab_reset(cxt);
     CHECK_EQ_U64(ab_check_failures(), before);
     p = ab_alloc(cxt, 100);

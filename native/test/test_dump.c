@@ -11,7 +11,6 @@
 
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
 #define SMALL_FRESH "1024 total in 1 blocks; 784 free (0 chunks); 240 used"
 
 /* The whole dump as a malloc'd string (sized with a first call). */

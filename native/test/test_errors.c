@@ -8,8 +8,6 @@
 
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* Puts a different error (code 1) in the slot, so a later check proves the call set its own. */
 static void prime_error_slot(AbContext *ctx)
 {
@@ -377,12 +375,9 @@ TEST(chunk_queries)
     CHECK_EQ_PTR(ab_chunk_context(p), a);
     CHECK_EQ_PTR(ab_chunk_context(q), b);
     CHECK_EQ_PTR(ab_chunk_context(r), b);
-    CHECK_EQ_U64(ab_chunk_capacity(p), 64);
-    CHECK_EQ_U64(ab_chunk_space(p), 72);
-    CHECK_EQ_U64(ab_chunk_capacity(q), 1024);
-    CHECK_EQ_U64(ab_chunk_space(q), 1032);
-    CHECK_EQ_U64(ab_chunk_capacity(r), 3000);
-    CHECK_EQ_U64(ab_chunk_space(r), 3008);
+    CHECK_CHUNK(p, 64, 72);
+    CHECK_CHUNK(q, 1024, 1032);
+    CHECK_CHUNK(r, 3000, 3008);
     /* a chunk freed into another context's freelist? no: b's chunk goes to b */
     ab_free(q);
     CHECK_EQ_I64(ab_freelist_length(b, 7), 1);

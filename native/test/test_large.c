@@ -5,19 +5,15 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 TEST(large_chunk_dedicated_block)
 {
     AbContext *ctx = ab_aset_create(NULL, "Top", 0, 8192, MB8);
     void *p;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 10001);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 10001);
     /* MAXALIGN(10001) = 10008; block 10008 + 40 + 8 = 10056 */
-    CHECK_EQ_U64(ab_chunk_capacity(p), 10008);
-    CHECK_EQ_U64(ab_chunk_space(p), 10016);
+    CHECK_CHUNK(p, 10008, 10016);
     CHECK_EQ_PTR(ab_chunk_context(p), ctx);
     /* the block has no free tail: free stays 7952; used 240 + 10056 */
     CHECK_STATS(ctx, 18248, 2, 7952, 0, 10296);
@@ -27,8 +23,7 @@ TEST(large_chunk_dedicated_block)
     CHECK_EQ_I64(ab_free(p), AB_OK);
     CHECK_STATS(ctx, 8192, 1, 7952, 0, 240);
     CHECK_EQ_U64(ab_mem_allocated(ctx, 0), 8192);
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), 0);  /* never onto a freelist */
+    CHECK_FREELISTS_EMPTY(ctx);   /* never onto a freelist */
     ab_delete(ctx);
 }
 
@@ -66,8 +61,7 @@ TEST(large_boundary_default)
     void *p, *q;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 8192);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 8192);
     CHECK_EQ_U64(ab_chunk_capacity(p), 8192);
     /*
      * 8200 > 7952: keeper cut into 4096, 2048, 1024, 512, 128, 64, 16 (+8 each = 7944, 8 waste);
@@ -76,8 +70,7 @@ TEST(large_boundary_default)
      */
     CHECK_STATS(ctx, 24576, 2, 16096, 7, 8480);
 
-    q = ab_alloc(ctx, 8193);
-    REQUIRE(q != NULL);
+    REQUIRE_ALLOC(q, ctx, 8193);
     /* MAXALIGN(8193) = 8200, block 8248 */
     CHECK_EQ_U64(ab_chunk_capacity(q), 8200);
     CHECK_STATS(ctx, 32824, 3, 16096, 7, 16728);

@@ -6,8 +6,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 static void fill(unsigned char *p, size_t n, unsigned seed)
 {
     for (size_t i = 0; i < n; i++)
@@ -30,8 +28,7 @@ TEST(realloc_in_place)
     unsigned char *p;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 100);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 100);
     fill(p, 100, 1);
     /* capacity 128: growing up to it and shrinking both stay put */
     CHECK_EQ_PTR(ab_realloc(p, 128), p);
@@ -49,8 +46,7 @@ TEST(realloc_moves_and_frees_old_chunk)
     unsigned char *p, *q;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 100);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 100);
     fill(p, 100, 2);
     q = ab_realloc(p, 200);
     REQUIRE(q != NULL);
@@ -118,8 +114,7 @@ TEST(realloc_large_grow_and_shrink)
     /* below the chunk limit, but it stays a dedicated block: MAXALIGN(100) + 48 = 152 */
     s = ab_realloc(r, 100);
     REQUIRE(s != NULL);
-    CHECK_EQ_U64(ab_chunk_capacity(s), 104);
-    CHECK_EQ_U64(ab_chunk_space(s), 112);
+    CHECK_CHUNK(s, 104, 112);
     CHECK_EQ_U64(mismatches(s, 100, 4), 0);
     CHECK_EQ_PTR(ab_chunk_context(s), ctx);
     CHECK_STATS(ctx, 8344, 2, 7952, 0, 392);
@@ -128,8 +123,7 @@ TEST(realloc_large_grow_and_shrink)
 
     ab_free(s);
     CHECK_STATS(ctx, 8192, 1, 7952, 0, 240);
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), 0);
+    CHECK_FREELISTS_EMPTY(ctx);
     CHECK_EQ_I64(counters.blocks_outstanding, 1);
     ab_delete(ctx);
     CHECK_EQ_I64(counters.bytes_outstanding, 0);
@@ -183,8 +177,7 @@ TEST(realloc_large_without_source_realloc)
     source.realloc = NULL;
     ctx = ab_aset_create_with_source(NULL, "norealloc", 0, 8192, MB8, &source);
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 10000);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 10000);
     fill(p, 10000, 8);
     p = ab_realloc(p, 50000);                  /* block 50048 */
     REQUIRE(p != NULL);

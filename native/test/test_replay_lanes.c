@@ -7,20 +7,7 @@
  * leaked), and the page-fault counts being filled in.  Leaks in any lane
  * show up under make test-asan / test-valgrind.
  */
-#include <stdlib.h>
-
-#include "testing.h"
-
-#define A(slot, size) AB_OP_ENCODE(AB_OP_ALLOC, slot, size)
-#define Z(slot, size) AB_OP_ENCODE(AB_OP_ALLOC_ZEROED, slot, size)
-#define RE(slot, size) AB_OP_ENCODE(AB_OP_REALLOC, slot, size)
-#define F(slot) AB_OP_ENCODE(AB_OP_FREE, slot, 0)
-#define RESET AB_OP_ENCODE(AB_OP_RESET, 0, 0)
-
-#define COUNT(array) (sizeof(array) / sizeof((array)[0]))
-
-/* shared/trace-format.md's example (as in test_replay.c). */
-static const uint64_t example[] = {A(0, 100), Z(1, 24), RE(0, 300), F(1), A(2, 9000), RESET, A(0, 16)};
+#include "replay_testing.h"
 
 TEST(floor_plan_of_the_example)
 {
@@ -128,9 +115,16 @@ TEST(floor_lane_never_faults_and_counts_faults)
     /*
      * Its 1 MiB region was touched before the first iteration; that iteration may
      * still fault in the loop's own code pages, executed for the first time.
+     * Under valgrind the thread's faults include valgrind's own, which fall
+     * wherever its work does (a full run saw one in the last iteration).
      */
-    CHECK_EQ_U64(minflt[1], 0);
-    CHECK_EQ_U64(minflt[2], 0);
+    if (under_valgrind())
+        CHECK(minflt[1] != UINT64_MAX && minflt[2] != UINT64_MAX);
+    else
+    {
+        CHECK_EQ_U64(minflt[1], 0);
+        CHECK_EQ_U64(minflt[2], 0);
+    }
     free(ops);
 }
 

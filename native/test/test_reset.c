@@ -6,8 +6,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 static int callback_runs;
 
 static void count_callback(void *arg)
@@ -41,8 +39,7 @@ TEST(reset_returns_to_fresh_numbers)
 
     ab_reset(ctx);
     CHECK_STATS(ctx, 8192, 1, 7952, 0, 240);
-    for (int i = 0; i < 11; i++)
-        CHECK_EQ_I64(ab_freelist_length(ctx, i), 0);
+    CHECK_FREELISTS_EMPTY(ctx);
     CHECK_EQ_U64(ab_mem_allocated(ctx, 0), 8192);
     CHECK_EQ_I64(counters.bytes_outstanding, 8192);
     CHECK_EQ_I64(counters.blocks_outstanding, 1);

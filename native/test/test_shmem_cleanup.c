@@ -148,3 +148,22 @@ TEST(shm_cleanup_removes_exactly_this_runs_stale_segments)
     shm_unlink(replaced.name);
     CHECK_EQ_I64(ab_seg_set_run_id(saved_run), AB_OK);
 }
+
+TEST(shm_cleanup_cuts_its_report_to_the_buffer)
+{
+    char run[AB_SEG_RUN_ID_LEN];
+    char saved_run[AB_SEG_RUN_ID_LEN];
+    char report[16];
+    Made stale = {AB_SEG_POSIX, shm_test_name("cut"), 0, NULL, false};
+
+    snprintf(saved_run, sizeof(saved_run), "%s", ab_seg_run_id());
+    snprintf(run, sizeof(run), "ctest-%d-%08x-cut", (int) getpid(), shm_test_nonce());
+    REQUIRE(ab_seg_set_run_id(run) == AB_OK);
+    CHECK_EQ_I64(in_child(create_and_get_killed, &stale), 128 + SIGKILL);
+    memset(report, 'x', sizeof(report));
+    /* the segment is removed all the same; the report keeps its first 15 bytes, terminated */
+    CHECK_EQ_I64(ab_seg_cleanup(run, 0, report, sizeof(report)), 1);
+    CHECK_EQ_STR(report, "removed POSIX s");
+    CHECK(!posix_name_exists(stale.name));
+    CHECK_EQ_I64(ab_seg_set_run_id(saved_run), AB_OK);
+}

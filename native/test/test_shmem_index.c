@@ -149,8 +149,7 @@ TEST(shm_allocset_on_segment_memory)
      */
     CHECK_STATS(cxt, 262144, 6, 262144 - 136440, 9, 136440);
     CHECK_EQ_U64(ab_seg_arena_in_use(arena), 262144);
-    big = ab_alloc(cxt, 100000);
-    REQUIRE(big != NULL);
+    REQUIRE_ALLOC(big, cxt, 100000);
     CHECK((char *) big >= lo && (char *) big + 100000 <= hi);
     /* The dedicated block (100000 + 48 bytes) takes a 128 KiB class, and grows in it. */
     CHECK_EQ_U64(ab_seg_arena_in_use(arena), 262144 + 131072);

@@ -28,7 +28,7 @@ static const struct
     {SIZE_MAX, -1},
 };
 
-#define N_SIZE_CLASSES (sizeof(size_classes) / sizeof(size_classes[0]))
+#define N_SIZE_CLASSES COUNT(size_classes)
 
 TEST(size_class_boundaries)
 {
@@ -55,8 +55,7 @@ TEST(chunk_capacity_per_class)
 
         if (size_classes[i].fidx < 0)
             continue;
-        p = ab_alloc(ctx, size);
-        REQUIRE(p != NULL);
+        REQUIRE_ALLOC(p, ctx, size);
         if (ab_chunk_capacity(p) != ((size_t) 8 << size_classes[i].fidx)
             || ab_chunk_space(p) != ((size_t) 8 << size_classes[i].fidx) + 8)
             test_fail(__FILE__, __LINE__, "size %zu: capacity %zu space %zu, expected %zu and %zu",
@@ -102,8 +101,7 @@ TEST(chunk_limit_boundary_small_context)
     void *p, *q;
 
     REQUIRE(ctx != NULL);
-    p = ab_alloc(ctx, 1024);
-    REQUIRE(p != NULL);
+    REQUIRE_ALLOC(p, ctx, 1024);
     CHECK_EQ_U64(ab_chunk_capacity(p), 1024);
     /*
      * 1032 > 784 free in the keeper: the 784 is cut into 512+8 and 256+8, and a new
@@ -112,11 +110,9 @@ TEST(chunk_limit_boundary_small_context)
      */
     CHECK_STATS(ctx, 3072, 2, 1760, 2, 1312);
 
-    q = ab_alloc(ctx, 1025);
-    REQUIRE(q != NULL);
+    REQUIRE_ALLOC(q, ctx, 1025);
     /* dedicated: MAXALIGN(1025) = 1032, block 1032 + 40 + 8 = 1080; capacity 1032 */
-    CHECK_EQ_U64(ab_chunk_capacity(q), 1032);
-    CHECK_EQ_U64(ab_chunk_space(q), 1040);
+    CHECK_CHUNK(q, 1032, 1040);
     CHECK_STATS(ctx, 4152, 3, 1760, 2, 2392);
     ab_delete(ctx);
 }

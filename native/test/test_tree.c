@@ -5,8 +5,6 @@
  */
 #include "testing.h"
 
-#define MB8 (8 * 1024 * 1024)
-
 /* A log of callback runs: each callback appends its argument (a name) and a space. */
 static char cb_log[512];
 
@@ -21,72 +19,78 @@ static AbContext *small_child(AbContext *parent, const char *name)
     return ab_aset_create(parent, name, 0, 1024, 8192);
 }
 
-TEST(children_newest_first)
+/* var = a SMALL child of parent named like the variable; leaves the test if it cannot be made. */
+#define ADD_CHILD(var, parent) \
+    do { \
+        (var) = small_child((parent), #var); \
+        REQUIRE((var) != NULL); \
+    } while (0)
+
+/* Each reset or delete of ctx appends name to cb_log. */
+#define LOG_RESET(ctx, name) CHECK_EQ_I64(ab_register_reset_callback((ctx), log_callback, (name)), AB_OK)
+
+/* The tree two tests start from: "top" (DEFAULT) with SMALL children "a", "b", "c", made in that order. */
+static AbContext *top_with_children(AbContext **a, AbContext **b, AbContext **c)
 {
     AbContext *top = ab_aset_create(NULL, "top", 0, 8192, MB8);
+
+    if (top == NULL)
+        return NULL;
+    *a = small_child(top, "a");
+    *b = small_child(top, "b");
+    *c = small_child(top, "c");
+    if (*a == NULL || *b == NULL || *c == NULL)
+    {
+        ab_delete(top);
+        return NULL;
+    }
+    return top;
+}
+
+TEST(children_newest_first)
+{
     AbContext *a, *b, *c;
+    AbContext *top = top_with_children(&a, &b, &c);
 
     REQUIRE(top != NULL);
-    a = small_child(top, "a");
-    b = small_child(top, "b");
-    c = small_child(top, "c");
-    REQUIRE(a != NULL && b != NULL && c != NULL);
-    CHECK_EQ_PTR(ab_first_child(top), c);
-    CHECK_EQ_PTR(ab_next_sibling(c), b);
-    CHECK_EQ_PTR(ab_next_sibling(b), a);
-    CHECK_EQ_PTR(ab_next_sibling(a), NULL);
-    CHECK_EQ_PTR(ab_parent(a), top);
-    CHECK_EQ_PTR(ab_parent(b), top);
-    CHECK_EQ_PTR(ab_parent(c), top);
+    CHECK_CHILDREN(top, c, b, a);
     CHECK_EQ_PTR(ab_parent(top), NULL);
 
     /* deleting the middle one unlinks it */
     ab_delete(b);
-    CHECK_EQ_PTR(ab_first_child(top), c);
-    CHECK_EQ_PTR(ab_next_sibling(c), a);
+    CHECK_CHILDREN(top, c, a);
     /* the head */
     ab_delete(c);
-    CHECK_EQ_PTR(ab_first_child(top), a);
-    CHECK_EQ_PTR(ab_next_sibling(a), NULL);
+    CHECK_CHILDREN(top, a);
     ab_delete(top);
 }
 
 TEST(set_parent_moves_to_head_of_new_parent)
 {
-    AbContext *top = ab_aset_create(NULL, "top", 0, 8192, MB8);
     AbContext *a, *b, *c;
+    AbContext *top = top_with_children(&a, &b, &c);
 
     REQUIRE(top != NULL);
-    a = small_child(top, "a");
-    b = small_child(top, "b");
-    c = small_child(top, "c");
-    REQUIRE(a != NULL && b != NULL && c != NULL);
     REQUIRE(ab_alloc(a, 100) != NULL);
 
     CHECK_EQ_I64(ab_set_parent(a, c), AB_OK);
-    CHECK_EQ_PTR(ab_parent(a), c);
-    CHECK_EQ_PTR(ab_first_child(c), a);
-    CHECK_EQ_PTR(ab_first_child(top), c);
-    CHECK_EQ_PTR(ab_next_sibling(c), b);
-    CHECK_EQ_PTR(ab_next_sibling(b), NULL);
+    CHECK_CHILDREN(c, a);
+    CHECK_CHILDREN(top, c, b);
     CHECK_STATS(a, 1024, 1, 648, 0, 376);       /* memory travels with it */
 
     CHECK_EQ_I64(ab_set_parent(b, c), AB_OK);   /* b becomes c's newest child */
-    CHECK_EQ_PTR(ab_first_child(c), b);
-    CHECK_EQ_PTR(ab_next_sibling(b), a);
-    CHECK_EQ_PTR(ab_next_sibling(c), NULL);
+    CHECK_CHILDREN(c, b, a);
+    CHECK_CHILDREN(top, c);
 
     /* same parent again: nothing moves */
     CHECK_EQ_I64(ab_set_parent(a, c), AB_OK);
-    CHECK_EQ_PTR(ab_first_child(c), b);
-    CHECK_EQ_PTR(ab_next_sibling(b), a);
+    CHECK_CHILDREN(c, b, a);
 
     /* to NULL: a becomes a root of its own */
     CHECK_EQ_I64(ab_set_parent(a, NULL), AB_OK);
     CHECK_EQ_PTR(ab_parent(a), NULL);
     CHECK_EQ_PTR(ab_next_sibling(a), NULL);
-    CHECK_EQ_PTR(ab_first_child(c), b);
-    CHECK_EQ_PTR(ab_next_sibling(b), NULL);
+    CHECK_CHILDREN(c, b);
     /* a root stays a root */
     CHECK_EQ_I64(ab_set_parent(a, NULL), AB_OK);
     CHECK_TREE_STATS(top, 8192 + 2048, 3, 7952 + 2 * 784, 0, 720);
@@ -101,10 +105,8 @@ TEST(set_parent_refuses_cycles)
     AbContext *a, *g;
 
     REQUIRE(top != NULL);
-    a = small_child(top, "a");
-    REQUIRE(a != NULL);
-    g = small_child(a, "g");
-    REQUIRE(g != NULL);
+    ADD_CHILD(a, top);
+    ADD_CHILD(g, a);
 
     CHECK_EQ_I64(ab_set_parent(top, g), AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_I64(ab_error_code(), AB_ERR_INVALID_ARGUMENT);
@@ -118,17 +120,14 @@ TEST(set_parent_refuses_cycles)
                  "cannot make memory context \"a\" a child of itself or of its descendant \"g\"");
     /* the tree is unchanged */
     CHECK_EQ_PTR(ab_parent(top), NULL);
-    CHECK_EQ_PTR(ab_parent(a), top);
-    CHECK_EQ_PTR(ab_parent(g), a);
-    CHECK_EQ_PTR(ab_first_child(top), a);
-    CHECK_EQ_PTR(ab_first_child(a), g);
-    CHECK_EQ_PTR(ab_first_child(g), NULL);
+    CHECK_CHILDREN(top, a);
+    CHECK_CHILDREN(a, g);
+    CHECK_CHILDREN(g, NULL);
 
     /* moving g up is fine */
     CHECK_EQ_I64(ab_set_parent(g, top), AB_OK);
-    CHECK_EQ_PTR(ab_first_child(top), g);
-    CHECK_EQ_PTR(ab_next_sibling(g), a);
-    CHECK_EQ_PTR(ab_first_child(a), NULL);
+    CHECK_CHILDREN(top, g, a);
+    CHECK_CHILDREN(a, NULL);
     ab_delete(top);
 }
 
@@ -148,23 +147,18 @@ TEST(delete_runs_leaves_first)
     AbContext *c1, *c2, *g1, *g2, *gg1;
 
     REQUIRE(top != NULL);
-    c1 = small_child(top, "c1");
-    REQUIRE(c1 != NULL);
-    c2 = small_child(top, "c2");
-    REQUIRE(c2 != NULL);
-    g1 = small_child(c1, "g1");
-    REQUIRE(g1 != NULL);
-    g2 = small_child(c2, "g2");
-    REQUIRE(g2 != NULL);
-    gg1 = small_child(g1, "gg1");
-    REQUIRE(gg1 != NULL);
+    ADD_CHILD(c1, top);
+    ADD_CHILD(c2, top);
+    ADD_CHILD(g1, c1);
+    ADD_CHILD(g2, c2);
+    ADD_CHILD(gg1, g1);
     cb_log[0] = '\0';
-    CHECK_EQ_I64(ab_register_reset_callback(top, log_callback, "top"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(c1, log_callback, "c1"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(c2, log_callback, "c2"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(g1, log_callback, "g1"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(g2, log_callback, "g2"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(gg1, log_callback, "gg1"), AB_OK);
+    LOG_RESET(top, "top");
+    LOG_RESET(c1, "c1");
+    LOG_RESET(c2, "c2");
+    LOG_RESET(g1, "g1");
+    LOG_RESET(g2, "g2");
+    LOG_RESET(gg1, "gg1");
 
     ab_delete(top);
     CHECK_EQ_STR(cb_log, "g2 c2 gg1 g1 c1 top ");
@@ -177,19 +171,16 @@ TEST(delete_subtree_only)
     AbContext *c1, *c2, *g1;
 
     REQUIRE(top != NULL);
-    c1 = small_child(top, "c1");
-    c2 = small_child(top, "c2");
-    REQUIRE(c1 != NULL && c2 != NULL);
-    g1 = small_child(c1, "g1");
-    REQUIRE(g1 != NULL);
+    ADD_CHILD(c1, top);
+    ADD_CHILD(c2, top);
+    ADD_CHILD(g1, c1);
     cb_log[0] = '\0';
-    CHECK_EQ_I64(ab_register_reset_callback(g1, log_callback, "g1"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(c1, log_callback, "c1"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(c2, log_callback, "c2"), AB_OK);
+    LOG_RESET(g1, "g1");
+    LOG_RESET(c1, "c1");
+    LOG_RESET(c2, "c2");
     ab_delete(c1);
     CHECK_EQ_STR(cb_log, "g1 c1 ");
-    CHECK_EQ_PTR(ab_first_child(top), c2);
-    CHECK_EQ_PTR(ab_next_sibling(c2), NULL);
+    CHECK_CHILDREN(top, c2);
     CHECK_TREE_STATS(top, 9216, 2, 7952 + 744, 0, 520); /* c2 holds a 40-byte callback node */
     ab_delete(top);
     CHECK_EQ_STR(cb_log, "g1 c1 c2 ");
@@ -201,20 +192,20 @@ TEST(reset_callbacks_lifo_once)
 
     REQUIRE(ctx != NULL);
     cb_log[0] = '\0';
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "A"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "B"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "C"), AB_OK);
+    LOG_RESET(ctx, "A");
+    LOG_RESET(ctx, "B");
+    LOG_RESET(ctx, "C");
     ab_reset(ctx);
     CHECK_EQ_STR(cb_log, "C B A ");
     ab_reset(ctx);                              /* the callbacks are gone */
     CHECK_EQ_STR(cb_log, "C B A ");
 
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "D"), AB_OK);
+    LOG_RESET(ctx, "D");
     ab_reset_only(ctx);
     CHECK_EQ_STR(cb_log, "C B A D ");
 
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "E"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "F"), AB_OK);
+    LOG_RESET(ctx, "E");
+    LOG_RESET(ctx, "F");
     ab_delete(ctx);
     CHECK_EQ_STR(cb_log, "C B A D F E ");
 }
@@ -226,17 +217,15 @@ TEST(reset_runs_children_callbacks_first)
     AbContext *c1, *g1;
 
     REQUIRE(top != NULL);
-    c1 = small_child(top, "c1");
-    REQUIRE(c1 != NULL);
-    g1 = small_child(c1, "g1");
-    REQUIRE(g1 != NULL);
+    ADD_CHILD(c1, top);
+    ADD_CHILD(g1, c1);
     cb_log[0] = '\0';
-    CHECK_EQ_I64(ab_register_reset_callback(top, log_callback, "top"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(c1, log_callback, "c1"), AB_OK);
-    CHECK_EQ_I64(ab_register_reset_callback(g1, log_callback, "g1"), AB_OK);
+    LOG_RESET(top, "top");
+    LOG_RESET(c1, "c1");
+    LOG_RESET(g1, "g1");
     ab_reset(top);
     CHECK_EQ_STR(cb_log, "g1 c1 top ");
-    CHECK_EQ_PTR(ab_first_child(top), NULL);
+    CHECK_CHILDREN(top, NULL);
     CHECK_STATS(top, 8192, 1, 7952, 0, 240);
     ab_delete(top);
     CHECK_EQ_STR(cb_log, "g1 c1 top ");        /* nothing left to run */
@@ -251,9 +240,9 @@ TEST(reset_callback_node_accounting)
     AbContext *ctx = ab_aset_create(NULL, "ctx", 0, 8192, MB8);
 
     REQUIRE(ctx != NULL);
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "x"), AB_OK);
+    LOG_RESET(ctx, "x");
     CHECK_STATS(ctx, 8192, 1, 7912, 0, 280);    /* 7952 - 40 */
-    CHECK_EQ_I64(ab_register_reset_callback(ctx, log_callback, "y"), AB_OK);
+    LOG_RESET(ctx, "y");
     CHECK_STATS(ctx, 8192, 1, 7872, 0, 320);    /* 7952 - 80 */
     cb_log[0] = '\0';
     ab_reset(ctx);

@@ -13,7 +13,7 @@
  *   allocbench-trial OPS_FILE NSLOTS LANE [RLIMIT_AS_BYTES]
  *
  * OPS_FILE holds the trace already parsed and validated by the parent:
- * little-endian 64-bit words in OpSequence's encoding (see replay.c).  LANE is
+ * little-endian 64-bit words in OpSequence's encoding (see allocbench.h).  LANE is
  * "aset" (this build's AllocSet: PostgreSQL 16+ layout, or 15 in
  * allocbench-trial-pg15) or "malloc" (whatever malloc the dynamic linker
  * gives: the parent selects jemalloc, mimalloc or tcmalloc with LD_PRELOAD).

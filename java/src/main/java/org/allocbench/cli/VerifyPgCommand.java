@@ -13,6 +13,7 @@ import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
+import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -77,7 +78,7 @@ final class VerifyPgCommand implements Callable<Integer> {
             traces.add(freshContext());
             List<String> named = patterns.names();
             for (String p : named.isEmpty() ? Pattern.names() : named) {
-                traces.add(Pattern.byName(p).generate(opCount, seed));
+                traces.add(BuiltinPatterns.byName(p, opCount, seed));
             }
             ourLane = ourLane(ours);
         } catch (IllegalArgumentException e) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code allocbench trace}: tools for trace files (format version 1,
- * shared/trace-format.md). Each tool is a subcommand class listed here.
+ * docs/trace-format.md). Each tool is a subcommand class listed here.
  */
 @Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Trace files (format version 1): generate, check and summarise them.",

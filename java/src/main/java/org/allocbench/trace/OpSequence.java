@@ -8,7 +8,7 @@ import java.util.Arrays;
 
 /**
  * A sequence of memory-context operations (the trace format's ops, see
- * shared/trace-format.md), held as one {@code long} per op so that a replay
+ * docs/trace-format.md), held as one {@code long} per op so that a replay
  * loop of millions of ops touches no Java objects and a native replayer can
  * read the same array directly:
  *

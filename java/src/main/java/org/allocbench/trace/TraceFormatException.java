@@ -1,7 +1,7 @@
 package org.allocbench.trace;
 
 /**
- * A trace file that breaks the trace format (shared/trace-format.md): where
+ * A trace file that breaks the trace format (docs/trace-format.md): where
  * (file and 1-based line) and what. The message is compiler style,
  * {@code small.trace:17: slot 5 is already full ("a 5 100")}, or without a line
  * number when the problem is the file as a whole

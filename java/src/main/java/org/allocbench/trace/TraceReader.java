@@ -15,7 +15,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads and fully validates a trace in format version 1 (shared/trace-format.md)
+ * Reads and fully validates a trace in format version 1 (docs/trace-format.md)
  * into an {@link OpSequence}: either the whole trace is valid and comes back,
  * or a {@link TraceFormatException} names the first bad line and what is wrong.
  *

@@ -11,7 +11,7 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes an {@link OpSequence} as a trace in format version 1
- * (shared/trace-format.md): optional {@code #} comment lines first (a
+ * (docs/trace-format.md): optional {@code #} comment lines first (a
  * generator's name and seed, say), then {@code trace 1}, {@code slots N} and
  * one op per line, LF line endings. Gzip-compressed (deflate level 1, for
  * speed) when the file name ends in {@code .gz}.

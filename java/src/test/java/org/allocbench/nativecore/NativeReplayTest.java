@@ -29,7 +29,7 @@ class NativeReplayTest {
 
     private static final int OPS = 20_000;
 
-    /** shared/trace-format.md's example ("slots 3"). */
+    /** docs/trace-format.md's example ("slots 3"). */
     static final long[] EXAMPLE = {
         OpSequence.encode(OpSequence.ALLOC, 0, 100),
         OpSequence.encode(OpSequence.ALLOC_ZEROED, 1, 24),

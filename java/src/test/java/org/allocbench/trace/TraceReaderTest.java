@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** What the reader accepts, and what it makes of it. Rejections are in TraceRejectionTest. */
 class TraceReaderTest {
 
-    /** The example of shared/trace-format.md, byte for byte. */
+    /** The example of docs/trace-format.md, byte for byte. */
     static final String EXAMPLE = """
             trace 1
             slots 3

@@ -18,6 +18,7 @@ import org.allocbench.alloc.AllocatorFactory.Availability;
 import org.allocbench.alloc.MallocFamilyAllocator.Library;
 import org.allocbench.nativecore.Downcalls;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.nativecore.OptionalRoot;
 
 /**
  * The native peer allocators the suite compares against: glibc malloc,
@@ -43,6 +44,12 @@ import org.allocbench.nativecore.GlibcMalloc;
  * {@code GLIBC_TUNABLES}. mimalloc (9 bytes) and tcmalloc (88 bytes) fit.
  * When a load fails, the probe repeats the {@code dlopen} itself to read
  * {@code dlerror()} and tell a missing file from the TLS limit from anything else.
+ *
+ * <p><b>Optional packages.</b> jemalloc, mimalloc and tcmalloc come from
+ * optional Debian packages; with {@link OptionalRoot#VARIABLE} set they are
+ * looked for only under that directory (and {@code dlopen}ed by the path found
+ * there), so a test run can prove that everything works without them. glibc
+ * and any other library description are loaded as given.
  */
 public final class NativePeers {
 
@@ -52,6 +59,9 @@ public final class NativePeers {
     /** Where Debian (and a local build) put shared libraries: where {@link #installed} looks. */
     private static final List<Path> LIBRARY_DIRS = List.of(Path.of("/usr/lib/x86_64-linux-gnu"),
             Path.of("/lib/x86_64-linux-gnu"), Path.of("/usr/local/lib"), Path.of("/usr/lib"));
+
+    /** The libraries of optional Debian packages: what {@link OptionalRoot} can hide. */
+    private static final List<Library> OPTIONAL = List.of(Library.JEMALLOC, Library.MIMALLOC, Library.TCMALLOC);
 
     private static final int RTLD_NOW = 2; // RTLD_LOCAL is 0
 
@@ -85,14 +95,23 @@ public final class NativePeers {
         if (library.library() == null) {
             return Optional.of(Path.of("libc.so.6"));
         }
-        return LIBRARY_DIRS.stream().map(d -> d.resolve(library.library())).filter(Files::exists).findFirst();
+        return libraryDirs(library).stream().map(d -> d.resolve(library.library())).filter(Files::exists)
+                .findFirst();
     }
 
     /** Why a library cannot be preloaded into a C child: what to install; null if it can. */
     public static String notInstalledReason(Library library) {
         return installed(library).isPresent() ? null
-                : library.library() + " not found in " + LIBRARY_DIRS + ": install Debian package "
-                        + library.debianPackage();
+                : library.library() + " not found in " + libraryDirs(library) + optionalRootNote(library)
+                        + ": install Debian package " + library.debianPackage();
+    }
+
+    private static List<Path> libraryDirs(Library library) {
+        return OPTIONAL.contains(library) ? LIBRARY_DIRS.stream().map(OptionalRoot::resolve).toList() : LIBRARY_DIRS;
+    }
+
+    private static String optionalRootNote(Library library) {
+        return OPTIONAL.contains(library) ? OptionalRoot.note() : "";
     }
 
     /** glibc, jemalloc, mimalloc, mimalloc-heap, tcmalloc, in that order; probes each (once per JVM). */
@@ -186,10 +205,17 @@ public final class NativePeers {
     /** Loads, links and asks the version; never throws. */
     private static Probe<Loaded> load(Library library) {
         SymbolLookup lookup;
+        String file = library.library();
+        if (file != null && OPTIONAL.contains(library) && OptionalRoot.directory().isPresent()) {
+            // under the optional root the dynamic linker's search would find the system's copy: dlopen what is there
+            Optional<Path> there = installed(library);
+            if (there.isEmpty()) {
+                return Probe.missing(notInstalledReason(library));
+            }
+            file = there.get().toString();
+        }
         try {
-            lookup = library.library() == null
-                    ? Downcalls.libc()
-                    : SymbolLookup.libraryLookup(library.library(), Arena.global());
+            lookup = file == null ? Downcalls.libc() : SymbolLookup.libraryLookup(file, Arena.global());
         } catch (Throwable t) {
             return Probe.missing(whyNotLoaded(library, t));
         }

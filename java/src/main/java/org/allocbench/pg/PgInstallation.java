@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.allocbench.nativecore.OptionalRoot;
 
 /**
  * Where PostgreSQL 15 is: the directory with initdb, pg_ctl, postgres and
@@ -15,6 +16,9 @@ import java.util.concurrent.TimeUnit;
  * PGDG RPM location {@code /usr/pgsql-15/bin}; the first that has all four
  * programs wins, and its pg_config must say version 15. The system property
  * {@value #BINDIR_PROPERTY} names the one bin directory to use instead.
+ * With {@link OptionalRoot#VARIABLE} set, the two usual places are looked for
+ * under that directory, so a test run can prove that everything works without
+ * PostgreSQL on a machine that has it; the property is taken as given.
  *
  * @param binDir    initdb, pg_ctl, postgres and pg_config are here
  * @param version   what {@code pg_config --version} prints, e.g. {@code PostgreSQL 15.18 (Debian 15.18-0+deb12u1)}
@@ -61,7 +65,8 @@ public record PgInstallation(Path binDir, String version, Path pgxs) {
         if (own != null && !own.isBlank()) {
             return List.of(Path.of(own));
         }
-        return List.of(Path.of("/usr/lib/postgresql/15/bin"), Path.of("/usr/pgsql-15/bin"));
+        return List.of(OptionalRoot.resolve(Path.of("/usr/lib/postgresql/15/bin")),
+                OptionalRoot.resolve(Path.of("/usr/pgsql-15/bin")));
     }
 
     /** The first candidate with all programs, version 15 and the server headers. */

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +17,6 @@ import org.junit.jupiter.api.Test;
 
 /** Availability: what is missing is named with the fix, and nothing crashes to find out. */
 class NativePeerAvailabilityTest {
-
-    private static final Path JEMALLOC_FILE = Path.of("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2");
 
     private static Library jemallocAt(String library) {
         return new Library("jemalloc", library, "libjemalloc2", "malloc", "calloc", "realloc", "free",
@@ -56,10 +53,16 @@ class NativePeerAvailabilityTest {
         }
     }
 
+    /** Skips the test unless jemalloc's file is installed (where NativePeers looks), naming the package. */
+    private static void assumeJemallocInstalled() {
+        String missing = NativePeers.notInstalledReason(Library.JEMALLOC);
+        assumeTrue(missing == null, missing);
+    }
+
     /** surefire sets GLIBC_TUNABLES (root pom.xml), so an installed jemalloc must load in the test JVM. */
     @Test
     void jemallocLoadsWhenInstalledAndTheTunableIsSet() {
-        assumeTrue(Files.exists(JEMALLOC_FILE), "libjemalloc2 is not installed");
+        assumeJemallocInstalled();
         String tunables = System.getenv("GLIBC_TUNABLES");
         assumeTrue(tunables != null && tunables.contains("glibc.rtld.optional_static_tls="),
                 "this JVM was started without the static TLS tunable (not under surefire)");
@@ -70,7 +73,7 @@ class NativePeerAvailabilityTest {
     /** Without the tunable, dlopen fails in static TLS, and the reason says exactly what to set. */
     @Test
     void withoutTheTunableJemallocSaysWhatToSet() throws Exception {
-        assumeTrue(Files.exists(JEMALLOC_FILE), "libjemalloc2 is not installed");
+        assumeJemallocInstalled();
         assertEquals("false jemalloc needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 in the environment"
                 + " at JVM start (scripts/allocbench sets it)", childJvmReport(null));
         assertEquals("false jemalloc needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 in the environment"

@@ -3,6 +3,7 @@ package org.allocbench.alloc;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_BOOLEAN;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static org.allocbench.alloc.PeerTesting.assumeAvailable;
 import static org.allocbench.alloc.PeerTesting.create;
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,6 +22,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.allocbench.alloc.MallocFamilyAllocator.Library;
 import org.junit.jupiter.api.Test;
 
 /** mimalloc-heap: reset replaces the heap (and the old one's blocks are gone), the heap stays on its thread. */
@@ -40,7 +42,7 @@ class NativePeerMimallocHeapTest {
     /** Live blocks in a heap, counted by mimalloc itself (mi_heap_visit_blocks). */
     static long blocksIn(long heap) throws Throwable {
         Linker linker = Linker.nativeLinker();
-        SymbolLookup mimalloc = SymbolLookup.libraryLookup("libmimalloc.so.2", Arena.global());
+        SymbolLookup mimalloc = NativePeers.require(Library.MIMALLOC).lookup(); // the copy the allocator uses
         MethodHandle visit = linker.downcallHandle(mimalloc.find("mi_heap_visit_blocks").orElseThrow(),
                 FunctionDescriptor.of(JAVA_BOOLEAN, JAVA_LONG, JAVA_BOOLEAN, ADDRESS, ADDRESS));
         MethodHandle target = MethodHandles.lookup().findStatic(NativePeerMimallocHeapTest.class, "countBlock",
@@ -110,7 +112,7 @@ class NativePeerMimallocHeapTest {
 
     @Test
     void closeAfterTheOwnerThreadEndedDoesNothingNative() throws Exception {
-        create(MimallocHeapAllocator.NAME).close(); // skips here, on the test thread, if unavailable
+        assumeAvailable(MimallocHeapAllocator.NAME); // here, on the test thread: create() below runs on another
         AtomicReference<Allocator> made = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread owner = Thread.ofPlatform().start(() -> {
@@ -132,7 +134,7 @@ class NativePeerMimallocHeapTest {
 
     @Test
     void aVirtualThreadCannotOwnAHeap() throws Exception {
-        create(MimallocHeapAllocator.NAME).close(); // skips if unavailable
+        assumeAvailable(MimallocHeapAllocator.NAME);
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread.ofVirtual().start(() -> {
             try {

@@ -22,11 +22,20 @@ final class PeerTesting {
         return Stream.of("glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc");
     }
 
-    /** A fresh instance of {@code name}, or the test is skipped with the reason it is unavailable. */
-    static Allocator create(String name) {
+    /**
+     * Skips the test, with the reason (which names the Debian package to install), if {@code name} is unavailable.
+     * Call it on the test's own thread: JUnit reports the abort as a skip only there; thrown in another thread
+     * and passed back, it is a failure.
+     */
+    static void assumeAvailable(String name) {
         AllocatorFactory factory = Allocators.byName(name);
         assumeTrue(factory.availability().available(), () -> name + " unavailable: " + factory.availability().reason());
-        return factory.create();
+    }
+
+    /** A fresh instance of {@code name}, or the test is skipped with the reason it is unavailable. */
+    static Allocator create(String name) {
+        assumeAvailable(name);
+        return Allocators.byName(name).create();
     }
 
     static MemorySegment memory(Allocator allocator, long handle, long size) {

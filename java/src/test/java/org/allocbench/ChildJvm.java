@@ -2,15 +2,17 @@ package org.allocbench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.allocbench.cli.Main;
+import org.allocbench.owned.JvmLauncher;
 
 /**
- * A second JVM running {@code allocbench} (org.allocbench.cli.Main) from the
- * test class path: a real other process, for tests where two processes must
+ * A second JVM running {@code allocbench} ({@link Main}) from the test class
+ * path, started as allocbench starts its own ({@link JvmLauncher}; it exits
+ * if this JVM dies): a real other process, for tests where two processes must
  * see the same thing (shared segments) or one must die (stale segments).
  */
 public final class ChildJvm {
@@ -34,12 +36,12 @@ public final class ChildJvm {
 
     /** The same with these variables added to the child's environment. */
     public static Process start(Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", classPath(), "org.allocbench.cli.Main"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(env);
-        return builder.start();
+        return start(builder -> builder.environment().putAll(env), args);
+    }
+
+    /** The same with the process builder set up by {@code io} (redirects, variables) before the start. */
+    public static Process start(Consumer<ProcessBuilder> io, String... args) throws IOException {
+        return JvmLauncher.mainClass(classPath(), Main.class).exitingWithParent().start(List.of(args), io).process();
     }
 
     /** Runs {@code allocbench args...} to the end (a hang fails after 10 minutes). */

@@ -1,18 +1,15 @@
 package org.allocbench.bench;
 
-import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.NativeAllocSetAllocator;
+import org.allocbench.measure.VerifiedSegment;
 import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.nativecore.HugePagePool;
-import org.allocbench.nativecore.HugePages;
+import org.allocbench.nativecore.ByteSize;
 import org.allocbench.nativecore.PageAccess;
+import org.allocbench.nativecore.PageMapping;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
-import org.allocbench.owned.Ownership;
-import org.allocbench.owned.Resource;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.BuiltinPatterns;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -84,144 +81,7 @@ public class HugePagesBenchmark {
     /** Dependent loads per randomAccess invocation: milliseconds, so the downcall is noise. */
     public static final int CHASE_STEPS = 1 << 16;
 
-    /** The touch stride: one write per small page, whatever the mapping. */
-    public static final long SMALL_PAGE = 4096;
-
     private static final long GIB = 1L << 30;
-
-    /** The mappings, by the name the {@code mapping} parameter uses. */
-    public enum Mapping {
-        SMALL("4k", HugePages.OFF, 0),
-        TRANSPARENT("thp", HugePages.TRANSPARENT, 0),
-        HUGE_2M("2m", HugePages.ON, 2L << 20),
-        HUGE_1G("1g", HugePages.ON, GIB);
-
-        private final String label;
-        private final HugePages mode;
-        private final long hugePageSize;
-
-        Mapping(String label, HugePages mode, long hugePageSize) {
-            this.label = label;
-            this.mode = mode;
-            this.hugePageSize = hugePageSize;
-        }
-
-        public String label() {
-            return label;
-        }
-
-        /** The hugetlb page size this mapping needs reserved, 0 for none. */
-        public long hugePageSize() {
-            return hugePageSize;
-        }
-
-        public static Mapping byLabel(String text) {
-            for (Mapping m : values()) {
-                if (m.label.equalsIgnoreCase(text)) {
-                    return m;
-                }
-            }
-            throw new IllegalArgumentException("unknown mapping \"" + text + "\" (expected 4k, thp, 2m or 1g)");
-        }
-    }
-
-    /** Why {@code kind} cannot have {@code mapping}, or empty if it can. */
-    public static Optional<String> unsupported(SegmentKind kind, Mapping mapping) {
-        return switch (kind) {
-            case ANONYMOUS -> Optional.empty();
-            case SYSV -> mapping == Mapping.TRANSPARENT
-                    ? Optional.of("transparent huge pages apply to anonymous segments only") : Optional.empty();
-            case POSIX -> mapping == Mapping.SMALL ? Optional.empty()
-                    : Optional.of("posix segments (shm_open) live on tmpfs, which has 4 KiB pages only");
-            case FILE -> Optional.of("file segments are not part of this benchmark (their page size is their mount's)");
-        };
-    }
-
-    /** Huge pages of {@code mapping}'s size a segment of {@code bytes} takes (0 for 4k and thp). */
-    public static long hugePagesNeeded(Mapping mapping, long bytes) {
-        long page = mapping.hugePageSize();
-        return page == 0 ? 0 : (bytes + page - 1) / page;
-    }
-
-    /**
-     * Why a {@code mapping} segment of {@code bytes} cannot be created now for
-     * lack of reserved huge pages, with the fix; empty if enough are free.
-     * Pages promised to other mappings but not yet faulted are not free.
-     */
-    public static Optional<String> missingHugePages(Mapping mapping, long bytes) {
-        long needed = hugePagesNeeded(mapping, bytes);
-        if (needed == 0) {
-            return Optional.empty();
-        }
-        HugePagePool pool = HugePagePool.of(mapping.hugePageSize());
-        long kb = mapping.hugePageSize() >> 10;
-        if (!pool.supported()) {
-            return Optional.of("mapping " + mapping.label() + " needs huge pages of " + kb
-                    + " kB, which this kernel does not support (no /sys/kernel/mm/hugepages/hugepages-" + kb + "kB)");
-        }
-        long available = pool.free() - pool.reserved();
-        if (available >= needed) {
-            return Optional.empty();
-        }
-        long target = pool.total() + needed - available;
-        return Optional.of(String.format(Locale.ROOT, "mapping %s needs %d free huge pages of %d kB for a %d-byte"
-                + " segment, but the pool has %d (%d free, %d of them promised to other mappings): as root, echo %d"
-                + " > /sys/kernel/mm/hugepages/hugepages-%dkB/nr_hugepages, or run allocbench hugepages, which"
-                + " reserves them and restores the pool afterwards", mapping.label(), needed, kb, bytes, pool.total(),
-                pool.free(), pool.reserved(), target, kb));
-    }
-
-    /** "1g", "512m", "64k" or bytes: binary units, as the {@code size} parameter takes them. */
-    public static long parseSize(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        int shift = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
-            case 'k' -> 10;
-            case 'm' -> 20;
-            case 'g' -> 30;
-            default -> 0;
-        };
-        try {
-            long n = Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1));
-            if (n <= 0 || n > (Long.MAX_VALUE >> shift)) {
-                throw new IllegalArgumentException("size out of range: \"" + text + "\"");
-            }
-            return n << shift;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("not a size: \"" + text + "\" (examples: 1g, 512m, 1073741824)", e);
-        }
-    }
-
-    /**
-     * Creates the segment, or fails with the reason: an invalid pair, missing
-     * huge pages, or a kernel that gave another page size than asked.
-     */
-    public static SharedSegment open(SegmentKind kind, Mapping mapping, long bytes) {
-        unsupported(kind, mapping).ifPresent(reason -> {
-            throw new IllegalArgumentException(kind.label() + " x " + mapping.label() + ": " + reason);
-        });
-        missingHugePages(mapping, bytes).ifPresent(reason -> {
-            throw new IllegalStateException(reason);
-        });
-        SharedSegment.Builder builder = SharedSegment.builder(kind).size(bytes).hugePages(mapping.mode)
-                .hugePageSize(mapping.hugePageSize());
-        if (kind == SegmentKind.POSIX) {
-            String name = "/allocbench.hugepages." + ProcessHandle.current().pid();
-            // a killed fork must not leave it in /dev/shm; once closed, the reaper finds nothing to do
-            Ownership.claim(new Resource.PosixSegment(name));
-            builder.name(name);
-        }
-        SharedSegment segment = builder.create();
-        if (kind == SegmentKind.SYSV) {
-            Ownership.claim(new Resource.SysvSegment(segment.key())); // a killed fork must not leave it behind
-        }
-        long expected = mapping.hugePageSize() == 0 ? SMALL_PAGE : mapping.hugePageSize();
-        if (segment.pageSize() != expected) {
-            String got = segment.describe();
-            segment.close();
-            throw new IllegalStateException("asked for " + expected + "-byte pages, got " + got);
-        }
-        return segment;
-    }
 
     /** The mapping under test: the parameters every benchmark here shares. */
     @State(Scope.Thread)
@@ -240,7 +100,8 @@ public class HugePagesBenchmark {
         SharedSegment segment;
 
         final void map() {
-            segment = open(SegmentKind.parse(kind), Mapping.byLabel(mapping), parseSize(size));
+            segment = VerifiedSegment.open(SegmentKind.parse(kind), PageMapping.byLabel(mapping),
+                    ByteSize.parsePositive(size));
         }
 
         final void unmap() {
@@ -327,7 +188,7 @@ public class HugePagesBenchmark {
     @Warmup(iterations = 1)
     @Measurement(iterations = 5)
     public long firstTouch(FreshSegment s, Faults faults) {
-        long taken = PageAccess.touch(s.segment.memory(), SMALL_PAGE);
+        long taken = PageAccess.touch(s.segment.memory(), PageMapping.SMALL_PAGE);
         faults.faultsPerGiB += (double) taken * GIB / s.segment.size();
         return taken;
     }

@@ -81,8 +81,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 2, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"})
 public class ReplayBenchmark {
 
-    /** Operations in every trace of this benchmark. */
-    public static final int OPS = 100_000;
+    /** Operations in every trace of this benchmark (and of the other replay benchmarks). */
+    public static final int OPS = PerOpLanes.JMH_TRACE_OPS;
 
     @Param({"floor", "aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap",
         "tcmalloc", "jdk-arena", "jdk-slicing", "netty-pooled"})

@@ -84,7 +84,7 @@ public record Campaign(String name, String method, List<String> allocators, List
     /** For real hosts: JMH, every allocator x the 13 built-in patterns (over an hour). */
     public static Campaign full() {
         return new Campaign("full", JMH, null, org.allocbench.trace.Pattern.names(),
-                org.allocbench.bench.ReplayBenchmark.OPS, Map.of(), 42, 5, 31, 1, 1, Jmh.DEFAULT, List.of(), true,
+                org.allocbench.replay.PerOpLanes.JMH_TRACE_OPS, Map.of(), 42, 5, 31, 1, 1, Jmh.DEFAULT, List.of(), true,
                 true, true);
     }
 

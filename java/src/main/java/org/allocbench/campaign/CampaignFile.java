@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.nativecore.PageMapping;
+import org.allocbench.replay.PerOpLanes;
 import org.allocbench.trace.OpBudget;
 
 /**
@@ -51,7 +54,8 @@ public final class CampaignFile {
             "opsPerTrace", "seed", "warmup", "rounds", "forks", "threads", "jmh", "hugePages", "wholeTrace",
             "postgres", "floors");
     public static final List<String> JMH_KEYS = List.of("forks", "warmupIterations", "iterations", "time");
-    public static final List<String> HUGE_PAGE_MODES = List.of("4k", "thp", "2m", "1g");
+    public static final List<String> HUGE_PAGE_MODES = Arrays.stream(PageMapping.values())
+            .map(PageMapping::label).toList();
     private static final Pattern JMH_TIME = Pattern.compile("\\d+(ns|us|ms|s|m|min|h)");
 
     /** A campaign file that cannot be used; the message names the file and the key. */
@@ -195,16 +199,16 @@ public final class CampaignFile {
         boolean wholeTrace = root.has("wholeTrace") ? bool(where, root, "wholeTrace") : base.wholeTrace();
         boolean postgres = root.has("postgres") ? bool(where, root, "postgres") : base.postgres();
         boolean floors = root.has("floors") ? bool(where, root, "floors") : base.floors();
-        if (method.equals(Campaign.JMH) && root.has("ops") && ops != org.allocbench.bench.ReplayBenchmark.OPS) {
+        if (method.equals(Campaign.JMH) && root.has("ops") && ops != PerOpLanes.JMH_TRACE_OPS) {
             throw new CampaignFileException(where + ": ops: method jmh replays exactly "
-                    + org.allocbench.bench.ReplayBenchmark.OPS + " ops per trace (ReplayBenchmark.OPS), not " + ops);
+                    + PerOpLanes.JMH_TRACE_OPS + " ops per trace (ReplayBenchmark.OPS), not " + ops);
         }
         if (method.equals(Campaign.JMH) && threads != 1) {
             throw new CampaignFileException(where + ": threads: method jmh runs one replay thread per fork;"
                     + " threads > 1 needs method interleaved");
         }
         if (method.equals(Campaign.JMH)) {
-            ops = org.allocbench.bench.ReplayBenchmark.OPS;
+            ops = PerOpLanes.JMH_TRACE_OPS;
             opsPerTrace = Map.of();
         }
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,

@@ -88,7 +88,7 @@ public final class JmhRunner {
         PgCluster cluster = null;
         try {
             for (String trace : campaign.traces()) {
-                OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, campaign.seed());
+                OpSequence ops = BuiltinPatterns.byName(trace, PerOpLanes.JMH_TRACE_OPS, campaign.seed());
                 List<String> row = new ArrayList<>(factories.stream().map(AllocatorFactory::name).toList());
                 if (campaign.floors()) {
                     row.add(InterleavedRunner.FLOOR);

@@ -14,11 +14,12 @@ import org.HdrHistogram.Histogram;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.NativeAllocSetAllocator;
-import org.allocbench.bench.HugePagesBenchmark;
 import org.allocbench.measure.HlogFiles;
 import org.allocbench.measure.LatencyMode;
 import org.allocbench.measure.LatencyRecorder;
+import org.allocbench.measure.VerifiedSegment;
 import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.nativecore.PageMapping;
 import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
@@ -179,7 +180,7 @@ public final class LaneWorker {
 
         SegmentLane(String lane, int threads) {
             String mode = lane.substring(InterleavedRunner.SEGMENT_PREFIX.length());
-            this.segment = HugePagesBenchmark.open(SegmentKind.ANONYMOUS, HugePagesBenchmark.Mapping.byLabel(mode),
+            this.segment = VerifiedSegment.open(SegmentKind.ANONYMOUS, PageMapping.byLabel(mode),
                     InterleavedRunner.SEGMENT_BYTES);
             this.slice = segment.memory().byteSize() / threads & ~4095L;
             this.threads = threads;

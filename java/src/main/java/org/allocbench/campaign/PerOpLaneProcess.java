@@ -6,24 +6,23 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.owned.JvmLauncher;
 import org.allocbench.replay.ChildStderr;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.trace.OpSequence;
 
 /**
- * Runs one per-op lane in a child JVM ({@link LaneWorker}): the same java,
- * JVM flags and class path as this one, glibc's malloc thresholds pinned in
- * its environment. The request goes in on its standard input, the response
+ * Runs one per-op lane in a child JVM ({@link LaneWorker}): started by
+ * {@link JvmLauncher} with this JVM's own options too (heap and all), so a
+ * lane runs as a JMH fork of this JVM would. The request goes in on its standard input, the response
  * comes back on its standard output; its standard input stays open until it
  * has answered, so it dies with this JVM if this JVM dies first.
  */
 final class PerOpLaneProcess {
+
+    private static final JvmLauncher WORKER = JvmLauncher.mainClass(LaneWorker.class).inheritingJvmOptions();
 
     /** The worker failed: the message names the lane and carries the end of its stderr. */
     static final class LaneFailedException extends RuntimeException {
@@ -37,30 +36,15 @@ final class PerOpLaneProcess {
     private PerOpLaneProcess() {
     }
 
-    /** The command that starts a worker JVM. */
-    static List<String> command() {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-agentlib:jdwp") && !arg.startsWith("-javaagent:")) { // a debugger or coverage
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), LaneWorker.class.getName()));
-        return cmd;
-    }
-
     /** Runs {@code request} over {@code traces} (named as in the request) in a fresh worker JVM; its response. */
     static LaneWorker.Response run(LaneWorker.Request request, List<OpSequence> traces) {
-        ProcessBuilder builder = new ProcessBuilder(command());
-        GlibcMalloc.environment(builder.environment());
-        Process child;
+        JvmLauncher.Child started;
         try {
-            child = builder.start();
+            started = WORKER.start(List.of(), builder -> { });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start a JVM for lane " + request.lane() + ": " + e.getMessage(), e);
         }
+        Process child = started.process();
         ChildStderr stderr = ChildStderr.drain(child);
         try (DataOutputStream in = new DataOutputStream(new BufferedOutputStream(child.getOutputStream(), 1 << 16));
                 BufferedReader out = new BufferedReader(
@@ -88,9 +72,7 @@ final class PerOpLaneProcess {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while lane " + request.lane() + " ran", e);
         } finally {
-            if (child.isAlive()) {
-                child.destroyForcibly();
-            }
+            started.close();
         }
     }
 }

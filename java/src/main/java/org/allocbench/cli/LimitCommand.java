@@ -14,6 +14,7 @@ import org.allocbench.limit.CgroupUnavailableException;
 import org.allocbench.limit.LimitRunner;
 import org.allocbench.limit.Trial;
 import org.allocbench.limit.TrialOutcome;
+import org.allocbench.nativecore.ByteSize;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -50,7 +51,7 @@ final class LimitCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--memory", required = true, converter = ByteSize.class,
+    @Option(names = "--memory", required = true, converter = ByteSizeConverter.class,
             description = "The memory limit (e.g. 100M, at least 1M); with --smallest the upper end of the search.")
     private long memory;
 

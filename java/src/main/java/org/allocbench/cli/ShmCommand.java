@@ -3,6 +3,7 @@ package org.allocbench.cli;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.allocbench.nativecore.ByteSize;
 import org.allocbench.nativecore.HugePagePool;
 import org.allocbench.nativecore.HugePages;
 import org.allocbench.nativecore.PageReport;
@@ -137,7 +138,7 @@ public final class ShmCommand implements Runnable {
                 converter = KindConverter.class)
         SegmentKind kind;
 
-        @Option(names = "--size", required = true, converter = ByteSize.class,
+        @Option(names = "--size", required = true, converter = ByteSizeConverter.class,
                 description = "Bytes, e.g. 64M; rounded up to the page size.")
         long size;
 
@@ -145,7 +146,7 @@ public final class ShmCommand implements Runnable {
                 description = "off, try, on or thp (default: ${DEFAULT-VALUE}).")
         HugePages huge;
 
-        @Option(names = "--huge-page-size", defaultValue = "0", converter = ByteSize.class,
+        @Option(names = "--huge-page-size", defaultValue = "0", converter = ByteSizeConverter.class,
                 description = "0 (system default), 2M or 1G.")
         long hugePageSize;
 

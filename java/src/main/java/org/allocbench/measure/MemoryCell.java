@@ -11,7 +11,7 @@ import org.allocbench.trace.Pattern;
 
 /**
  * One memory cell: one allocator replaying one trace once, meant to run alone
- * in a fresh JVM ({@link MemoryCommand} starts one per cell) so that no other
+ * in a fresh JVM ({@link MemoryCellProcess} starts one per cell) so that no other
  * cell's memory is still mapped, cached by malloc or counted in the peak.
  * {@code java ... org.allocbench.measure.MemoryCell ALLOCATOR PATTERN OPS SEED [ends|pages]}
  * prints one line of JSON ({@link MemoryCellResult}) on stdout.

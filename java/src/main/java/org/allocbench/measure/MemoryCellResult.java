@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * What one memory cell (one allocator, one trace, one fresh JVM) measured;
  * {@link MemoryCell} defines every figure. It travels from the child JVM to
- * {@link MemoryCommand} as one line of flat JSON ({@link #toJson()},
+ * its parent ({@link MemoryCellProcess}) as one line of flat JSON ({@link #toJson()},
  * {@link #fromJson(String)}); a figure that is unknown or undefined (a ratio
  * over zero live bytes) is {@code null} there and {@code null} or NaN here.
  */

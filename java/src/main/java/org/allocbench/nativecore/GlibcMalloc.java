@@ -37,11 +37,20 @@ public final class GlibcMalloc {
     public static final long MMAP_THRESHOLD = 32L << 20;
     /** Twice the mmap threshold, as glibc's dynamic adjustment sets it. */
     public static final long TRIM_THRESHOLD = 64L << 20;
+    private static final String MMAP_THRESHOLD_KEY = "glibc.malloc.mmap_threshold";
+    private static final String TRIM_THRESHOLD_KEY = "glibc.malloc.trim_threshold";
     /** The tunables that pin both. */
-    public static final String MALLOC_TUNABLES = "glibc.malloc.mmap_threshold=" + MMAP_THRESHOLD
-            + ":glibc.malloc.trim_threshold=" + TRIM_THRESHOLD;
+    public static final String MALLOC_TUNABLES = MMAP_THRESHOLD_KEY + "=" + MMAP_THRESHOLD + ":" + TRIM_THRESHOLD_KEY
+            + "=" + TRIM_THRESHOLD;
+    /** The static TLS surplus glibc keeps for libraries loaded after start (512 bytes unless set). */
+    public static final String STATIC_TLS_KEY = "glibc.rtld.optional_static_tls";
     /** What jemalloc needs to be dlopen'ed (see {@code NativePeers}); harmless for everything else. */
-    public static final String STATIC_TLS_TUNABLE = "glibc.rtld.optional_static_tls=16384";
+    public static final String STATIC_TLS_TUNABLE = STATIC_TLS_KEY + "=16384";
+    /**
+     * Every tunable the suite sets, in the order {@link #tunables} appends them. The launcher script and the
+     * build's surefire configuration repeat this string (those processes start before any Java runs).
+     */
+    public static final String SUITE_TUNABLES = MALLOC_TUNABLES + ":" + STATIC_TLS_TUNABLE;
 
     private static final int M_TRIM_THRESHOLD = -1;
     private static final int M_MMAP_THRESHOLD = -3;
@@ -57,13 +66,18 @@ public final class GlibcMalloc {
      */
     public static String tunables(String current) {
         StringBuilder sb = new StringBuilder(current == null ? "" : current);
-        for (String tunable : (MALLOC_TUNABLES + ":" + STATIC_TLS_TUNABLE).split(":")) {
-            String key = tunable.substring(0, tunable.indexOf('=') + 1);
-            if (!(":" + sb + ":").contains(":" + key)) {
+        for (String tunable : SUITE_TUNABLES.split(":")) {
+            String key = tunable.substring(0, tunable.indexOf('='));
+            if (!sets(sb.toString(), key)) {
                 sb.append(sb.isEmpty() ? "" : ":").append(tunable);
             }
         }
         return sb.toString();
+    }
+
+    /** Whether {@code tunables} (a GLIBC_TUNABLES value, may be null) gives {@code key} a value. */
+    public static boolean sets(String tunables, String key) {
+        return tunables != null && (":" + tunables + ":").contains(":" + key + "=");
     }
 
     /** Puts the suite's tunables into a child process's environment (keeping the user's own). */
@@ -75,8 +89,7 @@ public final class GlibcMalloc {
     /** Whether this process was started with both thresholds pinned through GLIBC_TUNABLES. */
     public static boolean pinnedAtStart() {
         String current = System.getenv("GLIBC_TUNABLES");
-        return current != null && (":" + current + ":").contains(":glibc.malloc.mmap_threshold=")
-                && (":" + current + ":").contains(":glibc.malloc.trim_threshold=");
+        return sets(current, MMAP_THRESHOLD_KEY) && sets(current, TRIM_THRESHOLD_KEY);
     }
 
     /**

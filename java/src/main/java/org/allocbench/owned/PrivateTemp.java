@@ -18,8 +18,9 @@ import org.allocbench.nativecore.BundledFiles;
  * commands that make temporary files and passes it as
  * {@code -Djava.io.tmpdir}; {@link #adopt} claims it, and the command removes
  * it as it ends ({@link #delete}). A command that starts allocbench JVMs of its own gives each
- * a directory below its own ({@link #forChild}). Child JVMs that inherit the
- * option (JMH forks, lane workers) write into the same directory.
+ * a directory below its own ({@link #forChild}, through
+ * {@link JvmLauncher#withOwnTemporaryDirectory}). Other child JVMs (JMH forks,
+ * lane workers, memory cells) write into the same directory.
  */
 public final class PrivateTemp {
 

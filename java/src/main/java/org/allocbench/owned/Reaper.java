@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,17 +25,15 @@ public final class Reaper {
     }
 
     static void start(Path record) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        // native access: a segment is removed through the segment library, which keeps its own records
-        String java = ProcessHandle.current().info().command()
-                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx24m", "-Xss512k",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto", "-cp", System.getProperty("java.class.path"),
-                Reaper.class.getName(), record.toString()));
+        // native access (the launcher's): a segment is removed through the segment library, which keeps its
+        // own records
         Path log = log(record);
-        new ProcessBuilder(OwnSession.wrap(cmd, false)).redirectInput(new java.io.File("/dev/null")).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        JvmLauncher.mainClass(Reaper.class)
+                .withJvmOptions(List.of("-Xmx24m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                        "-Xshare:auto"))
+                .inOwnSession()
+                .start(List.of(record.toString()), builder -> builder.redirectInput(new java.io.File("/dev/null"))
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
     }
 
     static Path log(Path record) {

@@ -26,5 +26,9 @@
  * its owner is dead. Normal code paths still release what they made themselves
  * and strike it from the record ({@link Ownership#release}); the reaper only
  * finds what was left.
+ *
+ * <p>The JVMs the suite starts (a gate's forks, lane workers, memory cells, the
+ * reaper) are started one way, by {@link JvmLauncher}: same java, same flags,
+ * glibc's tunables, and a temporary directory that ends up in a record.
  */
 package org.allocbench.owned;

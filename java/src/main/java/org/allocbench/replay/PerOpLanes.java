@@ -17,6 +17,12 @@ public final class PerOpLanes {
     /** The binding floor's name in results: one no-op FFM downcall per op. */
     public static final String BINDING_FLOOR = "noop-downcall";
 
+    /**
+     * Operations in every trace the JMH replay benchmarks replay, and so in every campaign of method jmh:
+     * fixed, because {@code @OperationsPerInvocation} (what turns a JMH score into ns/op) is a constant.
+     */
+    public static final int JMH_TRACE_OPS = 100_000;
+
     private PerOpLanes() {
     }
 

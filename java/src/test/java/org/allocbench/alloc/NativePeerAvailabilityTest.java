@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.AllocatorFactory.Availability;
 import org.allocbench.alloc.MallocFamilyAllocator.Library;
 import org.allocbench.alloc.MallocFamilyAllocator.VersionQuery;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.junit.jupiter.api.Test;
 
 /** Availability: what is missing is named with the fix, and nothing crashes to find out. */
@@ -64,7 +65,7 @@ class NativePeerAvailabilityTest {
     void jemallocLoadsWhenInstalledAndTheTunableIsSet() {
         assumeJemallocInstalled();
         String tunables = System.getenv("GLIBC_TUNABLES");
-        assumeTrue(tunables != null && tunables.contains("glibc.rtld.optional_static_tls="),
+        assumeTrue(GlibcMalloc.sets(tunables, GlibcMalloc.STATIC_TLS_KEY),
                 "this JVM was started without the static TLS tunable (not under surefire)");
         Availability availability = NativePeers.availability(Library.JEMALLOC);
         assertTrue(availability.available(), availability.reason());
@@ -74,9 +75,9 @@ class NativePeerAvailabilityTest {
     @Test
     void withoutTheTunableJemallocSaysWhatToSet() throws Exception {
         assumeJemallocInstalled();
-        assertEquals("false jemalloc needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 in the environment"
+        assertEquals("false jemalloc needs GLIBC_TUNABLES=" + GlibcMalloc.STATIC_TLS_TUNABLE + " in the environment"
                 + " at JVM start (scripts/allocbench sets it)", childJvmReport(null));
-        assertEquals("false jemalloc needs GLIBC_TUNABLES=glibc.rtld.optional_static_tls=16384 in the environment"
+        assertEquals("false jemalloc needs GLIBC_TUNABLES=" + GlibcMalloc.STATIC_TLS_TUNABLE + " in the environment"
                 + " at JVM start (scripts/allocbench sets it); GLIBC_TUNABLES here is \"glibc.malloc.arena_max=2\"",
                 childJvmReport("glibc.malloc.arena_max=2"));
     }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.allocbench.ChildJvm;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -24,14 +24,10 @@ class RunInterruptTest {
 
     @Test
     void sigintKeepsTheFinishedCells(@TempDir Path base) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElseThrow());
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-cp",
-                System.getProperty("java.class.path"), "org.allocbench.cli.Main", "run", "--allocators", "aset-native,aset-java",
+        Process child = ChildJvm.start(builder -> builder.redirectErrorStream(true)
+                .redirectOutput(base.resolve("log").toFile()), "run", "--allocators", "aset-native,aset-java",
                 "--traces", "small-churn,per-tuple-reset,logrand,sort-tuples,array-agg,large-chunks", "--ops", "100000",
-                "--warmup", "0", "--rounds", "400", "--no-postgres", "--out", base.toString(), "--progress", "plain"));
-        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(base.resolve("log").toFile())
-                .start();
+                "--warmup", "0", "--rounds", "400", "--no-postgres", "--out", base.toString(), "--progress", "plain");
         Path results = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {

@@ -213,14 +213,12 @@ class ShmCommandTest {
                 + "\": No such file or directory\n", missing.stderr());
     }
 
+    /** The rules are ByteSize's (ByteSizeTest); an option says what is wrong in picocli's terms, no class name. */
     @Test
-    void sizesParseAsUsersTypeThem() {
-        assertEquals(4096, ByteSize.parse("4096"));
-        assertEquals(64 << 10, ByteSize.parse("64k"));
-        assertEquals(2 << 20, ByteSize.parse("2M"));
-        assertEquals(1L << 30, ByteSize.parse("1GiB"));
-        assertEquals("2 MiB", ByteSize.format(2 << 20));
-        assertEquals("1536 B", ByteSize.format(1536));
-        assertThrows(picocli.CommandLine.TypeConversionException.class, () -> ByteSize.parse("lots"));
+    void aSizeOptionConvertsWithTheOneSizeParser() {
+        assertEquals(2L << 20, new ByteSizeConverter().convert("2M"));
+        assertEquals("not a size: \"lots\" (examples: 4096, 64k, 2M, 1G)", assertThrows(
+                picocli.CommandLine.TypeConversionException.class, () -> new ByteSizeConverter().convert("lots"))
+                .getMessage());
     }
 }

@@ -1,7 +1,9 @@
 package org.allocbench.nativecore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -10,8 +12,15 @@ import org.junit.jupiter.api.Test;
 /** The pinned malloc settings reach every child's environment, and a user's own value for a key wins. */
 class GlibcMallocTest {
 
-    private static final String OURS = "glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=67108864"
-            + ":glibc.rtld.optional_static_tls=16384";
+    private static final String OURS = GlibcMalloc.SUITE_TUNABLES;
+
+    /** The build starts test JVMs with the tunables spelled out in pom.xml: they must be the same. */
+    @Test
+    void theBuildsCopyOfTheTunablesIsTheSame() {
+        String fromBuild = System.getenv("GLIBC_TUNABLES");
+        assumeTrue(fromBuild != null, "not started by the build's surefire configuration");
+        assertEquals(OURS, fromBuild);
+    }
 
     @Test
     void addsAllThreeToNothing() {
@@ -22,8 +31,16 @@ class GlibcMallocTest {
     @Test
     void keepsTheUsersTunablesAndTheirValues() {
         assertEquals("glibc.malloc.arena_max=2:" + OURS, GlibcMalloc.tunables("glibc.malloc.arena_max=2"));
-        assertEquals("glibc.malloc.trim_threshold=1:glibc.malloc.mmap_threshold=33554432"
-                + ":glibc.rtld.optional_static_tls=16384", GlibcMalloc.tunables("glibc.malloc.trim_threshold=1"));
+        assertEquals("glibc.malloc.trim_threshold=1:glibc.malloc.mmap_threshold=" + GlibcMalloc.MMAP_THRESHOLD + ":"
+                + GlibcMalloc.STATIC_TLS_TUNABLE, GlibcMalloc.tunables("glibc.malloc.trim_threshold=1"));
+    }
+
+    @Test
+    void aKeyIsSetOnlyByItsOwnEntry() {
+        assertTrue(GlibcMalloc.sets("a.b=1:" + GlibcMalloc.STATIC_TLS_KEY + "=4096", GlibcMalloc.STATIC_TLS_KEY));
+        assertFalse(GlibcMalloc.sets("x" + GlibcMalloc.STATIC_TLS_KEY + "=4096", GlibcMalloc.STATIC_TLS_KEY));
+        assertFalse(GlibcMalloc.sets(GlibcMalloc.STATIC_TLS_KEY + "x=4096", GlibcMalloc.STATIC_TLS_KEY));
+        assertFalse(GlibcMalloc.sets(null, GlibcMalloc.STATIC_TLS_KEY));
     }
 
     @Test

@@ -9,7 +9,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.allocbench.results.ResultsStore;
@@ -91,13 +90,11 @@ class ReaperTest {
 
     /** Starts {@link ClaimingChild} with its own owners directory; returns once it has claimed everything. */
     private static Process startChild(Path owners, String... claims) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                ClaimingChild.class.getName()));
-        cmd.addAll(List.of(claims));
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
-        b.environment().put(OwnerRecords.ENV, owners.toString());
-        Process p = b.start();
+        Process p = JvmLauncher.mainClass(System.getProperty("surefire.test.class.path",
+                System.getProperty("java.class.path")), ClaimingChild.class).start(List.of(claims), b -> {
+                    b.redirectError(ProcessBuilder.Redirect.INHERIT);
+                    b.environment().put(OwnerRecords.ENV, owners.toString());
+                }).process();
         String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)).readLine();
         assertTrue(line != null && line.startsWith("ready " + owners), "child said: " + line);
         return p;

@@ -1,19 +1,16 @@
-package org.allocbench.measure;
+package org.allocbench.cli;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
-import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.measure.MemoryCell;
+import org.allocbench.measure.MemoryCellProcess;
+import org.allocbench.measure.MemoryCellResult;
 import org.allocbench.trace.OpBudget;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -23,21 +20,17 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code allocbench memory}: for each allocator x trace, a fresh JVM runs one
- * {@link MemoryCell} (same class path, flags and GLIBC_TUNABLES as this one)
- * and prints its figures as one JSON line; this command collects them into a
- * table. A cell that fails is reported with the tail of its stderr and the
- * others go on; unavailable allocators are listed with the reason.
+ * {@link MemoryCell} ({@link MemoryCellProcess}) and prints its figures as one
+ * JSON line; this command collects them into a table. A cell that fails is
+ * reported with the tail of its stderr and the others go on; unavailable
+ * allocators are listed with the reason.
  */
 @Command(name = "memory", mixinStandardHelpOptions = true,
         description = {"Memory per allocator x trace, each cell in a fresh JVM: peak RSS, bytes held per live byte, "
                 + "minor faults per op.",
                 "held/live = allocator's own total bytes / live requested bytes at the end (marked *) when the "
                 + "allocator knows its total, else RSS growth / live bytes at the end."})
-public final class MemoryCommand implements Callable<Integer> {
-
-    /** JVM flags every child gets (the launcher's). */
-    static final List<String> CHILD_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
-            "--sun-misc-unsafe-memory-access=allow");
+final class MemoryCommand implements Callable<Integer> {
 
     @Spec
     private CommandSpec spec;
@@ -67,10 +60,6 @@ public final class MemoryCommand implements Callable<Integer> {
 
     @Option(names = "--raw", description = "Also print each cell's JSON line after the table.")
     private boolean raw;
-
-    /** A cell's outcome: the result, or why there is none. */
-    public record Outcome(MemoryCellResult result, String failure) {
-    }
 
     @Override
     public Integer call() {
@@ -113,8 +102,8 @@ public final class MemoryCommand implements Callable<Integer> {
                 cell++;
                 err.printf("[%d/%d] %s x %s ...%n", cell, cells, f.name(), p.patternName());
                 err.flush();
-                Outcome o = runChild(classPath, f.name(), p.patternName(), ops, seed, touch,
-                        Duration.ofSeconds(timeoutSeconds));
+                MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath, f.name(), p.patternName(), ops, seed,
+                        touch, Duration.ofSeconds(timeoutSeconds));
                 if (o.result() != null) {
                     results.add(o.result());
                 } else {
@@ -159,78 +148,5 @@ public final class MemoryCommand implements Callable<Integer> {
 
     private static String ratio(double r) {
         return Double.isNaN(r) ? "-" : String.format(Locale.ROOT, "%.3f", r);
-    }
-
-    /** Runs one cell in a fresh JVM on {@code classPath}; never throws for a failing cell. */
-    public static Outcome runChild(String classPath, String allocator, String pattern, int ops, long seed,
-            String touch, Duration timeout) {
-        Path errFile = null;
-        Process p = null;
-        try {
-            errFile = Files.createTempFile("allocbench-memory-cell", ".err");
-            List<String> cmd = new ArrayList<>();
-            cmd.add(javaExecutable());
-            cmd.addAll(CHILD_FLAGS);
-            cmd.addAll(List.of("-cp", classPath, MemoryCell.class.getName(), allocator, pattern,
-                    Integer.toString(ops), Long.toString(seed), touch));
-            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(errFile.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-            GlibcMalloc.environment(pb.environment());
-            p = pb.start();
-            Process child = p;
-            // stdout is one short line; read it on a thread so the timeout below still holds
-            var stdout = new java.util.concurrent.CompletableFuture<String>();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    stdout.complete(new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-                } catch (IOException e) {
-                    stdout.completeExceptionally(e);
-                }
-            });
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                return new Outcome(null, "timed out after " + timeout.toSeconds() + " s" + tail(errFile));
-            }
-            String output = stdout.get(10, TimeUnit.SECONDS);
-            if (p.exitValue() != 0) {
-                return new Outcome(null, "exit " + p.exitValue() + tail(errFile));
-            }
-            String line = output.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
-            if (line == null) {
-                return new Outcome(null, "no result line on stdout" + tail(errFile));
-            }
-            return new Outcome(MemoryCellResult.fromJson(line), null);
-        } catch (Exception e) {
-            if (p != null) {
-                p.destroyForcibly();
-            }
-            return new Outcome(null, e.toString() + (errFile != null ? tail(errFile) : ""));
-        } finally {
-            if (errFile != null) {
-                try {
-                    Files.deleteIfExists(errFile);
-                } catch (IOException ignored) {
-                    // a leftover temp file is harmless
-                }
-            }
-        }
-    }
-
-    /** The last lines of the child's stderr, for a failure message. */
-    private static String tail(Path errFile) {
-        try {
-            List<String> lines = Files.readAllLines(errFile, StandardCharsets.UTF_8);
-            if (lines.isEmpty()) {
-                return " (stderr empty)";
-            }
-            return "; stderr tail:\n    " + String.join("\n    ", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
-        } catch (IOException e) {
-            return " (stderr unreadable: " + e.getMessage() + ")";
-        }
-    }
-
-    private static String javaExecutable() throws IOException {
-        return ProcessHandle.current().info().command()
-                .orElseThrow(() -> new IOException("cannot find this JVM's java executable"));
     }
 }

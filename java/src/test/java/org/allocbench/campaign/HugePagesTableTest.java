@@ -1,16 +1,16 @@
-package org.allocbench.cli;
+package org.allocbench.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.allocbench.cli.HugePagesCommand.Row;
-import org.allocbench.cli.HugePagesCommand.Score;
+import org.allocbench.campaign.HugePagesCampaign.Row;
+import org.allocbench.campaign.HugePagesCampaign.Score;
 import org.junit.jupiter.api.Test;
 
-/** The hugepages command's table: columns, ratios to 4k of the same kind, missing values. */
-class HugePagesReportTest {
+/** The huge-pages campaign's table: columns, ratios to 4k of the same kind, missing values; a failed cell's reason. */
+class HugePagesTableTest {
 
     private static Score s(double value, double error) {
         return new Score(value, error);
@@ -29,7 +29,7 @@ class HugePagesReportTest {
                 "anonymous  2m              512      112.5 +- 12.3   0.13       180.0 +- 9.0   0.75        10.5 +- 0.3   1.05",
                 "sysv       4k          262,144      450.0 +- 50.0   1.00       200.0 +- 5.0   1.00        12.0 +- 1.0   1.00",
                 "sysv       1g                1        90.0 +- 1.0   0.20       150.0 +- 2.0   0.75        12.6 +- 0.1   1.05"),
-                HugePagesCommand.table(rows));
+                HugePagesTable.lines(rows));
     }
 
     @Test
@@ -44,19 +44,19 @@ class HugePagesReportTest {
                 "sysv       2m                -                  -      -              180.0      -        10.0 +- 1.0   1.25",
                 "anonymous  4k          262,144              900.0   1.00                  -      -         8.0 +- 1.0   1.00",
                 "posix      4k                -                  -      -                  -      -                  -      -"),
-                HugePagesCommand.table(rows));
+                HugePagesTable.lines(rows));
     }
 
     @Test
     void cellsRatiosAndDurations() {
-        assertEquals("958.3 +- 671.9", HugePagesCommand.cell(s(958.25, 671.94)));
-        assertEquals("958.3", HugePagesCommand.cell(s(958.25, Double.NaN)));
-        assertEquals("-", HugePagesCommand.cell(Score.NONE));
-        assertEquals("0.50", HugePagesCommand.ratio(s(5, 1), s(10, 1)));
-        assertEquals("-", HugePagesCommand.ratio(s(5, 1), s(0, 0)));
-        assertEquals("-", HugePagesCommand.ratio(s(5, 1), null));
-        assertEquals("59 s", HugePagesCommand.elapsed(Duration.ofMillis(59_900)));
-        assertEquals("2 min 05 s", HugePagesCommand.elapsed(Duration.ofSeconds(125)));
+        assertEquals("958.3 +- 671.9", HugePagesTable.cell(s(958.25, 671.94)));
+        assertEquals("958.3", HugePagesTable.cell(s(958.25, Double.NaN)));
+        assertEquals("-", HugePagesTable.cell(Score.NONE));
+        assertEquals("0.50", HugePagesTable.ratio(s(5, 1), s(10, 1)));
+        assertEquals("-", HugePagesTable.ratio(s(5, 1), s(0, 0)));
+        assertEquals("-", HugePagesTable.ratio(s(5, 1), null));
+        assertEquals("59 s", HugePagesTable.elapsed(Duration.ofMillis(59_900)));
+        assertEquals("2 min 05 s", HugePagesTable.elapsed(Duration.ofSeconds(125)));
     }
 
     @Test
@@ -69,7 +69,7 @@ class HugePagesReportTest {
                 Caused by: java.io.IOException: later
                 """;
         assertEquals(Optional.of("IllegalStateException: mapping 2m needs 512 free huge pages of 2048 kB"),
-                HugePagesCommand.firstException(log));
-        assertEquals(Optional.empty(), HugePagesCommand.firstException("# Run complete.\n"));
+                HugePagesCampaign.firstException(log));
+        assertEquals(Optional.empty(), HugePagesCampaign.firstException("# Run complete.\n"));
     }
 }

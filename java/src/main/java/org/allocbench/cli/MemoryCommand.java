@@ -15,6 +15,7 @@ import org.allocbench.trace.OpBudget;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -39,9 +40,8 @@ final class MemoryCommand implements Callable<Integer> {
             description = "Allocators, comma-separated (default: every one; unavailable ones are skipped with the reason).")
     private List<String> allocators;
 
-    @Option(names = "--patterns", split = ",", paramLabel = "NAME",
-            description = "Trace patterns, comma-separated (default: all built-in ones).")
-    private List<String> patterns;
+    @Mixin
+    private final TraceOptions patterns = TraceOptions.defaultDescribedAs("all built-in ones");
 
     @Option(names = "--ops", defaultValue = "200000", description = "Operations per trace (default: ${DEFAULT-VALUE}).")
     private int ops;
@@ -82,7 +82,8 @@ final class MemoryCommand implements Callable<Integer> {
         List<Pattern> traces;
         try {
             chosen = allocators == null ? Allocators.all() : allocators.stream().map(Allocators::byName).toList();
-            traces = patterns == null ? List.of(Pattern.values()) : patterns.stream().map(Pattern::byName).toList();
+            List<String> named = patterns.names();
+            traces = named.isEmpty() ? List.of(Pattern.values()) : named.stream().map(Pattern::byName).toList();
         } catch (IllegalArgumentException e) {
             err.println("allocbench memory: " + e.getMessage());
             return 2;

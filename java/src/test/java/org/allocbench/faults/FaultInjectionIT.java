@@ -93,7 +93,7 @@ class FaultInjectionIT {
         if (postgres) {
             scenario(random, "verify-pg", 6, 500, 6_000, true, out -> List.of("verify-pg", "--ops", "100000",
                     "--iterations", "5"), out -> List.of("verify-pg", "--ops", "2000", "--iterations", "1",
-                    "--patterns", "small-churn"));
+                    "--traces", "small-churn"));
         } else {
             skipped.add("verify-pg: PostgreSQL 15 is not installed (postgresql-15, postgresql-server-dev-15)");
         }

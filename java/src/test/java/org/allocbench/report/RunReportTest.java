@@ -217,12 +217,12 @@ class RunReportTest {
 
     @Test
     void percentileAxisLabelsReadAsPercentiles() {
-        assertEquals("0%", Charts.percentileLabel(1));
-        assertEquals("90%", Charts.percentileLabel(10));
-        assertEquals("99%", Charts.percentileLabel(100));
-        assertEquals("99.9%", Charts.percentileLabel(1000));
-        assertEquals("99.99%", Charts.percentileLabel(10_000));
-        assertEquals("68.4%", Charts.percentileLabel(Math.pow(10, 0.5)));
+        assertEquals("0%", PercentileChart.percentileLabel(1));
+        assertEquals("90%", PercentileChart.percentileLabel(10));
+        assertEquals("99%", PercentileChart.percentileLabel(100));
+        assertEquals("99.9%", PercentileChart.percentileLabel(1000));
+        assertEquals("99.99%", PercentileChart.percentileLabel(10_000));
+        assertEquals("68.4%", PercentileChart.percentileLabel(Math.pow(10, 0.5)));
     }
 
     static void assertValidPng(byte[] bytes, String what) throws Exception {

@@ -18,7 +18,7 @@ public final class Allocators {
                 AllocatorFactory.Availability.YES, () -> new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.add(new AllocatorFactory("aset-pg15", "the same C AllocSet with PostgreSQL 15's 16-byte chunk header"
                 + " (liballocbench-pg15), per-op FFM calls",
-                AllocatorFactory.Availability.YES, () -> NativeAllocSetAllocator.pg15(AllocSetSizes.DEFAULT)));
+                AllocatorFactory.Availability.YES, () -> new Pg15AllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.add(new AllocatorFactory("aset-java", "the same AllocSet in pure Java over MemorySegment",
                 AllocatorFactory.Availability.YES, () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.addAll(NativePeers.factories());

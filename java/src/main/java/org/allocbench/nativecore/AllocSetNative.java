@@ -10,9 +10,8 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * The main library, {@code liballocbench.so}: its {@link AllocSetBinding}
- * ({@link #MAIN}, the per-op calls, context lifecycle and reports) and the
- * downcall handles that only the main library's safe API and benchmarks use.
+ * The downcall handles of {@code liballocbench.so}, and thin unchecked
+ * wrappers over the hot ones.
  *
  * <p>Two choices keep the per-call cost down, because a benchmark of an
  * allocator through FFM measures the binding too:
@@ -27,26 +26,36 @@ import java.lang.invoke.MethodHandle;
  * ordinary calls.</li>
  * </ul>
  *
- * <p>Every handle here is a {@code static final}, and {@link #MAIN} is a
- * {@code static final} record, so the JIT sees all of them as constants (see
- * {@link AllocSetBinding}). {@link NativeMemoryContext} is the safe API.
+ * <p>The {@code unchecked*} wrappers do no liveness checking in Java: they are
+ * for benchmarks and replay loops that own their pointers. Errors still come
+ * back as {@link MemoryContextException}s, never a longjmp.
+ * {@link NativeMemoryContext} is the safe API.
  */
 public final class AllocSetNative {
 
     private static final String LIBRARY = "liballocbench.so";
 
-    /** The per-op calls, context lifecycle, reports and error slot of the main library. */
-    static final AllocSetBinding MAIN = AllocSetBinding.link(NativeLibrary.lookup(), LIBRARY);
-
-    // palloc_extended, and what the binding costs without critical
+    // hot paths, critical
+    static final MethodHandle ALLOC = critical("ab_alloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
     static final MethodHandle ALLOC_EXTENDED = critical("ab_alloc_extended",
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    static final MethodHandle REALLOC_EXTENDED = critical("ab_realloc_extended",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT));
+    static final MethodHandle FREE = critical("ab_free", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
+    static final MethodHandle RESET = critical("ab_reset", FunctionDescriptor.ofVoid(JAVA_LONG));
     static final MethodHandle NOOP = critical("ab_noop", FunctionDescriptor.ofVoid());
+
+    // the same, as ordinary downcalls: what the binding costs without critical
     static final MethodHandle ALLOC_PLAIN = plain("ab_alloc", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG));
     static final MethodHandle FREE_PLAIN = plain("ab_free", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
     static final MethodHandle NOOP_PLAIN = plain("ab_noop", FunctionDescriptor.ofVoid());
 
-    // context trees and queries
+    // context lifecycle and queries
+    static final MethodHandle CREATE = plain("ab_aset_create",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG));
+    static final MethodHandle CREATE_WITH_SOURCE = plain("ab_aset_create_with_source",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG, JAVA_LONG, JAVA_LONG, ADDRESS));
+    static final MethodHandle DELETE = critical("ab_delete", FunctionDescriptor.ofVoid(JAVA_LONG));
     static final MethodHandle SET_PARENT = critical("ab_set_parent", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
     static final MethodHandle SET_IDENT = plain("ab_set_ident", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, ADDRESS));
     static final MethodHandle CHUNK_CAPACITY = critical("ab_chunk_capacity", FunctionDescriptor.of(JAVA_LONG, JAVA_LONG));
@@ -59,13 +68,24 @@ public final class AllocSetNative {
             FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT));
     static final MethodHandle SIZE_CLASS = critical("ab_size_class", FunctionDescriptor.of(JAVA_INT, JAVA_LONG));
 
+    // statistics
+    static final MethodHandle STATS = critical("ab_stats", FunctionDescriptor.ofVoid(JAVA_LONG, JAVA_INT, ADDRESS));
+    static final MethodHandle STATS_DUMP = plain("ab_stats_dump",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG));
+    static final MethodHandle CONTEXT_ROWS = plain("ab_context_rows",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG));
+
     // block sources
     static final MethodHandle COUNTING_SOURCE_INIT = plain("ab_counting_source_init",
             FunctionDescriptor.ofVoid(ADDRESS, ADDRESS));
 
-    // self-description
+    // errors and self-description
+    static final MethodHandle ERROR_CODE = critical("ab_error_code", FunctionDescriptor.of(JAVA_INT));
+    static final MethodHandle ERROR_MESSAGE = critical("ab_error_message", FunctionDescriptor.of(ADDRESS));
+    static final MethodHandle ERROR_DETAIL = critical("ab_error_detail", FunctionDescriptor.of(ADDRESS));
     static final MethodHandle SIZEOF_COUNTERS = critical("ab_sizeof_counters", FunctionDescriptor.of(JAVA_LONG));
     static final MethodHandle SIZEOF_ROW = critical("ab_sizeof_row", FunctionDescriptor.of(JAVA_LONG));
+    static final MethodHandle VARIANT = critical("ab_variant", FunctionDescriptor.of(ADDRESS));
 
     static {
         NativeStructs.checkAgainst(sizeof(SIZEOF_COUNTERS), sizeof(SIZEOF_ROW));
@@ -92,12 +112,12 @@ public final class AllocSetNative {
 
     /** The handle of {@code void *ab_alloc(AbContext *, size_t)} as (long, long) -> long. */
     public static MethodHandle allocHandle(boolean critical) {
-        return critical ? MAIN.alloc() : ALLOC_PLAIN;
+        return critical ? ALLOC : ALLOC_PLAIN;
     }
 
     /** The handle of {@code int ab_free(void *)} as (long) -> int. */
     public static MethodHandle freeHandle(boolean critical) {
-        return critical ? MAIN.free() : FREE_PLAIN;
+        return critical ? FREE : FREE_PLAIN;
     }
 
     /** The handle of {@code void ab_noop(void)}: the cost of a downcall itself. */
@@ -107,7 +127,61 @@ public final class AllocSetNative {
 
     /** Which build of the native core is loaded ("pg16": PostgreSQL 16+ chunk headers). */
     public static String variant() {
-        return MAIN.layout();
+        try {
+            return NativeStructs.cString((MemorySegment) VARIANT.invokeExact());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** palloc without Java-side checks. Returns the chunk's address. */
+    public static long uncheckedAlloc(long context, long size) {
+        long pointer;
+        try {
+            pointer = (long) ALLOC.invokeExact(context, size);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (pointer == 0) {
+            throw MemoryContextException.fromNative();
+        }
+        return pointer;
+    }
+
+    /** pfree without Java-side checks: the pointer must be a live chunk. */
+    public static void uncheckedFree(long pointer) {
+        int rc;
+        try {
+            rc = (int) FREE.invokeExact(pointer);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (rc != 0) {
+            throw MemoryContextException.fromNative();
+        }
+    }
+
+    /** repalloc without Java-side checks. Returns the (possibly moved) chunk's address. */
+    public static long uncheckedRealloc(long pointer, long size) {
+        long moved;
+        try {
+            moved = (long) REALLOC_EXTENDED.invokeExact(pointer, size, 0);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (moved == 0) {
+            throw MemoryContextException.fromNative();
+        }
+        return moved;
+    }
+
+    /** MemoryContextReset without Java-side checks. */
+    public static void uncheckedReset(long context) {
+        try {
+            RESET.invokeExact(context);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
     }
 
     /** The freelist (size class) index of a request size, 0..10, or -1 above 8192 bytes. */

@@ -12,8 +12,7 @@ record NativeError(int code, String message, String detail) {
 
     /** The main library's slot. */
     static NativeError last() {
-        AllocSetBinding main = AllocSetNative.MAIN;
-        return last(main.errorCode(), main.errorMessage(), main.errorDetail());
+        return last(AllocSetNative.ERROR_CODE, AllocSetNative.ERROR_MESSAGE, AllocSetNative.ERROR_DETAIL);
     }
 
     /** A library's slot through its ab_error_code / ab_error_message / ab_error_detail (each variant has its own). */

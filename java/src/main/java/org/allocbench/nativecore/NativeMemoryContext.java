@@ -31,7 +31,7 @@ import java.util.Objects;
  * context (not freed already, not a slice, not from elsewhere), so a bad
  * argument is an exception, never a corrupted freelist or a crashed JVM. The
  * price is a hash lookup per free; benchmarks that own their pointers use
- * {@link AllocSetBinding}'s unchecked calls instead. A small chunk's segment stays
+ * {@link AllocSetNative}'s unchecked calls instead. A small chunk's segment stays
  * readable after {@code free} until the next reset (the memory is still the
  * context's), as in PostgreSQL; reading it is a bug this class cannot see.
  *
@@ -104,7 +104,25 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
             NativeBlockSource source) {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(sizes, "sizes");
-        long address = AllocSetNative.MAIN.createContext(parent == null ? 0 : parent.address, name, sizes, source);
+        long parentAddress = parent == null ? 0 : parent.address;
+        long address;
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment cName = scratch.allocateFrom(name);
+            address = source == null
+                    ? (long) AllocSetNative.CREATE.invokeExact(parentAddress, cName, sizes.minContextSize(),
+                            sizes.initBlockSize(), sizes.maxBlockSize())
+                    : (long) AllocSetNative.CREATE_WITH_SOURCE.invokeExact(parentAddress, cName,
+                            sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), source.attach());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (address == 0) {
+            MemoryContextException error = MemoryContextException.fromNative();
+            if (source != null) {
+                source.detach();
+            }
+            throw error;
+        }
         return new NativeMemoryContext(address, name, parent, source);
     }
 
@@ -172,7 +190,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         }
         long moved;
         try {
-            moved = (long) AllocSetNative.MAIN.realloc().invokeExact(segment.address(), newSize, flags);
+            moved = (long) AllocSetNative.REALLOC_EXTENDED.invokeExact(segment.address(), newSize, flags);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -191,7 +209,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         Arena scope = liveScope(segment, "free");
         int rc;
         try {
-            rc = (int) AllocSetNative.MAIN.free().invokeExact(segment.address());
+            rc = (int) AllocSetNative.FREE.invokeExact(segment.address());
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -269,7 +287,11 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
     /** MemoryContextReset: deletes all children, releases all but the keeper block; every segment dies. */
     public void reset() {
         checkUsable();
-        AllocSetNative.MAIN.uncheckedReset(address);
+        try {
+            AllocSetNative.RESET.invokeExact(address);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
         children.forEach(NativeMemoryContext::markDeleted);
         children.clear();
         closeChunkScopes();
@@ -283,7 +305,11 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
             return;
         }
         checkUsable();
-        AllocSetNative.MAIN.deleteContext(address);
+        try {
+            AllocSetNative.DELETE.invokeExact(address);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
         if (parent != null) {
             parent.children.remove(this);
         }
@@ -371,7 +397,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         return address != 0;
     }
 
-    /** The native context pointer, for code that drives {@link AllocSetBinding#main()} directly. */
+    /** The native context pointer, for code that drives {@link AllocSetNative} directly. */
     public long address() {
         checkUsable();
         return address;
@@ -396,7 +422,7 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
 
     private MemoryContextCounters counters(boolean recurse) {
         checkUsable();
-        return ContextReports.counters(AllocSetNative.MAIN.stats(), address, recurse);
+        return ContextReports.counters(AllocSetNative.STATS, address, recurse);
     }
 
     /** MemoryContextMemAllocated: bytes held from the block source, optionally with descendants. */
@@ -433,13 +459,13 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         if (maxChildren < 1) {
             throw new IllegalArgumentException("maxChildren must be at least 1, not " + maxChildren);
         }
-        return ContextReports.dump(AllocSetNative.MAIN.statsDump(), address, maxChildren);
+        return ContextReports.dump(AllocSetNative.STATS_DUMP, address, maxChildren);
     }
 
     /** pg_backend_memory_contexts-style rows for this subtree, parents before children. */
     public List<MemoryContextRow> rows() {
         checkUsable();
-        return ContextReports.rows(AllocSetNative.MAIN.contextRows(), address);
+        return ContextReports.rows(AllocSetNative.CONTEXT_ROWS, address);
     }
 
     private void checkUsable() {

@@ -13,7 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.allocbench.nativecore.AllocSetBinding;
+import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeMemoryContext;
@@ -26,9 +26,6 @@ import org.junit.jupiter.api.Test;
  * own, so it starts with an empty cache.
  */
 class JavaAllocSetBlockReuseTest {
-
-    /** The native side: the main library's per-op calls. */
-    private static final AllocSetBinding NATIVE = AllocSetBinding.main();
 
     /** Large values detoasted per batch: dedicated blocks of four size classes. */
     private static final long[] LARGE = {12_000, 30_000, 50_000, 65_536};
@@ -54,39 +51,39 @@ class JavaAllocSetBlockReuseTest {
                     }
                     long accumulator = 64;
                     long jAcc = jset.alloc(accumulator);
-                    long nAcc = NATIVE.uncheckedAlloc(cx, accumulator);
+                    long nAcc = AllocSetNative.uncheckedAlloc(cx, accumulator);
                     for (int tuple = 0; tuple < 64; tuple++) {
                         long[] jChunks = new long[8];
                         long[] nChunks = new long[8];
                         for (int j = 0; j < 8; j++) {
                             long size = (long) Math.exp(random.nextDouble(Math.log(8), Math.log(1025)));
                             jChunks[j] = jset.alloc(size);
-                            nChunks[j] = NATIVE.uncheckedAlloc(cx, size);
+                            nChunks[j] = AllocSetNative.uncheckedAlloc(cx, size);
                             assertEquals(nat.stats(), jset.stats());
                         }
                         for (int j = 1; j < 8; j += 2) {
                             jset.free(jChunks[j]);
-                            NATIVE.uncheckedFree(nChunks[j]);
+                            AllocSetNative.uncheckedFree(nChunks[j]);
                             assertEquals(nat.stats(), jset.stats());
                         }
                         if (tuple % 8 == 7) {
                             accumulator *= 2;
                             jAcc = jset.realloc(jAcc, accumulator);
-                            nAcc = NATIVE.uncheckedRealloc(nAcc, accumulator);
+                            nAcc = AllocSetNative.uncheckedRealloc(nAcc, accumulator);
                             assertEquals(nat.stats(), jset.stats());
                         }
                         if (tuple % 16 == 15) {
                             long size = LARGE[tuple / 16];
                             long j = jset.alloc(size);
-                            long n = NATIVE.uncheckedAlloc(cx, size);
+                            long n = AllocSetNative.uncheckedAlloc(cx, size);
                             assertEquals(nat.stats(), jset.stats());
                             jset.free(j);
-                            NATIVE.uncheckedFree(n);
+                            AllocSetNative.uncheckedFree(n);
                             assertEquals(nat.stats(), jset.stats());
                         }
                     }
                     jset.reset();
-                    NATIVE.uncheckedReset(cx);
+                    AllocSetNative.uncheckedReset(cx);
                     assertEquals(nat.stats(), jset.stats());
                     assertEquals(nat.memAllocated(false), jset.memAllocated());
                 }
@@ -129,20 +126,20 @@ class JavaAllocSetBlockReuseTest {
                 long size = random.nextInt(8) == 0 ? random.nextLong(8193, 300_000) : random.nextLong(1, 4000);
                 if (random.nextInt(500) == 0) {
                     jset.reset();
-                    NATIVE.uncheckedReset(cx);
+                    AllocSetNative.uncheckedReset(cx);
                     java.util.Arrays.fill(jPtr, 0);
                     java.util.Arrays.fill(nPtr, 0);
                 } else if (jPtr[slot] == 0) {
                     jPtr[slot] = jset.alloc(size);
-                    nPtr[slot] = NATIVE.uncheckedAlloc(cx, size);
+                    nPtr[slot] = AllocSetNative.uncheckedAlloc(cx, size);
                 } else if (random.nextBoolean()) {
                     jset.free(jPtr[slot]);
-                    NATIVE.uncheckedFree(nPtr[slot]);
+                    AllocSetNative.uncheckedFree(nPtr[slot]);
                     jPtr[slot] = 0;
                     nPtr[slot] = 0;
                 } else {
                     jPtr[slot] = jset.realloc(jPtr[slot], size);
-                    nPtr[slot] = NATIVE.uncheckedRealloc(nPtr[slot], size);
+                    nPtr[slot] = AllocSetNative.uncheckedRealloc(nPtr[slot], size);
                 }
                 MemoryContextCounters stats = jset.stats();
                 assertEquals(nat.stats(), stats, "op " + op);

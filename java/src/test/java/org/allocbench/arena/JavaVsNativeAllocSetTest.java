@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.allocbench.nativecore.AllocSetBinding;
+import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.nativecore.NativeMemoryContext;
@@ -30,9 +30,6 @@ import org.junit.jupiter.params.provider.MethodSource;
  * other), and contents must survive every realloc.
  */
 class JavaVsNativeAllocSetTest {
-
-    /** The native side: the main library's per-op calls. */
-    private static final AllocSetBinding NATIVE = AllocSetBinding.main();
 
     private static final int OPS = 3000;
     private static final int SLOTS = 160;
@@ -90,7 +87,7 @@ class JavaVsNativeAllocSetTest {
                 if (random.nextInt(1000) < (sizes == Sizes.MIXED ? 4 : 1)) {
                     what = "reset";
                     jset.reset();
-                    NATIVE.uncheckedReset(cx);
+                    AllocSetNative.uncheckedReset(cx);
                     Arrays.fill(javaPtr, 0);
                     Arrays.fill(nativePtr, 0);
                     resets++;
@@ -99,7 +96,7 @@ class JavaVsNativeAllocSetTest {
                     boolean zeroed = random.nextInt(4) == 0;
                     what = (zeroed ? "allocZeroed " : "alloc ") + n;
                     long j = zeroed ? jset.allocZeroed(n) : jset.alloc(n);
-                    long p = NATIVE.uncheckedAlloc(cx, n);
+                    long p = AllocSetNative.uncheckedAlloc(cx, n);
                     if (zeroed) {
                         ALL.asSlice(p, n).fill((byte) 0);
                         assertZero(j, n, what);
@@ -114,7 +111,7 @@ class JavaVsNativeAllocSetTest {
                 } else if (random.nextInt(100) < 45) {
                     what = "free " + size[slot];
                     jset.free(javaPtr[slot]);
-                    NATIVE.uncheckedFree(nativePtr[slot]);
+                    AllocSetNative.uncheckedFree(nativePtr[slot]);
                     javaPtr[slot] = 0;
                     nativePtr[slot] = 0;
                 } else {
@@ -124,7 +121,7 @@ class JavaVsNativeAllocSetTest {
                     long oldN = nativePtr[slot];
                     boolean wasExternal = (header(oldJ) & 8) != 0;
                     long j = jset.realloc(oldJ, n);
-                    long p = NATIVE.uncheckedRealloc(oldN, n);
+                    long p = AllocSetNative.uncheckedRealloc(oldN, n);
                     assertEquals(header(p), header(j), () -> "chunk header after " + what);
                     if (!wasExternal) {
                         assertEquals(oldN == p, oldJ == j, () -> "in place or moved alike after " + what);
@@ -153,7 +150,7 @@ class JavaVsNativeAllocSetTest {
                 assertTrue(resets > 0, "the mixed sequences reset now and then");
             }
             jset.reset();
-            NATIVE.uncheckedReset(cx);
+            AllocSetNative.uncheckedReset(cx);
             assertEquals(nat.stats(), jset.stats(), "after the final reset");
         }
     }

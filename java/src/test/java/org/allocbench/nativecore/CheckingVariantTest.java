@@ -14,7 +14,7 @@ class CheckingVariantTest {
     @ParameterizedTest
     @ValueSource(strings = {"pg16-check", "pg15-check"})
     void corruptionAndDoubleFreeAreReportedInPostgresWords(String name) {
-        AllocSetBinding variant = AllocSetBinding.load(name);
+        AllocSetVariant variant = AllocSetVariant.load(name);
         assertEquals(name, variant.layout());
         long context = variant.createContext("checked", AllocSetSizes.DEFAULT);
         try {

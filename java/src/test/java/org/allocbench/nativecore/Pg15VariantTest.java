@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.allocbench.alloc.NativeAllocSetAllocator;
+import org.allocbench.alloc.Pg15AllocSetAllocator;
 import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +35,7 @@ class Pg15VariantTest {
 
     @Test
     void bothLibrariesLiveSideBySide() {
-        assertEquals("pg15", AllocSetBinding.load("pg15").layout());
+        assertEquals("pg15", AllocSetVariant.load("pg15").layout());
         assertEquals("pg16", AllocSetNative.variant());
     }
 
@@ -44,7 +45,7 @@ class Pg15VariantTest {
         OpSequence ops = BuiltinPatterns.byName(pattern, 20_000, 42);
         MemoryContextCounters whole = NativeReplay.variant("pg15")
                 .allocSet(ops.encoded(), ops.slots(), AllocSetSizes.DEFAULT, 1, false).statsBeforeDelete();
-        assertEquals(whole, NativeReplayTest.replayPerOp(NativeAllocSetAllocator.pg15(AllocSetSizes.DEFAULT), ops), "whole vs per-op");
+        assertEquals(whole, NativeReplayTest.replayPerOp(new Pg15AllocSetAllocator(AllocSetSizes.DEFAULT), ops), "whole vs per-op");
         MemoryContextCounters pg16 = NativeReplayTest.replayPerOp(new NativeAllocSetAllocator(AllocSetSizes.DEFAULT), ops);
         assertTrue(whole.totalBytes() >= pg16.totalBytes(), "pg15 " + whole + " vs pg16 " + pg16);
     }

@@ -59,27 +59,15 @@ final class StatsCommand implements Callable<Integer> {
                     + String.join(", ", Pattern.names()) + ")");
             return 2;
         }
-        for (int i = 0; i < names.size(); i++) {
-            if (i > 0) {
-                spec.commandLine().getOut().println();
-            }
-            int status = statsOf(names.get(i));
-            if (status != 0) {
-                return status;
-            }
-        }
-        return 0;
-    }
-
-    /** Replays one trace and prints its statistics; 0, or the exit status of the first problem. */
-    private int statsOf(String trace) {
-        PrintWriter out = spec.commandLine().getOut();
+        // Everything is checked before the first trace replays: a bad second name prints no first table.
         PrintWriter err = spec.commandLine().getErr();
         AllocatorFactory factory;
-        OpSequence sequence;
+        List<OpSequence> sequences = new ArrayList<>();
         try {
             factory = Allocators.byName(allocator);
-            sequence = BuiltinPatterns.byName(trace, ops, seed);
+            for (String name : names) {
+                sequences.add(BuiltinPatterns.byName(name, ops, seed));
+            }
         } catch (IllegalArgumentException e) {
             err.println("allocbench stats: " + e.getMessage());
             return 2;
@@ -95,6 +83,22 @@ final class StatsCommand implements Callable<Integer> {
                     + " or aset-java");
             return 2;
         }
+        for (int i = 0; i < names.size(); i++) {
+            if (i > 0) {
+                spec.commandLine().getOut().println();
+            }
+            int status = statsOf(factory, names.get(i), sequences.get(i));
+            if (status != 0) {
+                return status;
+            }
+        }
+        return 0;
+    }
+
+    /** Replays one trace and prints its statistics; 0, or 1 if the replay failed. */
+    private int statsOf(AllocatorFactory factory, String trace, OpSequence sequence) {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         out.printf(Locale.ROOT, "allocbench stats: %s x %s, %,d ops, seed %d; at the end of the trace, before the"
                 + " delete%n%n", factory.name(), trace, sequence.length(), seed);
         try (Allocator a = factory.create()) {

@@ -73,4 +73,12 @@ class StatsCommandTest {
         assertEquals("", current.err());
         assertFalse(run("stats", "--help").out().contains("--patterns"), "the old names are hidden from help");
     }
+
+    @Test
+    void aBadLaterTraceIsRefusedBeforeAnyReplay() {
+        CliRun r = run("stats", "--allocator", "aset-native", "--traces", "small-churn,nope", "--ops", "2000");
+        assertEquals(2, r.exit());
+        assertEquals("", r.out(), "nothing replayed or printed before the bad name was found");
+        assertTrue(r.err().startsWith("allocbench stats: unknown pattern \"nope\""), r.err());
+    }
 }

@@ -13,10 +13,15 @@ import java.util.Arrays;
  * read the same array directly:
  *
  * <pre>
- *   bits  0..2   kind: ALLOC 1, ALLOC_ZEROED 2, REALLOC 3, FREE 4, RESET 5 (0 is never valid)
+ *   bits  0..2   kind: ALLOC 1, ALLOC_ZEROED 2, REALLOC 3, FREE 4, RESET 5, and in version 2
+ *                CREATE 6 (c) and DELETE 7 (d) (0 is never valid)
  *   bits  3..26  slot (24 bits: the format allows at most 2^24 slots)
  *   bits 27..56  size (30 bits: the format's sizes are 1..1073741823); 0 for f and R
  * </pre>
+ *
+ * A version 2 trace (contexts and threads) also has a {@link Placement}: per op its context and thread,
+ * the context table and the expectations; R, c and d carry their context there, never in the word (their
+ * slot and size are 0). A version 1 trace has none.
  *
  * Ten million ops take 80 MB. Encoding does not validate trace semantics
  * (empty or full slots): the parser and the generators guarantee those.
@@ -28,6 +33,10 @@ public final class OpSequence {
     public static final byte REALLOC = 3;
     public static final byte FREE = 4;
     public static final byte RESET = 5;
+    /** Version 2's {@code c}: create the context of the op's placement. */
+    public static final byte CREATE = 6;
+    /** Version 2's {@code d}: delete the context of the op's placement, with its descendants. */
+    public static final byte DELETE = 7;
 
     /** The most slots a trace may declare (2^24). */
     public static final int MAX_SLOTS = 1 << 24;
@@ -42,9 +51,24 @@ public final class OpSequence {
     private final String name;
     private final int slots;
     private final long[] ops;
+    /** Version 2's contexts and threads; null for a version 1 trace. */
+    private final Placement placement;
 
-    /** Wraps encoded ops (see the class comment); {@code ops} is not copied. */
+    /** Wraps encoded ops (see the class comment); {@code ops} is not copied. A version 1 trace. */
     public OpSequence(String name, int slots, long[] ops) {
+        this(name, slots, ops, null);
+    }
+
+    /**
+     * Wraps encoded ops with their placement (a version 2 trace; null: version 1). Nothing is copied; the
+     * placement must have one word per op.
+     */
+    public OpSequence(String name, int slots, long[] ops, Placement placement) {
+        if (placement != null && placement.where().length != ops.length) {
+            throw new IllegalArgumentException("a placement of " + placement.where().length + " words for "
+                    + ops.length + " ops");
+        }
+        this.placement = placement;
         if (slots < 1 || slots > MAX_SLOTS) {
             throw new IllegalArgumentException("slots must be 1.." + MAX_SLOTS + ", not " + slots);
         }
@@ -61,7 +85,7 @@ public final class OpSequence {
     public static long encode(byte kind, int slot, long size) {
         boolean sized = kind == ALLOC || kind == ALLOC_ZEROED || kind == REALLOC;
         boolean sizeFits = sized ? size >= 1 && size <= MAX_SIZE : size == 0;
-        if (kind < ALLOC || kind > RESET || slot < 0 || slot >= MAX_SLOTS || !sizeFits) {
+        if (kind < ALLOC || kind > DELETE || slot < 0 || slot >= MAX_SLOTS || !sizeFits) {
             throw new IllegalArgumentException("cannot encode op kind " + kind + ", slot " + slot + ", size " + size);
         }
         return kind | ((long) slot << SLOT_SHIFT) | (size << SIZE_SHIFT);
@@ -69,6 +93,16 @@ public final class OpSequence {
 
     public String name() {
         return name;
+    }
+
+    /** Version 2's contexts and threads, or null for a version 1 trace (one context, one thread). */
+    public Placement placement() {
+        return placement;
+    }
+
+    /** The format version this sequence needs: 2 when it has a placement. */
+    public int version() {
+        return placement == null ? 1 : 2;
     }
 
     /** Pointer slots a replay needs. */
@@ -118,6 +152,10 @@ public final class OpSequence {
         for (long op : ops) {
             out.writeLong(op);
         }
+        out.writeBoolean(placement != null);
+        if (placement != null) {
+            writePlacement(out, placement);
+        }
     }
 
     /** A sequence written by {@link #writeTo}, named {@code name}. */
@@ -131,7 +169,62 @@ public final class OpSequence {
         for (int i = 0; i < length; i++) {
             ops[i] = in.readLong();
         }
-        return new OpSequence(name, slots, ops);
+        Placement placement = in.readBoolean() ? readPlacement(in, length) : null;
+        return new OpSequence(name, slots, ops, placement);
+    }
+
+    private static void writePlacement(java.io.DataOutputStream out, Placement p) throws java.io.IOException {
+        out.writeInt(p.threads());
+        for (int w : p.where()) {
+            out.writeInt(w);
+        }
+        out.writeInt(p.contextCount());
+        for (int id = 1; id < p.contextCount(); id++) {
+            ContextSpec c = p.contexts()[id];
+            out.writeBoolean(c != null);
+            if (c != null) {
+                out.writeInt(c.parent());
+                out.writeLong(c.minContextSize());
+                out.writeLong(c.initBlockSize());
+                out.writeLong(c.maxBlockSize());
+                out.writeUTF(c.name());
+            }
+        }
+        out.writeInt(p.expectations().size());
+        for (Expectation e : p.expectations()) {
+            out.writeInt(e.beforeOp());
+            out.writeInt(e.context());
+            out.writeLong(e.totalBytes());
+            out.writeLong(e.blocks());
+            out.writeLong(e.freeChunks());
+            out.writeLong(e.freeBytes());
+        }
+    }
+
+    private static Placement readPlacement(java.io.DataInputStream in, int length) throws java.io.IOException {
+        int threads = in.readInt();
+        int[] where = new int[length];
+        for (int i = 0; i < length; i++) {
+            where[i] = in.readInt();
+        }
+        int count = in.readInt();
+        if (count < 1 || count > Placement.MAX_CONTEXTS) {
+            throw new java.io.IOException("a table of " + count + " contexts");
+        }
+        ContextSpec[] contexts = new ContextSpec[count];
+        contexts[0] = ContextSpec.ROOT;
+        for (int id = 1; id < count; id++) {
+            if (in.readBoolean()) {
+                contexts[id] = new ContextSpec(in.readInt(), in.readLong(), in.readLong(), in.readLong(), in.readUTF());
+            }
+        }
+        int n = in.readInt();
+        java.util.List<Expectation> expectations = new java.util.ArrayList<>(Math.max(0, n));
+        for (int k = 0; k < n; k++) {
+            expectations.add(new Expectation(in.readInt(), in.readInt(), in.readLong(), in.readLong(), in.readLong(),
+                    in.readLong()));
+        }
+        return new Placement(threads, where, contexts, expectations);
     }
 
     /** How many ops of a kind the sequence has. */

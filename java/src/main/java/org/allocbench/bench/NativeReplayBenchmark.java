@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.nativecore.NativeReplay;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workloads;
 import org.allocbench.trace.OpSequence;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -81,7 +81,7 @@ public class NativeReplayBenchmark {
                     + " floor");
         };
         GlibcMalloc.pinThisProcess();
-        OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed);
+        OpSequence ops = Workloads.loadVerified(trace, null, ReplayBenchmark.OPS, seed); // a name or a file
         prepared = lane.equals("aset-pg15")
                 ? NativeReplay.variant("pg15").prepare(ops.encoded(), ops.slots())
                 : NativeReplay.prepare(ops.encoded(), ops.slots());

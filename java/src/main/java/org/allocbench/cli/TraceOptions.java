@@ -2,12 +2,15 @@ package org.allocbench.cli;
 
 import java.util.AbstractList;
 import java.util.List;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The one spelling of "which traces" for every command that replays them: {@code --traces NAME[,NAME...]}.
+ * The one spelling of "which traces" for every command that replays them: {@code --traces NAME[,NAME...]},
+ * each a built-in name, a trace file or a directory of them ({@link Workloads}; {@link #workloads()}).
  *
  * Why a mixin: the commands grew {@code --traces}, {@code --trace}, {@code --pattern} and {@code --patterns}
  * for the same question. Those old names still work for one release (hidden from help; using one prints a
@@ -23,8 +26,9 @@ public final class TraceOptions {
     @Spec(Spec.Target.MIXEE)
     private CommandSpec command;
 
-    @Option(names = "--traces", split = ",", paramLabel = "NAME",
-            description = "Built-in traces, comma-separated (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--traces", split = ",", paramLabel = "TRACE",
+            description = "Traces, comma-separated: built-in names, trace files or directories (default:"
+                    + " ${DEFAULT-VALUE}).")
     private List<String> traces;
 
     @Option(names = {"--trace", "--pattern", "--patterns"}, split = ",", paramLabel = "NAME", hidden = true,
@@ -54,6 +58,27 @@ public final class TraceOptions {
         command.commandLine().getErr().println("allocbench " + command.name()
                 + ": note: --trace, --pattern and --patterns are now --traces; the old names go in the next release");
         return List.copyOf(renamed);
+    }
+
+    /**
+     * The workloads of {@link #names()}: every file read and validated now, before anything is timed.
+     *
+     * @throws IllegalArgumentException one line: an unknown name, a bad file ({@code file:line: problem}), a clash
+     */
+    public List<Workload> workloads() {
+        return Workloads.resolveAll(names());
+    }
+
+    /**
+     * {@link #workloads()}; if {@code opsGiven} and some are files, a note (once) that files replay their own ops.
+     */
+    public List<Workload> workloads(boolean opsGiven) {
+        List<Workload> w = workloads();
+        String note = opsGiven ? Workloads.opsIgnoredNote(w) : null;
+        if (note != null) {
+            command.commandLine().getErr().println("allocbench " + command.name() + ": " + note);
+        }
+        return w;
     }
 
     /** Whether the user named traces (the command's default is not in use). */

@@ -35,6 +35,8 @@ public final class TraceOptions {
             description = "Old names of --traces, kept for one release.")
     private List<String> renamed;
 
+    private boolean noted;
+
     /** The default is {@code names}; none (an empty list) means the command decides, described by {@code absent}. */
     private TraceOptions(List<String> names, String absent) {
         this.traces = new Shown(names, absent);
@@ -55,8 +57,12 @@ public final class TraceOptions {
         if (renamed == null) {
             return List.copyOf(traces);
         }
-        command.commandLine().getErr().println("allocbench " + command.name()
-                + ": note: --trace, --pattern and --patterns are now --traces; the old names go in the next release");
+        if (!noted) { // once, however often the command asks
+            noted = true;
+            command.commandLine().getErr().println("allocbench " + command.name()
+                    + ": note: --trace, --pattern and --patterns are now --traces; the old names go in the next"
+                    + " release");
+        }
         return List.copyOf(renamed);
     }
 

@@ -54,6 +54,6 @@ class MemoryCellProcessTest {
                 Duration.ofMinutes(10));
         assertNull(o.result());
         assertTrue(o.failure().startsWith("exit 1"), o.failure());
-        assertTrue(o.failure().contains("unknown pattern"), o.failure());
+        assertTrue(o.failure().contains("unknown trace \"no-such-pattern\""), o.failure());
     }
 }

@@ -97,10 +97,6 @@ public final class ResultsStore {
      * Reads a run: a run directory or a results.json path. Errors name the file
      * and the problem (missing, not JSON, another schema).
      */
-    /** Schema 1 and its minor versions (1.1 added settings.traces); not 10. */
-    private static final java.util.regex.Pattern MAJOR_1 = java.util.regex.Pattern.compile(
-            "allocbench-results/1(\\.\\d+)?");
-
     public static RunResults read(Path runDirectoryOrFile) {
         Path file = Files.isDirectory(runDirectoryOrFile) ? runDirectoryOrFile.resolve(RESULTS_FILE) : runDirectoryOrFile;
         if (!Files.isReadable(file)) {
@@ -117,7 +113,7 @@ public final class ResultsStore {
             throw new IllegalArgumentException(file + ": not a valid results file: the document is null, not an"
                     + " object");
         }
-        if (results.schema() == null || !MAJOR_1.matcher(results.schema()).matches()) {
+        if (results.schema() == null || !results.schema().startsWith("allocbench-results/1")) {
             throw new IllegalArgumentException(file + ": schema \"" + results.schema() + "\" is not "
                     + RunResults.SCHEMA + " (written by another allocbench version)");
         }

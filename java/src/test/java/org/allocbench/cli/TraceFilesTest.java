@@ -133,4 +133,22 @@ class TraceFilesTest {
                 + ":4: "), r.err());
         assertFalse(Files.exists(base) && !entries(base).isEmpty());
     }
+
+    @Test
+    void everyCommandThatNamesTracesRefusesABadFileBeforeItStarts(@TempDir Path dir) throws Exception {
+        Path bad = bad(dir);
+        Path out = dir.resolve("out");
+        List<List<String>> commands = List.of(
+                List.of("latency", "--traces", bad.toString(), "--out", out.toString()),
+                List.of("memory", "--allocators", "aset-native", "--traces", bad.toString()),
+                List.of("limit", "--memory", "64M", "--traces", bad.toString(), "--out", out.toString()),
+                List.of("verify-pg", "--traces", bad.toString()));
+        for (List<String> args : commands) {
+            CliRun r = run(args.toArray(String[]::new));
+            assertEquals(2, r.exit(), args + ": " + r.out() + r.err());
+            assertTrue(r.err().startsWith("allocbench " + args.getFirst() + ": " + bad + ":4: "), args + ": " + r.err());
+            assertEquals(1, r.err().lines().count(), args + ": " + r.err());
+            assertFalse(Files.exists(out) && !entries(out).isEmpty(), args + ": nothing written");
+        }
+    }
 }

@@ -48,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * slots array and a tiny confined arena for the output: microseconds at most
  * against a replay of about a millisecond. The native side's own clock for
  * the iteration is returned, so JMH consumes it.
+ *
+ * <p>{@code trace} may also be a trace file's path ({@code -p trace=/path/q17.trace}): the file's own ops
+ * replay, and since the score is divided by {@link ReplayBenchmark#OPS}, multiply it by OPS / the file's op
+ * count for ns per op (the campaign runner does that for {@link ReplayBenchmark}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)

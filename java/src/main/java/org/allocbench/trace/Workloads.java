@@ -45,6 +45,10 @@ public final class Workloads {
 
     /** The workloads of one word; a relative path is resolved against {@code base} (null: the working directory). */
     public static List<Workload> resolve(String word, Path base) {
+        if (word.isBlank()) {
+            // Path.of("") is the working directory: an empty name would silently mean "every trace here"
+            throw new IllegalArgumentException("empty trace name (give a built-in name, a trace file or a directory)");
+        }
         for (Pattern p : Pattern.values()) {
             if (p.patternName().equals(word)) {
                 return List.of(Workload.builtin(p));

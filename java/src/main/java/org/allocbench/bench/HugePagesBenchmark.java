@@ -11,7 +11,7 @@ import org.allocbench.nativecore.SegmentBlockSource;
 import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
 import org.allocbench.replay.ReplayLoop;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workloads;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -170,7 +170,7 @@ public class HugePagesBenchmark {
 
         @Setup(Level.Trial)
         public void setUp() {
-            loop = new ReplayLoop(BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed));
+            loop = new ReplayLoop(Workloads.loadVerified(trace, null, ReplayBenchmark.OPS, seed));
             map();
             source = new SegmentBlockSource(segment.memory());
         }

@@ -4,7 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.nativecore.NativeReplay;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workloads;
 import org.allocbench.trace.OpSequence;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -48,6 +48,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * slots array and a tiny confined arena for the output: microseconds at most
  * against a replay of about a millisecond. The native side's own clock for
  * the iteration is returned, so JMH consumes it.
+ *
+ * <p>{@code trace} may also be a trace file's path ({@code -p trace=/path/q17.trace}): the file's own ops
+ * replay, and since the score is divided by {@link ReplayBenchmark#OPS}, multiply it by OPS / the file's op
+ * count for ns per op (the campaign runner does that for {@link ReplayBenchmark}).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -81,7 +85,7 @@ public class NativeReplayBenchmark {
                     + " floor");
         };
         GlibcMalloc.pinThisProcess();
-        OpSequence ops = BuiltinPatterns.byName(trace, ReplayBenchmark.OPS, seed);
+        OpSequence ops = Workloads.loadVerified(trace, null, ReplayBenchmark.OPS, seed); // a name or a file
         prepared = lane.equals("aset-pg15")
                 ? NativeReplay.variant("pg15").prepare(ops.encoded(), ops.slots())
                 : NativeReplay.prepare(ops.encoded(), ops.slots());

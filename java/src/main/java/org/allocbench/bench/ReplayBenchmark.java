@@ -8,7 +8,7 @@ import org.allocbench.nativecore.ThreadUsage;
 import org.allocbench.replay.FloorAllocator;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.ReplayLoop;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workloads;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import org.openjdk.jmh.annotations.AuxCounters;
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>Pitfalls named: the trace is generated in {@code @Setup}, never timed;
  * every trace has exactly {@link #OPS} operations so
- * {@code @OperationsPerInvocation} turns the score into ns/op; each
+ * {@code @OperationsPerInvocation} turns the score into ns/op (a trace file has its own op count: the
+ * campaign runner rescales its scores by {@code OPS / ops}; {@code trace} may be a file's path, and
+ * {@code traceSha256} its digest, checked in the fork); each
  * (allocator, trace) pair runs in its own fork, so the interface calls see one
  * implementation and inline; glibc's malloc thresholds are pinned
  * ({@link GlibcMalloc}), so no figure depends on what the fork freed before;
@@ -96,8 +98,20 @@ public class ReplayBenchmark {
     @Param({"42"})
     public long seed;
 
+    /** The SHA-256 a trace file must have, or {@value #ANY_DIGEST} (a built-in, or not checked). */
+    @Param({ANY_DIGEST})
+    public String traceSha256;
+
+    /** {@code traceSha256} when there is nothing to check. */
+    public static final String ANY_DIGEST = "any";
+
     private Supplier<Allocator> contexts;
     private ReplayLoop loop;
+
+    /** The {@code traceSha256} parameter for a workload's digest (null: a built-in). */
+    public static String traceDigest(String sha256) {
+        return sha256 == null ? ANY_DIGEST : sha256;
+    }
 
     @Setup(Level.Trial)
     public void prepare() {
@@ -106,7 +120,8 @@ public class ReplayBenchmark {
             throw new IllegalStateException(allocator + " is unavailable here: " + unavailable);
         }
         GlibcMalloc.pinThisProcess();
-        OpSequence ops = BuiltinPatterns.byName(trace, OPS, seed);
+        OpSequence ops = Workloads.loadVerified(trace, traceSha256.equals(ANY_DIGEST) ? null : traceSha256, OPS,
+                seed);
         contexts = PerOpLanes.contexts(allocator, ops);
         if (trace.equals(Pattern.MALLOC_LARGE.patternName())) {
             try (Allocator probe = contexts.get()) {

@@ -5,6 +5,9 @@ import java.util.List;
 import java.util.Map;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 
 /**
  * What a campaign runs: which allocators over which traces, how (method
@@ -22,11 +25,13 @@ import org.allocbench.alloc.Allocators;
  * {@code wholeTrace} adds the whole-trace C lanes (each native allocator's
  * {@code -c} lane, and pg15-real if {@code postgres}); {@code floors} the
  * floors (per-op: {@code floor}, {@code noop-downcall}; whole-trace:
- * {@code floor-c}).
+ * {@code floor-c}). {@code workloads}: what each trace name is (a built-in or a file, resolved
+ * once by {@link Workloads}); a name missing from it is a built-in pattern's.
  */
 public record Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
         Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
-        List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors) {
+        List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors,
+        Map<String, Workload> workloads) {
 
     public static final String INTERLEAVED = "interleaved";
     public static final String JMH = "jmh";
@@ -46,6 +51,39 @@ public record Campaign(String name, String method, List<String> allocators, List
         opsPerTrace = opsPerTrace == null ? Map.of() : Map.copyOf(opsPerTrace);
         hugePages = hugePages == null ? List.of() : List.copyOf(hugePages);
         jmh = jmh == null ? Jmh.DEFAULT : jmh;
+        Map<String, Workload> known = new LinkedHashMap<>();
+        for (String t : traces) {
+            Workload w = workloads == null ? null : workloads.get(t);
+            known.put(t, w != null ? w : Workloads.builtin(t));
+        }
+        workloads = java.util.Collections.unmodifiableMap(known);
+    }
+
+    /** A campaign whose traces are all built-in patterns. */
+    public Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
+            Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
+            List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors) {
+        this(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+                hugePages, wholeTrace, postgres, floors, null);
+    }
+
+    /** What trace {@code trace} is. */
+    public Workload workload(String trace) {
+        Workload w = workloads.get(trace);
+        if (w == null) {
+            throw new IllegalArgumentException("trace \"" + trace + "\" is not one of the campaign's");
+        }
+        return w;
+    }
+
+    /** The ops of {@code trace}'s replay: generated ({@link #opsFor}, {@link #seed}) or the file's. */
+    public OpSequence sequence(String trace) {
+        return workload(trace).load(opsFor(trace), seed);
+    }
+
+    /** The campaign's workloads, in trace order. */
+    public List<Workload> workloadList() {
+        return List.copyOf(workloads.values());
     }
 
     /**
@@ -109,43 +147,53 @@ public record Campaign(String name, String method, List<String> allocators, List
 
     public Campaign withName(String n) {
         return new Campaign(n, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
-                jmh, hugePages, wholeTrace, postgres, floors);
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withAllocators(List<String> a) {
         return new Campaign(name, method, a, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
-                hugePages, wholeTrace, postgres, floors);
+                hugePages, wholeTrace, postgres, floors, workloads);
+    }
+
+    /** The campaign over these workloads (built-ins or files), named after them. */
+    public Campaign withWorkloads(List<Workload> w) {
+        Map<String, Workload> map = new LinkedHashMap<>();
+        for (Workload x : w) {
+            map.put(x.name(), x);
+        }
+        return new Campaign(name, method, allocators, List.copyOf(map.keySet()), ops, opsPerTrace, seed, warmup,
+                rounds, forks, threads, jmh, hugePages, wholeTrace, postgres, floors, map);
     }
 
     public Campaign withTraces(List<String> t) {
         return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
-                hugePages, wholeTrace, postgres, floors);
+                hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     /** A single ops count for every trace (drops the per-trace overrides). */
     public Campaign withOps(int o) {
         return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threads, jmh,
-                hugePages, wholeTrace, postgres, floors);
+                hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withSeed(long s) {
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, s, warmup, rounds, forks, threads,
-                jmh, hugePages, wholeTrace, postgres, floors);
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withRounds(int warm, int measured) {
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks, threads,
-                jmh, hugePages, wholeTrace, postgres, floors);
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withForks(int f) {
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threads, jmh,
-                hugePages, wholeTrace, postgres, floors);
+                hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withPostgres(boolean p) {
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
-                jmh, hugePages, wholeTrace, p, floors);
+                jmh, hugePages, wholeTrace, p, floors, workloads);
     }
 
     /** The campaign as a campaign file's keys (what {@link CampaignFile} reads back to the same campaign). */
@@ -156,7 +204,7 @@ public record Campaign(String name, String method, List<String> allocators, List
         if (allocators != null) {
             m.put("allocators", allocators);
         }
-        m.put("traces", traces);
+        m.put("traces", traces.stream().map(t -> workloads.get(t).spec()).toList()); // files by absolute path
         m.put("ops", ops);
         if (!opsPerTrace.isEmpty()) {
             m.put("opsPerTrace", new java.util.TreeMap<>(opsPerTrace));

@@ -19,6 +19,8 @@ import org.allocbench.alloc.Allocators;
 import org.allocbench.nativecore.PageMapping;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.trace.OpBudget;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 
 /**
  * Reads a campaign file, JSON ({@code .json}) or YAML (anything else, e.g.
@@ -32,7 +34,7 @@ import org.allocbench.trace.OpBudget;
  * base: quick              # preset the file starts from: quick | gate | full
  * method: interleaved      # interleaved | jmh
  * allocators: [aset-native, glibc]   # default: every allocator (unavailable ones: not-run cells)
- * traces: [small-churn, logrand]     # built-in patterns
+ * traces: [small-churn, logrand]     # built-in names, trace files or directories (relative: to this file)
  * ops: 100000              # ops per trace (interleaved; jmh is fixed at 100000)
  * opsPerTrace: {large-chunks: 10000}
  * seed: 42
@@ -79,7 +81,8 @@ public final class CampaignFile {
             throw new CampaignFileException(file + ": cannot read the campaign file: " + e.getMessage());
         }
         String stem = file.getFileName().toString().replaceFirst("\\.(ya?ml|json)$", "");
-        return parse(file.toString(), text, isYaml(file), stem);
+        Path dir = file.toAbsolutePath().getParent();
+        return parse(file.toString(), text, isYaml(file), stem, dir);
     }
 
     /** JSON for {@code .json}; YAML (a superset of JSON) for anything else. */
@@ -89,6 +92,11 @@ public final class CampaignFile {
 
     /** Parses {@code text}; {@code where} names the file in errors, {@code defaultName} is the campaign's name if none is given. */
     public static Campaign parse(String where, String text, boolean yaml, String defaultName) {
+        return parse(where, text, yaml, defaultName, null);
+    }
+
+    /** As {@link #parse(String, String, boolean, String)}; relative trace paths resolve against {@code dir}. */
+    public static Campaign parse(String where, String text, boolean yaml, String defaultName, Path dir) {
         ObjectMapper mapper = yaml ? new ObjectMapper(new YAMLFactory()) : new ObjectMapper();
         JsonNode root;
         try {
@@ -138,11 +146,15 @@ public final class CampaignFile {
             }
         }
         List<String> traces = base.traces();
+        List<Workload> workloads = base.workloadList();
         if (root.has("traces")) {
-            traces = strings(where, root, "traces");
-            for (String t : traces) {
-                checkTrace(where, "traces", t);
+            try {
+                // every file is read and validated here, before the run starts
+                workloads = Workloads.resolveAll(strings(where, root, "traces"), dir);
+            } catch (IllegalArgumentException e) {
+                throw new CampaignFileException(where + ": traces: " + e.getMessage());
             }
+            traces = workloads.stream().map(Workload::name).toList();
         }
         int ops = root.has("ops") ? opCount(where, root, "ops") : base.ops();
         Map<String, Integer> opsPerTrace = root.has("ops") ? Map.of() : base.opsPerTrace();
@@ -154,7 +166,7 @@ public final class CampaignFile {
             Map<String, Integer> map = new LinkedHashMap<>();
             for (Iterator<String> it = m.fieldNames(); it.hasNext(); ) {
                 String t = it.next();
-                checkTrace(where, "opsPerTrace", t);
+                checkTrace(where, "opsPerTrace", t, traces);
                 map.put(t, opCount(where + ": opsPerTrace", m, t));
             }
             opsPerTrace = map;
@@ -211,13 +223,21 @@ public final class CampaignFile {
             ops = PerOpLanes.JMH_TRACE_OPS;
             opsPerTrace = Map.of();
         }
+        Map<String, Workload> byName = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            byName.put(w.name(), w);
+        }
         return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
-                jmh, hugePages, wholeTrace, postgres, floors);
+                jmh, hugePages, wholeTrace, postgres, floors, byName);
     }
 
-    private static void checkTrace(String where, String key, String trace) {
+    /** An opsPerTrace key: one of the campaign's traces, or a built-in (the base's overrides may name others). */
+    private static void checkTrace(String where, String key, String trace, List<String> traces) {
+        if (traces.contains(trace)) {
+            return;
+        }
         try {
-            org.allocbench.trace.Pattern.byName(trace);
+            Workloads.builtin(trace);
         } catch (IllegalArgumentException e) {
             throw new CampaignFileException(where + ": " + key + ": " + e.getMessage());
         }

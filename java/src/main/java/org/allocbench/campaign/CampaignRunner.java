@@ -55,7 +55,8 @@ public final class CampaignRunner {
                 (String) build.get("gitCommit"), (String) build.get("version"));
         Settings settings = new Settings(campaign.ops(), campaign.seed(), campaign.warmup(), campaign.rounds(),
                 campaign.method().equals(Campaign.JMH) ? campaign.jmh().forks() : campaign.forks(), campaign.threads(),
-                campaign.method().equals(Campaign.JMH) ? "jmh" : "interleaved-forks");
+                campaign.method().equals(Campaign.JMH) ? "jmh" : "interleaved-forks",
+                TraceSources.of(campaign.workloadList()));
         RunRecorder recorder = new RunRecorder(dir, RunResults.start(info, env, settings));
         recorder.putEnvironment("campaign", campaign.toFileMap());
         recorder.onInterrupt(() -> {

@@ -23,7 +23,6 @@ import org.allocbench.results.Cell;
 import org.allocbench.results.CellKey;
 import org.allocbench.stats.Bootstrap;
 import org.allocbench.stats.CellSummary;
-import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -128,8 +127,7 @@ public final class InterleavedRunner {
     }
 
     public void run(Sink sink) {
-        List<OpSequence> traces = campaign.traces().stream()
-                .map(t -> BuiltinPatterns.byName(t, campaign.opsFor(t), campaign.seed())).toList();
+        List<OpSequence> traces = campaign.traces().stream().map(campaign::sequence).toList();
         Cells cells = new Cells(campaign);
         List<Unit> units = units(cells);
         PgLane pg = units.stream().filter(u -> u instanceof PgLane).map(u -> (PgLane) u).findFirst().orElse(null);

@@ -21,8 +21,8 @@ import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
 import org.allocbench.stats.Bootstrap;
 import org.allocbench.stats.CellSummary;
-import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Workload;
 import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
@@ -88,7 +88,7 @@ public final class JmhRunner {
         PgCluster cluster = null;
         try {
             for (String trace : campaign.traces()) {
-                OpSequence ops = BuiltinPatterns.byName(trace, PerOpLanes.JMH_TRACE_OPS, campaign.seed());
+                OpSequence ops = campaign.workload(trace).load(PerOpLanes.JMH_TRACE_OPS, campaign.seed());
                 List<String> row = new ArrayList<>(factories.stream().map(AllocatorFactory::name).toList());
                 if (campaign.floors()) {
                     row.add(InterleavedRunner.FLOOR);
@@ -157,7 +157,9 @@ public final class JmhRunner {
             ChainedOptionsBuilder options = new OptionsBuilder()
                     .include("^" + benchmark.getName().replace(".", "\\.") + "\\.replay$")
                     .param(paramName, paramValue)
-                    .param("trace", trace)
+                    // a file goes by absolute path and digest: the fork re-reads it and checks it is the same
+                    .param("trace", campaign.workload(trace).spec())
+                    .param("traceSha256", ReplayBenchmark.traceDigest(campaign.workload(trace).sha256()))
                     .param("seed", Long.toString(campaign.seed()))
                     .forks(j.forks())
                     .warmupIterations(j.warmupIterations())
@@ -171,13 +173,17 @@ public final class JmhRunner {
                     .resultFormat(ResultFormatType.JSON);
             Collection<RunResult> results = new Runner(options.build()).run();
             List<Double> samples = new ArrayList<>();
+            // ReplayBenchmark divides by OPS; a file replays its own op count, so bring its score to ns per op
+            Workload w = campaign.workload(trace);
+            int length = w.builtin() ? PerOpLanes.JMH_TRACE_OPS : w.load(0, 0).length();
+            double scale = length == 0 ? 1 : (double) PerOpLanes.JMH_TRACE_OPS / length;
             List<Integer> forks = new ArrayList<>();
             List<Long> faults = new ArrayList<>();
             for (RunResult r : results) {
                 int fork = 0;
                 for (BenchmarkResult b : r.getBenchmarkResults()) {
                     for (IterationResult it : b.getIterationResults()) {
-                        samples.add(it.getPrimaryResult().getScore());
+                        samples.add(it.getPrimaryResult().getScore() * scale);
                         forks.add(fork);
                         faults.add(faultsPerReplay(it));
                     }

@@ -22,7 +22,6 @@ import org.allocbench.stats.DriftCheck;
 import org.allocbench.stats.Ranking;
 import org.allocbench.stats.Ranking.View;
 import org.allocbench.stats.RatioEstimate;
-import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -61,7 +60,7 @@ public final class Tables {
         List<String> traces = run.traces();
         out.print(header(campaign, traces.size()));
         for (String trace : traces) {
-            OpSequence ops = BuiltinPatterns.byName(trace, campaign.opsFor(trace), campaign.seed());
+            OpSequence ops = campaign.sequence(trace);
             out.printf(Locale.ROOT, "%s: %,d ops (%,d alloc, %,d free, %,d realloc, %,d reset)%n", trace, ops.length(),
                     ops.count(OpSequence.ALLOC) + ops.count(OpSequence.ALLOC_ZEROED), ops.count(OpSequence.FREE),
                     ops.count(OpSequence.REALLOC), ops.count(OpSequence.RESET));
@@ -257,7 +256,7 @@ public final class Tables {
         }
         out.printf("Memory context statistics of %s at the end of each trace, before the final delete:%n", REFERENCE);
         for (String trace : traces) {
-            OpSequence ops = BuiltinPatterns.byName(trace, campaign.opsFor(trace), campaign.seed());
+            OpSequence ops = campaign.sequence(trace);
             ReplayLoop loop = new ReplayLoop(ops);
             try (NativeAllocSetAllocator aset = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)) {
                 loop.replay(aset);

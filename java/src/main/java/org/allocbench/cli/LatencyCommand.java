@@ -20,7 +20,7 @@ import org.allocbench.measure.NativeLatency;
 import org.allocbench.measure.TimerCalibration;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.replay.ReplayLoop;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workload;
 import org.allocbench.trace.OpSequence;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -101,8 +101,8 @@ final class LatencyCommand implements Callable<Integer> {
         List<AllocatorFactory> factories = new ArrayList<>(); // null entry = the native lane
         try {
             mode = LatencyMode.byLabel(modeName);
-            for (String p : traces.names()) {
-                sequences.add(BuiltinPatterns.byName(p, opCount, seed));
+            for (Workload w : traces.workloads(spec.commandLine().getParseResult().hasMatchedOption("--ops"))) {
+                sequences.add(w.load(opCount, seed));
             }
             for (String n : names) {
                 factories.add(n.equals(NATIVE_LANE) ? null : Allocators.byName(n));

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.allocbench.campaign.RunRecorder;
+import org.allocbench.campaign.TraceSources;
 import org.allocbench.limit.AuditJournal;
 import org.allocbench.limit.CgroupUnavailableException;
 import org.allocbench.limit.LimitRunner;
@@ -20,7 +21,7 @@ import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
 import org.allocbench.results.RunResults;
 import org.allocbench.results.Settings;
-import org.allocbench.trace.Pattern;
+import org.allocbench.trace.Workload;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -94,12 +95,13 @@ final class LimitCommand implements Callable<Integer> {
                 return 2;
             }
         }
-        List<String> traces = traceOptions.names();
-        for (String t : traces) {
-            if (!Pattern.names().contains(t)) {
-                err.println("allocbench limit: unknown trace \"" + t + "\"; built-in: " + String.join(", ", Pattern.names()));
-                return 2;
-            }
+        List<Workload> traces;
+        try {
+            // files are read and checked now, before the first trial
+            traces = traceOptions.workloads(spec.commandLine().getParseResult().hasMatchedOption("--ops"));
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench limit: " + e.getMessage());
+            return 2;
         }
         if (memory < MIN_MEMORY) {
             throw new ParameterException(spec.commandLine(), "--memory must be at least " + ByteSize.format(MIN_MEMORY)
@@ -119,7 +121,7 @@ final class LimitCommand implements Callable<Integer> {
         RunResults results = RunResults.start(new RunInfo(runDir.getFileName().toString(), "limit", RunInfo.RUNNING,
                 started.toString(), null, "allocbench limit", null, null, null, null),
                 Map.of("limitBytes", memory, "method", smallest ? "bisection" : "fixed limit"),
-                new Settings(ops, seed, 0, 1, 1, 1, "limit-trial"));
+                new Settings(ops, seed, 0, 1, 1, 1, "limit-trial", TraceSources.of(traces)));
         // cell by cell, marked interrupted on Ctrl-C and killed (by the reaper) on SIGKILL
         RunRecorder recorder = new RunRecorder(runDir, results);
         LimitRunner runner = new LimitRunner(journal, stdout, rlimitFallback);
@@ -128,14 +130,15 @@ final class LimitCommand implements Callable<Integer> {
         int i = 0;
         boolean allSurvived = true;
         try {
-            for (String trace : traces) {
+            for (Workload workload : traces) {
+                String trace = workload.name();
                 for (String allocator : allocators) {
                     stdout.printf("[%d/%d] %s x %s under %s%s%n", ++i, n, allocator, trace, ByteSize.format(memory),
                             smallest ? " (bisecting)" : "");
                     stdout.flush();
                     Cell cell;
                     try {
-                        cell = smallest ? smallestCell(runner, allocator, trace) : fixedCell(runner, allocator, trace);
+                        cell = smallest ? smallestCell(runner, allocator, workload) : fixedCell(runner, allocator, workload);
                     } catch (IllegalArgumentException unavailable) {
                         cell = Cell.notRun(allocator, trace, smallest ? METRIC_SMALLEST : METRIC_RUN, Cell.NOT_RUN,
                                 unavailable.getMessage());
@@ -173,8 +176,9 @@ final class LimitCommand implements Callable<Integer> {
     }
 
 
-    private Cell fixedCell(LimitRunner runner, String allocator, String trace) {
-        TrialOutcome o = runner.trial(allocator, trace, ops, seed, memory);
+    private Cell fixedCell(LimitRunner runner, String allocator, Workload workload) {
+        String trace = workload.name();
+        TrialOutcome o = runner.trial(allocator, workload, ops, seed, memory);
         String status = o.survived() ? Cell.OK : o.status().equals(TrialOutcome.KILLED) ? KILLED : Cell.FAILED;
         String reason = o.survived() ? null
                 : o.message() + (o.status().equals(TrialOutcome.KILLED) ? (o.oomKill() ? "; OOM kill confirmed by the"
@@ -184,8 +188,10 @@ final class LimitCommand implements Callable<Integer> {
                 o.peakBytes() >= 0 ? (double) o.peakBytes() : null, null, null, facts(o), List.of());
     }
 
-    private Cell smallestCell(LimitRunner runner, String allocator, String trace) {
-        List<LimitRunner.Probe> probes = runner.smallestSurvivingLimit(allocator, trace, ops, seed, 1 << 20, memory, 0.02);
+    private Cell smallestCell(LimitRunner runner, String allocator, Workload workload) {
+        String trace = workload.name();
+        List<LimitRunner.Probe> probes = runner.smallestSurvivingLimit(allocator, workload, ops, seed, 1 << 20, memory,
+                0.02);
         long best = LimitRunner.smallest(probes);
         Map<String, Long> stats = new LinkedHashMap<>();
         stats.put("probes", (long) probes.size());

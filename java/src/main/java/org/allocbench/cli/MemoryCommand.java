@@ -13,6 +13,8 @@ import org.allocbench.measure.MemoryCellProcess;
 import org.allocbench.measure.MemoryCellResult;
 import org.allocbench.trace.OpBudget;
 import org.allocbench.trace.Pattern;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -79,11 +81,12 @@ final class MemoryCommand implements Callable<Integer> {
             return 2;
         }
         List<AllocatorFactory> chosen;
-        List<Pattern> traces;
+        List<Workload> traces;
         try {
             chosen = allocators == null ? Allocators.all() : allocators.stream().map(Allocators::byName).toList();
             List<String> named = patterns.names();
-            traces = named.isEmpty() ? List.of(Pattern.values()) : named.stream().map(Pattern::byName).toList();
+            traces = named.isEmpty() ? Workloads.resolveAll(Pattern.names())
+                    : patterns.workloads(spec.commandLine().getParseResult().hasMatchedOption("--ops"));
         } catch (IllegalArgumentException e) {
             err.println("allocbench memory: " + e.getMessage());
             return 2;
@@ -99,17 +102,17 @@ final class MemoryCommand implements Callable<Integer> {
         int cell = 0;
         int cells = runnable.size() * traces.size();
         for (AllocatorFactory f : runnable) {
-            for (Pattern p : traces) {
+            for (Workload p : traces) {
                 cell++;
-                err.printf("[%d/%d] %s x %s ...%n", cell, cells, f.name(), p.patternName());
+                err.printf("[%d/%d] %s x %s ...%n", cell, cells, f.name(), p.name());
                 err.flush();
-                MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath, f.name(), p.patternName(), ops, seed,
+                MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath, f.name(), p.spec(), p.sha256(), ops, seed,
                         touch, Duration.ofSeconds(timeoutSeconds));
                 if (o.result() != null) {
                     results.add(o.result());
                 } else {
-                    failures.add(f.name() + " x " + p.patternName() + ": " + o.failure());
-                    err.printf("[%d/%d] %s x %s FAILED: %s%n", cell, cells, f.name(), p.patternName(), o.failure());
+                    failures.add(f.name() + " x " + p.name() + ": " + o.failure());
+                    err.printf("[%d/%d] %s x %s FAILED: %s%n", cell, cells, f.name(), p.name(), o.failure());
                     err.flush();
                 }
             }

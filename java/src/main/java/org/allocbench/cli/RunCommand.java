@@ -11,7 +11,7 @@ import org.allocbench.campaign.CampaignFile;
 import org.allocbench.campaign.CampaignRunner;
 import org.allocbench.campaign.Progress;
 import org.allocbench.results.ResultsStore;
-import org.allocbench.trace.Pattern;
+import org.allocbench.trace.Workloads;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
@@ -146,11 +146,7 @@ final class RunCommand implements Callable<Integer> {
             c = c.withAllocators(allocators);
         }
         if (traces.given()) {
-            List<String> named = traces.names();
-            for (String t : named) {
-                Pattern.byName(t);
-            }
-            c = c.withTraces(named);
+            c = c.withWorkloads(traces.workloads()); // files read and checked now, before any lane starts
         }
         boolean jmh = c.method().equals(Campaign.JMH);
         if (jmh && (ops != null || warmup != null || rounds != null || forks != null)) {
@@ -159,6 +155,10 @@ final class RunCommand implements Callable<Integer> {
                     + " campaign file)");
         }
         if (ops != null) {
+            String note = Workloads.opsIgnoredNote(c.workloadList());
+            if (note != null) {
+                spec.commandLine().getErr().println("allocbench run: " + note);
+            }
             c = c.withOps(ops); // in range: OpCount checked it
         }
         if (warmup != null || rounds != null) {

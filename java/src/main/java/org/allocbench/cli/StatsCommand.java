@@ -13,7 +13,7 @@ import org.allocbench.alloc.Allocators;
 import org.allocbench.alloc.NativeAllocSetAllocator;
 import org.allocbench.nativecore.MemoryContextRow;
 import org.allocbench.replay.ReplayLoop;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workload;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -63,10 +63,12 @@ final class StatsCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         AllocatorFactory factory;
         List<OpSequence> sequences = new ArrayList<>();
+        List<String> traceNames = new ArrayList<>();
         try {
             factory = Allocators.byName(allocator);
-            for (String name : names) {
-                sequences.add(BuiltinPatterns.byName(name, ops, seed));
+            for (Workload w : traces.workloads(spec.commandLine().getParseResult().hasMatchedOption("--ops"))) {
+                traceNames.add(w.name());
+                sequences.add(w.load(ops, seed));
             }
         } catch (IllegalArgumentException e) {
             err.println("allocbench stats: " + e.getMessage());
@@ -83,11 +85,11 @@ final class StatsCommand implements Callable<Integer> {
                     + " or aset-java");
             return 2;
         }
-        for (int i = 0; i < names.size(); i++) {
+        for (int i = 0; i < sequences.size(); i++) {
             if (i > 0) {
                 spec.commandLine().getOut().println();
             }
-            int status = statsOf(factory, names.get(i), sequences.get(i));
+            int status = statsOf(factory, traceNames.get(i), sequences.get(i));
             if (status != 0) {
                 return status;
             }

@@ -13,7 +13,8 @@ import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
-import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import picocli.CommandLine.Command;
@@ -76,9 +77,10 @@ final class VerifyPgCommand implements Callable<Integer> {
         ReplayLane ourLane;
         try {
             traces.add(freshContext());
-            List<String> named = patterns.names();
-            for (String p : named.isEmpty() ? Pattern.names() : named) {
-                traces.add(BuiltinPatterns.byName(p, opCount, seed));
+            List<Workload> named = patterns.given() ? patterns.workloads(
+                    spec.commandLine().getParseResult().hasMatchedOption("--ops")) : Workloads.resolveAll(Pattern.names());
+            for (Workload w : named) {
+                traces.add(w.load(opCount, seed));
             }
             ourLane = ourLane(ours);
         } catch (IllegalArgumentException e) {

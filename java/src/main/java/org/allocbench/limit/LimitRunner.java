@@ -3,6 +3,8 @@ package org.allocbench.limit;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 
 /**
  * Trials under a limit, and the bisection for the smallest limit a trial
@@ -29,12 +31,17 @@ public final class LimitRunner {
 
     /** Runs one trial of {@code allocator} on {@code trace} under {@code limitBytes}. */
     public TrialOutcome trial(String allocator, String trace, int ops, long seed, long limitBytes) {
+        return trial(allocator, Workloads.builtin(trace), ops, seed, limitBytes, log);
+    }
+
+    /** Runs one trial of {@code allocator} on a workload (a built-in or a trace file) under {@code limitBytes}. */
+    public TrialOutcome trial(String allocator, Workload trace, int ops, long seed, long limitBytes) {
         return trial(allocator, trace, ops, seed, limitBytes, log);
     }
 
-    private TrialOutcome trial(String allocator, String trace, int ops, long seed, long limitBytes, PrintWriter out) {
+    private TrialOutcome trial(String allocator, Workload trace, int ops, long seed, long limitBytes, PrintWriter out) {
         String id = "trial-" + ProcessHandle.current().pid() + "-" + (++trials);
-        TrialSpec spec = new TrialSpec(id, allocator, trace, ops, seed, limitBytes);
+        TrialSpec spec = new TrialSpec(id, allocator, trace.name(), ops, seed, limitBytes, trace);
         MemoryCgroup cgroup;
         try {
             cgroup = MemoryCgroup.create("allocbench-" + id, limitBytes);
@@ -60,6 +67,12 @@ public final class LimitRunner {
      */
     public List<Probe> smallestSurvivingLimit(String allocator, String trace, int ops, long seed, long low, long high,
             double precision) {
+        return smallestSurvivingLimit(allocator, Workloads.builtin(trace), ops, seed, low, high, precision);
+    }
+
+    /** As above, for a workload (a built-in or a trace file). */
+    public List<Probe> smallestSurvivingLimit(String allocator, Workload trace, int ops, long seed, long low,
+            long high, double precision) {
         // Probes are expected to be killed: their postmaster-style lines go only to the journal.
         PrintWriter quiet = new PrintWriter(java.io.Writer.nullWriter());
         List<Probe> probes = new ArrayList<>();

@@ -18,7 +18,6 @@ import org.allocbench.alloc.MallocFamilyAllocator;
 import org.allocbench.alloc.NativePeers;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.owned.PrivateTemp;
-import org.allocbench.trace.BuiltinPatterns;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -80,7 +79,7 @@ public final class Trial {
     public static TrialOutcome run(TrialSpec spec, MemoryCgroup cgroup, long rlimitAs, AuditJournal journal,
             PrintWriter log) {
         Lane lane = lane(spec.allocator());
-        OpSequence ops = BuiltinPatterns.byName(spec.trace(), spec.ops(), spec.seed());
+        OpSequence ops = spec.workload().load(spec.ops(), spec.seed()); // the parent's ops, validated at start
         Path work = null;
         try {
             work = PrivateTemp.directory("allocbench-limit-");

@@ -8,6 +8,8 @@ import org.allocbench.alloc.Allocators;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 
 /**
  * One memory cell: one allocator replaying one trace once, meant to run alone
@@ -91,14 +93,16 @@ public final class MemoryCell {
     }
 
     public static void main(String[] args) {
-        if (args.length != 4 && args.length != 5) {
-            System.err.println("usage: MemoryCell ALLOCATOR PATTERN OPS SEED [ends|pages]");
+        if (args.length < 4 || args.length > 6) {
+            System.err.println("usage: MemoryCell ALLOCATOR TRACE OPS SEED [ends|pages [SHA256]]");
             System.exit(2);
         }
         MemoryCellResult result;
         try {
-            result = run(args[0], Pattern.byName(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
-                    args.length == 5 ? touchPages(args[4]) : false);
+            // a file is re-read here and must have the parent's digest: both replay the same bytes
+            Workload trace = Workloads.resolveVerified(args[1], args.length == 6 ? args[5] : null);
+            result = run(args[0], trace, Integer.parseInt(args[2]), Long.parseLong(args[3]),
+                    args.length >= 5 ? touchPages(args[4]) : false);
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("memory cell " + args[0] + " x " + args[1] + ": " + e.getMessage());
             System.exit(1);
@@ -125,6 +129,15 @@ public final class MemoryCell {
     /** Runs one cell in this JVM; {@code touchPages} writes every page of every allocation, not only its ends. */
     public static MemoryCellResult run(String allocatorName, Pattern pattern, int opCount, long seed,
             boolean touchPages) {
+        return run(allocatorName, Workloads.builtin(pattern.patternName()), opCount, seed, touchPages);
+    }
+
+    /**
+     * Runs one cell of a workload in this JVM; a trace file replays its own ops ({@code opCount} and
+     * {@code seed} only shape a built-in), warmed up by its own ops with sizes clamped.
+     */
+    public static MemoryCellResult run(String allocatorName, Workload workload, int opCount, long seed,
+            boolean touchPages) {
         if (opCount < 1) {
             throw new IllegalArgumentException("ops must be at least 1, not " + opCount);
         }
@@ -133,12 +146,13 @@ public final class MemoryCell {
             throw new IllegalStateException("allocator " + allocatorName + " is unavailable: "
                     + factory.availability().reason());
         }
-        OpSequence ops = pattern.generate(opCount, seed);
+        OpSequence ops = workload.load(opCount, seed);
         long[] live = liveBytes(ops);
         ReplayLoop loop = touchPages ? ReplayLoop.touchingEveryPage(ops) : new ReplayLoop(ops);
 
-        OpSequence warm = clampSizes(pattern.generate(Math.min(opCount, Math.clamp(opCount / 100, 100, 1000)),
-                seed + 1), WARMUP_MAX_SIZE);
+        OpSequence warm = clampSizes(workload.builtin()
+                ? workload.load(Math.min(opCount, Math.clamp(opCount / 100, 100, 1000)), seed + 1) : ops,
+                WARMUP_MAX_SIZE);
         ReplayLoop warmLoop = touchPages ? ReplayLoop.touchingEveryPage(warm) : new ReplayLoop(warm);
         for (int done = 0; done < WARMUP_OPS; done += warm.length()) {
             warmLoop.iteration(factory::create);
@@ -170,7 +184,7 @@ public final class MemoryCell {
         long peakLive = live[0];
         long liveAtEnd = live[1];
         Long total = stats.totalBytes().isPresent() ? stats.totalBytes().getAsLong() : null;
-        return new MemoryCellResult(allocatorName, pattern.patternName(), opCount, seed,
+        return new MemoryCellResult(allocatorName, workload.name(), ops.length(), seed,
                 touchPages ? "pages" : "ends", peakReset,
                 base.rssBytes(), end.hwmBytes(), peakDelta, end.rssBytes(), rssDelta,
                 faults, (double) faults / opCount, threadFaults, (double) threadFaults / opCount,

@@ -33,13 +33,24 @@ public final class MemoryCellProcess {
     /** Runs one cell in a fresh JVM on {@code classPath}; never throws for a failing cell. */
     public static Outcome run(String classPath, String allocator, String pattern, int ops, long seed, String touch,
             Duration timeout) {
+        return run(classPath, allocator, pattern, null, ops, seed, touch, timeout);
+    }
+
+    /**
+     * As above; {@code trace} is a built-in name or a file's path ({@code Workload.spec()}), and
+     * {@code sha256} the file's digest the child checks after re-reading it (null for a built-in).
+     */
+    public static Outcome run(String classPath, String allocator, String trace, String sha256, int ops, long seed,
+            String touch, Duration timeout) {
+        String pattern = trace;
         Path errFile = null;
         Process p = null;
         try {
             errFile = Files.createTempFile("allocbench-memory-cell", ".err");
             Path stderr = errFile;
-            p = JvmLauncher.mainClass(classPath, MemoryCell.class).start(List.of(allocator, pattern,
-                    Integer.toString(ops), Long.toString(seed), touch), builder -> builder
+            p = JvmLauncher.mainClass(classPath, MemoryCell.class).start(sha256 == null
+                    ? List.of(allocator, pattern, Integer.toString(ops), Long.toString(seed), touch)
+                    : List.of(allocator, pattern, Integer.toString(ops), Long.toString(seed), touch, sha256), builder -> builder
                             .redirectError(stderr.toFile())
                             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile())))
                     .process();

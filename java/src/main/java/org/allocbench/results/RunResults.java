@@ -13,8 +13,11 @@ import java.util.Map;
 public record RunResults(String schema, RunInfo run, Map<String, Object> environment, Settings settings,
         List<Cell> cells) {
 
-    /** The version of the format; readers refuse other major versions with a clear message. */
-    public static final String SCHEMA = "allocbench-results/1";
+    /**
+     * The version of the format; readers refuse other major versions with a clear message. 1.1 added
+     * {@code settings.traces} (where each trace came from); 1.0 files read as runs of built-ins.
+     */
+    public static final String SCHEMA = "allocbench-results/1.1";
 
     public RunResults {
         cells = copyOf("cells", cells);

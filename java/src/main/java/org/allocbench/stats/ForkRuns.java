@@ -54,7 +54,7 @@ public final class ForkRuns {
         Settings s = first.settings();
         Settings settings = s == null ? null
                 : new Settings(s.ops(), s.seed(), s.warmupRounds(), s.rounds(), forks.size(), s.threads(),
-                        "interleaved-forks");
+                        "interleaved-forks", s.traces());
         RunResults combined = RunResults.start(info, first.environment(), settings);
         for (CellKey key : keys(forks)) {
             List<Double> samples = new ArrayList<>();

@@ -76,7 +76,7 @@ class CampaignFileTest {
         assertEquals("c.yaml: allocators: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java,"
                 + " glibc, jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled",
                 error("allocators: [aset-native, ptmalloc]\n"));
-        assertEquals("c.yaml: traces: unknown pattern \"tiny\"", error("traces: [tiny]\n").replaceAll(" \\(.*|;.*", ""));
+        assertEquals("c.yaml: traces: unknown trace \"tiny\": not a built-in", error("traces: [tiny]\n").replaceAll(" \\(.*", ""));
         assertEquals("c.yaml: rounds: expected an integer of at least 1, got 0", error("rounds: 0\n"));
         assertEquals("c.yaml: ops: expected an integer of at least 1, got \"many\"", error("ops: many\n"));
         assertEquals("c.yaml: jmh: unknown key \"fork\" (known: forks, warmupIterations, iterations, time)",

@@ -121,7 +121,8 @@ class RunCommandTest {
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
         r = run("run", "--traces", "small-churn,nope", "--out", base.toString());
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith("allocbench run: unknown pattern \"nope\"; known: small-churn, "), r.err());
+        assertTrue(r.err().startsWith("allocbench run: unknown trace \"nope\": not a built-in (small-churn, "), r.err());
+        assertTrue(r.err().endsWith(") and no such file or directory\n"), r.err());
         r = run("run", "--campaign", "nightly", "--out", base.toString());
         assertEquals(2, r.exit());
         assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; or a"

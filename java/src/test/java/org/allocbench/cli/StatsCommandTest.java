@@ -44,7 +44,7 @@ class StatsCommandTest {
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
         r = run("stats", "--allocator", "aset-native", "--traces", "nope");
         assertEquals(2, r.exit());
-        assertEquals("allocbench stats: unknown pattern \"nope\"", r.err().substring(0, r.err().indexOf(';')));
+        assertEquals("allocbench stats: unknown trace \"nope\"", r.err().substring(0, r.err().indexOf(':', 18)));
     }
 
     @Test
@@ -79,6 +79,6 @@ class StatsCommandTest {
         CliRun r = run("stats", "--allocator", "aset-native", "--traces", "small-churn,nope", "--ops", "2000");
         assertEquals(2, r.exit());
         assertEquals("", r.out(), "nothing replayed or printed before the bad name was found");
-        assertTrue(r.err().startsWith("allocbench stats: unknown pattern \"nope\""), r.err());
+        assertTrue(r.err().startsWith("allocbench stats: unknown trace \"nope\""), r.err());
     }
 }

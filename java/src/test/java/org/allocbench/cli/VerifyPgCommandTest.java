@@ -39,7 +39,7 @@ class VerifyPgCommandTest {
         assertTrue(ours.err().contains("--ours must be pg15 or main, not \"pg99\""), ours.err());
         CliRun pattern = run("verify-pg", "--traces", "nope");
         assertEquals(2, pattern.exit());
-        assertTrue(pattern.err().contains("unknown pattern \"nope\""), pattern.err());
+        assertTrue(pattern.err().contains("unknown trace \"nope\""), pattern.err());
         assertEquals(2, run("verify-pg", "--ops", "0").exit());
     }
 

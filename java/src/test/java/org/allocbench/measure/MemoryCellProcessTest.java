@@ -5,8 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.time.Duration;
+import org.allocbench.trace.Pattern;
+import org.allocbench.trace.TraceWriter;
+import org.allocbench.trace.Workload;
+import org.allocbench.trace.Workloads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** End to end: a cell in a child JVM, and a failing cell reported with its stderr. */
 class MemoryCellProcessTest {
@@ -54,6 +60,23 @@ class MemoryCellProcessTest {
                 Duration.ofMinutes(10));
         assertNull(o.result());
         assertTrue(o.failure().startsWith("exit 1"), o.failure());
-        assertTrue(o.failure().contains("unknown pattern"), o.failure());
+        assertTrue(o.failure().contains("unknown trace \"no-such-pattern\""), o.failure());
+    }
+
+    @Test
+    void aTraceFileCellReReadsTheFileAndChecksItsDigest(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mine.trace");
+        TraceWriter.write(Pattern.SMALL_CHURN.generate(3_000, 1), file);
+        Workload w = Workloads.resolve(file.toString()).getFirst();
+        MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath(), "aset-native", w.spec(), w.sha256(), 500, 42,
+                "ends", Duration.ofMinutes(10));
+        assertNull(o.failure(), o.failure());
+        assertEquals("mine", o.result().pattern());
+        assertEquals(3_000, o.result().ops(), "the file's own ops, not --ops");
+
+        MemoryCellProcess.Outcome changed = MemoryCellProcess.run(classPath(), "aset-native", w.spec(),
+                "0".repeat(64), 500, 42, "ends", Duration.ofMinutes(10));
+        assertNull(changed.result());
+        assertTrue(changed.failure().contains("the file changed since the run started"), changed.failure());
     }
 }

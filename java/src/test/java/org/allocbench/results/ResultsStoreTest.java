@@ -58,4 +58,28 @@ class ResultsStoreTest {
         var broken = assertThrows(IllegalArgumentException.class, () -> ResultsStore.read(dir));
         assertTrue(broken.getMessage().contains("not a valid results file"), broken.getMessage());
     }
+
+    @Test
+    void traceSourcesRoundTripAndA10RunReadsWithNone(@TempDir Path base) throws Exception {
+        Path dir = ResultsStore.newRunDirectory(base, "files", Instant.parse("2026-12-05T05:00:00Z"));
+        RunResults r = sample();
+        Settings s = r.settings();
+        List<TraceSource> sources = List.of(TraceSource.builtin("small-churn"),
+                TraceSource.file("mine", "/data/mine.trace.gz", 1234, "ab".repeat(32)));
+        ResultsStore.write(dir, RunResults.start(r.run(), r.environment(), new Settings(s.ops(), s.seed(),
+                s.warmupRounds(), s.rounds(), s.forks(), s.threads(), s.method(), sources)));
+        RunResults back = ResultsStore.read(dir);
+        assertEquals(sources, back.settings().traces());
+        assertEquals("/data/mine.trace.gz", back.settings().source("mine").path());
+        assertTrue(Files.readString(dir.resolve("results.json")).contains("\"sha256\" : \"" + "ab".repeat(32)),
+                Files.readString(dir.resolve("results.json")));
+
+        Path old = Files.writeString(base.resolve("old.json"), """
+                {"schema": "allocbench-results/1", "run": {"id": "x", "status": "complete"},
+                 "settings": {"ops": 10, "seed": 1, "warmupRounds": 0, "rounds": 1, "forks": 1, "threads": 1,
+                              "method": "interleaved-forks"},
+                 "cells": []}
+                """);
+        assertEquals(List.of(), ResultsStore.read(old).settings().traces());
+    }
 }

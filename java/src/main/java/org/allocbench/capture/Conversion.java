@@ -21,6 +21,7 @@ package org.allocbench.capture;
  * @param peakLive         the most chunks live at once
  * @param traceThreads     the trace's threads
  * @param recordedThreads  recorded threads whose ops reached the trace
+ * @param reused           recorded threads beyond the 256th given the trace thread of ones that had ended
  * @param folded           recorded threads folded onto a busy trace thread (more than 256 at once)
  * @param aligned          aligned allocations written as plain {@code a} (their alignment is lost)
  * @param maxAlignment     the largest alignment asked for
@@ -35,7 +36,7 @@ package org.allocbench.capture;
  */
 public record Conversion(String executable, int pid, long records, long duplicates, String damage, boolean exited,
         long forks, long allocs, long zeroed, long reallocs, long frees, long contexts, int slots, long peakLive,
-        int traceThreads, int recordedThreads, int folded, long aligned, long maxAlignment, long zeroSize,
+        int traceThreads, int recordedThreads, int reused, int folded, long aligned, long maxAlignment, long zeroSize,
         long unknownFrees, long unknownReallocs, long hugeDropped, long lostFrees, long unknownRecords,
         long bytes) {
 

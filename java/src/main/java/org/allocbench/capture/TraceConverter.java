@@ -129,7 +129,7 @@ public final class TraceConverter {
     private Conversion result(RawRecording r, long duplicates, int traceThreads, long bytes) {
         return new Conversion(r.executable(), r.pid(), records, duplicates, r.damage(), exited, forks, allocs, zeroed,
                 reallocs, frees, contextsCreated, pool.slots(), pool.peakLive(), traceThreads,
-                threads.recordedThreads(), threads.folded(), aligned, maxAlignment, zeroSize, unknownFrees,
+                threads.recordedThreads(), threads.reused(), threads.folded(), aligned, maxAlignment, zeroSize, unknownFrees,
                 unknownReallocs, hugeDropped, lostFrees, unknownRecords, bytes);
     }
 
@@ -137,8 +137,9 @@ public final class TraceConverter {
     static List<String> summary(Conversion c) {
         List<String> lines = new ArrayList<>();
         lines.add(String.format(Locale.ROOT, "ops: a %d, z %d, r %d, f %d, c %d; %d recorded threads on %d trace"
-                + " threads; peak live %d chunks in %d slots", c.allocs(), c.zeroed(), c.reallocs(), c.frees(),
-                c.contexts(), c.recordedThreads(), c.traceThreads(), c.peakLive(), c.slots()));
+                + " threads (%d reusing an ended one's, %d folded onto a busy one); peak live %d chunks in %d slots",
+                c.allocs(), c.zeroed(), c.reallocs(), c.frees(), c.contexts(), c.recordedThreads(), c.traceThreads(),
+                c.reused(), c.folded(), c.peakLive(), c.slots()));
         lines.add(String.format(Locale.ROOT, "changed: %d aligned allocations as plain a (alignment lost), %d"
                 + " size-0 allocations as size 1, %d reallocs of unknown pointers as a", c.aligned(), c.zeroSize(),
                 c.unknownReallocs()));

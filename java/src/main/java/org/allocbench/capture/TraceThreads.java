@@ -5,13 +5,14 @@ import org.allocbench.trace.Placement;
 
 /**
  * Which trace thread each recorded thread's ops go to. A recorded thread gets one at its first op that
- * reaches the trace: the lowest trace thread whose earlier recorded threads have all made their last
- * record by then (so trace threads are numbered in the order of first ops, and a program that starts and
- * ends threads one after another, a pool that replaces its workers, reuses a few trace threads instead of
- * needing one per thread it ever ran). A trace has at most {@value Placement#MAX_THREADS} threads: a
- * recorded thread that starts while that many are busy is folded onto a busy one (round robin), its ops
- * then run on that trace thread in trace order with the other's, which any replay may do; the number
- * folded is reported.
+ * reaches the trace: a trace thread of its own while there are fewer than {@value Placement#MAX_THREADS}
+ * (so they are numbered in the order of first ops, and a chunk freed by another thread than the one that
+ * allocated it is a free from another thread in the replay too: a remote free, which costs a malloc more
+ * than a local one). Beyond that, a recorded thread reuses the lowest trace thread whose recorded threads
+ * have all made their last record by then (a program that starts and ends threads one after another, a
+ * pool that replaces its workers); only if all {@value Placement#MAX_THREADS} are busy is it folded onto a
+ * busy one (round robin): its ops then run on that trace thread in trace order with the other's, which
+ * any replay may do. Both are counted.
  */
 final class TraceThreads {
 
@@ -23,6 +24,7 @@ final class TraceThreads {
     private final long[] busyUntil = new long[Placement.MAX_THREADS];
     private int used;
     private int folded;
+    private int reused;
     private int recordedThreads;
     private int nextFold;
 
@@ -45,19 +47,20 @@ final class TraceThreads {
 
     /**
      * Gives a recorded thread its trace thread, at its first op (sequence number {@code seq}); returns it.
-     * A new trace thread index is {@link #used()} - 1 afterwards.
      */
     int assign(int recorded, long seq) {
         recordedThreads++;
         int chosen = -1;
-        for (int t = 0; t < used; t++) {
-            if (busyUntil[t] < seq) {
-                chosen = t;
-                break;
-            }
-        }
-        if (chosen < 0 && used < Placement.MAX_THREADS) {
+        if (used < Placement.MAX_THREADS) {
             chosen = used++;
+        } else {
+            for (int t = 0; t < used; t++) {
+                if (busyUntil[t] < seq) {
+                    chosen = t;
+                    reused++;
+                    break;
+                }
+            }
         }
         if (chosen < 0) {
             chosen = nextFold;
@@ -77,6 +80,11 @@ final class TraceThreads {
     /** Recorded threads that reached the trace. */
     int recordedThreads() {
         return recordedThreads;
+    }
+
+    /** Recorded threads given the trace thread of recorded threads that had ended (beyond 256 threads). */
+    int reused() {
+        return reused;
     }
 
     /** Recorded threads folded onto a busy trace thread because {@value Placement#MAX_THREADS} were busy. */

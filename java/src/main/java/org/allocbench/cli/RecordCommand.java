@@ -61,6 +61,11 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         String problem = OutputPaths.fileProblem(output);
+        Path parent = output.toAbsolutePath().getParent();
+        if (problem == null && parent != null && !Files.isDirectory(parent)) {
+            // found now, not after the command ran: the trace is written into an existing directory
+            problem = "cannot write " + output + ": " + parent + ": no such directory";
+        }
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), "-o: " + problem);
         }
@@ -110,9 +115,11 @@ final class RecordCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  trace     %s: %,d bytes, format version 2%n", output, c.bytes());
         out.printf(Locale.ROOT, "  ops       %,d: a %,d, z %,d, r %,d, f %,d, c %,d (a context per trace thread)%n",
                 c.ops(), c.allocs(), c.zeroed(), c.reallocs(), c.frees(), c.contexts());
-        out.printf(Locale.ROOT, "  threads   %,d recorded, %,d in the trace%s%n", c.recordedThreads(),
-                c.traceThreads(), c.folded() == 0 ? "" : String.format(Locale.ROOT,
-                        " (warning: %,d folded onto busy trace threads: more than 256 ran at once)", c.folded()));
+        out.printf(Locale.ROOT, "  threads   %,d recorded, %,d in the trace%s%s%n", c.recordedThreads(),
+                c.traceThreads(), c.reused() == 0 ? "" : String.format(Locale.ROOT,
+                        "; %,d started after 256 had, on the trace thread of one that had ended", c.reused()),
+                c.folded() == 0 ? "" : String.format(Locale.ROOT,
+                        "; warning: %,d folded onto busy trace threads (more than 256 ran at once)", c.folded()));
         out.printf(Locale.ROOT, "  live      peak %,d chunks, %,d slots%n", c.peakLive(), c.slots());
         out.printf(Locale.ROOT, "  changed   %,d aligned allocations as a (alignment lost%s), %,d size-0"
                 + " allocations as size 1, %,d reallocs of unrecorded pointers as a%n", c.aligned(),

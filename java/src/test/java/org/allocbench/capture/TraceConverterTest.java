@@ -155,18 +155,34 @@ class TraceConverterTest {
     }
 
     @Test
-    void threadsThatRanOneAfterAnotherShareATraceThread() throws IOException {
+    void everyRecordedThreadHasATraceThreadOfItsOwnInOrderOfFirstOps() throws IOException {
         RawFileBuilder raw = new RawFileBuilder(1, 0, "/bin/prog")
                 .thread(0).rec(MALLOC, 1, 0x1000, 8)
-                .thread(1).rec(MALLOC, 2, 0x2000, 8).rec(FREE, 3, 0x2000, 0) // ends at 3
-                .thread(2).rec(MALLOC, 4, 0x3000, 8).rec(FREE, 5, 0x3000, 0) // starts at 4: reuses 1
+                .thread(2).rec(MALLOC, 4, 0x3000, 8).rec(FREE, 5, 0x3000, 0) // starts after thread 1 ended
+                .thread(1).rec(MALLOC, 2, 0x2000, 8).rec(FREE, 3, 0x2000, 0)
                 .thread(0).rec(FREE, 6, 0x1000, 0);
         TraceText t = convert(raw);
-        assertEquals(2, t.threads());
+        assertEquals(3, t.threads());
         assertEquals(3, conversion.recordedThreads());
-        assertEquals(2, conversion.contexts());
-        assertEquals(List.of("c 1 0 @0", "a 0 8 @0", "c 2 0 @1", "a 1 8 @1", "f 1 @1", "a 1 8 @1", "f 1 @1",
-                "f 0 @0"), t.lines());
+        assertEquals(3, conversion.contexts());
+        assertEquals(0, conversion.reused());
+        assertEquals(List.of("c 1 0 @0", "a 0 8 @0", "c 2 0 @1", "a 1 8 @1", "f 1 @1", "c 3 0 @2", "a 1 8 @2",
+                "f 1 @2", "f 0 @0"), t.lines());
+    }
+
+    @Test
+    void beyond256ThreadsOnesThatStartAfterOthersEndedReuseTheirTraceThreads() throws IOException {
+        RawFileBuilder raw = new RawFileBuilder(1, 0, "/bin/prog");
+        int n = 300;
+        for (int k = 0; k < n; k++) { // one after another: each allocates and frees, then ends
+            raw.thread(k).rec(MALLOC, 2L * k, 0x1000, 8).rec(FREE, 2L * k + 1, 0x1000, 0);
+        }
+        TraceText t = convert(raw);
+        assertEquals(256, t.threads());
+        assertEquals(n - 256, conversion.reused());
+        assertEquals(0, conversion.folded());
+        assertEquals(n, t.count('a'));
+        assertEquals(1, t.slots());
     }
 
     @Test
@@ -180,6 +196,7 @@ class TraceConverterTest {
         assertEquals(256, t.threads());
         assertEquals(257, t.contexts());
         assertEquals(n - 256, conversion.folded());
+        assertEquals(0, conversion.reused());
         assertEquals(n, conversion.recordedThreads());
         assertEquals(n, t.count('a'));
         assertEquals(n, t.count('f'));

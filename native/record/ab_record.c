@@ -250,19 +250,24 @@ static void fill_chunk(AbRecChunk *c, unsigned thread, const AbRecord *recs, uin
     c->last_seq = recs[n - 1].seq;
 }
 
-/* The owner writes its buffer and empties it (the seqlock tells an exit-time copier it moved). */
+/*
+ * The owner writes its buffer and empties it (the seqlock tells an exit-time copier it moved).  Guarded:
+ * a signal handler that allocates meanwhile (undefined, but done) must not append to a full buffer.
+ */
 static void flush(ThreadBuf *b)
 {
     uint32_t n = atomic_load_explicit(&b->count, memory_order_relaxed);
     if (n == 0) {
         return;
     }
+    tls_guard++;
     fill_chunk(&b->chunk, atomic_load_explicit(&b->index, memory_order_relaxed), b->recs, n);
     write_at(&b->chunk, sizeof(AbRecChunk) + (size_t)n * sizeof(AbRecord));
     atomic_fetch_add_explicit(&b->gen, 1, memory_order_relaxed);
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&b->count, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&b->gen, 1, memory_order_release);
+    tls_guard--;
 }
 
 static void write_one(unsigned thread, const AbRecord *r)

@@ -166,7 +166,8 @@ static int by_seq(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static pid_t start(const char *library, const char *workload, const char *dir, pid_t parent)
+/* Runs WORKLOAD as a child that records for parent; through /usr/bin/env (an exec chain) if via_env. */
+static pid_t start(const char *library, const char *workload, const char *dir, pid_t parent, bool via_env)
 {
     pid_t child = fork();
     if (child == 0) {
@@ -175,7 +176,11 @@ static pid_t start(const char *library, const char *workload, const char *dir, p
         setenv(AB_REC_ENV_DIR, dir, 1);
         setenv(AB_REC_ENV_PARENT, pid, 1);
         setenv("LD_PRELOAD", library, 1);
-        execl(workload, workload, (char *)NULL);
+        if (via_env) {
+            execl("/usr/bin/env", "env", workload, (char *)NULL);
+        } else {
+            execl(workload, workload, (char *)NULL);
+        }
         perror(workload);
         _exit(127);
     }
@@ -223,7 +228,6 @@ static void remove_dir(const char *dir)
 static void check_recording(Recording *r, pid_t child)
 {
     CHECK(r->header.pid == (uint32_t)child, "pid %u, child %ld", r->header.pid, (long)child);
-    CHECK(r->header.generation == 0, "generation %u", r->header.generation);
     CHECK(strstr(r->header.exe, "record-workload") != NULL, "exe %s", r->header.exe);
     qsort(r->events, r->count, sizeof(Event), by_seq);
     for (size_t i = 1; i < r->count; i++) {
@@ -338,7 +342,7 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    pid_t child = start(library, argv[2], dir, getpid());
+    pid_t child = start(library, argv[2], dir, getpid(), false);
     CHECK(wait_exit(child) == 0, "the workload failed");
     char names[16][256];
     int n = list_dir(dir, names, 16);
@@ -351,6 +355,7 @@ int main(int argc, char **argv)
         Recording r;
         memset(&r, 0, sizeof r);
         if (read_recording(path, &r)) {
+            CHECK(r.header.generation == 0, "generation %u", r.header.generation);
             check_recording(&r, child);
         }
         free(r.events);
@@ -358,10 +363,33 @@ int main(int argc, char **argv)
     }
 
     /* not our child's parent: the library only forwards */
-    child = start(library, argv[2], dir, getppid());
+    child = start(library, argv[2], dir, getppid(), false);
     CHECK(wait_exit(child) == 0, "the workload failed without recording");
     n = list_dir(dir, names, 16);
     CHECK(n == 0, "%d files written by a process that was not to record", n);
+
+    /* an exec chain: env records as generation 0, then the workload it execs in its place as 1 */
+    if (access("/usr/bin/env", X_OK) == 0) {
+        child = start(library, argv[2], dir, getpid(), true);
+        CHECK(wait_exit(child) == 0, "the workload failed under env");
+        n = list_dir(dir, names, 16);
+        CHECK(n == 2, "%d files for an exec chain of two images", n);
+        for (unsigned gen = 0; gen < 2; gen++) {
+            char path[4400];
+            snprintf(path, sizeof path, "%s/rec-%ld-%u.raw", dir, (long)child, gen);
+            Recording r;
+            memset(&r, 0, sizeof r);
+            if (read_recording(path, &r)) {
+                CHECK(r.header.generation == gen, "generation %u in %s", r.header.generation, path);
+                CHECK(strstr(r.header.exe, gen == 0 ? "env" : "record-workload") != NULL, "image %u is %s", gen,
+                      r.header.exe);
+                if (gen == 1) {
+                    check_recording(&r, child);
+                }
+            }
+            free(r.events);
+        }
+    }
 
     remove_dir(dir);
     printf("test-record: %d checks, %d failed\n", checks, failures);

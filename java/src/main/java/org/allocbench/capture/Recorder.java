@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.allocbench.nativecore.BundledFiles;
+import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.owned.PrivateTemp;
 
 /**
@@ -113,9 +114,33 @@ public final class Recorder {
         return new Result(recorded, conversion, others, base);
     }
 
+    /**
+     * The command's process, in this JVM's environment less the glibc tunables the suite adds for its own
+     * measurements (the launcher pins malloc's thresholds, {@link GlibcMalloc}): the command runs, with and
+     * without the recorder, as it would outside allocbench.
+     */
     private static ProcessBuilder builder(List<String> command, Streams streams) {
-        return new ProcessBuilder(command).redirectInput(streams.in()).redirectOutput(streams.out())
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(streams.in()).redirectOutput(streams.out())
                 .redirectError(streams.err());
+        Map<String, String> env = builder.environment();
+        String tunables = withoutSuiteTunables(env.get("GLIBC_TUNABLES"));
+        if (tunables == null) {
+            env.remove("GLIBC_TUNABLES");
+        } else {
+            env.put("GLIBC_TUNABLES", tunables);
+        }
+        return builder;
+    }
+
+    /** A GLIBC_TUNABLES value without the suite's own entries (exactly those); null if nothing is left. */
+    static String withoutSuiteTunables(String tunables) {
+        if (tunables == null) {
+            return null;
+        }
+        List<String> suite = List.of(GlibcMalloc.SUITE_TUNABLES.split(":"));
+        String kept = java.util.Arrays.stream(tunables.split(":")).filter(t -> !t.isEmpty() && !suite.contains(t))
+                .collect(java.util.stream.Collectors.joining(":"));
+        return kept.isEmpty() ? null : kept;
     }
 
     /** Starts, waits, times; the child's pid goes to {@code pid[0]}. */

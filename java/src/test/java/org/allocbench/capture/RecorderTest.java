@@ -107,6 +107,16 @@ class RecorderTest {
         assertTrue(!Files.exists(dir.resolve("x.trace")));
     }
 
+    @Test
+    void theCommandRunsWithoutTheGlibcTunablesTheSuitePinsForItself() {
+        assertNull(Recorder.withoutSuiteTunables(null));
+        assertNull(Recorder.withoutSuiteTunables(org.allocbench.nativecore.GlibcMalloc.SUITE_TUNABLES));
+        assertEquals("glibc.malloc.tcache_count=0", Recorder.withoutSuiteTunables("glibc.malloc.tcache_count=0:"
+                + org.allocbench.nativecore.GlibcMalloc.SUITE_TUNABLES));
+        assertEquals("glibc.malloc.mmap_threshold=4096", Recorder.withoutSuiteTunables(
+                "glibc.malloc.mmap_threshold=4096"), "a user's own value for the same key stays");
+    }
+
     private void assertNoTemporaryDirectoriesLeft() {
         try (var listing = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             List<Path> left = listing.filter(p -> p.getFileName().toString().startsWith(Recorder.DIRECTORY_PREFIX))

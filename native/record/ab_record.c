@@ -67,6 +67,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ab_record_format.h"
@@ -199,6 +200,8 @@ static ThreadBuf *free_buffers;
 static pthread_mutex_t buffers_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_key_t thread_key;
 static int fd = -1;
+static dev_t file_dev; /* the raw file's identity: the fd must still name it before each write */
+static ino_t file_ino;
 static pid_t recording_pid;
 static atomic_int exit_written;
 
@@ -212,11 +215,29 @@ static inline uint64_t next_seq(void)
     return atomic_fetch_add_explicit(&seq, 1, memory_order_relaxed);
 }
 
-/* Writes bytes at a reserved offset; false (and recording off) if the file cannot take them. */
+/* Recording stops for good, with a line on stderr saying why (and the system's reason if err is not 0). */
+static void stop(const char *why, int err)
+{
+    atomic_store(&mode, MODE_OFF);
+    tls_guard++; /* strerror may allocate */
+    say("recording stopped: ", why, err != 0 ? ": " : "", err != 0 ? strerror(err) : "");
+    tls_guard--;
+}
+
+/*
+ * Writes bytes at a reserved offset; false (and recording off) if the file cannot take them.  Before
+ * writing, the descriptor must still be the raw file: a program that closes every descriptor (a daemon
+ * does) and opens its own files may have been given the same number, and must never receive records.
+ */
 static bool write_at(const void *data, size_t len)
 {
     if (getpid() != recording_pid) {
         return false; /* a child made without fork's handlers (a raw clone): never write into the parent's file */
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || st.st_dev != file_dev || st.st_ino != file_ino) {
+        stop("the program closed the recording's file", 0);
+        return false;
     }
     uint64_t at = atomic_fetch_add_explicit(&offset, len, memory_order_relaxed);
     const char *p = data;
@@ -226,11 +247,7 @@ static bool write_at(const void *data, size_t len)
             continue;
         }
         if (n <= 0) {
-            int saved = errno;
-            atomic_store(&mode, MODE_OFF);
-            tls_guard++;
-            say("cannot write the recording: ", n < 0 ? strerror(saved) : "no space", "; recording stopped", "");
-            tls_guard--;
+            stop(n < 0 ? "cannot write the recording" : "cannot write the recording: no space", n < 0 ? errno : 0);
             return false;
         }
         p += n;
@@ -566,6 +583,19 @@ __attribute__((constructor)) static void library_start(void)
         tls_guard--;
         return;
     }
+    /* out of the way of the low numbers a program opens and closes itself (it may close 3..N at start) */
+    int high = fcntl(fd, F_DUPFD_CLOEXEC, 700);
+    if (high >= 0) {
+        close(fd);
+        fd = high;
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        tls_guard--;
+        return;
+    }
+    file_dev = st.st_dev;
+    file_ino = st.st_ino;
     AbRecFileHeader h;
     memset(&h, 0, sizeof h);
     memcpy(h.magic, AB_REC_MAGIC, sizeof h.magic);

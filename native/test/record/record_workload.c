@@ -10,6 +10,7 @@
  * Built without sanitizers: it runs with the recording library preloaded,
  * which must be the first malloc in the process.
  */
+#include <fcntl.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -86,8 +87,36 @@ static void run(pthread_t *t, void *(*fn)(void *), void *arg)
     }
 }
 
-int main(void)
+/*
+ * "record-workload close-fds FILE": what a daemon does at start: closes every descriptor above stderr, then
+ * opens FILE and puts it on the recorder's favourite number (the worst case), allocates enough to fill a
+ * buffer, and writes "ok" into FILE.  FILE must hold exactly that afterwards: never a record.
+ */
+static int close_fds(const char *file)
 {
+    for (int d = 3; d < 1024; d++) {
+        close(d);
+    }
+    int f = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (f < 0 || dup2(f, 700) != 700) {
+        return 3;
+    }
+    close(f);
+    for (unsigned i = 0; i < 3 * CHURN_OPS; i++) {
+        free(malloc(CHURN_SIZE));
+    }
+    if (write(700, "ok", 2) != 2) {
+        return 3;
+    }
+    close(700);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "close-fds") == 0) {
+        return close_fds(argv[2]);
+    }
     char *a = malloc(MARK_MALLOC);
     char *z = calloc(MARK_CALLOC_N, MARK_CALLOC_M);
     char *r = realloc(a, MARK_REALLOC);

@@ -166,8 +166,12 @@ static int by_seq(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Runs WORKLOAD as a child that records for parent; through /usr/bin/env (an exec chain) if via_env. */
-static pid_t start(const char *library, const char *workload, const char *dir, pid_t parent, bool via_env)
+/*
+ * Runs WORKLOAD as a child that records for parent; through /usr/bin/env (an exec chain) if via_env; with
+ * "close-fds FILE" as its arguments if close_fds_file is not NULL (stderr then goes to /dev/null).
+ */
+static pid_t start_with(const char *library, const char *workload, const char *dir, pid_t parent, bool via_env,
+                        const char *close_fds_file)
 {
     pid_t child = fork();
     if (child == 0) {
@@ -176,7 +180,12 @@ static pid_t start(const char *library, const char *workload, const char *dir, p
         setenv(AB_REC_ENV_DIR, dir, 1);
         setenv(AB_REC_ENV_PARENT, pid, 1);
         setenv("LD_PRELOAD", library, 1);
-        if (via_env) {
+        if (close_fds_file != NULL) {
+            if (freopen("/dev/null", "w", stderr) == NULL) {
+                _exit(126);
+            }
+            execl(workload, workload, "close-fds", close_fds_file, (char *)NULL);
+        } else if (via_env) {
             execl("/usr/bin/env", "env", workload, (char *)NULL);
         } else {
             execl(workload, workload, (char *)NULL);
@@ -185,6 +194,11 @@ static pid_t start(const char *library, const char *workload, const char *dir, p
         _exit(127);
     }
     return child;
+}
+
+static pid_t start(const char *library, const char *workload, const char *dir, pid_t parent, bool via_env)
+{
+    return start_with(library, workload, dir, parent, via_env, NULL);
 }
 
 static int wait_exit(pid_t child)
@@ -389,6 +403,33 @@ int main(int argc, char **argv)
             }
             free(r.events);
         }
+    }
+
+    /* a program that closes every descriptor and reuses the recorder's number: it gets its own data only */
+    char data[4400];
+    snprintf(data, sizeof data, "%s/data", dir);
+    child = start_with(library, argv[2], dir, getpid(), false, data);
+    CHECK(wait_exit(child) == 0, "the close-fds workload failed");
+    FILE *df = fopen(data, "rb");
+    char content[64] = {0};
+    size_t got = df != NULL ? fread(content, 1, sizeof content - 1, df) : 0;
+    if (df != NULL) {
+        fclose(df);
+    }
+    CHECK(got == 2 && memcmp(content, "ok", 2) == 0, "the program's own file holds %zu bytes, not just \"ok\"", got);
+    {
+        char path[4400];
+        snprintf(path, sizeof path, "%s/rec-%ld-0.raw", dir, (long)child);
+        Recording r;
+        memset(&r, 0, sizeof r);
+        if (read_recording(path, &r)) {
+            size_t exits = 0;
+            for (size_t i = 0; i < r.count; i++) {
+                exits += r.events[i].rec.op == AB_REC_EXIT;
+            }
+            CHECK(exits == 0, "recording went on after its file was closed");
+        }
+        free(r.events);
     }
 
     remove_dir(dir);

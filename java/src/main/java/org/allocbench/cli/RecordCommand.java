@@ -138,8 +138,9 @@ final class RecordCommand implements Callable<Integer> {
                     other.executable(), other.pid(), other.generation(), other.records());
         }
         if (!c.exited()) {
-            out.println("  warning   the command ended without running its exit handlers (killed, _exit or exec):"
-                    + " each thread's last records (up to 4096) are missing");
+            out.println("  warning   the recording is incomplete: the command ended without its exit handlers"
+                    + " (killed, _exit or exec), or the recorder stopped (its message is above): each thread's last"
+                    + " records (up to 4096) are missing");
         }
         if (c.damage() != null) {
             out.println("  warning   the raw recording is damaged: " + c.damage() + "; converted up to there");

@@ -27,6 +27,9 @@ class RecorderTest {
     @TempDir
     Path dir;
 
+    /** The recorder's private directories there before the test (another run's, on a shared machine). */
+    private final java.util.Set<Path> before = privateDirectories();
+
     private Recorder.Streams streams() {
         return new Recorder.Streams(Redirect.from(new java.io.File("/dev/null")),
                 Redirect.to(dir.resolve("stdout").toFile()), Redirect.to(dir.resolve("stderr").toFile()));
@@ -118,10 +121,15 @@ class RecorderTest {
     }
 
     private void assertNoTemporaryDirectoriesLeft() {
+        java.util.Set<Path> left = privateDirectories();
+        left.removeAll(before);
+        assertEquals(java.util.Set.of(), left, "private directories left behind");
+    }
+
+    private static java.util.Set<Path> privateDirectories() {
         try (var listing = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            List<Path> left = listing.filter(p -> p.getFileName().toString().startsWith(Recorder.DIRECTORY_PREFIX))
-                    .toList();
-            assertEquals(List.of(), left, "private directories left behind");
+            return listing.filter(p -> p.getFileName().toString().startsWith(Recorder.DIRECTORY_PREFIX))
+                    .collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
         } catch (IOException e) {
             throw new AssertionError(e);
         }

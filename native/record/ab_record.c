@@ -284,6 +284,9 @@ static void flush(ThreadBuf *b)
     atomic_thread_fence(memory_order_release);
     atomic_store_explicit(&b->count, 0, memory_order_relaxed);
     atomic_fetch_add_explicit(&b->gen, 1, memory_order_release);
+    /* the next records overwrite the buffer: not before a copier can see the generation moved (once per
+     * buffer, so a full fence costs nothing that shows) */
+    atomic_thread_fence(memory_order_seq_cst);
     tls_guard--;
 }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -13,7 +14,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.owned.Ownership;
 import org.allocbench.owned.PrivateTemp;
+import org.allocbench.owned.Resource;
 
 /**
  * {@code allocbench record}'s work: runs a command with {@code liballocbench-record.so} preloaded (its
@@ -82,10 +85,13 @@ public final class Recorder {
     /**
      * Records {@code command} into {@code output} (gzip if it ends in .gz), with {@code streams} for the
      * recorded run; then, if {@code baseline}, runs it again without the library, its output discarded.
+     * The raw recording (32 bytes per call) and the trace's body go into a private directory under
+     * {@code rawParent}, or under the temporary directory if it is null.
      */
-    public static Result record(List<String> command, Path output, Streams streams, boolean baseline)
-            throws IOException {
+    public static Result record(List<String> command, Path output, Streams streams, boolean baseline,
+            Path rawParent) throws IOException {
         Path dir = PrivateTemp.directory(DIRECTORY_PREFIX);
+        Path rawDir = null;
         Run recorded;
         Conversion conversion;
         List<Image> others = new ArrayList<>();
@@ -97,7 +103,8 @@ public final class Recorder {
                 throw new RecordException("cannot preload " + path + ": LD_PRELOAD cannot name a path with a"
                         + " space or colon (start allocbench with -Djava.io.tmpdir=DIR on a plainer path)");
             }
-            Path raw = Files.createDirectory(dir.resolve("raw"));
+            rawDir = rawParent == null ? null : privateDirectoryIn(rawParent);
+            Path raw = rawDir != null ? rawDir : Files.createDirectory(dir.resolve("raw"));
             ProcessBuilder builder = builder(command, streams);
             Map<String, String> env = builder.environment();
             String existing = env.get("LD_PRELOAD");
@@ -106,8 +113,9 @@ public final class Recorder {
             env.put(ENV_PARENT, Long.toString(ProcessHandle.current().pid()));
             long[] pid = new long[1];
             recorded = run(builder, command, pid);
-            conversion = convert(raw, pid[0], output, command, others, dir, recorded);
+            conversion = convert(raw, pid[0], output, command, others, raw, recorded);
         } finally {
+            PrivateTemp.delete(rawDir);
             PrivateTemp.delete(dir);
         }
         Run base = baseline ? run(builder(command, Streams.discard()), command, new long[1]) : null;
@@ -119,6 +127,14 @@ public final class Recorder {
      * measurements (the launcher pins malloc's thresholds, {@link GlibcMalloc}): the command runs, with and
      * without the recorder, as it would outside allocbench.
      */
+    /** A new directory of this process's own ({@code rwx------}) in {@code parent}, claimed for the reaper. */
+    private static Path privateDirectoryIn(Path parent) throws IOException {
+        Path dir = Files.createTempDirectory(parent, DIRECTORY_PREFIX,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Ownership.claim(new Resource.TempDir(dir.toAbsolutePath()));
+        return dir.toAbsolutePath();
+    }
+
     private static ProcessBuilder builder(List<String> command, Streams streams) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(streams.in()).redirectOutput(streams.out())
                 .redirectError(streams.err());

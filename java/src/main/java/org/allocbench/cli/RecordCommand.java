@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "record", mixinStandardHelpOptions = true,
         description = {"Record a program's heap operations (malloc, calloc, realloc, free, aligned allocations;"
                 + " every thread) into a version 2 trace.",
-            "  allocbench record -o FILE [--no-baseline] [--] COMMAND [ARGS...]",
+            "  allocbench record -o FILE [--no-baseline] [--raw-dir DIR] [--] COMMAND [ARGS...]",
             "The command runs with liballocbench-record.so preloaded; its input and output are its own, and"
                 + " allocbench exits with its exit status. A summary goes to standard error: ops by kind,"
                 + " threads, peak live chunks, what was dropped, the trace's size, and the time the command"
@@ -48,6 +48,11 @@ final class RecordCommand implements Callable<Integer> {
             + " recording.")
     private boolean noBaseline;
 
+    @Option(names = "--raw-dir", paramLabel = "DIR", description = "Where the raw recording goes while the command"
+            + " runs (32 bytes per call, removed after the conversion; default: the temporary directory, which may"
+            + " be in memory).")
+    private Path rawDir;
+
     @Parameters(arity = "1..*", paramLabel = "COMMAND", description = "The command and its arguments.")
     private List<String> command;
 
@@ -69,11 +74,18 @@ final class RecordCommand implements Callable<Integer> {
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), "-o: " + problem);
         }
+        if (rawDir != null && !Files.isDirectory(rawDir)) {
+            throw new ParameterException(spec.commandLine(), "--raw-dir: " + rawDir + ": no such directory");
+        }
+        if (rawDir != null && !Files.isWritable(rawDir)) {
+            throw new ParameterException(spec.commandLine(), "--raw-dir: cannot write " + rawDir);
+        }
         String missing = commandProblem(command.get(0));
         if (missing != null) {
             throw new ParameterException(spec.commandLine(), missing);
         }
-        Recorder.Result result = Recorder.record(command, output, Recorder.Streams.inherit(), !noBaseline);
+        Recorder.Result result = Recorder.record(command, output, Recorder.Streams.inherit(), !noBaseline,
+                rawDir);
         PrintWriter err = spec.commandLine().getErr();
         summary(err, output, result);
         err.flush();

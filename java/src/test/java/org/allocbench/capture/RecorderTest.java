@@ -38,7 +38,7 @@ class RecorderTest {
     @Test
     void recordsTrueAsAnEmptyTraceThatRanItsExitHandlers() throws IOException {
         Path out = dir.resolve("true.trace");
-        Recorder.Result r = Recorder.record(List.of("/bin/true"), out, streams(), false);
+        Recorder.Result r = Recorder.record(List.of("/bin/true"), out, streams(), false, null);
         assertEquals(0, r.recorded().exitStatus());
         assertNull(r.baseline());
         assertTrue(r.conversion().exited(), "true exits normally: its exit record is there");
@@ -54,7 +54,7 @@ class RecorderTest {
     void recordsAMultiThreadedProgramWithItsCrossThreadFree() throws Exception {
         Path program = compile("threads.c");
         Path out = dir.resolve("threads.trace.gz");
-        Recorder.Result r = Recorder.record(List.of(program.toString()), out, streams(), true);
+        Recorder.Result r = Recorder.record(List.of(program.toString()), out, streams(), true, raws());
         assertEquals(3, r.recorded().exitStatus(), "the program's exit status");
         assertEquals("hello from the recorded program\n", Files.readString(dir.resolve("stdout")));
         assertNotNull(r.baseline(), "a baseline run was asked for");
@@ -89,13 +89,21 @@ class RecorderTest {
         try (InputStream in = Files.newInputStream(out)) {
             assertEquals(0x1f, in.read(), "gzip");
         }
+        try (var left = Files.list(dir.resolve("raws"))) {
+            assertEquals(List.of(), left.toList(), "the raw directory is emptied");
+        }
         assertNoTemporaryDirectoriesLeft();
+    }
+
+    /** A directory for the raw recording (--raw-dir), which must be empty again after. */
+    private Path raws() throws IOException {
+        return Files.createDirectories(dir.resolve("raws"));
     }
 
     @Test
     void aCommandThatCannotStartIsOneClearError() {
         Recorder.RecordException e = assertThrows(Recorder.RecordException.class, () -> Recorder.record(
-                List.of(dir.resolve("no-such-program").toString()), dir.resolve("x.trace"), streams(), false));
+                List.of(dir.resolve("no-such-program").toString()), dir.resolve("x.trace"), streams(), false, null));
         assertTrue(e.getMessage().startsWith("cannot run " + dir.resolve("no-such-program")), e.getMessage());
         assertTrue(e.getMessage().contains("No such file or directory"), e.getMessage());
         assertNoTemporaryDirectoriesLeft();
@@ -105,7 +113,7 @@ class RecorderTest {
     void aStaticProgramRecordsNothingAndSaysWhy() throws Exception {
         Path program = compileStatic();
         Recorder.RecordException e = assertThrows(Recorder.RecordException.class,
-                () -> Recorder.record(List.of(program.toString()), dir.resolve("x.trace"), streams(), false));
+                () -> Recorder.record(List.of(program.toString()), dir.resolve("x.trace"), streams(), false, null));
         assertTrue(e.getMessage().startsWith("nothing was recorded"), e.getMessage());
         assertTrue(!Files.exists(dir.resolve("x.trace")));
     }

@@ -209,6 +209,8 @@ class BadInputTableTest {
         cases.add(new Case("record: command not executable", USAGE, List.of("record", "-o", rec, f),
                 List.of(recorded)));
         cases.add(usage("record: -o under a file", "record", "-o", under + "/x.trace", "/bin/true"));
+        cases.add(new Case("record: --raw-dir missing", USAGE, List.of("record", "-o", rec, "--raw-dir", nowhere,
+                "/bin/true"), List.of(recorded, Path.of(nowhere))));
         cases.add(new Case("record: -o in a missing directory", USAGE, List.of("record", "-o",
                 nowhere + "/x.trace", "/bin/true"), List.of(Path.of(nowhere))));
 

@@ -32,7 +32,8 @@ import picocli.CommandLine.Spec;
                 + " took with and without recording.",
             "For that comparison the command runs a second time without the library (after the recording,"
                 + " its input /dev/null, its output discarded), so it must be repeatable and harmless to run"
-                + " twice; --no-baseline skips that run.",
+                + " twice, and should take its input from files, not standard input; --no-baseline skips that"
+                + " run.",
             "Only the command's own process is recorded (and what it execs in its place); processes it forks"
                 + " are not. Statically linked and set-user-ID programs cannot be recorded (they ignore"
                 + " LD_PRELOAD)."})
@@ -145,9 +146,18 @@ final class RecordCommand implements Callable<Integer> {
         if (c.forks() > 0) {
             out.printf(Locale.ROOT, "  forks     %,d (the children were not recorded)%n", c.forks());
         }
-        for (Recorder.Image other : r.others()) {
-            out.printf(Locale.ROOT, "  not used  %s (pid %d, image %d): %,d records, replaced by an exec%n",
-                    other.executable(), other.pid(), other.generation(), other.records());
+        if (!r.others().isEmpty()) {
+            // an exec chain (a wrapper script, env, a version manager's shim): only the last image is converted
+            StringBuilder chain = new StringBuilder();
+            long dropped = 0;
+            for (Recorder.Image other : r.others()) {
+                chain.append(Path.of(other.executable().isEmpty() ? "?" : other.executable()).getFileName())
+                        .append(" -> ");
+                dropped += other.records();
+            }
+            chain.append(Path.of(c.executable().isEmpty() ? "?" : c.executable()).getFileName());
+            out.printf(Locale.ROOT, "  execs     %s: only the last is in the trace (%,d records of the others"
+                    + " left out)%n", chain, dropped);
         }
         if (!c.exited()) {
             out.println("  warning   the recording is incomplete: the command ended without its exit handlers"

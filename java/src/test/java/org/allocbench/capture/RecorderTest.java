@@ -101,6 +101,18 @@ class RecorderTest {
     }
 
     @Test
+    void anExecChainIsConvertedFromItsLastImage() throws IOException {
+        Path out = dir.resolve("env.trace");
+        Recorder.Result r = Recorder.record(List.of("/usr/bin/env", "A=1", "/bin/true"), out, streams(), false, null);
+        assertEquals(0, r.recorded().exitStatus());
+        assertTrue(r.conversion().executable().endsWith("true"), r.conversion().executable());
+        assertEquals(1, r.others().size(), r.others().toString());
+        assertTrue(r.others().get(0).executable().endsWith("env"), r.others().toString());
+        assertEquals(0, r.others().get(0).generation());
+        TraceText.read(out);
+    }
+
+    @Test
     void aCommandThatCannotStartIsOneClearError() {
         Recorder.RecordException e = assertThrows(Recorder.RecordException.class, () -> Recorder.record(
                 List.of(dir.resolve("no-such-program").toString()), dir.resolve("x.trace"), streams(), false, null));

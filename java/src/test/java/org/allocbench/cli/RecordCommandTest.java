@@ -46,6 +46,14 @@ class RecordCommandTest {
     }
 
     @Test
+    void namesAnExecChain() throws Exception {
+        CliRun run = CliRun.run("record", "-o", dir.resolve("env.trace").toString(), "--no-baseline",
+                "/usr/bin/env", "/bin/true");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.err().contains("  execs     env -> true: only the last is in the trace"), run.err());
+    }
+
+    @Test
     void theCommandsOwnOptionsAreItsOwn() throws Exception {
         // -c after the command's name is sh's, not allocbench's, even without "--"
         Path out = dir.resolve("sh.trace");

@@ -54,8 +54,8 @@ public final class Recorder {
         }
     }
 
-    /** One run of the command: its exit status (128 + N if signal N ended it) and wall time. */
-    public record Run(int exitStatus, long wallNanos) {
+    /** One run of the command: its process id, its exit status (128 + N if signal N ended it) and wall time. */
+    public record Run(long pid, int exitStatus, long wallNanos) {
     }
 
     /** Another image that recorded (an exec chain's earlier programs), not converted. */
@@ -111,22 +111,16 @@ public final class Recorder {
             env.put("LD_PRELOAD", existing == null || existing.isBlank() ? path : path + " " + existing);
             env.put(ENV_DIR, raw.toString());
             env.put(ENV_PARENT, Long.toString(ProcessHandle.current().pid()));
-            long[] pid = new long[1];
-            recorded = run(builder, command, pid);
-            conversion = convert(raw, pid[0], output, command, others, raw, recorded);
+            recorded = run(builder, command);
+            conversion = convert(raw, output, command, others, raw, recorded);
         } finally {
             PrivateTemp.delete(rawDir);
             PrivateTemp.delete(dir);
         }
-        Run base = baseline ? run(builder(command, Streams.discard()), command, new long[1]) : null;
+        Run base = baseline ? run(builder(command, Streams.discard()), command) : null;
         return new Result(recorded, conversion, others, base);
     }
 
-    /**
-     * The command's process, in this JVM's environment less the glibc tunables the suite adds for its own
-     * measurements (the launcher pins malloc's thresholds, {@link GlibcMalloc}): the command runs, with and
-     * without the recorder, as it would outside allocbench.
-     */
     /** A new directory of this process's own ({@code rwx------}) in {@code parent}, claimed for the reaper. */
     private static Path privateDirectoryIn(Path parent) throws IOException {
         Path dir = Files.createTempDirectory(parent, DIRECTORY_PREFIX,
@@ -135,6 +129,11 @@ public final class Recorder {
         return dir.toAbsolutePath();
     }
 
+    /**
+     * The command's process, in this JVM's environment less the glibc tunables the suite adds for its own
+     * measurements (the launcher pins malloc's thresholds, {@link GlibcMalloc}): the command runs, with and
+     * without the recorder, as it would outside allocbench.
+     */
     private static ProcessBuilder builder(List<String> command, Streams streams) {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(streams.in()).redirectOutput(streams.out())
                 .redirectError(streams.err());
@@ -159,8 +158,8 @@ public final class Recorder {
         return kept.isEmpty() ? null : kept;
     }
 
-    /** Starts, waits, times; the child's pid goes to {@code pid[0]}. */
-    private static Run run(ProcessBuilder builder, List<String> command, long[] pid) throws IOException {
+    /** Starts, waits, times. */
+    private static Run run(ProcessBuilder builder, List<String> command) {
         long start = System.nanoTime();
         Process child;
         try {
@@ -168,10 +167,9 @@ public final class Recorder {
         } catch (IOException e) {
             throw new RecordException("cannot run " + command.get(0) + ": " + startFailure(e));
         }
-        pid[0] = child.pid();
         try {
             int status = child.waitFor();
-            return new Run(status, System.nanoTime() - start);
+            return new Run(child.pid(), status, System.nanoTime() - start);
         } catch (InterruptedException e) {
             child.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -190,8 +188,9 @@ public final class Recorder {
     }
 
     /** Finds the command's last recorded image among the raw files and converts it; lists the others. */
-    private static Conversion convert(Path raw, long pid, Path output, List<String> command, List<Image> others,
+    private static Conversion convert(Path raw, Path output, List<String> command, List<Image> others,
             Path scratch, Run recorded) throws IOException {
+        long pid = recorded.pid();
         List<Path> files = new ArrayList<>();
         try (var listing = Files.list(raw)) {
             listing.filter(f -> RAW_NAME.matcher(f.getFileName().toString()).matches()).forEach(files::add);

@@ -198,6 +198,22 @@ class BadInputTableTest {
         cases.add(usage("trace stats: two files", "trace", "stats", f, f));
         cases.add(usage("trace: unknown tool", "trace", "nope"));
 
+        Path recorded = dir.resolve("recorded.trace");
+        String rec = recorded.toString();
+        cases.add(new Case("record: missing -o", USAGE, List.of("record", "/bin/true"), List.of()));
+        cases.add(new Case("record: no command", USAGE, List.of("record", "-o", rec), List.of(recorded)));
+        cases.add(new Case("record: unknown option", USAGE, List.of("record", "--bogus", "-o", rec, "/bin/true"),
+                List.of(recorded)));
+        cases.add(new Case("record: command not found", USAGE, List.of("record", "-o", rec,
+                "no-such-command-anywhere"), List.of(recorded)));
+        cases.add(new Case("record: command not executable", USAGE, List.of("record", "-o", rec, f),
+                List.of(recorded)));
+        cases.add(usage("record: -o under a file", "record", "-o", under + "/x.trace", "/bin/true"));
+        cases.add(new Case("record: --raw-dir missing", USAGE, List.of("record", "-o", rec, "--raw-dir", nowhere,
+                "/bin/true"), List.of(recorded, Path.of(nowhere))));
+        cases.add(new Case("record: -o in a missing directory", USAGE, List.of("record", "-o",
+                nowhere + "/x.trace", "/bin/true"), List.of(Path.of(nowhere))));
+
         cases.add(usage("shm create: unknown kind", "shm", "create", "--kind", "bogus", "--size", "1M"));
         cases.add(usage("shm create: bad size", "shm", "create", "--kind", "posix", "--name", "/allocbench.badinput",
                 "--size", "1X"));

@@ -314,17 +314,13 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
                      "a version 2 trace replays in AB_REPLAY_ASET or AB_REPLAY_MALLOC only, not lane %d", allocator);
         return AB_ERR_INVALID_ARGUMENT;
     }
-    if (trace->nthreads > 1)
-    {
-        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
-                     "a version 2 trace of %u threads cannot be replayed natively yet (one thread only)",
-                     trace->nthreads);
-        return AB_ERR_INVALID_ARGUMENT;
-    }
     if ((rc = check_points(trace, points, npoints, counters)) != AB_OK)
         return rc;
     if (stats_before_delete != NULL)
         memset(stats_before_delete, 0, sizeof(*stats_before_delete));
+    if (trace->nthreads > 1)
+        return ab_tree_replay_threads(trace, allocator, sizes, iterations, ns_per_iteration, minflt_per_iteration,
+                                      stats_before_delete, points, npoints, counters);
     rc = AB_ERR_OUT_OF_MEMORY;
     r.slot = ab_replay_zeroed_array(trace->nslots, sizeof(TreeSlot), "slots array");
     r.head = r.slot ? ab_replay_zeroed_array(trace->ncontexts, sizeof(uint32_t), "context live lists") : NULL;

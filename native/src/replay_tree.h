@@ -48,4 +48,9 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
                    AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
                    AbCounters *counters);
 
+/* replay_threads.c: nthreads > 1, one pthread per trace thread (points already checked against lifetimes). */
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], int iterations,
+                           uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
+                           const AbCounterPoint *points, size_t npoints, AbCounters *counters);
+
 #endif /* AB_REPLAY_TREE_H */

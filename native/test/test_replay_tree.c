@@ -189,3 +189,87 @@ TEST(tree_replay_malloc_frees_everything)
                  AB_ERR_INVALID_ARGUMENT);
     ab_trace_free(trace);
 }
+
+/*
+ * Two threads: thread 0 allocates, thread 1 frees the chunk (and reallocs
+ * some first), over many slots and iterations, with c, R and d between
+ * rounds; under ASan and valgrind a free before its allocation or a double
+ * free would show.  The AllocSet's counters at every point equal those of
+ * the same ops on one thread (any allowed order gives the same counters).
+ */
+TEST(tree_replay_threads_cross_thread_free)
+{
+    enum { ROUNDS = 40, SLOTS = 16 };
+    size_t cap = ROUNDS * (3 * SLOTS + 3);
+    uint64_t *ops = malloc(cap * sizeof(uint64_t));
+    uint32_t *two = malloc(cap * sizeof(uint32_t));
+    uint32_t *one = malloc(cap * sizeof(uint32_t));
+    AbContextSpec contexts[ROUNDS + 1];
+    AbCounterPoint points[ROUNDS];
+    AbCounters got[ROUNDS], want[ROUNDS], root_two, root_one;
+    uint64_t ns[5];
+    size_t n = 0, npoints = 0;
+
+    REQUIRE(ops != NULL && two != NULL && one != NULL);
+    contexts[0] = (AbContextSpec) {.name = "root"};
+    for (uint32_t round = 0; round < ROUNDS; round++)
+    {
+        uint32_t id = round + 1;
+
+        contexts[id] = (AbContextSpec) {.parent = 0, .init_block = 1024, .max_block = 8192, .name = "round"};
+        ops[n] = CREATE, two[n++] = P(id, round % 2);
+        for (uint32_t s = 0; s < SLOTS; s++)
+            ops[n] = A(s, 8 + 24 * s + round), two[n++] = P(s % 2 ? id : 0, 0);
+        for (uint32_t s = 0; s < SLOTS; s++)
+            ops[n] = RE(s, 16 + 40 * s), two[n++] = P(s % 2 ? id : 0, 1);
+        for (uint32_t s = 0; s < SLOTS; s += 2)
+            ops[n] = F(s), two[n++] = P(0, 1 - s % 4 / 2);
+        ops[n] = RESET, two[n++] = P(0, 1); /* deletes the round's context: its odd slots empty */
+        points[npoints++] = (AbCounterPoint) {.before_op = n, .context = 0};
+        ops[n] = A(0, 100), two[n++] = P(0, 0);
+        ops[n] = F(0), two[n++] = P(0, 1);
+    }
+    /* the R of the root deleted every round's context: recreate none; all slots are empty here */
+    for (size_t i = 0; i < n; i++)
+        one[i] = AB_PLACEMENT_ENCODE(AB_PLACEMENT_CONTEXT(two[i]), 0);
+
+    AbTrace *threaded = ab_trace_create2(ops, two, n, SLOTS, contexts, ROUNDS + 1, 2);
+    AbTrace *single = ab_trace_create2(ops, one, n, SLOTS, contexts, ROUNDS + 1, 1);
+    REQUIRE(threaded != NULL && single != NULL);
+    CHECK_EQ_I64(ab_trace_replay2(threaded, AB_REPLAY_ASET, 0, 8192, 8388608, 5, ns, NULL, &root_two, NULL, 0,
+                                  NULL),
+                 AB_OK);
+    CHECK_EQ_I64(ab_trace_replay2(single, AB_REPLAY_ASET, 0, 8192, 8388608, 1, ns, NULL, &root_one, NULL, 0, NULL),
+                 AB_OK);
+    CHECK_EQ_U64(root_two.totalspace, root_one.totalspace);
+    CHECK_EQ_U64(root_two.freespace, root_one.freespace);
+    CHECK_EQ_U64(root_two.freechunks, root_one.freechunks);
+    /* points are read where the threads wait: before each R */
+    for (size_t k = 0; k < npoints; k++)
+        points[k].before_op--;
+    CHECK_EQ_I64(ab_trace_replay2(threaded, AB_REPLAY_ASET, 0, 8192, 8388608, 2, ns, NULL, NULL, points, npoints,
+                                  got),
+                 AB_OK);
+    CHECK_EQ_I64(ab_trace_replay2(single, AB_REPLAY_ASET, 0, 8192, 8388608, 1, ns, NULL, NULL, points, npoints, want),
+                 AB_OK);
+    for (size_t k = 0; k < npoints; k++)
+    {
+        CHECK_EQ_U64(got[k].totalspace, want[k].totalspace);
+        CHECK_EQ_U64(got[k].freespace, want[k].freespace);
+        CHECK_EQ_U64(got[k].freechunks, want[k].freechunks);
+        CHECK(want[k].totalspace > 0);
+    }
+    /* a point before an a of a threaded trace cannot be read: its threads run there */
+    AbCounterPoint running[] = {{.before_op = 1, .context = 0}};
+    CHECK_EQ_I64(ab_trace_replay2(threaded, AB_REPLAY_ASET, 0, 8192, 8388608, 1, ns, NULL, NULL, running, 1, got),
+                 AB_ERR_INVALID_ARGUMENT);
+    /* the malloc lane: slot order and c/R/d alone; every chunk freed once (ASan, valgrind) */
+    uint64_t minflt[5];
+    CHECK_EQ_I64(ab_trace_replay(threaded, AB_REPLAY_MALLOC, 0, 8192, 8388608, NULL, 5, ns, minflt, NULL, NULL, NULL),
+                 AB_OK);
+    ab_trace_free(threaded);
+    ab_trace_free(single);
+    free(ops);
+    free(two);
+    free(one);
+}

@@ -82,7 +82,7 @@ class WholeTraceRunnerTest {
      * context's; the malloc lane runs the same trace.
      */
     @Test
-    void aVersion2TraceReplaysThroughTheCLanes() {
+    void aVersion2TraceReplaysThroughTheCLanes() throws IOException {
         long[] ops = {OpSequence.encode(OpSequence.CREATE, 0, 0), OpSequence.encode(OpSequence.ALLOC, 0, 100),
             OpSequence.encode(OpSequence.CREATE, 0, 0), OpSequence.encode(OpSequence.ALLOC, 1, 40),
             OpSequence.encode(OpSequence.FREE, 0, 0), OpSequence.encode(OpSequence.RESET, 0, 0),

@@ -438,8 +438,21 @@ AB_API int ab_replay_validate2(const uint64_t *ops, const uint32_t *placement, s
  * or ab_trace_replay2.  Lanes: AB_REPLAY_ASET (a real child AllocSet per c,
  * ab_reset for R, ab_delete for d) and AB_REPLAY_MALLOC (each context
  * emulated by its live slots: R and d free each live chunk of the context
- * and its descendants, timed like any op).  Other lanes, latency_ns, and
- * traces with nthreads > 1 are refused with AB_ERR_INVALID_ARGUMENT for now.
+ * and its descendants, timed like any op).  AB_REPLAY_HEAP and
+ * AB_REPLAY_FLOOR and latency_ns are refused (AB_ERR_INVALID_ARGUMENT);
+ * *timer_overhead_ns, if asked, is 0 (no per-op clock reads).
+ *
+ * nthreads == 1: the ops run in trace order on the calling thread, with no
+ * thread machinery.  nthreads > 1: each trace thread runs on a pthread of
+ * its own, created before the first iteration and released together for
+ * each; the order the format demands (ops on a slot in trace order; c, R, d
+ * alone; for the AllocSet, ops on a context in trace order) is kept by
+ * precomputed wait targets on per-thread atomic progress counters (spin,
+ * then sched_yield).  An iteration's time runs from the release to the
+ * last thread's end; minflt_per_iteration then counts the whole process's
+ * minor faults.  If an allocation fails on a thread, the malloc lane leaks
+ * what was live (the threads stopped at unknown points); the AllocSet lane
+ * releases everything with the root.
  */
 AB_API AbTrace *ab_trace_create2(const uint64_t *ops, const uint32_t *placement, size_t nops, uint32_t nslots,
                                  const AbContextSpec *contexts, uint32_t ncontexts, uint32_t nthreads);
@@ -458,7 +471,11 @@ typedef struct AbCounterPoint
  * AllocSet lane reads the own counters (ab_stats, recurse 0) of context
  * points[k].context into counters[k], outside the timed figure; the context
  * must be live there (AB_ERR_INVALID_ARGUMENT otherwise, before anything
- * runs).  Other lanes write zeros.  npoints 0 with NULL arrays is fine.
+ * runs).  Other lanes write zeros.  npoints 0 with NULL arrays is fine.  In
+ * a trace of several threads a point can be read only before a c, R or d
+ * (where every other thread waits) or at the end (before_op == nops);
+ * others are refused.  An expectation line `e` of the text format is the
+ * point (the index of the op it precedes, its context).
  */
 AB_API int ab_trace_replay2(const AbTrace *trace, int allocator, size_t min_ctx, size_t init_block,
                             size_t max_block, int iterations, uint64_t *ns_per_iteration,

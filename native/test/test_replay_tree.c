@@ -273,3 +273,23 @@ TEST(tree_replay_threads_cross_thread_free)
     free(two);
     free(one);
 }
+
+/* A version 1 trace given to ab_trace_create2 (all in the root, thread 0) replays exactly as version 1. */
+TEST(tree_replay_version1_trace_unchanged)
+{
+    uint32_t root[EXAMPLE_OPS] = {0};
+    AbTrace *trace = ab_trace_create2(example, root, EXAMPLE_OPS, 3, tree_contexts, 1, 1);
+    AbCounters c;
+    uint64_t ns[2];
+
+    REQUIRE(trace != NULL);
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE,
+                                 NULL, 2, ns, NULL, &c, NULL, NULL),
+                 AB_OK);
+    CHECK_COUNTERS(c, 8192, 1, 7928, 0, 264); /* the docs' version 1 example figures */
+    uint64_t latency[EXAMPLE_OPS];
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE,
+                                 NULL, 1, ns, NULL, NULL, latency, NULL),
+                 AB_ERR_INVALID_ARGUMENT);
+    ab_trace_free(trace);
+}

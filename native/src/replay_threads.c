@@ -59,6 +59,7 @@ typedef struct Worker
     int        rc;
     size_t     failed;
     uint64_t   excluded;
+    char       message[256]; /* the error slot is per thread: the failed call's message, copied for the caller */
 } Worker;
 
 struct ThreadRun
@@ -74,6 +75,7 @@ struct ThreadRun
     AbContext      **ctx;         /* [ncontexts] */
     const AbCounterPoint *points;
     size_t           npoints;
+    size_t           next_point;  /* advanced only by c, R, d, which run alone and in trace order */
     AbCounters      *counters;
     bool             last;
     Worker          *workers;
@@ -310,14 +312,23 @@ done:
     return rc;
 }
 
-/* Reads the counter points that precede op index (only c, R, d, where every other thread waits). */
+/*
+ * Reads the counter points that precede op index, a c, R or d: every other
+ * thread waits then, and these ops run one at a time in trace order, so a
+ * shared cursor into the sorted points is enough.
+ */
 static uint64_t read_points(ThreadRun *r, size_t index)
 {
     uint64_t start = now_ns();
 
-    for (size_t k = 0; k < r->npoints; k++)
-        if (r->points[k].before_op == index && r->lane == AB_REPLAY_ASET)
-            ab_stats(r->ctx[r->points[k].context], 0, &r->counters[k]);
+    while (r->next_point < r->npoints && r->points[r->next_point].before_op <= index)
+    {
+        const AbCounterPoint *point = &r->points[r->next_point];
+
+        if (point->before_op == index && r->lane == AB_REPLAY_ASET)
+            ab_stats(r->ctx[point->context], 0, &r->counters[r->next_point]);
+        r->next_point++;
+    }
     return now_ns() - start;
 }
 
@@ -409,6 +420,8 @@ static void run_lane(ThreadRun *r, Worker *w)
         }
         if ((w->rc = run_op(r, w, lane->ops[k])) != AB_OK)
         {
+            snprintf(w->message, sizeof(w->message), "%s",
+                     r->lane == AB_REPLAY_ASET ? ab_error_message() : "out of memory");
             w->failed = lane->ops[k];
             atomic_store(&r->stop, 1);
             return;
@@ -479,6 +492,7 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     for (uint32_t u = 0; u < r->t->nthreads; u++)
         atomic_store(&r->done[u], 0);
     atomic_store(&r->finished, 0);
+    r->next_point = 0;
     start = now_ns();
     atomic_store_explicit(&r->go, it + 1, memory_order_release);
     while (atomic_load_explicit(&r->finished, memory_order_acquire) < r->t->nthreads)
@@ -488,11 +502,8 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
         excluded += r->workers[u].excluded;
         if (r->workers[u].rc != AB_OK && rc == AB_OK)
         {
-            char message[256];
-
-            snprintf(message, sizeof(message), "%s", r->lane == AB_REPLAY_ASET ? "" : "out of memory");
-            ab_error_set(r->workers[u].rc, NULL, "replay failed at op %zu (iteration %d, thread %u)%s%s",
-                         r->workers[u].failed, it, u, message[0] ? ": " : "", message);
+            ab_error_set(r->workers[u].rc, NULL, "replay failed at op %zu (iteration %d, thread %u): %s",
+                         r->workers[u].failed, it, u, r->workers[u].message);
             rc = r->workers[u].rc;
         }
     }
@@ -525,6 +536,12 @@ int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t s
     uint32_t started = 0;
     int rc = AB_ERR_OUT_OF_MEMORY;
 
+    if (trace->nops > UINT32_MAX)
+    {
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "a trace of several threads has at most %u ops, not %zu",
+                     UINT32_MAX, trace->nops);
+        return AB_ERR_INVALID_ARGUMENT;
+    }
     for (size_t k = 0; k < npoints; k++)
     {
         uint64_t at = points[k].before_op;

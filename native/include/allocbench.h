@@ -383,6 +383,105 @@ AB_API size_t ab_trace_length(const AbTrace *trace);
 /* Frees the copy; NULL does nothing.  No replay of it may be running. */
 AB_API void ab_trace_free(AbTrace *trace);
 
+/* ---- version 2: contexts and threads (replay_tree*.c) ------------------------
+ *
+ * docs/trace-format.md, "Version 2".  Two more op kinds, with slot 0 and size
+ * 0 in the word (their context is in the placement): AB_OP_CREATE ('c') and
+ * AB_OP_DELETE ('d').  Beside the ops, one uint32 placement word per op:
+ * bits 0..23 the op's context (a, z: where it allocates; r, f: the chunk's
+ * context; R, c, d: the context reset, created or deleted), bits 24..31 its
+ * thread.  And a context table, one AbContextSpec per context id.
+ */
+#define AB_OP_CREATE 6
+#define AB_OP_DELETE 7
+
+#define AB_PLACEMENT_CONTEXT(word) ((uint32_t) ((word) & 0xffffffu))
+#define AB_PLACEMENT_THREAD(word)  ((uint32_t) ((word) >> 24))
+#define AB_PLACEMENT_ENCODE(context, thread) ((uint32_t) (context) | ((uint32_t) (thread) << 24))
+
+/* The most contexts and threads a version 2 trace may declare. */
+#define AB_REPLAY_MAX_CONTEXTS (1u << 24)
+#define AB_REPLAY_MAX_THREADS  256u
+
+/*
+ * One context of the table.  Entry 0 is the root: the replay creates it with
+ * the sizes given to ab_trace_replay, so its fields are ignored.  An entry
+ * for an id the trace never creates is ignored too.  name may be NULL
+ * ("context"); it is copied.
+ */
+typedef struct AbContextSpec
+{
+    uint32_t    parent;
+    uint32_t    reserved;
+    size_t      min_ctx, init_block, max_block;
+    const char *name;
+} AbContextSpec;
+
+/*
+ * Checks a version 2 trace as the text reader does, in trace order: the op
+ * words (kinds 1..7, c and d with slot 0 and size 0), each placement's
+ * context < ncontexts and thread < nthreads, the slot rules of version 1,
+ * r and f naming the context their chunk was allocated in, a and z and R
+ * and d only on a live context (d never on 0), c at most once per id in
+ * 1..ncontexts-1 under a live parent with valid AllocSet sizes; a reset
+ * deletes every descendant and empties the slots of the context and of its
+ * descendants, a delete empties and kills the context and its descendants.
+ * 1 <= ncontexts <= AB_REPLAY_MAX_CONTEXTS, 1 <= nthreads <= AB_REPLAY_MAX_THREADS.
+ * Errors as ab_replay_validate's: "invalid trace at op 3: ...".
+ */
+AB_API int ab_replay_validate2(const uint64_t *ops, const uint32_t *placement, size_t nops, uint32_t nslots,
+                               const AbContextSpec *contexts, uint32_t ncontexts, uint32_t nthreads);
+
+/*
+ * A validated version 2 trace (copies everything, names included).  Replayed
+ * by ab_trace_replay (min_ctx, init_block and max_block are the root's sizes)
+ * or ab_trace_replay2.  Lanes: AB_REPLAY_ASET (a real child AllocSet per c,
+ * ab_reset for R, ab_delete for d) and AB_REPLAY_MALLOC (each context
+ * emulated by its live slots: R and d free each live chunk of the context
+ * and its descendants, timed like any op).  AB_REPLAY_HEAP and
+ * AB_REPLAY_FLOOR and latency_ns are refused (AB_ERR_INVALID_ARGUMENT);
+ * *timer_overhead_ns, if asked, is 0 (no per-op clock reads).
+ *
+ * nthreads == 1: the ops run in trace order on the calling thread, with no
+ * thread machinery.  nthreads > 1: each trace thread runs on a pthread of
+ * its own, created before the first iteration and released together for
+ * each; the order the format demands (ops on a slot in trace order; c, R, d
+ * alone; for the AllocSet, ops on a context in trace order) is kept by
+ * precomputed wait targets on per-thread atomic progress counters (spin,
+ * then sched_yield).  An iteration's time runs from the release to the
+ * last thread's end; minflt_per_iteration then counts the whole process's
+ * minor faults.  If an allocation fails on a thread, the malloc lane leaks
+ * what was live (the threads stopped at unknown points); the AllocSet lane
+ * releases everything with the root.
+ */
+AB_API AbTrace *ab_trace_create2(const uint64_t *ops, const uint32_t *placement, size_t nops, uint32_t nslots,
+                                 const AbContextSpec *contexts, uint32_t ncontexts, uint32_t nthreads);
+
+/* A point to read a context's counters at: before op before_op (nops: at the end), of context. */
+typedef struct AbCounterPoint
+{
+    uint64_t before_op;
+    uint32_t context;
+    uint32_t reserved;
+} AbCounterPoint;
+
+/*
+ * ab_trace_replay, plus: in the last iteration, before running op
+ * points[k].before_op (points sorted by before_op, ties in any order), the
+ * AllocSet lane reads the own counters (ab_stats, recurse 0) of context
+ * points[k].context into counters[k], outside the timed figure; the context
+ * must be live there (AB_ERR_INVALID_ARGUMENT otherwise, before anything
+ * runs).  Other lanes write zeros.  npoints 0 with NULL arrays is fine.  In
+ * a trace of several threads a point can be read only before a c, R or d
+ * (where every other thread waits) or at the end (before_op == nops);
+ * others are refused.  An expectation line `e` of the text format is the
+ * point (the index of the op it precedes, its context).
+ */
+AB_API int ab_trace_replay2(const AbTrace *trace, int allocator, size_t min_ctx, size_t init_block,
+                            size_t max_block, int iterations, uint64_t *ns_per_iteration,
+                            uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
+                            const AbCounterPoint *points, size_t npoints, AbCounters *counters);
+
 /* ==== end of whole-trace replay ============================================= */
 
 #ifdef __cplusplus

@@ -53,10 +53,16 @@
 #include <unistd.h>
 
 #include "allocbench.h"
+#include "ab_trace_file.h"
 
 #define MIMALLOC_LIBRARY "libmimalloc.so.2"
 
 typedef AbTrace *(*TraceCreateFn)(const uint64_t *, size_t, uint32_t);
+typedef AbTrace *(*TraceCreate2Fn)(const uint64_t *, const uint32_t *, size_t, uint32_t, const AbContextSpec *,
+                                   uint32_t, uint32_t);
+/* ab_trace_create2, looked up only when a version 2 file comes (a library older than version 2 still runs v1) */
+static TraceCreate2Fn trace_create2;
+static void *loaded_library;
 typedef int (*TraceReplayFn)(const AbTrace *, int, size_t, size_t, size_t, const AbHeapApi *, int, uint64_t *,
                              uint64_t *, AbCounters *, uint64_t *, uint64_t *);
 typedef const char *(*ErrorMessageFn)(void);
@@ -136,12 +142,6 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
             close(fd);
         return NULL;
     }
-    if (st.st_size % 8 != 0)
-    {
-        close(fd);
-        usage("%s is not a file of 64-bit words", path);
-        return NULL;
-    }
     if (st.st_size == 0)
     {
         close(fd);
@@ -149,6 +149,9 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
     }
     else
     {
+        AbTraceFile file;
+        const char *problem;
+
         ops = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
         close(fd);
         if (ops == MAP_FAILED)
@@ -156,7 +159,29 @@ static AbTrace *load_trace(const char *argument, TraceCreateFn create, ErrorMess
             fprintf(stderr, "allocbench-replay: cannot map %s: %s\n", path, strerror(errno));
             return NULL;
         }
-        trace = create(ops, (size_t) st.st_size / 8, (uint32_t) nslots);
+        if ((problem = ab_trace_file_parse(ops, (uint64_t) st.st_size, &file)) != NULL)
+        {
+            munmap((void *) ops, (size_t) st.st_size);
+            fprintf(stderr, "allocbench-replay: %s: %s\n", path, problem);
+            return NULL;
+        }
+        if (file.version == 1)
+            trace = create(file.ops, (size_t) file.nops, (uint32_t) nslots);
+        else
+        {
+            if (trace_create2 == NULL)
+                *(void **) &trace_create2 = dlsym(loaded_library, "ab_trace_create2");
+            if (trace_create2 == NULL)
+            {
+                ab_trace_file_free(&file);
+                munmap((void *) ops, (size_t) st.st_size);
+                fprintf(stderr, "allocbench-replay: %s is a version 2 trace; this library cannot replay it\n", path);
+                return NULL;
+            }
+            trace = trace_create2(file.ops, file.placement, (size_t) file.nops, (uint32_t) nslots, file.contexts,
+                                  file.ncontexts, file.nthreads);
+            ab_trace_file_free(&file);
+        }
         munmap((void *) ops, (size_t) st.st_size);
     }
     if (trace == NULL)
@@ -217,7 +242,7 @@ int main(int argc, char **argv)
         return usage("ITERATIONS must be 1..1000000, not \"%s\"", argv[3]);
     iterations = (int) parsed;
 
-    library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+    library = loaded_library = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
     if (library == NULL)
     {
         fprintf(stderr, "allocbench-replay: cannot load %s: %s\n", argv[1], dlerror());

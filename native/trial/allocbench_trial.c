@@ -13,7 +13,12 @@
  *   allocbench-trial OPS_FILE NSLOTS LANE [RLIMIT_AS_BYTES]
  *
  * OPS_FILE holds the trace already parsed and validated by the parent:
- * little-endian 64-bit words in OpSequence's encoding (see allocbench.h).  LANE is
+ * little-endian 64-bit words in OpSequence's encoding (see allocbench.h), or
+ * a version 2 file (native/include/ab_trace_file.h: contexts and threads),
+ * validated again here and replayed in trace order on this one thread (an
+ * order the format allows; a memory trial needs no concurrency): the
+ * AllocSet lane creates, resets and deletes real child contexts, the malloc
+ * lane frees the live chunks of the contexts a reset or delete empties.  LANE is
  * "aset" (this build's AllocSet: PostgreSQL 16+ layout, or 15 in
  * allocbench-trial-pg15) or "malloc" (whatever malloc the dynamic linker
  * gives: the parent selects jemalloc, mimalloc or tcmalloc with LD_PRELOAD).
@@ -41,15 +46,18 @@
 #include <unistd.h>
 
 #include "allocbench.h"
+#include "ab_trace_file.h"
+#include "replay_tree.h"
 
 #define SAMPLE_EVERY 4096u
 
-enum { OP_ALLOC = 1, OP_ZERO = 2, OP_REALLOC = 3, OP_FREE = 4, OP_RESET = 5 };
+enum { OP_ALLOC = 1, OP_ZERO = 2, OP_REALLOC = 3, OP_FREE = 4, OP_RESET = 5, OP_CREATE = 6, OP_DELETE = 7 };
 
 typedef struct Slot
 {
     void    *ptr;
     uint64_t size;
+    uint32_t context; /* version 2: the context its chunk is in */
 } Slot;
 
 static int usage(const char *why)
@@ -70,6 +78,12 @@ static void touch(void *p, uint64_t size)
 int main(int argc, char **argv)
 {
     const uint64_t *ops;
+    AbTraceFile file;
+    TreePlan plan = {0};
+    AbContext **contexts = NULL;
+    unsigned char *swept = NULL;
+    size_t sweep_at = 0;
+    const char *problem;
     uint64_t nops, live = 0;
     uint32_t nslots;
     Slot *slots;
@@ -89,11 +103,24 @@ int main(int argc, char **argv)
     fd = open(argv[1], O_RDONLY);
     if (fd < 0 || fstat(fd, &st) != 0 || st.st_size <= 0 || st.st_size % 8 != 0)
         return usage("cannot read OPS_FILE (a non-empty file of 64-bit words)");
-    nops = (uint64_t) st.st_size / 8;
     ops = mmap(NULL, (size_t) st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
     close(fd);
     if (ops == MAP_FAILED)
         return usage("cannot map OPS_FILE");
+    if ((problem = ab_trace_file_parse(ops, (uint64_t) st.st_size, &file)) != NULL)
+        return usage(problem);
+    ops = file.ops;
+    nops = file.nops;
+    if (file.version == 2)
+    {
+        if (ab_tree_validate(file.ops, file.placement, (size_t) nops, nslots, file.contexts, file.ncontexts,
+                             file.nthreads, &plan) != AB_OK)
+            return usage(ab_error_message());
+        contexts = calloc(file.ncontexts, sizeof(AbContext *));
+        swept = calloc(file.ncontexts, 1);
+        if (contexts == NULL || swept == NULL)
+            return usage("cannot allocate the context table");
+    }
     slots = calloc(nslots, sizeof(Slot));
     if (slots == NULL)
         return usage("cannot allocate the slot table");
@@ -110,6 +137,8 @@ int main(int argc, char **argv)
         if (ctx == NULL)
             return usage(ab_error_message());
     }
+    if (contexts != NULL)
+        contexts[0] = ctx;
     printf("ready %ld\n", (long) getpid());
     fflush(stdout);
     if (read(STDIN_FILENO, &go, 1) != 1)
@@ -122,8 +151,10 @@ int main(int argc, char **argv)
         uint32_t s = (uint32_t) ((op >> 3) & 0xFFFFFF);
         uint64_t size = (op >> 27) & ((UINT64_C(1) << 30) - 1);
         void *p = NULL;
+        uint32_t id = file.placement != NULL ? AB_PLACEMENT_CONTEXT(file.placement[i]) : 0;
+        AbContext *into = contexts != NULL ? contexts[id] : ctx;
 
-        if (s >= nslots && kind != OP_RESET)
+        if (s >= nslots && kind < OP_RESET)
         {
             printf("error %" PRIu64 " slot %u out of range\n", i, s);
             return 2;
@@ -132,7 +163,7 @@ int main(int argc, char **argv)
         {
             case OP_ALLOC:
             case OP_ZERO:
-                p = aset ? (kind == OP_ZERO ? ab_alloc0(ctx, size) : ab_alloc(ctx, size))
+                p = aset ? (kind == OP_ZERO ? ab_alloc0(into, size) : ab_alloc(into, size))
                          : (kind == OP_ZERO ? calloc(1, size ? size : 1) : malloc(size ? size : 1));
                 break;
             case OP_REALLOC:
@@ -149,7 +180,45 @@ int main(int argc, char **argv)
                 slots[s].ptr = NULL;
                 slots[s].size = 0;
                 break;
+            case OP_CREATE:
+                if (aset)
+                {
+                    const AbContextSpec *spec = &file.contexts[id];
+
+                    if ((contexts[id] = ab_aset_create(contexts[spec->parent], spec->name, spec->min_ctx,
+                                                       spec->init_block, spec->max_block)) == NULL)
+                    {
+                        printf("error %" PRIu64 " %s\n", i, ab_error_message());
+                        fflush(stdout);
+                        return 3;
+                    }
+                }
+                break;
+            case OP_DELETE:
             case OP_RESET:
+                if (contexts != NULL)
+                {
+                    /* the contexts this R or d empties: the plan's next sweep list */
+                    const uint32_t *list = plan.sweep + sweep_at;
+
+                    if (aset)
+                        (kind == OP_RESET ? ab_reset : ab_delete)(into);
+                    for (uint32_t k = 1; k <= list[0]; k++)
+                        swept[list[k]] = 1;
+                    for (uint32_t k = 0; k < nslots; k++)
+                        if (slots[k].ptr != NULL && swept[slots[k].context])
+                        {
+                            if (!aset)
+                                free(slots[k].ptr);
+                            live -= slots[k].size;
+                            slots[k].ptr = NULL;
+                            slots[k].size = 0;
+                        }
+                    for (uint32_t k = 1; k <= list[0]; k++)
+                        swept[list[k]] = 0;
+                    sweep_at += 1 + list[0];
+                    break;
+                }
                 if (aset)
                     ab_reset(ctx);
                 for (uint32_t k = 0; k < nslots; k++)
@@ -176,6 +245,8 @@ int main(int argc, char **argv)
             }
             if (size > 0)
                 touch(p, size);
+            if (kind != OP_REALLOC)
+                slots[s].context = id;
             slots[s].ptr = p;
             slots[s].size = size;
             live += size;
@@ -195,5 +266,9 @@ int main(int argc, char **argv)
         for (uint32_t k = 0; k < nslots; k++)
             free(slots[k].ptr);
     free(slots);
+    free(contexts);
+    free(swept);
+    ab_tree_plan_free(&plan);
+    ab_trace_file_free(&file);
     return 0;
 }

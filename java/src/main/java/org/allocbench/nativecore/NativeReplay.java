@@ -65,7 +65,7 @@ public final class NativeReplay {
     /** The replay entry points of one library (the main one, or a variant such as pg15). */
     record Binding(String library, MethodHandle replay, MethodHandle validate, MethodHandle traceCreate,
             MethodHandle traceReplay, MethodHandle traceFree, MethodHandle floorPlan, MethodHandle errorCode,
-            MethodHandle errorMessage, MethodHandle errorDetail) {
+            MethodHandle errorMessage, MethodHandle errorDetail, MethodHandle traceCreate2) {
 
         static Binding of(SymbolLookup lookup, String library) {
             return new Binding(library,
@@ -96,7 +96,11 @@ public final class NativeReplay {
                             ADDRESS, ADDRESS), false), // handed_out, region_bytes
                     Downcalls.link(lookup, library, "ab_error_code", FunctionDescriptor.of(JAVA_INT), true),
                     Downcalls.link(lookup, library, "ab_error_message", FunctionDescriptor.of(ADDRESS), true),
-                    Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true));
+                    Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true),
+                    // version 2: copies and validates once (linear: not critical); the AbTrace pointer or 0
+                    Downcalls.link(lookup, library, "ab_trace_create2", FunctionDescriptor.of(JAVA_LONG,
+                            ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, // ops, placement, nops, nslots
+                            ADDRESS, JAVA_INT, JAVA_INT), false)); // contexts, ncontexts, nthreads
         }
 
         void check(int rc) {
@@ -290,6 +294,53 @@ public final class NativeReplay {
         // ADDRESS keeps the arena open for the length of each replay.
         MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, h -> freeTrace(binding, h));
         return new PreparedTrace(binding, arena, handle, encodedOps.length, slots);
+    }
+
+    /** sizeof(AbContextSpec): uint32 parent, uint32 reserved, three size_t, a name pointer. */
+    private static final long CONTEXT_SPEC_BYTES = 40;
+
+    /**
+     * A version 2 trace (docs/trace-format.md, "Version 2"; native ab_trace_create2) copied and validated
+     * once, replayed by {@link PreparedTrace#run} and {@link PreparedTrace#time} in the AllocSet lane (a
+     * real child context per {@code c}) or the malloc lane (each context emulated by its live slots); with
+     * {@code threads > 1} each trace thread runs on a native thread of its own. This package sits below
+     * {@code trace}, so the context table comes as arrays indexed by context id: {@code parents[id]} (-1 for
+     * the root and for ids never created), {@code sizes[3 * id ..]} the min context, init block and max
+     * block sizes, {@code names[id]} (null allowed). A bad trace is a {@link MemoryContextException} naming
+     * the op, as for version 1. Per-op latencies are refused.
+     */
+    public static PreparedTrace prepareTree(long[] encodedOps, int slots, int[] placement, int threads, int[] parents,
+            long[] sizes, String[] names) {
+        checkTrace(encodedOps, slots);
+        Objects.requireNonNull(placement, "placement");
+        if (placement.length != encodedOps.length || sizes.length != 3 * parents.length
+                || names.length != parents.length) {
+            throw new IllegalArgumentException("placement, sizes and names must match the ops and the contexts");
+        }
+        long address;
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment where = scratch.allocate(JAVA_INT, Math.max(1, placement.length));
+            MemorySegment.copy(placement, 0, where, JAVA_INT, 0, placement.length);
+            MemorySegment table = scratch.allocate(CONTEXT_SPEC_BYTES * Math.max(1, parents.length), 8);
+            for (int id = 0; id < parents.length; id++) {
+                long at = CONTEXT_SPEC_BYTES * id;
+                table.set(JAVA_INT, at, parents[id]);
+                table.set(JAVA_LONG, at + 8, sizes[3 * id]);
+                table.set(JAVA_LONG, at + 16, sizes[3 * id + 1]);
+                table.set(JAVA_LONG, at + 24, sizes[3 * id + 2]);
+                table.set(ADDRESS, at + 32, names[id] == null ? MemorySegment.NULL : scratch.allocateFrom(names[id]));
+            }
+            address = (long) MAIN.traceCreate2().invokeExact(copy(encodedOps, scratch), where,
+                    (long) encodedOps.length, slots, table, parents.length, threads);
+        } catch (Throwable t) {
+            throw Downcalls.rethrow(t);
+        }
+        if (address == 0) {
+            throw MAIN.error();
+        }
+        Arena arena = Arena.ofShared();
+        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, h -> freeTrace(MAIN, h));
+        return new PreparedTrace(MAIN, arena, handle, encodedOps.length, slots);
     }
 
     private static void freeTrace(Binding binding, MemorySegment handle) {

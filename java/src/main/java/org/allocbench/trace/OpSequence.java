@@ -131,13 +131,48 @@ public final class OpSequence {
         return ops;
     }
 
+    /** First word of a version 2 encoded file (native/include/ab_trace_file.h): never a valid op word. */
+    static final long ENCODED_MAGIC2 = 0xAB7ACE0000000002L;
+
     /**
-     * Writes the encoded ops as little-endian 64-bit words, one per op: what the
-     * native child programs (the whole-trace runner, the trial) read.
+     * Writes the trace for the native child programs (the whole-trace runner), as
+     * native/include/ab_trace_file.h reads it. Version 1: the encoded ops as little-endian 64-bit words,
+     * nothing else. Version 2: a header (magic, op count, context count, thread count), the ops, the
+     * placement words (padded to 8 bytes) and the context table (parent, name length, the three sizes, the
+     * name padded to 8 bytes; an id never created, and the root, have parent 0xffffffff).
      */
     public Path writeEncoded(Path file) throws java.io.IOException {
-        ByteBuffer buffer = ByteBuffer.allocate(ops.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        if (placement == null) {
+            ByteBuffer buffer = ByteBuffer.allocate(ops.length * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+            buffer.asLongBuffer().put(ops);
+            return Files.write(file, buffer.array());
+        }
+        ContextSpec[] contexts = placement.contexts();
+        byte[][] names = new byte[contexts.length][];
+        long bytes = 24L + 12L * ops.length + (ops.length % 2 == 0 ? 0 : 4);
+        for (int id = 0; id < contexts.length; id++) {
+            names[id] = contexts[id] == null || contexts[id].isRoot() ? new byte[0]
+                    : contexts[id].name().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            bytes += 32 + (names[id].length + 7L) / 8 * 8;
+        }
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new java.io.IOException("trace " + name + " is too large to hand over (" + bytes + " bytes)");
+        }
+        ByteBuffer buffer = ByteBuffer.allocate((int) bytes).order(ByteOrder.LITTLE_ENDIAN);
+        buffer.putLong(ENCODED_MAGIC2).putLong(ops.length).putInt(contexts.length).putInt(placement.threads());
         buffer.asLongBuffer().put(ops);
+        buffer.position(buffer.position() + ops.length * Long.BYTES);
+        buffer.asIntBuffer().put(placement.where());
+        buffer.position(buffer.position() + ops.length * Integer.BYTES + (ops.length % 2 == 0 ? 0 : 4));
+        for (int id = 0; id < contexts.length; id++) {
+            ContextSpec c = contexts[id];
+            boolean real = c != null && !c.isRoot();
+            buffer.putInt(real ? c.parent() : -1).putInt(names[id].length);
+            buffer.putLong(real ? c.minContextSize() : 0).putLong(real ? c.initBlockSize() : 0)
+                    .putLong(real ? c.maxBlockSize() : 0);
+            buffer.put(names[id]);
+            buffer.position(buffer.position() + (8 - names[id].length % 8) % 8);
+        }
         return Files.write(file, buffer.array());
     }
 

@@ -16,7 +16,10 @@ import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.NativeReplay;
 import org.allocbench.trace.BuiltinPatterns;
+import org.allocbench.nativecore.MemoryContextCounters;
+import org.allocbench.trace.ContextSpec;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Placement;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,6 +74,31 @@ class WholeTraceRunnerTest {
         OpSequence t = TRACES.get(0);
         LaneResult r = WholeTraceRunner.lane(WholeTraceLane.ASET).replay(t.encoded(), t.slots(), 2);
         assertEquals(2, r.nsPerIteration().length);
+    }
+
+    /**
+     * docs/trace-format.md's version 2 example, built by hand (two threads: thread 1 frees thread 0's chunk),
+     * replayed through the runner program: the root never allocates, so its counters are a fresh DEFAULT
+     * context's; the malloc lane runs the same trace.
+     */
+    @Test
+    void aVersion2TraceReplaysThroughTheCLanes() throws IOException {
+        long[] ops = {OpSequence.encode(OpSequence.CREATE, 0, 0), OpSequence.encode(OpSequence.ALLOC, 0, 100),
+            OpSequence.encode(OpSequence.CREATE, 0, 0), OpSequence.encode(OpSequence.ALLOC, 1, 40),
+            OpSequence.encode(OpSequence.FREE, 0, 0), OpSequence.encode(OpSequence.RESET, 0, 0),
+            OpSequence.encode(OpSequence.ALLOC, 2, 64), OpSequence.encode(OpSequence.DELETE, 0, 0)};
+        int[] where = {Placement.encode(1, 0), Placement.encode(1, 0), Placement.encode(2, 0), Placement.encode(2, 0),
+            Placement.encode(1, 1), Placement.encode(2, 0), Placement.encode(2, 0), Placement.encode(1, 0)};
+        ContextSpec[] contexts = {ContextSpec.ROOT, new ContextSpec(0, 0, 8192, 8388608, "ExecutorState"),
+            new ContextSpec(1, 0, 1024, 8192, "ExprContext")};
+        OpSequence t = new OpSequence("v2-example", 4, ops, new Placement(2, where, contexts, List.of()));
+        Set<String> before = ours();
+        LaneResult aset = WholeTraceRunner.run(WholeTraceLane.ASET, List.of(t), 50).get(0);
+        assertEquals(new MemoryContextCounters(1, 0, 8192, 7952, 240), aset.counters());
+        assertEquals(50, aset.nsPerIteration().length);
+        LaneResult glibc = WholeTraceRunner.run(WholeTraceLane.GLIBC, List.of(t), 50).get(0);
+        assertEquals(50, glibc.nsPerIteration().length);
+        assertTrue(before.containsAll(ours()), "left behind: " + ours());
     }
 
     @Test

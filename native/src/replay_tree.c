@@ -1,0 +1,348 @@
+/*
+ * replay_tree.c -- the timed replay of a validated version 2 trace on one
+ * thread (docs/trace-format.md, "Version 2"): a context tree per iteration.
+ * Kept apart from replay_loop.c so version 1's loop is untouched.
+ *
+ * AB_REPLAY_ASET: the root is an AllocSet with the caller's sizes, each c a
+ * real child (ab_aset_create with its parent), R = ab_reset (which deletes
+ * the descendants, as MemoryContextReset does), d = ab_delete, the end
+ * deletes the root.  AB_REPLAY_MALLOC: each context is its live slots; R, d
+ * and the end free each live chunk of the contexts they empty (the plan's
+ * sweep lists, made by the validator, so no tree is walked here).  Both
+ * lanes keep the same live set: per context a doubly linked list of slots.
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "replay_tree.h"
+
+static inline uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static uint64_t thread_minflt(void)
+{
+    struct rusage usage;
+
+    return getrusage(RUSAGE_THREAD, &usage) == 0 ? (uint64_t) usage.ru_minflt : 0;
+}
+
+static inline void touch(void *pointer, size_t size)
+{
+    volatile unsigned char *bytes = pointer;
+
+    bytes[0] = 1;
+    bytes[size - 1] = 1;
+}
+
+typedef struct TreeSlot
+{
+    void    *chunk;
+    uint32_t prev, next;
+} TreeSlot;
+
+typedef struct TreeRun
+{
+    const TreeTrace *t;
+    int              lane;
+    TreeSlot        *slot;   /* [nslots] */
+    uint32_t        *head;   /* [ncontexts]: first live slot of each context */
+    AbContext      **ctx;    /* [ncontexts]: the AllocSet lane's contexts */
+    size_t           sweep_at;
+} TreeRun;
+
+static inline void live_add(TreeRun *r, uint32_t id, uint32_t slot)
+{
+    uint32_t first = r->head[id];
+
+    r->slot[slot].prev = AB_NO_CONTEXT;
+    r->slot[slot].next = first;
+    if (first != AB_NO_CONTEXT)
+        r->slot[first].prev = slot;
+    r->head[id] = slot;
+}
+
+static inline void live_remove(TreeRun *r, uint32_t id, uint32_t slot)
+{
+    TreeSlot *s = &r->slot[slot];
+
+    if (s->prev != AB_NO_CONTEXT)
+        r->slot[s->prev].next = s->next;
+    else
+        r->head[id] = s->next;
+    if (s->next != AB_NO_CONTEXT)
+        r->slot[s->next].prev = s->prev;
+}
+
+/* Empties context id's live list, freeing each chunk in the malloc lane. */
+static inline void empty_context(TreeRun *r, uint32_t id)
+{
+    if (r->lane == AB_REPLAY_MALLOC)
+        for (uint32_t s = r->head[id]; s != AB_NO_CONTEXT; s = r->slot[s].next)
+            free(r->slot[s].chunk);
+    r->head[id] = AB_NO_CONTEXT;
+}
+
+/* An R or d: the next sweep list of the plan says which contexts it empties. */
+static inline void sweep(TreeRun *r)
+{
+    const uint32_t *list = r->t->plan->sweep + r->sweep_at;
+    uint32_t count = list[0];
+
+    for (uint32_t k = 1; k <= count; k++)
+        empty_context(r, list[k]);
+    r->sweep_at += 1 + count;
+}
+
+static int call_failed(const TreeRun *r, size_t index, int iteration)
+{
+    char message[256];
+    char detail[512];
+
+    if (r->lane == AB_REPLAY_ASET)
+    {
+        snprintf(message, sizeof(message), "%s", ab_error_message());
+        snprintf(detail, sizeof(detail), "%s", ab_error_detail());
+        ab_error_set(ab_error_code(), detail, "replay failed at op %zu (iteration %d): %s", index, iteration,
+                     message);
+        return ab_error_code();
+    }
+    ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "replay failed at op %zu (iteration %d): out of memory (%zu bytes)",
+                 index, iteration, AB_OP_SIZE(r->t->ops[index]));
+    return AB_ERR_OUT_OF_MEMORY;
+}
+
+/* Ops [from, to) of one iteration; *failed gets the index of an op that failed. */
+static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int lane, size_t from, size_t to,
+                                                         size_t *failed)
+{
+    const uint64_t *ops = r->t->ops;
+    const uint32_t *placement = r->t->placement;
+    TreeSlot *slots = r->slot;
+
+    for (size_t i = from; i < to; i++)
+    {
+        uint64_t op = ops[i];
+        uint32_t slot = AB_OP_SLOT(op);
+        size_t size = AB_OP_SIZE(op);
+        uint32_t id = AB_PLACEMENT_CONTEXT(placement[i]);
+        void *p;
+
+        switch (AB_OP_KIND(op))
+        {
+            case AB_OP_ALLOC:
+                p = lane == AB_REPLAY_ASET ? ab_alloc(r->ctx[id], size) : malloc(size);
+                goto added;
+            case AB_OP_ALLOC_ZEROED:
+                p = lane == AB_REPLAY_ASET ? ab_alloc0(r->ctx[id], size) : calloc(1, size);
+        added:
+                if (unlikely(p == NULL))
+                    goto fail;
+                touch(p, size);
+                slots[slot].chunk = p;
+                live_add(r, id, slot);
+                break;
+            case AB_OP_REALLOC:
+                p = lane == AB_REPLAY_ASET ? ab_realloc(slots[slot].chunk, size) : realloc(slots[slot].chunk, size);
+                if (unlikely(p == NULL))
+                    goto fail;
+                touch(p, size);
+                slots[slot].chunk = p;
+                break;
+            case AB_OP_FREE:
+                if (lane == AB_REPLAY_ASET)
+                {
+                    if (unlikely(ab_free(slots[slot].chunk) != AB_OK))
+                        goto fail;
+                }
+                else
+                    free(slots[slot].chunk);
+                live_remove(r, id, slot);
+                break;
+            case AB_OP_RESET:
+                if (lane == AB_REPLAY_ASET)
+                    ab_reset(r->ctx[id]);
+                sweep(r);
+                break;
+            case AB_OP_DELETE:
+                if (lane == AB_REPLAY_ASET)
+                    ab_delete(r->ctx[id]);
+                sweep(r);
+                break;
+            default: /* AB_OP_CREATE */
+                if (lane == AB_REPLAY_ASET)
+                {
+                    const AbContextSpec *spec = &r->t->contexts[id];
+
+                    r->ctx[id] = ab_aset_create(r->ctx[spec->parent], spec->name, spec->min_ctx, spec->init_block,
+                                                spec->max_block);
+                    if (unlikely(r->ctx[id] == NULL))
+                        goto fail;
+                }
+                r->head[id] = AB_NO_CONTEXT;
+                break;
+        }
+        continue;
+fail:
+        *failed = i;
+        return AB_ERR_OUT_OF_MEMORY;
+    }
+    return AB_OK;
+}
+
+static int run_range(TreeRun *r, size_t from, size_t to, size_t *failed)
+{
+    return r->lane == AB_REPLAY_ASET ? run_ops(r, AB_REPLAY_ASET, from, to, failed)
+                                     : run_ops(r, AB_REPLAY_MALLOC, from, to, failed);
+}
+
+/* The end of an iteration: the root deleted (AllocSet) or every live chunk freed (malloc). */
+static void end_iteration(TreeRun *r)
+{
+    if (r->lane == AB_REPLAY_ASET)
+        ab_delete(r->ctx[0]);
+    for (uint32_t id = 0; id < r->t->ncontexts; id++)
+        if (r->head[id] != AB_NO_CONTEXT)
+            empty_context(r, id);
+}
+
+static int begin_iteration(TreeRun *r, size_t min_ctx, size_t init_block, size_t max_block)
+{
+    r->sweep_at = 0;
+    r->head[0] = AB_NO_CONTEXT;
+    if (r->lane == AB_REPLAY_ASET
+        && (r->ctx[0] = ab_aset_create(NULL, "replay", min_ctx, init_block, max_block)) == NULL)
+        return ab_error_code();
+    return AB_OK;
+}
+
+static int check_points(const TreeTrace *t, const AbCounterPoint *points, size_t npoints, AbCounters *counters)
+{
+    if (npoints != 0 && (points == NULL || counters == NULL))
+    {
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "%zu counter points without the arrays", npoints);
+        return AB_ERR_INVALID_ARGUMENT;
+    }
+    for (size_t k = 0; k < npoints; k++)
+    {
+        uint64_t at = points[k].before_op;
+        uint32_t id = points[k].context;
+
+        if (at > t->nops || (k > 0 && at < points[k - 1].before_op))
+        {
+            ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
+                         "counter point %zu: before op %llu (points must be sorted, at most %zu)", k,
+                         (unsigned long long) at, t->nops);
+            return AB_ERR_INVALID_ARGUMENT;
+        }
+        if (id >= t->ncontexts || !(t->plan->born[id] <= at && at <= t->plan->died[id]))
+        {
+            ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "counter point %zu: context %u is not live before op %llu",
+                         k, id, (unsigned long long) at);
+            return AB_ERR_INVALID_ARGUMENT;
+        }
+        memset(&counters[k], 0, sizeof(counters[k]));
+    }
+    return AB_OK;
+}
+
+/* One iteration; in the last one, the counter points and the root's stats, their time excluded. */
+static int run_iteration(TreeRun *r, int it, bool last, const size_t sizes[3], const AbCounterPoint *points,
+                         size_t npoints, AbCounters *counters, AbCounters *stats, uint64_t *ns)
+{
+    uint64_t excluded = 0;
+    uint64_t start = now_ns();
+    size_t failed = 0, from = 0, k = 0;
+    int rc;
+
+    if ((rc = begin_iteration(r, sizes[0], sizes[1], sizes[2])) != AB_OK)
+        return rc;
+    if (!last)
+        npoints = 0;
+    for (;;)
+    {
+        size_t to = k < npoints ? (size_t) points[k].before_op : r->t->nops;
+
+        if ((rc = run_range(r, from, to, &failed)) != AB_OK)
+        {
+            rc = call_failed(r, failed, it);
+            end_iteration(r);
+            return rc;
+        }
+        from = to;
+        if (k >= npoints)
+            break;
+        uint64_t pause = now_ns();
+
+        for (; k < npoints && points[k].before_op == to; k++)
+            if (r->lane == AB_REPLAY_ASET)
+                ab_stats(r->ctx[points[k].context], 0, &counters[k]);
+        excluded += now_ns() - pause;
+    }
+    if (last && stats != NULL && r->lane == AB_REPLAY_ASET)
+    {
+        uint64_t pause = now_ns();
+
+        ab_stats(r->ctx[0], 0, stats);
+        excluded += now_ns() - pause;
+    }
+    end_iteration(r);
+    *ns = now_ns() - start - excluded;
+    return AB_OK;
+}
+
+int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t init_block, size_t max_block,
+                   int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                   AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
+                   AbCounters *counters)
+{
+    TreeRun r = {.t = trace, .lane = allocator};
+    const size_t sizes[3] = {min_ctx, init_block, max_block};
+    int rc;
+
+    if (allocator != AB_REPLAY_ASET && allocator != AB_REPLAY_MALLOC)
+    {
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
+                     "a version 2 trace replays in AB_REPLAY_ASET or AB_REPLAY_MALLOC only, not lane %d", allocator);
+        return AB_ERR_INVALID_ARGUMENT;
+    }
+    if ((rc = check_points(trace, points, npoints, counters)) != AB_OK)
+        return rc;
+    if (stats_before_delete != NULL)
+        memset(stats_before_delete, 0, sizeof(*stats_before_delete));
+    if (trace->nthreads > 1)
+        return ab_tree_replay_threads(trace, allocator, sizes, iterations, ns_per_iteration, minflt_per_iteration,
+                                      stats_before_delete, points, npoints, counters);
+    rc = AB_ERR_OUT_OF_MEMORY;
+    r.slot = ab_replay_zeroed_array(trace->nslots, sizeof(TreeSlot), "slots array");
+    r.head = r.slot ? ab_replay_zeroed_array(trace->ncontexts, sizeof(uint32_t), "context live lists") : NULL;
+    r.ctx = r.head ? ab_replay_zeroed_array(trace->ncontexts, sizeof(AbContext *), "contexts") : NULL;
+    if (r.ctx == NULL)
+        goto done;
+    for (uint32_t id = 0; id < trace->ncontexts; id++)
+        r.head[id] = AB_NO_CONTEXT;
+    for (int it = 0; it < iterations; it++)
+    {
+        uint64_t faults = minflt_per_iteration != NULL ? thread_minflt() : 0;
+
+        rc = run_iteration(&r, it, it == iterations - 1, sizes, points, npoints, counters, stats_before_delete,
+                           &ns_per_iteration[it]);
+        if (rc != AB_OK)
+            goto done;
+        if (minflt_per_iteration != NULL)
+            minflt_per_iteration[it] = thread_minflt() - faults;
+    }
+done:
+    free(r.ctx);
+    free(r.head);
+    free(r.slot);
+    return rc;
+}

@@ -1,0 +1,56 @@
+/*
+ * replay_tree.h -- what the version 2 replay files share: the validator's
+ * result (replay_tree_validate.c) and the replay over it (replay_tree.c).
+ */
+#ifndef AB_REPLAY_TREE_H
+#define AB_REPLAY_TREE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "replay_internal.h"
+
+#define AB_NO_CONTEXT UINT32_MAX
+
+/*
+ * What validation learns and the replay needs, so that the timed loop walks
+ * no tree: for each R and d, in trace order, the contexts whose live chunks
+ * it releases (the context, then every descendant deleted with it), as
+ * sweep = [n, id1 .. idn, n, ...]; and each context's lifetime, to check
+ * counter points before a run: live before op p iff born <= p <= died.
+ */
+typedef struct TreePlan
+{
+    uint32_t *sweep;
+    size_t    nsweep;
+    uint64_t *born;   /* [ncontexts]: index of its c + 1 (0 for the root); UINT64_MAX if never created */
+    uint64_t *died;   /* [ncontexts]: index of the R or d that deleted it; UINT64_MAX if never */
+} TreePlan;
+
+/* Validates; with plan non-NULL also fills it (free with ab_tree_plan_free).  AB_OK or the first error. */
+int ab_tree_validate(const uint64_t *ops, const uint32_t *placement, size_t nops, uint32_t nslots,
+                     const AbContextSpec *contexts, uint32_t ncontexts, uint32_t nthreads, TreePlan *plan);
+void ab_tree_plan_free(TreePlan *plan);
+
+/* replay_tree.c: one version 2 trace's replay, everything validated. */
+typedef struct TreeTrace
+{
+    const uint64_t      *ops;
+    const uint32_t      *placement;
+    size_t               nops;
+    uint32_t             nslots, ncontexts, nthreads;
+    const AbContextSpec *contexts; /* names owned by the trace */
+    const TreePlan      *plan;
+} TreeTrace;
+
+int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t init_block, size_t max_block,
+                   int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                   AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
+                   AbCounters *counters);
+
+/* replay_threads.c: nthreads > 1, one pthread per trace thread (points already checked against lifetimes). */
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], int iterations,
+                           uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
+                           const AbCounterPoint *points, size_t npoints, AbCounters *counters);
+
+#endif /* AB_REPLAY_TREE_H */

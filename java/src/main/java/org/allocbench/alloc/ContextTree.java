@@ -38,16 +38,28 @@ final class ContextTree {
         return node;
     }
 
-    /** Before a reset of the owner: every descendant's instance is closed (the reset releases their memory). */
+    /**
+     * Before a reset of the owner: every descendant's instance is closed (the reset releases their memory).
+     * Without recursion, so a deep tree cannot overflow the stack.
+     */
     void childrenReleased() {
         if (children == null || children.isEmpty()) {
             return;
         }
-        for (ContextTree child : children.reversed()) { // newest first, as the native tree deletes them
-            child.childrenReleased();
-            child.owner.markReleased();
+        java.util.ArrayDeque<ContextTree> pending = new java.util.ArrayDeque<>();
+        pending.push(this);
+        while (!pending.isEmpty()) {
+            ContextTree node = pending.pop();
+            if (node.children != null) {
+                for (ContextTree child : node.children) {
+                    pending.push(child);
+                }
+                node.children.clear();
+            }
+            if (node != this) {
+                node.owner.markReleased();
+            }
         }
-        children.clear();
     }
 
     /** Before a delete of the owner: the descendants are closed, and the owner leaves its parent's children. */

@@ -146,6 +146,9 @@ public final class MemoryCell {
                 warmLoop.iteration(factory::create);
             }
         }
+        try (Allocator probe = factory.create()) {
+            loop.prepare(probe.capabilities()); // a version 2 trace's waits are worked out before the baseline
+        }
         // No System.gc() here: G1 uncommits the heap it shrinks concurrently, which would make RSS fall during
         // the replay. The replay allocates next to nothing on the heap, so no GC runs there either.
 

@@ -34,6 +34,14 @@ class LaneWorkerTreeTest {
     }
 
     @Test
+    void theSegmentLaneRunsATraceOfSeveralThreadsOneThreadAtATime() {
+        LaneWorker.Response r = LaneWorker.run(new LaneWorker.Request(InterleavedRunner.SEGMENT_PREFIX + "4k", NAMES,
+                0, 2, 1, null), TRACES);
+        assertNull(r.unavailable());
+        assertTrue(r.traces().stream().allMatch(o -> o.failure() == null && o.nsPerOp().size() == 2), r.toString());
+    }
+
+    @Test
     void theRootsCountersAreThoseOfTheTraceWhateverTheThreads() {
         LaneWorker.Response r = LaneWorker.run(new LaneWorker.Request("aset-native", NAMES, 0, 3, 2, null), TRACES);
         LaneWorker.Response java = LaneWorker.run(new LaneWorker.Request("aset-java", NAMES.subList(0, 1), 0, 1, 1,

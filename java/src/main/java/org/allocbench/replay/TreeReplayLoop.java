@@ -3,12 +3,6 @@ package org.allocbench.replay;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.allocbench.nativecore.AddressSpace.ALL;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.Capabilities;
@@ -43,7 +37,7 @@ import org.allocbench.trace.Placement;
  * the caller's, the others on helper threads created with the loop (never in
  * a timed region) and released together by a barrier each iteration. An op
  * waits, before it starts, for what the format orders before it on other
- * threads ({@link TreePlan#waits}): other threads' progress counters are read
+ * threads ({@link TreePlan#waits}, {@link TraceThreads}): other threads' progress counters are read
  * with acquire and each thread publishes its own with release after every op;
  * a wait spins ({@link Thread#onSpinWait}) and then yields. What must be
  * ordered follows {@link Capabilities#sharing()}: the slot and c/R/d rules for
@@ -62,11 +56,6 @@ import org.allocbench.trace.Placement;
 public final class TreeReplayLoop implements TraceReplay {
 
     private static final long PAGE = 4096;
-    /** Progress counters this many longs apart: one per 128 bytes, so no two threads share a cache line. */
-    private static final int PAD = 16;
-    /** Spins before a waiting thread starts yielding its core (the host may have fewer cores than threads). */
-    private static final int SPINS_BEFORE_YIELD = 256;
-    private static final VarHandle PROGRESS = MethodHandles.arrayElementVarHandle(long[].class);
 
     private final OpSequence ops;
     private final Placement placement;
@@ -78,7 +67,7 @@ public final class TreeReplayLoop implements TraceReplay {
     /** The instance each context's ops go to in this iteration: the root, a child, or the root again (no tree). */
     private final Allocator[] contexts;
     /** Threads of their own, or null: one thread, or trace order asked for. */
-    private final Team team;
+    private final TraceThreads threadsOfTheTrace;
 
     // this iteration's: set by begin, read by every op (on every thread, after the start barrier)
     private boolean tree;
@@ -121,7 +110,7 @@ public final class TreeReplayLoop implements TraceReplay {
         this.plan = TreePlan.of(ops);
         this.slotData = new long[2 * ops.slots()];
         this.contexts = new Allocator[placement.contextCount()];
-        this.team = traceOrder || placement.threads() == 1 ? null : new Team(placement.threads());
+        this.threadsOfTheTrace = traceOrder || placement.threads() == 1 ? null : new TraceThreads(this, plan.threadOps);
     }
 
     @Override
@@ -131,7 +120,7 @@ public final class TreeReplayLoop implements TraceReplay {
 
     /** Threads the ops run on: the trace's, or 1 in trace order. */
     public int threads() {
-        return team == null ? 1 : placement.threads();
+        return threadsOfTheTrace == null ? 1 : placement.threads();
     }
 
     /** The sum of sizes the trace holds live: {peak, after the last op} (the trace's figure, not an allocator's). */
@@ -144,7 +133,7 @@ public final class TreeReplayLoop implements TraceReplay {
         if (capabilities.equals(prepared)) {
             return;
         }
-        if (team != null) {
+        if (threadsOfTheTrace != null) {
             waits = plan.waits(ordering(capabilities, placement.threads()));
         }
         prepared = capabilities;
@@ -180,7 +169,7 @@ public final class TreeReplayLoop implements TraceReplay {
 
     @Override
     public void replay(Allocator root) {
-        if (team == null) {
+        if (threadsOfTheTrace == null) {
             begin(root);
             for (int i = 0, n = ops.length(); i < n; i++) {
                 step(i);
@@ -189,7 +178,7 @@ public final class TreeReplayLoop implements TraceReplay {
         } else {
             prepareFor(root);
             begin(root);
-            team.run();
+            threadsOfTheTrace.run(waits);
         }
     }
 
@@ -216,7 +205,8 @@ public final class TreeReplayLoop implements TraceReplay {
     }
 
     /**
-     * Op {@code i} (in trace order, on the calling thread, after {@link #begin}). Kept small, with each case in a
+     * Op {@code i} (in trace order, on the calling thread, after {@link #begin}; {@link TraceThreads} calls it
+     * on each op's thread). Kept small, with each case in a
      * helper, for the JIT's inlining limit (see {@link ReplayLoop#step}).
      */
     public void step(int i) {
@@ -308,7 +298,7 @@ public final class TreeReplayLoop implements TraceReplay {
      */
     private void afterFailure(Allocator root) {
         Capabilities c = root.capabilities();
-        if (team == null && !c.contextTree() && !c.bulkReset() && c.individualFree()) {
+        if (threadsOfTheTrace == null && !c.contextTree() && !c.bulkReset() && c.individualFree()) {
             freeEach(root, plan.liveAfter(doneInOrder));
         }
     }
@@ -340,168 +330,8 @@ public final class TreeReplayLoop implements TraceReplay {
 
     @Override
     public void close() {
-        if (team != null) {
-            team.shutdown();
-        }
-    }
-
-    /** Thrown in a thread that stops waiting because another one failed. */
-    private static final class Aborted extends RuntimeException {
-        Aborted() {
-            super("aborted: another replay thread failed", null, false, false);
-        }
-    }
-
-    /**
-     * The trace's threads 1..T-1 on helper threads (thread 0 is the caller's), created with the loop and
-     * reused by every iteration.
-     */
-    private final class Team {
-        private final int threads;
-        private final Thread[] helpers;
-        private final CyclicBarrier start;
-        private final long[] progress;
-        private final AtomicInteger running = new AtomicInteger();
-        private final AtomicReference<Throwable> failure = new AtomicReference<>();
-        private volatile boolean abort;
-        private volatile boolean shutdown;
-
-        Team(int threads) {
-            this.threads = threads;
-            this.progress = new long[threads * PAD];
-            this.start = new CyclicBarrier(threads);
-            this.helpers = new Thread[threads - 1];
-            for (int t = 1; t < threads; t++) {
-                int id = t;
-                helpers[t - 1] = Thread.ofPlatform().daemon().name("allocbench-trace-thread-" + t)
-                        .start(() -> helperLoop(id));
-            }
-        }
-
-        private void helperLoop(int t) {
-            while (true) {
-                try {
-                    start.await();
-                } catch (InterruptedException | BrokenBarrierException e) {
-                    return;
-                }
-                if (shutdown) {
-                    return;
-                }
-                try {
-                    runThread(t);
-                } catch (Aborted e) {
-                    // another thread failed first; its failure is the one reported
-                } catch (Throwable x) {
-                    fail(x);
-                } finally {
-                    running.decrementAndGet();
-                }
-            }
-        }
-
-        /** One iteration's ops on every thread: the helpers released, thread 0 here, then all finished. */
-        void run() {
-            if (shutdown) {
-                throw new IllegalStateException("this replay loop is closed");
-            }
-            for (int t = 0; t < threads; t++) {
-                PROGRESS.setRelease(progress, t * PAD, 0L);
-            }
-            failure.set(null);
-            abort = false;
-            running.set(threads - 1);
-            try {
-                start.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while starting the replay threads", e);
-            } catch (BrokenBarrierException e) {
-                throw new IllegalStateException("the replay threads are gone", e);
-            }
-            try {
-                runThread(0);
-            } catch (Aborted e) {
-                // reported below
-            } catch (Throwable x) {
-                fail(x);
-            }
-            for (int spins = 0; running.get() > 0; spins++) {
-                pause(spins);
-            }
-            Throwable x = failure.get();
-            if (x instanceof RuntimeException e) {
-                throw e;
-            }
-            if (x instanceof Error e) {
-                throw e;
-            }
-            if (x != null) {
-                throw new IllegalStateException("a replay thread failed: " + x, x);
-            }
-        }
-
-        private void fail(Throwable x) {
-            failure.compareAndSet(null, x);
-            abort = true;
-        }
-
-        /** Thread {@code t}'s ops in order, each after what it waits for; its progress published after each. */
-        private void runThread(int t) {
-            int[] mine = plan.threadOps[t];
-            int[] at = waits.at()[t];
-            int[] onThread = waits.thread()[t];
-            int[] count = waits.count()[t];
-            int w = 0;
-            for (int k = 0; k < mine.length; k++) {
-                while (w < at.length && at[w] == k) {
-                    await(onThread[w], count[w]);
-                    w++;
-                }
-                step(mine[k]);
-                PROGRESS.setRelease(progress, t * PAD, (long) k + 1);
-            }
-        }
-
-        /** Until thread {@code u} has finished {@code n} ops (or another thread failed). */
-        private void await(int u, long n) {
-            for (int spins = 0; (long) PROGRESS.getAcquire(progress, u * PAD) < n; spins++) {
-                if (abort) {
-                    throw new Aborted();
-                }
-                pause(spins);
-            }
-        }
-
-        private static void pause(int spins) {
-            if (spins < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
-
-        void shutdown() {
-            if (shutdown) {
-                return;
-            }
-            shutdown = true;
-            try {
-                start.await(); // every helper is at the barrier, or on its way: released, it sees shutdown and ends
-            } catch (BrokenBarrierException e) {
-                // broken before (an interrupt): the helpers have ended already
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            for (Thread h : helpers) {
-                try {
-                    h.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
+        if (threadsOfTheTrace != null) {
+            threadsOfTheTrace.shutdown();
         }
     }
 }

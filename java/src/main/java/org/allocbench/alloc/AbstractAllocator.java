@@ -128,6 +128,20 @@ public abstract class AbstractAllocator implements Allocator {
         endGeneration();
     }
 
+    /**
+     * Closes this instance without {@link #releaseForGood()}: for a child context whose memory its parent's
+     * reset or delete has already released (natively, in one call), so only the Java side is left to end.
+     * Idempotent; the instance throws on use afterwards, as after close.
+     */
+    protected final void markReleased() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        bridgedCount = 0; // a context tree has a bulk release, so the bridge kept no handles
+        endGeneration();
+    }
+
     /** The segments' handles, freed one by one (only an allocator without a bulk release has any). */
     private void freeBridged() {
         for (int i = 0; i < bridgedCount; i++) {

@@ -17,8 +17,9 @@ import java.lang.foreign.SegmentAllocator;
  *
  * <p>Handles ({@link #alloc}, {@link #resize}, {@link #free}) are primitive longs (for most allocators the address itself), so
  * the replay loop creates no Java objects per operation. {@link #address(long)}
- * gives the native address to read or write. Instances are not thread-safe:
- * one thread drives one instance, like a PostgreSQL backend its contexts.
+ * gives the native address to read or write. Instances are not thread-safe
+ * unless {@link Capabilities#sharing()} says so: one thread drives one instance at a time, like a PostgreSQL
+ * backend its contexts.
  *
  * <p>The raw operations check only what is free to check (a closed instance
  * throws {@link IllegalStateException}); {@link #checked()} returns a view that
@@ -80,6 +81,22 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
 
     /** What the instance holds now; figures it cannot know are reported as unknown, never invented. */
     AllocatorStats stats();
+
+    /**
+     * A new child context of this one (PostgreSQL's {@code AllocSetContextCreate(parent, name, ...)}), where
+     * {@link Capabilities#contextTree()}: its own allocations, statistics, reset and close. Resetting this
+     * instance closes every child (their memory goes with the reset, as MemoryContextReset deletes the
+     * children); closing it closes every descendant. A closed child throws on use and closes again as a no-op.
+     * The sizes obey the AllocSet's rules (initBlockSize a multiple of 8, at least 1024; maxBlockSize a
+     * multiple of 8, at least initBlockSize, below 1 GiB; minContextSize 0 or a multiple of 8 from 1024 to
+     * maxBlockSize); bad ones are refused with the native core's message. Not a hot path: a version 2 replay
+     * calls it for each {@code c} op.
+     *
+     * @throws UnsupportedOperationException if the allocator has no contexts ({@code contextTree} false)
+     */
+    default Allocator child(String name, long minContextSize, long initBlockSize, long maxBlockSize) {
+        throw new UnsupportedOperationException(name() + " has no child contexts");
+    }
 
     /**
      * A view of this instance that tracks its live allocations: it rejects foreign, freed and stale handles

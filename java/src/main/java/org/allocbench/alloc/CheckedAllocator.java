@@ -15,7 +15,7 @@ final class CheckedAllocator extends AbstractAllocator {
     private final LivePointers live;
 
     CheckedAllocator(Allocator raw) {
-        super(raw.name(), raw.capabilities());
+        super(raw.name(), viewCapabilities(raw.capabilities()));
         this.raw = raw;
         this.live = new LivePointers(raw.name());
     }
@@ -90,6 +90,18 @@ final class CheckedAllocator extends AbstractAllocator {
     public AllocatorStats stats() {
         ensureOpen();
         return raw.stats();
+    }
+
+    /** The raw allocator's, except that the view's own table of live handles is not thread-safe. */
+    private static Capabilities viewCapabilities(Capabilities raw) {
+        return raw.sharing() == Capabilities.Sharing.CONCURRENT ? raw.withSharing(Capabilities.Sharing.SERIAL) : raw;
+    }
+
+    /** A checked view of a new child of the raw allocator (each context tracks its own live handles). */
+    @Override
+    public Allocator child(String contextName, long minContextSize, long initBlockSize, long maxBlockSize) {
+        ensureOpen();
+        return new CheckedAllocator(raw.child(contextName, minContextSize, initBlockSize, maxBlockSize));
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.allocbench.alloc;
 
 import java.util.Objects;
 import org.allocbench.arena.JavaAllocSet;
+import org.allocbench.arena.JavaContextStats;
 import org.allocbench.nativecore.AllocSetSizes;
 
 /**
@@ -17,16 +18,28 @@ import org.allocbench.nativecore.AllocSetSizes;
  */
 public final class JavaAllocSetAllocator extends AbstractAllocator {
 
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
+    /** A set and its blocks belong to one thread (confined arenas, the thread's block cache). */
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
+            Capabilities.Sharing.OWNER);
 
     private final AllocSetSizes sizes;
-    /** Null until first use. */
+    /** Null until first use (a root); a child's from the start. */
     private JavaAllocSet set;
 
     public JavaAllocSetAllocator(AllocSetSizes sizes) {
         super("aset-java", CAPABILITIES);
         this.sizes = Objects.requireNonNull(sizes, "sizes");
         JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
+    }
+
+    /**
+     * Over a child set: its parent's reset or delete closes the set itself (the set's own tree), after which
+     * every operation of this instance throws ("memory context ... has been deleted").
+     */
+    private JavaAllocSetAllocator(JavaAllocSet childSet) {
+        super("aset-java", CAPABILITIES);
+        this.sizes = null;
+        this.set = childSet;
     }
 
     @Override
@@ -69,6 +82,25 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     @Override
     public long address(long handle) {
         return handle;
+    }
+
+    @Override
+    public Allocator child(String contextName, long minContextSize, long initBlockSize, long maxBlockSize) {
+        ensureOpen();
+        return new JavaAllocSetAllocator(set().createChild(contextName, minContextSize, initBlockSize,
+                maxBlockSize));
+    }
+
+    /** The set and its descendants in PostgreSQL's MemoryContextStats format (as the native dump prints it). */
+    public String dump() {
+        ensureOpen();
+        return JavaContextStats.dump(set());
+    }
+
+    /** The set and its descendants as pg_backend_memory_contexts rows, parents before children. */
+    public java.util.List<org.allocbench.nativecore.MemoryContextRow> rows() {
+        ensureOpen();
+        return JavaContextStats.rows(set());
     }
 
     @Override

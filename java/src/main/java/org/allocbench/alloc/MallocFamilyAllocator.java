@@ -139,7 +139,8 @@ public final class MallocFamilyAllocator extends AbstractAllocator {
     private static Capabilities capabilities(Library library) {
         return new Capabilities(true, true, false, false, library.alignment(),
                 "no bulk release: the replay frees each live chunk on reset and at the end, timed"
-                        + (library.alignment() < 16 ? "; blocks of 8 bytes or less are only 8-byte aligned" : ""));
+                        + (library.alignment() < 16 ? "; blocks of 8 bytes or less are only 8-byte aligned" : ""),
+                false, Capabilities.Sharing.CONCURRENT); // malloc is thread-safe, and an instance holds nothing
     }
 
     @Override

@@ -96,7 +96,9 @@ public final class NettyPooledAllocator extends AbstractAllocator {
 
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, false, true, 1,
             "no bulk release: the replay releases each live buffer on reset and at the end, timed;"
-                    + " stats report only the memory held; no alignment promised");
+                    + " stats report only the memory held; no alignment promised",
+            // Netty's allocator is thread-safe, an instance's table of buffers is not: one thread at a time
+            false, Capabilities.Sharing.SERIAL);
 
     private static final String VERSION = "netty-buffer " + nettyVersion()
             + ", one PooledByteBufAllocator per thread, direct, thread cache for all threads";

@@ -20,13 +20,23 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
 
     /** A static final record: its handles are constants to the JIT (see AllocSetVariant). */
     private static final AllocSetVariant PG15 = AllocSetVariant.load("pg15");
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "");
+    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
+            Capabilities.Sharing.PER_CONTEXT);
 
     private final long context;
+    private final ContextTree tree;
 
     public Pg15AllocSetAllocator(AllocSetSizes sizes) {
         super("aset-pg15", CAPABILITIES);
         this.context = PG15.createContext("aset-pg15", sizes);
+        this.tree = ContextTree.root(this);
+    }
+
+    /** A child context of {@code parent} (an instance of this same class, so per-op calls see one class). */
+    private Pg15AllocSetAllocator(Pg15AllocSetAllocator parent, String contextName, AllocSetSizes sizes) {
+        super(parent.name(), CAPABILITIES);
+        this.context = PG15.createChild(parent.context, contextName, sizes);
+        this.tree = parent.tree.child(this);
     }
 
     @Override
@@ -63,12 +73,23 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
     }
 
     @Override
+    public Allocator child(String contextName, long minContextSize, long initBlockSize, long maxBlockSize) {
+        ensureOpen();
+        return new Pg15AllocSetAllocator(this, contextName,
+                new AllocSetSizes(minContextSize, initBlockSize, maxBlockSize));
+    }
+
+    /** MemoryContextReset: the children's Java instances are closed, then one native reset deletes them. */
+    @Override
     protected void releaseAll() {
+        tree.childrenReleased();
         PG15.uncheckedReset(context);
     }
 
+    /** MemoryContextDelete, with the descendants. */
     @Override
     protected void releaseForGood() {
+        tree.released();
         PG15.deleteContext(context);
     }
 
@@ -76,5 +97,17 @@ public final class Pg15AllocSetAllocator extends AbstractAllocator {
     public AllocatorStats stats() {
         ensureOpen();
         return AllocatorStats.of(PG15.stats(context));
+    }
+
+    /** The context and its descendants as pg_backend_memory_contexts rows, parents before children. */
+    public java.util.List<org.allocbench.nativecore.MemoryContextRow> rows() {
+        ensureOpen();
+        return PG15.rows(context);
+    }
+
+    /** The context and its descendants in PostgreSQL's MemoryContextStats format (the C library's dump). */
+    public String dump() {
+        ensureOpen();
+        return PG15.dump(context);
     }
 }

@@ -139,6 +139,12 @@ public final class JavaAllocSet implements AutoCloseable {
     /** The thread that may use the set; null once closed. */
     private Thread owner;
 
+    // The context tree (mcxt.c's links): the parent, and the children newest first as a doubly linked list.
+    private JavaAllocSet parent;
+    private JavaAllocSet firstChild;
+    private JavaAllocSet prevSibling;
+    private JavaAllocSet nextSibling;
+
     /** A set with the given sizes (see {@link AllocSetSizes} for the presets). */
     public JavaAllocSet(String name, AllocSetSizes sizes) {
         this(name, Objects.requireNonNull(sizes, "sizes").minContextSize(), sizes.initBlockSize(),
@@ -494,6 +500,9 @@ public final class JavaAllocSet implements AutoCloseable {
      */
     public void reset() {
         checkOwner();
+        while (firstChild != null) {
+            firstChild.deleteTree(); // MemoryContextReset deletes the children first
+        }
         resetBlocks();
     }
 
@@ -516,13 +525,96 @@ public final class JavaAllocSet implements AutoCloseable {
         nextBlockSize = initBlockSize;
     }
 
-    /** MemoryContextDelete: gives back every block, the keeper too. Idempotent; the set is unusable after. */
+    /**
+     * MemoryContextDelete: deletes the descendants (leaves first), leaves the parent, and gives back every
+     * block, the keeper too. Idempotent; the set (and every descendant) is unusable after.
+     */
     @Override
     public void close() {
         if (owner == null) {
             return;
         }
         checkOwner();
+        deleteTree();
+    }
+
+    /** mcxt.c's delete_tree: this set and its descendants, leaves first, without recursion. */
+    private void deleteTree() {
+        JavaAllocSet current = this;
+        for (;;) {
+            while (current.firstChild != null) {
+                current = current.firstChild;
+            }
+            JavaAllocSet up = current.parent;
+            current.deleteOnly();
+            if (current == this) {
+                return;
+            }
+            current = up;
+        }
+    }
+
+    // ---- the tree ----
+
+    /**
+     * AllocSetContextCreate(this, name, ...): a child set with its own blocks, the newest of this set's
+     * children. Resetting this set deletes it; deleting this set deletes it (and its descendants) first.
+     * Same parameter checks and messages as the constructor; the child belongs to this set's thread.
+     */
+    public JavaAllocSet createChild(String childName, long minContextSize, long initBlockSize, long maxBlockSize) {
+        checkOwner();
+        JavaAllocSet child = new JavaAllocSet(childName, minContextSize, initBlockSize, maxBlockSize);
+        child.parent = this;
+        child.nextSibling = firstChild;
+        if (firstChild != null) {
+            firstChild.prevSibling = child;
+        }
+        firstChild = child;
+        return child;
+    }
+
+    /** The parent set, or null for a root (or a deleted set). */
+    public JavaAllocSet parent() {
+        return parent;
+    }
+
+    /** The children, newest first (PostgreSQL's order). */
+    public java.util.List<JavaAllocSet> children() {
+        checkOwner();
+        java.util.List<JavaAllocSet> list = new java.util.ArrayList<>();
+        for (JavaAllocSet c = firstChild; c != null; c = c.nextSibling) {
+            list.add(c);
+        }
+        return list;
+    }
+
+    JavaAllocSet firstChild() {
+        return firstChild;
+    }
+
+    JavaAllocSet nextSibling() {
+        return nextSibling;
+    }
+
+    private void unlinkFromParent() {
+        if (parent == null) {
+            return;
+        }
+        if (prevSibling != null) {
+            prevSibling.nextSibling = nextSibling;
+        } else {
+            parent.firstChild = nextSibling;
+        }
+        if (nextSibling != null) {
+            nextSibling.prevSibling = prevSibling;
+        }
+        parent = prevSibling = nextSibling = null;
+    }
+
+    /** mcxt.c's delete_only: this set alone (its children are gone already). */
+    private void deleteOnly() {
+        checkOwner();
+        unlinkFromParent();
         resetBlocks();
         memAllocated -= BlockHeader.endptr(keeper) - set;
         source.free(set);

@@ -8,6 +8,7 @@ import org.allocbench.nativecore.ThreadUsage;
 import org.allocbench.replay.FloorAllocator;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
 import org.allocbench.trace.Workloads;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
@@ -33,7 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * allocator called from Java). One invocation is one iteration of the trace
  * format: create the context, replay every op, end it, so creation and the
  * end are inside the time, as the format says. The loop is
- * {@link ReplayLoop}, the same for every allocator: it keeps the live set,
+ * {@link ReplayLoop} ({@link TraceReplay#of}: the tree loop for a version 2
+ * trace), the same for every allocator: it keeps the live set,
  * and an allocator without a bulk release is given a free for each live chunk
  * on R and at the end, timed like any op.
  *
@@ -106,7 +108,7 @@ public class ReplayBenchmark {
     public static final String ANY_DIGEST = "any";
 
     private Supplier<Allocator> contexts;
-    private ReplayLoop loop;
+    private TraceReplay loop;
 
     /** The {@code traceSha256} parameter for a workload's digest (null: a built-in). */
     public static String traceDigest(String sha256) {
@@ -132,7 +134,16 @@ public class ReplayBenchmark {
             }
             contexts = PerOpLanes.contexts(allocator, ops); // the probe used the floor's plan
         }
-        loop = new ReplayLoop(ops);
+        loop = TraceReplay.of(ops); // a version 2 trace's own threads are made here, outside the measurement
+        try (Allocator probe = contexts.get()) {
+            loop.prepare(probe.capabilities());
+        }
+        contexts = PerOpLanes.contexts(allocator, ops); // the probe used the floor's plan
+    }
+
+    @TearDown(Level.Trial)
+    public void finish() {
+        loop.close();
     }
 
     @Benchmark

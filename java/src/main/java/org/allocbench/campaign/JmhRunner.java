@@ -15,7 +15,7 @@ import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
 import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.PerOpLanes;
-import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
@@ -223,8 +223,7 @@ public final class JmhRunner {
     }
 
     private Map<String, Long> allocatorStats(String lane, OpSequence ops) {
-        try (Allocator a = PerOpLanes.contexts(lane, ops).get()) {
-            ReplayLoop loop = new ReplayLoop(ops);
+        try (Allocator a = PerOpLanes.contexts(lane, ops).get(); TraceReplay loop = TraceReplay.of(ops)) {
             loop.replay(a);
             if (!a.capabilities().note().isEmpty() && !lane.equals(InterleavedRunner.FLOOR)) {
                 notes.put(lane, a.capabilities().note());

@@ -26,7 +26,7 @@ import org.allocbench.nativecore.SharedSegment;
 import org.allocbench.owned.ParentWatch;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.PerOpRounds;
-import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.trace.OpSequence;
 
@@ -212,10 +212,10 @@ public final class LaneWorker {
     private static String latency(Request request, OpSequence ops) {
         Path dir = Path.of(request.hlogDir());
         String file = HlogFiles.fileName(request.lane(), ops.name());
-        try (Allocator a = PerOpLanes.contexts(request.lane(), ops).get()) {
+        try (Allocator a = PerOpLanes.contexts(request.lane(), ops).get(); TraceReplay replay = TraceReplay.of(ops)) {
             Histogram h = LatencyRecorder.newHistogram();
             h.setStartTimeStamp(System.currentTimeMillis());
-            new LatencyRecorder(LatencyMode.PER_OP, 1).replay(a, new ReplayLoop(ops), h);
+            new LatencyRecorder(LatencyMode.PER_OP, 1).replay(a, replay, h); // refuses a trace of several threads
             h.setEndTimeStamp(Math.max(h.getStartTimeStamp(), System.currentTimeMillis()));
             Files.createDirectories(dir);
             HlogFiles.write(dir.resolve(file), h, List.of("allocbench run: " + request.lane() + " x " + ops.name()

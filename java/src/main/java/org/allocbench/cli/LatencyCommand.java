@@ -19,7 +19,7 @@ import org.allocbench.measure.LatencyRecorder;
 import org.allocbench.measure.NativeLatency;
 import org.allocbench.measure.TimerCalibration;
 import org.allocbench.nativecore.AllocSetSizes;
-import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
 import org.allocbench.trace.Workload;
 import org.allocbench.trace.OpSequence;
 import picocli.CommandLine.Command;
@@ -217,20 +217,21 @@ final class LatencyCommand implements Callable<Integer> {
 
     /** Warm-up replays into a scratch histogram (the timed loop itself gets compiled), then the recorded ones. */
     private Histogram recordJava(AllocatorFactory f, OpSequence ops, LatencyRecorder recorder) {
-        ReplayLoop loop = new ReplayLoop(ops);
-        Histogram h = LatencyRecorder.newHistogram();
-        for (int i = 0; i < warmup; i++) {
-            try (Allocator a = f.create()) {
-                recorder.replay(a, loop, h);
+        try (TraceReplay loop = TraceReplay.of(ops)) {
+            Histogram h = LatencyRecorder.newHistogram();
+            for (int i = 0; i < warmup; i++) {
+                try (Allocator a = f.create()) {
+                    recorder.replay(a, loop, h);
+                }
             }
-        }
-        h.reset();
-        for (int i = 0; i < iterations; i++) {
-            try (Allocator a = f.create()) {
-                recorder.replay(a, loop, h);
+            h.reset();
+            for (int i = 0; i < iterations; i++) {
+                try (Allocator a = f.create()) {
+                    recorder.replay(a, loop, h);
+                }
             }
+            return h;
         }
-        return h;
     }
 
     private List<String> comments(Cell c, OpSequence ops) {

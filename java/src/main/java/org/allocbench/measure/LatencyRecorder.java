@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
+import org.allocbench.replay.TreeReplayLoop;
 
 /**
  * The replay loop ({@link ReplayLoop}), op for op the same work (touch rule,
@@ -70,6 +72,43 @@ public final class LatencyRecorder {
             grouped(allocator, loop, into, group);
         }
         loop.end(allocator);
+    }
+
+    /**
+     * The same for any replay ({@link TraceReplay#of}): a version 2 trace of one thread is recorded op by op
+     * through {@link TreeReplayLoop#step}, as a version 1 trace through {@link ReplayLoop#step}.
+     *
+     * @throws IllegalArgumentException for a trace of several threads: its ops run at once on several threads
+     *                                  and wait for each other, so one op's interval would hold other threads'
+     *                                  work and its waits; its figure is the lane's ns/op, not a per-op latency
+     */
+    public void replay(Allocator allocator, TraceReplay replay, Histogram into) {
+        switch (replay) {
+            case ReplayLoop loop -> replay(allocator, loop, into);
+            case TreeReplayLoop tree -> replayTree(allocator, tree, into);
+        }
+    }
+
+    private void replayTree(Allocator allocator, TreeReplayLoop tree, Histogram into) {
+        if (tree.threads() > 1) {
+            throw new IllegalArgumentException("per-op latency is not recorded for trace " + tree.ops().name()
+                    + " of " + tree.threads() + " threads: its ops overlap and wait for each other, so an op's"
+                    + " time would include other threads' work");
+        }
+        tree.begin(allocator);
+        int n = tree.ops().length();
+        int g = group();
+        for (int start = 0; start < n; start += g) {
+            int end = Math.min(n, start + g);
+            long t0 = System.nanoTime();
+            for (int i = start; i < end; i++) {
+                tree.step(i);
+            }
+            long t1 = System.nanoTime();
+            int count = end - start;
+            record(into, count == 1 ? t1 - t0 : Math.round((t1 - t0) / (double) count), count);
+        }
+        tree.end(allocator);
     }
 
     private static void perOp(Allocator allocator, ReplayLoop loop, Histogram into) {

@@ -6,6 +6,8 @@ import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
+import org.allocbench.replay.TreeReplayLoop;
 import org.allocbench.trace.OpSequence;
 import org.allocbench.trace.Pattern;
 import org.allocbench.trace.Workload;
@@ -147,15 +149,19 @@ public final class MemoryCell {
                     + factory.availability().reason());
         }
         OpSequence ops = workload.load(opCount, seed);
+        TraceReplay loop = touchPages ? TraceReplay.touchingEveryPage(ops) : TraceReplay.of(ops);
         long[] live = liveBytes(ops);
-        ReplayLoop loop = touchPages ? ReplayLoop.touchingEveryPage(ops) : new ReplayLoop(ops);
 
         OpSequence warm = clampSizes(workload.builtin()
                 ? workload.load(Math.min(opCount, Math.clamp(opCount / 100, 100, 1000)), seed + 1) : ops,
                 WARMUP_MAX_SIZE);
-        ReplayLoop warmLoop = touchPages ? ReplayLoop.touchingEveryPage(warm) : new ReplayLoop(warm);
-        for (int done = 0; done < WARMUP_OPS; done += warm.length()) {
-            warmLoop.iteration(factory::create);
+        try (TraceReplay warmLoop = touchPages ? TraceReplay.touchingEveryPage(warm) : TraceReplay.of(warm)) {
+            for (int done = 0; done < WARMUP_OPS; done += Math.max(1, warm.length())) {
+                warmLoop.iteration(factory::create);
+            }
+        }
+        try (Allocator probe = factory.create()) {
+            loop.prepare(probe.capabilities()); // a version 2 trace's waits are worked out before the baseline
         }
         // No System.gc() here: G1 uncommits the heap it shrinks concurrently, which would make RSS fall during
         // the replay. The replay allocates next to nothing on the heap, so no GC runs there either.
@@ -168,7 +174,7 @@ public final class MemoryCell {
         ProcSelf.Snapshot end;
         AllocatorStats stats;
         long replayNanos;
-        try (Allocator a = factory.create()) {
+        try (loop; Allocator a = factory.create()) {
             loop.replay(a);
             replayNanos = System.nanoTime() - start;
             end = ProcSelf.read();
@@ -198,9 +204,11 @@ public final class MemoryCell {
     static OpSequence clampSizes(OpSequence ops, long max) {
         long[] encoded = new long[ops.length()];
         for (int i = 0; i < encoded.length; i++) {
-            encoded[i] = OpSequence.encode(ops.kind(i), ops.slot(i), Math.min(ops.size(i), max));
+            byte kind = ops.kind(i);
+            boolean sized = kind == OpSequence.ALLOC || kind == OpSequence.ALLOC_ZEROED || kind == OpSequence.REALLOC;
+            encoded[i] = OpSequence.encode(kind, ops.slot(i), sized ? Math.min(ops.size(i), max) : 0);
         }
-        return new OpSequence(ops.name(), ops.slots(), encoded);
+        return new OpSequence(ops.name(), ops.slots(), encoded, ops.placement());
     }
 
     /**
@@ -208,6 +216,11 @@ public final class MemoryCell {
      * resize adds new minus old, free subtracts, reset zeroes every slot.
      */
     static long[] liveBytes(OpSequence ops) {
+        if (ops.placement() != null) {
+            try (TreeReplayLoop tree = TreeReplayLoop.inTraceOrder(ops)) {
+                return tree.liveBytes(); // a reset or delete releases only its subtree's chunks
+            }
+        }
         long[] size = new long[ops.slots()];
         int[] generation = new int[ops.slots()]; // a slot's size counts only if set since the last reset
         int gen = 0;

@@ -184,6 +184,30 @@ public final class AllocSetNative {
         }
     }
 
+    /** MemoryContextDelete without Java-side checks: the context and its descendants; it must be live. */
+    public static void uncheckedDelete(long context) {
+        try {
+            DELETE.invokeExact(context);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** The context's own counters without Java-side checks (not a hot path: it walks the blocks). */
+    public static MemoryContextCounters uncheckedStats(long context) {
+        return ContextReports.counters(STATS, context, false);
+    }
+
+    /** The subtree's MemoryContextStats text without Java-side checks (PostgreSQL's format, 100 children per parent). */
+    public static String uncheckedDump(long context) {
+        return ContextReports.dump(STATS_DUMP, context, NativeMemoryContext.DEFAULT_DUMP_MAX_CHILDREN);
+    }
+
+    /** The subtree's pg_backend_memory_contexts-style rows without Java-side checks, parents before children. */
+    public static java.util.List<MemoryContextRow> uncheckedRows(long context) {
+        return ContextReports.rows(CONTEXT_ROWS, context);
+    }
+
     /** The freelist (size class) index of a request size, 0..10, or -1 above 8192 bytes. */
     public static int sizeClass(long size) {
         try {

@@ -22,7 +22,8 @@ import java.lang.invoke.MethodHandle;
  */
 public record AllocSetVariant(String name, MethodHandle create, MethodHandle alloc, MethodHandle realloc,
         MethodHandle free, MethodHandle reset, MethodHandle delete, MethodHandle stats, MethodHandle variantName,
-        MethodHandle errorCode, MethodHandle errorMessage, MethodHandle errorDetail) {
+        MethodHandle errorCode, MethodHandle errorMessage, MethodHandle errorDetail, MethodHandle statsDump,
+        MethodHandle contextRows) {
 
     public static AllocSetVariant load(String name) {
         SymbolLookup lookup = NativeLibrary.variant(name);
@@ -40,7 +41,12 @@ public record AllocSetVariant(String name, MethodHandle create, MethodHandle all
                 Downcalls.link(lookup, library, "ab_variant", FunctionDescriptor.of(ADDRESS), true),
                 Downcalls.link(lookup, library, "ab_error_code", FunctionDescriptor.of(JAVA_INT), true),
                 Downcalls.link(lookup, library, "ab_error_message", FunctionDescriptor.of(ADDRESS), true),
-                Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true));
+                Downcalls.link(lookup, library, "ab_error_detail", FunctionDescriptor.of(ADDRESS), true),
+                // walk whole trees: ordinary calls, as AllocSetNative's
+                Downcalls.link(lookup, library, "ab_stats_dump",
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG), false),
+                Downcalls.link(lookup, library, "ab_context_rows",
+                        FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, ADDRESS, JAVA_LONG), false));
     }
 
     /** What the library says it is ("pg15"). */
@@ -54,9 +60,14 @@ public record AllocSetVariant(String name, MethodHandle create, MethodHandle all
 
     /** A root AllocSet context; returns its address. */
     public long createContext(String contextName, AllocSetSizes sizes) {
+        return createChild(0L, contextName, sizes);
+    }
+
+    /** An AllocSet context under {@code parent} (0: a root); returns its address. */
+    public long createChild(long parent, String contextName, AllocSetSizes sizes) {
         long context;
         try (Arena arena = Arena.ofConfined()) {
-            context = (long) create.invokeExact(0L, arena.allocateFrom(contextName), sizes.minContextSize(),
+            context = (long) create.invokeExact(parent, arena.allocateFrom(contextName), sizes.minContextSize(),
                     sizes.initBlockSize(), sizes.maxBlockSize());
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
@@ -124,6 +135,16 @@ public record AllocSetVariant(String name, MethodHandle create, MethodHandle all
     /** The context's own counters (MemoryContextCounters semantics). */
     public MemoryContextCounters stats(long context) {
         return ContextReports.counters(stats, context, false);
+    }
+
+    /** The subtree's MemoryContextStats text (PostgreSQL's format, 100 children per parent). */
+    public String dump(long context) {
+        return ContextReports.dump(statsDump, context, NativeMemoryContext.DEFAULT_DUMP_MAX_CHILDREN);
+    }
+
+    /** The subtree's pg_backend_memory_contexts-style rows, parents before children. */
+    public java.util.List<MemoryContextRow> rows(long context) {
+        return ContextReports.rows(contextRows, context);
     }
 
     private MemoryContextException error() {

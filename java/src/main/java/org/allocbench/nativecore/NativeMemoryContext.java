@@ -100,6 +100,38 @@ public final class NativeMemoryContext implements SegmentAllocator, AutoCloseabl
         return child;
     }
 
+    /**
+     * A child context of {@code parentAddress} (this context, or a context made by this method under it), on
+     * this context's block source, and nothing on the Java side: no {@link NativeMemoryContext} object, no
+     * thread check, no entry in {@link #children()}. For an allocator that keeps its own tree of context
+     * addresses and drives them with {@link AllocSetNative}'s unchecked calls (a version 2 replay, which may
+     * create a context on any of its threads). Such a child never outlives this context: deleting or resetting
+     * an ancestor deletes it natively, so it does not count as a user of the block source. Returns the address.
+     *
+     * @throws MemoryContextException for sizes the AllocSet refuses (the native message) or out of memory
+     */
+    public long uncheckedChild(long parentAddress, String childName, AllocSetSizes sizes) {
+        Objects.requireNonNull(childName, "childName");
+        if (address == 0) {
+            throw new IllegalStateException("memory context \"" + name + "\" has been deleted");
+        }
+        long child;
+        try (Arena scratch = Arena.ofConfined()) {
+            MemorySegment cName = scratch.allocateFrom(childName);
+            child = source == null
+                    ? (long) AllocSetNative.CREATE.invokeExact(parentAddress, cName, sizes.minContextSize(),
+                            sizes.initBlockSize(), sizes.maxBlockSize())
+                    : (long) AllocSetNative.CREATE_WITH_SOURCE.invokeExact(parentAddress, cName,
+                            sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize(), source.source());
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+        if (child == 0) {
+            throw MemoryContextException.fromNative();
+        }
+        return child;
+    }
+
     private static NativeMemoryContext create(NativeMemoryContext parent, String name, AllocSetSizes sizes,
             NativeBlockSource source) {
         Objects.requireNonNull(name, "name");

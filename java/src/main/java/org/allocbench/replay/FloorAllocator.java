@@ -64,7 +64,10 @@ public final class FloorAllocator extends AbstractAllocator {
 
     /** Floor contexts for {@code ops} on the calling thread: the plan and the (touched) region, made now. */
     public static Supplier<Allocator> contexts(OpSequence ops) {
-        NativeReplay.FloorPlan plan = NativeReplay.floorPlan(ops.encoded(), ops.slots());
+        // A version 2 trace is planned as the version 1 trace of the same work: the tree loop gives the floor
+        // (no contexts) the same a, z and r in the same order, and frees where a context is reset or deleted.
+        OpSequence planned = ops.placement() == null ? ops : TreePlan.of(ops).v1Equivalent();
+        NativeReplay.FloorPlan plan = NativeReplay.floorPlan(planned.encoded(), planned.slots());
         MemorySegment region = Arena.ofAuto().allocate(Math.max(ALIGNMENT, plan.regionBytes()), 4096);
         long[] offsets = plan.offsets();
         return () -> new FloorAllocator(region, offsets);

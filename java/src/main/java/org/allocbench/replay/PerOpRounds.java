@@ -19,9 +19,11 @@ import org.allocbench.trace.OpSequence;
  * measured ones, each timed from outside; what a campaign's lane process runs
  * for each of its traces.
  *
- * <p><b>A round</b> is one {@link ReplayLoop#iteration} per thread (create the
+ * <p><b>A round</b> is one {@link TraceReplay#iteration} per thread (create the
  * context, replay, end it), and its sample is the round's wall time divided by
- * (ops x threads). With {@code threads > 1} the worker threads are created
+ * (ops x threads). A version 2 trace of several threads replays on its own
+ * threads within each of those ({@link TreeReplayLoop}: made with the body,
+ * before the first round, and ended after the last). With {@code threads > 1} the worker threads are created
  * once for the cell, before the first round, and released together by a
  * barrier each round, so creating threads is never timed; and each thread
  * makes and closes one context before the first round (whatever a thread's
@@ -60,6 +62,10 @@ public final class PerOpRounds {
         default Outcome describe() {
             return null;
         }
+
+        /** After describe: ends what the body holds (a version 2 replay's threads). */
+        default void close() {
+        }
     }
 
     /** Measured rounds a time budget never cuts below: fewer would leave no median worth the name. */
@@ -68,12 +74,24 @@ public final class PerOpRounds {
     private PerOpRounds() {
     }
 
-    /** A per-op allocator lane: one {@link ReplayLoop} per thread, each context from {@code contexts}. */
+    /**
+     * A per-op allocator lane: one replay per thread ({@link TraceReplay#of}: the version 1 loop, or the tree
+     * loop with the trace's own threads for a version 2 trace), each context from {@code contexts}.
+     */
     public static IntFunction<Body> allocator(OpSequence ops, Supplier<Supplier<? extends Allocator>> contextsPerThread) {
         return thread -> {
             Supplier<? extends Allocator> contexts = contextsPerThread.get();
-            contexts.get().close(); // the thread's first use, untimed
-            ReplayLoop loop = new ReplayLoop(ops);
+            org.allocbench.alloc.Capabilities capabilities;
+            try (Allocator first = contexts.get()) { // the thread's first use, untimed
+                capabilities = first.capabilities();
+            }
+            TraceReplay loop = TraceReplay.of(ops); // a version 2 trace's threads are made here, untimed
+            try {
+                loop.prepare(capabilities);
+            } catch (RuntimeException e) {
+                loop.close();
+                throw e;
+            }
             return new Body() {
                 @Override
                 public void round() {
@@ -89,6 +107,11 @@ public final class PerOpRounds {
                         return new Outcome(List.of(), List.of(), stats, context.capabilities().note(),
                                 context.version());
                     }
+                }
+
+                @Override
+                public void close() {
+                    loop.close();
                 }
             };
         };
@@ -112,6 +135,14 @@ public final class PerOpRounds {
     }
 
     private static Outcome inline(Body body, int ops, int warmup, int rounds, long budgetNanos) {
+        try {
+            return inlineRounds(body, ops, warmup, rounds, budgetNanos);
+        } finally {
+            body.close();
+        }
+    }
+
+    private static Outcome inlineRounds(Body body, int ops, int warmup, int rounds, long budgetNanos) {
         List<Double> ns = new ArrayList<>();
         List<Long> faults = new ArrayList<>();
         long cellStart = System.nanoTime();
@@ -151,28 +182,11 @@ public final class PerOpRounds {
                 } catch (Throwable x) {
                     failure.compareAndSet(null, x);
                 }
-                for (int r = 0; r < warmup + rounds; r++) {
-                    long f0 = ThreadUsage.minorFaults();
-                    if (!await(start, failure)) {
-                        return;
-                    }
-                    if (body != null && failure.get() == null) {
-                        try {
-                            body.round();
-                        } catch (Throwable x) {
-                            failure.compareAndSet(null, x);
-                        }
-                    }
-                    if (!await(end, failure)) {
-                        return;
-                    }
-                    roundFaults.addAndGet(r, ThreadUsage.minorFaults() - f0);
-                }
-                if (id == 0 && body != null && failure.get() == null) {
-                    try {
-                        description.set(body.describe());
-                    } catch (Throwable x) {
-                        failure.compareAndSet(null, x);
+                try {
+                    workerRounds(body, id, warmup + rounds, start, end, failure, roundFaults, description);
+                } finally {
+                    if (body != null) {
+                        body.close();
                     }
                 }
             });
@@ -214,6 +228,35 @@ public final class PerOpRounds {
             faults.add(roundFaults.get(r));
         }
         return withDescription(ns, faults, description.get());
+    }
+
+    /** One worker's rounds (and thread 0's description), between the start and end barriers of each. */
+    private static void workerRounds(Body body, int id, int total, CyclicBarrier start, CyclicBarrier end,
+            AtomicReference<Throwable> failure, AtomicLongArray roundFaults, AtomicReference<Outcome> description) {
+        for (int r = 0; r < total; r++) {
+            long f0 = ThreadUsage.minorFaults();
+            if (!await(start, failure)) {
+                return;
+            }
+            if (body != null && failure.get() == null) {
+                try {
+                    body.round();
+                } catch (Throwable x) {
+                    failure.compareAndSet(null, x);
+                }
+            }
+            if (!await(end, failure)) {
+                return;
+            }
+            roundFaults.addAndGet(r, ThreadUsage.minorFaults() - f0);
+        }
+        if (id == 0 && body != null && failure.get() == null) {
+            try {
+                description.set(body.describe());
+            } catch (Throwable x) {
+                failure.compareAndSet(null, x);
+            }
+        }
     }
 
     private static boolean await(CyclicBarrier barrier, AtomicReference<Throwable> failure) {

@@ -44,7 +44,7 @@ import org.allocbench.trace.OpSequence;
  * lane per JVM, as the campaign and JMH run them) the interface calls see one
  * class and inline.
  */
-public final class ReplayLoop {
+public final class ReplayLoop implements TraceReplay {
 
     private static final long PAGE = 4096;
 
@@ -82,6 +82,7 @@ public final class ReplayLoop {
         this.live = new int[slots];
     }
 
+    @Override
     public OpSequence ops() {
         return ops;
     }
@@ -91,6 +92,7 @@ public final class ReplayLoop {
      * throws (out of memory), the live chunks are still freed where the allocator has no bulk release, so the
      * next iteration does not start from a leaked heap.
      */
+    @Override
     public void iteration(Supplier<? extends Allocator> contexts) {
         try (Allocator context = contexts.get()) {
             try {
@@ -111,6 +113,7 @@ public final class ReplayLoop {
      * Every op into {@code context}, without creating or ending it (for a caller
      * that reads the context's statistics before it ends: call {@link #end} after).
      */
+    @Override
     public void replay(Allocator context) {
         Capabilities capabilities = context.capabilities();
         boolean canFree = capabilities.individualFree();
@@ -122,6 +125,7 @@ public final class ReplayLoop {
     }
 
     /** The end of an iteration's work before close: a free for each live chunk if the allocator has no bulk release. */
+    @Override
     public void end(Allocator context) {
         Capabilities capabilities = context.capabilities();
         if (!capabilities.bulkReset() && capabilities.individualFree()) {

@@ -22,7 +22,8 @@ class JavaAllocSetAllocatorTest {
         try (Allocator allocator = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)) {
             assertEquals("aset-java", allocator.name());
             assertEquals("pure Java over MemorySegment (pg16 layout)", allocator.version());
-            assertEquals(new Capabilities(true, true, true, true, 8, ""), allocator.capabilities());
+            assertEquals(new Capabilities(true, true, true, true, 8, "", true, Capabilities.Sharing.OWNER),
+                    allocator.capabilities());
         }
     }
 

@@ -45,6 +45,27 @@ class LatencyRecorderTest {
     }
 
     @Test
+    void aVersion2TraceOfOneThreadIsRecordedOpByOpAndOneOfSeveralIsRefused() {
+        OpSequence tree = org.allocbench.replay.V2Traces.random(5, 3001, 32, 8, 1, 4000);
+        for (LatencyMode mode : LatencyMode.values()) {
+            Histogram h = LatencyRecorder.newHistogram();
+            try (Allocator a = Allocators.byName("aset-native").create();
+                    org.allocbench.replay.TraceReplay replay = org.allocbench.replay.TraceReplay.of(tree)) {
+                new LatencyRecorder(mode, 16).replay(a, replay, h);
+            }
+            assertEquals(tree.length(), h.getTotalCount(), mode.toString());
+        }
+        OpSequence threads = org.allocbench.replay.V2Traces.random(5, 300, 32, 8, 2, 4000);
+        try (Allocator a = Allocators.byName("glibc").create();
+                org.allocbench.replay.TraceReplay replay = org.allocbench.replay.TraceReplay.of(threads)) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> new LatencyRecorder(LatencyMode.PER_OP, 1).replay(a, replay, LatencyRecorder.newHistogram()));
+            assertTrue(e.getMessage().startsWith("per-op latency is not recorded for trace random-5 of 2 threads"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void groupedRecordsOneValuePerOpToo() {
         Histogram h = record("aset-java", LatencyMode.GROUPED, 16);
         assertEquals(OPS.length(), h.getTotalCount());

@@ -1,7 +1,9 @@
 package org.allocbench.replay;
 
 import java.util.Arrays;
+import org.allocbench.trace.IntList;
 import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.TraceSimulation;
 import org.allocbench.trace.Placement;
 
 /**
@@ -77,14 +79,14 @@ final class TreePlan {
             if (kind == OpSequence.RESET || kind == OpSequence.DELETE) {
                 starts.add(released.size());
             }
-            sim.step(i, released);
+            sim.step(ops, i, released);
         }
         starts.add(released.size());
         this.releaseStart = starts.toArray();
         this.releaseSlots = released.toArray();
         this.endLive = sim.liveSlots();
-        this.peakLiveBytes = sim.peakBytes;
-        this.endLiveBytes = sim.liveBytes;
+        this.peakLiveBytes = sim.peakBytes();
+        this.endLiveBytes = sim.liveBytes();
         this.threadOps = splitByThread();
     }
 
@@ -122,7 +124,7 @@ final class TreePlan {
     int[] liveAfter(int done) {
         TraceSimulation sim = new TraceSimulation(ops);
         for (int i = 0; i < done; i++) {
-            sim.step(i, null);
+            sim.step(ops, i, null);
         }
         return sim.liveSlots();
     }

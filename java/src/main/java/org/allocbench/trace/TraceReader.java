@@ -9,15 +9,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 
 /**
- * Reads and fully validates a trace in format version 1 (docs/trace-format.md)
- * into an {@link OpSequence}: either the whole trace is valid and comes back,
- * or a {@link TraceFormatException} names the first bad line and what is wrong.
+ * Reads and fully validates a trace in format version 1 or 2
+ * (docs/trace-format.md) into an {@link OpSequence}: either the whole trace is
+ * valid and comes back, or a {@link TraceFormatException} names the first bad
+ * line and what is wrong. Version 2's context rules (live contexts, resets and
+ * deletes of subtrees, the chunk's context of r and f) are
+ * {@link TraceSimulation}'s, the same code the replay plans check with; this
+ * class turns its problems into line errors. A version 1 file takes the
+ * version 1 loop, untouched by version 2.
  *
  * <p>Strictness. The format is also read by tools outside the project, so this
  * reader accepts only what every reasonable reading of the grammar accepts:
@@ -57,31 +63,39 @@ public final class TraceReader {
     /** Numbers stop growing here: larger than every limit, and no overflow. */
     private static final long SATURATED = 1_000_000_000_000L;
     private static final String SLOTS_FORM = "\"slots N\" with 1 <= N <= " + OpSequence.MAX_SLOTS;
+    private static final String CONTEXTS_FORM = "\"contexts M\" with 1 <= M <= " + Placement.MAX_CONTEXTS;
+    private static final String THREADS_FORM = "\"threads T\" with 1 <= T <= " + Placement.MAX_THREADS;
+    private static final String MAGIC = "\"trace 1\" or \"trace 2\"";
+    /** AllocSet's rule, and the format's: the largest MAX is below 1 GiB. */
+    static final long MAX_BLOCK_LIMIT = 1L << 30;
+    static final int MAX_NAME = 64;
 
-    private final String display;
+    final String display;
     private final int maxOps;
     private InputStream in;
     private boolean gzip;
 
-    private final byte[] buf = new byte[BUFFER];
+    final byte[] buf = new byte[BUFFER];
     private int pos;
     private int lim;
     private boolean eof;
     /** The current line: buf[lineStart, lineEnd), its LF excluded. */
-    private int lineStart;
-    private int lineEnd;
-    private long lineNumber;
+    int lineStart;
+    int lineEnd;
+    long lineNumber;
 
     /** Result of {@link #number}. */
-    private long number;
+    long number;
 
-    private int slots;
+    int slots;
     private TraceSlots state;
+    /** 1 or 2: the header's version. */
+    private int version;
 
     private final List<long[]> chunks = new ArrayList<>();
     private long[] chunk = new long[FIRST_CHUNK];
     private int inChunk;
-    private int opCount;
+    int opCount;
 
     private TraceReader(String display, int maxOps) {
         this.display = display;
@@ -215,7 +229,7 @@ public final class TraceReader {
     }
 
     /** Advances to the next line (sets lineStart, lineEnd, lineNumber); false at the end of the input. */
-    private boolean nextLine() throws IOException, TraceFormatException {
+    boolean nextLine() throws IOException, TraceFormatException {
         byte[] b = buf;
         int scan = pos;
         while (true) {
@@ -277,7 +291,7 @@ public final class TraceReader {
         return false;
     }
 
-    private void checkComment() throws TraceFormatException {
+    void checkComment() throws TraceFormatException {
         byte[] b = buf;
         int e = lineEnd;
         for (int i = lineStart + 1; i < e; i++) {
@@ -296,17 +310,29 @@ public final class TraceReader {
     private OpSequence parse(String name) throws IOException, TraceFormatException {
         if (!nextContentLine()) {
             throw new TraceFormatException(display, 0, lineNumber == 0
-                    ? "empty file: expected \"trace 1\""
-                    : "no header: expected \"trace 1\", found only comments and blank lines");
+                    ? "empty file: expected " + MAGIC
+                    : "no header: expected " + MAGIC + ", found only comments and blank lines");
         }
         checkMagic();
+        String magic = "\"trace " + version + "\"";
         if (!nextContentLine()) {
-            throw new TraceFormatException(display, 0, "end of file after \"trace 1\": expected " + SLOTS_FORM);
+            throw new TraceFormatException(display, 0, "end of file after " + magic + ": expected " + SLOTS_FORM);
         }
-        slots = parseSlots();
-        state = new TraceSlots(slots);
-        parseOps();
-        return new OpSequence(name, slots, collect());
+        slots = (int) headerNumber("slots ", 1, OpSequence.MAX_SLOTS, SLOTS_FORM);
+        if (version == 1) {
+            state = new TraceSlots(slots);
+            parseOps();
+            return new OpSequence(name, slots, collect());
+        }
+        if (!nextContentLine()) {
+            throw new TraceFormatException(display, 0, "end of file after \"slots\": expected " + CONTEXTS_FORM);
+        }
+        int contexts = (int) headerNumber("contexts ", 1, Placement.MAX_CONTEXTS, CONTEXTS_FORM);
+        if (!nextContentLine()) {
+            throw new TraceFormatException(display, 0, "end of file after \"contexts\": expected " + THREADS_FORM);
+        }
+        int threads = (int) headerNumber("threads ", 1, Placement.MAX_THREADS, THREADS_FORM);
+        return new TraceReaderV2(this, contexts, threads).parse(name);
     }
 
     private boolean lineIs(String text) {
@@ -327,7 +353,8 @@ public final class TraceReader {
     }
 
     private void checkMagic() throws TraceFormatException {
-        if (lineIs("trace 1")) {
+        if (lineIs("trace 1") || lineIs("trace 2")) {
+            version = buf[lineStart + 6] - '0';
             return;
         }
         if (endsWithCr()) {
@@ -336,21 +363,21 @@ public final class TraceReader {
         int start = lineStart + 6;
         if (startsWith("trace ") && number(start, lineEnd) == lineEnd) {
             throw error("unsupported format version " + field(start, lineEnd)
-                    + ": this reader reads version 1 (" + quoted() + ")");
+                    + ": this reader reads versions 1 and 2 (" + quoted() + ")");
         }
-        throw error("expected \"trace 1\", found " + quoted());
+        throw error("expected " + MAGIC + ", found " + quoted());
     }
 
-    private int parseSlots() throws TraceFormatException {
+    /** A header line {@code prefix N} with {@code min <= N <= max}; {@code form} says so in the error. */
+    private long headerNumber(String prefix, long min, long max, String form) throws TraceFormatException {
         if (endsWithCr()) {
             throw error(crlf());
         }
-        int start = lineStart + 6;
-        if (startsWith("slots ") && number(start, lineEnd) == lineEnd
-                && number >= 1 && number <= OpSequence.MAX_SLOTS) {
-            return (int) number;
+        int start = lineStart + prefix.length();
+        if (startsWith(prefix) && number(start, lineEnd) == lineEnd && number >= min && number <= max) {
+            return number;
         }
-        throw error("expected " + SLOTS_FORM + ", found " + quoted());
+        throw error("expected " + form + ", found " + quoted());
     }
 
     private boolean startsWith(String prefix) {
@@ -371,7 +398,7 @@ public final class TraceReader {
      * or -1 if there is no well-formed number there. The value goes to
      * {@link #number}, saturated at {@link #SATURATED}.
      */
-    private int number(int p, int end) {
+    int number(int p, int end) {
         byte[] b = buf;
         if (p >= end) {
             return -1;
@@ -479,7 +506,7 @@ public final class TraceReader {
         }
     }
 
-    private void add(long op) throws TraceFormatException {
+    void add(long op) throws TraceFormatException {
         if (opCount == maxOps) {
             throw error("more than " + maxOps + " ops, the limit of this reading (" + quoted() + ")");
         }
@@ -492,7 +519,7 @@ public final class TraceReader {
         opCount++;
     }
 
-    private long[] collect() {
+    long[] collect() {
         long[] ops = new long[opCount];
         int at = 0;
         for (long[] c : chunks) {
@@ -505,34 +532,34 @@ public final class TraceReader {
 
     // ---- messages (the error path: Strings are fine here) ----
 
-    private TraceFormatException error(String problem) {
+    TraceFormatException error(String problem) {
         return new TraceFormatException(display, lineNumber, problem);
     }
 
-    private TraceFormatException slotOutOfRange(int from, int to) {
+    TraceFormatException slotOutOfRange(int from, int to) {
         return error("slot " + field(from, to) + " out of range: the trace has " + slots + " slots (0.." + (slots - 1)
                 + ") (" + quoted() + ")");
     }
 
-    private TraceFormatException emptySlot(long slot) {
+    TraceFormatException emptySlot(long slot) {
         return error("slot " + slot + " is empty (" + quoted() + ")");
     }
 
-    private String crlf() {
+    String crlf() {
         return "line ends with a carriage return (a CRLF line ending); trace lines end with LF alone (" + quoted() + ")";
     }
 
     /** A number's text from the current line, shortened if absurdly long. */
-    private String field(int from, int to) {
+    String field(int from, int to) {
         String text = new String(buf, from, to - from, StandardCharsets.ISO_8859_1);
         return text.length() > 24 ? text.substring(0, 20) + "... (" + text.length() + " digits)" : text;
     }
 
-    private String lineText() {
+    String lineText() {
         return new String(buf, lineStart, lineEnd - lineStart, StandardCharsets.ISO_8859_1);
     }
 
-    private String quoted() {
+    String quoted() {
         return quote(lineText());
     }
 
@@ -567,11 +594,16 @@ public final class TraceReader {
     }
 
     /** The message for a line the fast path found malformed: the first thing wrong with it. */
-    private TraceFormatException malformed() {
-        return error(describeMalformed(lineText()) + " (" + quoted() + ")");
+    TraceFormatException malformed() {
+        return error(describeMalformed(lineText(), version) + " (" + quoted() + ")");
     }
 
     static String describeMalformed(String line) {
+        return describeMalformed(line, 1);
+    }
+
+    /** What is wrong with an op or directive line of a trace of {@code version}. */
+    static String describeMalformed(String line, int version) {
         if (line.endsWith("\r")) {
             return "line ends with a carriage return (a CRLF line ending); trace lines end with LF alone";
         }
@@ -587,21 +619,57 @@ public final class TraceReader {
         if (line.startsWith(" ")) {
             return "malformed line: leading space";
         }
-        String[] fields = line.split(" ", -1);
-        String form = switch (fields[0]) {
-            case "a", "z", "r" -> fields[0] + " S SIZE";
+        boolean v2 = version >= 2;
+        String first = line.split(" ", 2)[0];
+        String form = switch (first) {
+            case "a", "z", "r" -> first + " S SIZE";
             case "f" -> "f S";
-            case "R" -> "R";
+            case "R" -> v2 && line.length() > 1 ? "R C" : "R";
+            case "t" -> v2 ? "t T" : null;
+            case "u" -> v2 ? "u C" : null;
+            case "d" -> v2 ? "d C" : null;
+            case "e" -> v2 ? "e C TOTAL BLOCKS FREECHUNKS FREE" : null;
+            case "c" -> v2 ? "c C P MINCTX INIT MAX NAME" : null;
             default -> null;
         };
         if (form == null) {
-            return "unknown op \"" + fields[0] + "\": expected a, z, r, f or R";
+            return "unknown op \"" + first + "\": expected " + (v2 ? "a, z, r, f, R, c or d, or a directive t, u or e"
+                    : "a, z, r, f or R");
         }
         String[] names = form.split(" ");
-        return "malformed line: " + fieldProblem(fields, names) + "; expected \"" + form + "\"";
+        String[] fields = line.split(" ", first.equals("c") ? names.length : -1);
+        if (first.equals("c") && fields.length == names.length) {
+            String numbers = fieldProblem(Arrays.copyOf(fields, names.length - 1),
+                    Arrays.copyOf(names, names.length - 1), false);
+            String problem = numbers != null ? numbers : nameProblem(fields[names.length - 1]);
+            return "malformed line: " + problem + "; expected \"" + form + "\"";
+        }
+        String problem = fieldProblem(fields, names, true);
+        return "malformed line: " + (problem == null ? "not a valid op" : problem) + "; expected \"" + form + "\"";
     }
 
-    private static String fieldProblem(String[] fields, String[] names) {
+    /** What is wrong with a context's name, or "not a valid op". */
+    static String nameProblem(String name) {
+        if (name.isEmpty()) {
+            return "trailing space";
+        }
+        if (name.startsWith(" ")) {
+            return "double space";
+        }
+        if (name.endsWith(" ")) {
+            return "trailing space";
+        }
+        if (name.contains("  ")) {
+            return "NAME has a double space";
+        }
+        if (name.length() > MAX_NAME) {
+            return "NAME is longer than " + MAX_NAME + " characters";
+        }
+        return "not a valid op";
+    }
+
+    /** The first bad field, or null; {@code complete}: the fields are the whole line (else a prefix). */
+    private static String fieldProblem(String[] fields, String[] names, boolean complete) {
         for (int i = 1; i < fields.length; i++) {
             if (fields[i].isEmpty()) {
                 return i == fields.length - 1 ? "trailing space" : "double space";
@@ -610,7 +678,7 @@ public final class TraceReader {
         if (fields.length < names.length) {
             return "missing " + names[fields.length];
         }
-        if (fields.length > names.length) {
+        if (complete && fields.length > names.length) {
             return "extra field \"" + fields[names.length] + "\"";
         }
         for (int i = 1; i < fields.length; i++) {
@@ -628,6 +696,6 @@ public final class TraceReader {
                 return names[i] + " \"" + shown + "\" has a leading zero";
             }
         }
-        return "not a valid op";
+        return null;
     }
 }

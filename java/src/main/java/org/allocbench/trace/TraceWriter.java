@@ -10,11 +10,18 @@ import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * Writes an {@link OpSequence} as a trace in format version 1
- * (docs/trace-format.md): optional {@code #} comment lines first (a
- * generator's name and seed, say), then {@code trace 1}, {@code slots N} and
- * one op per line, LF line endings. Gzip-compressed (deflate level 1, for
- * speed) when the file name ends in {@code .gz}.
+ * Writes an {@link OpSequence} as a trace in format version 1 or 2
+ * (docs/trace-format.md; the sequence's {@link OpSequence#version()}):
+ * optional {@code #} comment lines first (a generator's name and seed, say),
+ * then the header and one line per op, LF line endings. Gzip-compressed
+ * (deflate level 1, for speed) when the file name ends in {@code .gz}.
+ *
+ * <p>Version 2 is written in one canonical way, so that reading and writing a
+ * file gives it back byte for byte when it was written this way: a {@code t}
+ * line only when the next op's thread differs from the last one's; a
+ * {@code u} line only just before an {@code a} or {@code z} whose context is
+ * not its thread's current one; every reset as {@code R C}; each {@code e}
+ * line just before the op it precedes (before any {@code t} or {@code u}).
  *
  * <p>The sequence is checked before a byte is written, so the writer never
  * produces a file that {@link TraceReader} rejects: an invalid sequence (a
@@ -94,6 +101,10 @@ public final class TraceWriter {
                 }
             }
         }
+        if (ops.placement() != null) {
+            checkVersion2(ops);
+            return;
+        }
         int slots = ops.slots();
         TraceSlots state = new TraceSlots(slots);
         for (int i = 0; i < ops.length(); i++) {
@@ -133,10 +144,63 @@ public final class TraceWriter {
         }
     }
 
+    /** The version 2 rules ({@link TraceSimulation}'s), the canonical encoding, names, sizes, expectations. */
+    private static void checkVersion2(OpSequence ops) {
+        Placement placement = ops.placement();
+        TraceSimulation sim = new TraceSimulation(ops);
+        List<Expectation> expected = placement.expectations();
+        int next = 0;
+        int n = ops.length();
+        for (int i = 0; i <= n; i++) {
+            for (; next < expected.size() && expected.get(next).beforeOp() <= i; next++) {
+                Expectation x = expected.get(next);
+                if (x.beforeOp() < i || x.context() >= placement.contextCount() || !sim.live(x.context())
+                        || x.totalBytes() < 0 || x.blocks() < 0 || x.freeChunks() < 0 || x.freeBytes() < 0
+                        || x.freeBytes() > x.totalBytes()) {
+                    throw new IllegalArgumentException("cannot write " + ops.name() + ": expectation " + next
+                            + " (" + x + ") is out of order, names a context not live there, or has counters out"
+                            + " of range");
+                }
+            }
+            if (i == n) {
+                break;
+            }
+            byte kind = ops.kind(i);
+            boolean noSlot = kind == OpSequence.RESET || kind == OpSequence.CREATE || kind == OpSequence.DELETE;
+            String problem = null;
+            if (kind < OpSequence.ALLOC || kind > OpSequence.DELETE) {
+                problem = "kind " + kind + " is not an op";
+            } else if (noSlot && (ops.slot(i) != 0 || ops.size(i) != 0)) {
+                problem = "a reset, create or delete carries a slot or size (both must be 0)";
+            } else if (kind == OpSequence.FREE && ops.size(i) != 0) {
+                problem = "a free carries size " + ops.size(i) + " (must be 0)";
+            } else if (!noSlot && kind != OpSequence.FREE && (ops.size(i) < 1 || ops.size(i) > OpSequence.MAX_SIZE)) {
+                problem = "size " + ops.size(i) + " out of range 1.." + OpSequence.MAX_SIZE;
+            } else if (kind == OpSequence.CREATE && placement.context(i) < placement.contextCount()
+                    && placement.contexts()[placement.context(i)] != null) {
+                ContextSpec spec = placement.contexts()[placement.context(i)];
+                problem = TraceReaderV2.sizeProblem(spec.minContextSize(), spec.initBlockSize(),
+                        spec.maxBlockSize());
+                if (problem == null && !TraceReaderV2.validName(spec.name())) {
+                    problem = "context name " + TraceReader.quote(spec.name()) + " is not 1.."
+                            + TraceReader.MAX_NAME + " printable ASCII characters with single spaces inside";
+                }
+            }
+            if (problem != null) {
+                throw new IllegalArgumentException("cannot write " + ops.name() + ": op " + i + ": " + problem);
+            }
+            sim.step(ops, i, null);
+        }
+    }
+
     private void writeAll(OpSequence ops, List<String> comments) throws IOException {
         for (String comment : comments) {
             ascii(comment.isEmpty() ? "#" : "# " + comment);
             put('\n');
+        }
+        if (ops.placement() != null) {
+            writeVersion2(ops);
+            return;
         }
         ascii("trace 1\nslots " + ops.slots() + "\n");
         long[] encoded = ops.encoded();
@@ -161,6 +225,72 @@ public final class TraceWriter {
                 default -> buf[n++] = 'R';
             }
             buf[n++] = '\n';
+        }
+        flush();
+    }
+
+    private void writeVersion2(OpSequence ops) throws IOException {
+        Placement placement = ops.placement();
+        ascii("trace 2\nslots " + ops.slots() + "\ncontexts " + placement.contextCount() + "\nthreads "
+                + placement.threads() + "\n");
+        List<Expectation> expected = placement.expectations();
+        int[] current = new int[placement.threads()];
+        int thread = 0;
+        int next = 0;
+        int count = ops.length();
+        for (int i = 0; i <= count; i++) {
+            for (; next < expected.size() && expected.get(next).beforeOp() == i; next++) {
+                Expectation x = expected.get(next);
+                ascii("e " + x.context() + " " + x.totalBytes() + " " + x.blocks() + " " + x.freeChunks() + " "
+                        + x.freeBytes() + "\n");
+            }
+            if (i == count) {
+                break;
+            }
+            if (n > BUFFER - LONGEST_OP * 3) {
+                flush();
+            }
+            int context = placement.context(i);
+            if (placement.thread(i) != thread) {
+                thread = placement.thread(i);
+                buf[n++] = 't';
+                buf[n++] = ' ';
+                number(thread);
+                buf[n++] = '\n';
+            }
+            byte kind = ops.kind(i);
+            switch (kind) {
+                case OpSequence.ALLOC, OpSequence.ALLOC_ZEROED, OpSequence.REALLOC -> {
+                    if (kind != OpSequence.REALLOC && current[thread] != context) {
+                        current[thread] = context;
+                        buf[n++] = 'u';
+                        buf[n++] = ' ';
+                        number(context);
+                        buf[n++] = '\n';
+                    }
+                    buf[n++] = (byte) (kind == OpSequence.ALLOC ? 'a' : kind == OpSequence.ALLOC_ZEROED ? 'z' : 'r');
+                    buf[n++] = ' ';
+                    number(ops.slot(i));
+                    buf[n++] = ' ';
+                    number(ops.size(i));
+                }
+                case OpSequence.FREE -> {
+                    buf[n++] = 'f';
+                    buf[n++] = ' ';
+                    number(ops.slot(i));
+                }
+                case OpSequence.RESET, OpSequence.DELETE -> {
+                    buf[n++] = (byte) (kind == OpSequence.RESET ? 'R' : 'd');
+                    buf[n++] = ' ';
+                    number(context);
+                }
+                default -> {
+                    ContextSpec spec = placement.contexts()[context];
+                    ascii("c " + context + " " + spec.parent() + " " + spec.minContextSize() + " "
+                            + spec.initBlockSize() + " " + spec.maxBlockSize() + " " + spec.name());
+                }
+            }
+            put('\n');
         }
         flush();
     }

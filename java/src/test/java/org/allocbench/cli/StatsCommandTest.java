@@ -59,7 +59,7 @@ class StatsCommandTest {
     void aTraceMustBeNamed() {
         CliRun r = run("stats", "--allocator", "aset-native");
         assertEquals(2, r.exit());
-        assertTrue(r.err().startsWith("allocbench stats: name a trace with --traces NAME (built-in: small-churn, "), r.err());
+        assertTrue(r.err().startsWith("allocbench stats: name a trace with --traces TRACE (a built-in: small-churn, "), r.err());
     }
 
     @Test

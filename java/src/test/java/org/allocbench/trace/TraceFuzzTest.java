@@ -51,20 +51,31 @@ class TraceFuzzTest {
     private static final java.util.regex.Pattern SLOTS = java.util.regex.Pattern.compile("slots " + NUM);
     private static final java.util.regex.Pattern SIZED = java.util.regex.Pattern.compile("([azr]) " + NUM + " " + NUM);
     private static final java.util.regex.Pattern FREE = java.util.regex.Pattern.compile("f " + NUM);
-    private static final byte[] INTERESTING = " \n\r\t#azrfR0123456789+-.\u0000\u00ff\"".getBytes(
+    private static final byte[] INTERESTING = " \n\r\t#azrfRcdtue0123456789+-.\u0000\u00ff\"".getBytes(
             StandardCharsets.ISO_8859_1);
     private static final String[] NUMBERS = {"0", "00", "01", "1", "-1", "+1", "2", "3", "16777215", "16777216",
         "16777217", "1073741823", "1073741824", "2147483648", "4294967296", "9223372036854775807",
         "9223372036854775808", "18446744073709551616", "99999999999999999999999999999999999999", "1e3", ""};
 
     /** What a reading came to: the ops of a valid trace, or the line (0: the whole file) of the first problem. */
-    private record Outcome(boolean valid, int slots, long[] ops, long line) {
+    record Outcome(boolean valid, int slots, long[] ops, long line, int[] where, List<Expectation> expected) {
+        Outcome(boolean valid, int slots, long[] ops, long line) {
+            this(valid, slots, ops, line, null, null);
+        }
+
         static Outcome rejected(long line) {
             return new Outcome(false, 0, null, line);
         }
 
+        static Outcome of(OpSequence ops) {
+            Placement p = ops.placement();
+            return new Outcome(true, ops.slots(), ops.encoded(), 0, p == null ? null : p.where(),
+                    p == null ? null : p.expectations());
+        }
+
         boolean sameAs(Outcome other) {
-            return valid == other.valid && slots == other.slots && Arrays.equals(ops, other.ops) && line == other.line;
+            return valid == other.valid && slots == other.slots && Arrays.equals(ops, other.ops) && line == other.line
+                    && Arrays.equals(where, other.where) && java.util.Objects.equals(expected, other.expected);
         }
 
         @Override
@@ -135,8 +146,11 @@ class TraceFuzzTest {
         try {
             OpSequence ops = future.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
             TraceWriter.check(ops, List.of()); // whatever the reference says, a result must be a valid trace
-            actual = new Outcome(true, ops.slots(), ops.encoded(), 0);
+            actual = Outcome.of(ops);
             outcomes.merge("valid", 1, Integer::sum);
+            if (ops.version() == 2) {
+                outcomes.merge("valid version 2", 1, Integer::sum);
+            }
         } catch (TimeoutException e) {
             future.cancel(true);
             return "no result within " + TIMEOUT_MS + " ms";
@@ -209,6 +223,9 @@ class TraceFuzzTest {
                 continue;
             }
             if (header == 0) {
+                if (line.equals("trace 2")) {
+                    return ReferenceReaderV2.read(lines, i + 1);
+                }
                 if (!line.equals("trace 1")) {
                     return Outcome.rejected(number);
                 }
@@ -273,6 +290,14 @@ class TraceFuzzTest {
                 + "a 0 16"));
         corpus.add(ascii("trace 1\nslots 1\n"));
         corpus.add(ascii("trace 1\nslots 16777216\na 16777215 1073741823\nr 16777215 1\nf 16777215\nz 0 1\nR\n"));
+        corpus.add(ascii(TraceReaderV2Test.docsExample()));
+        corpus.add(ascii("trace 2\nslots 3\ncontexts 4\nthreads 3\n# x\nc 1 0 0 1024 8192 a b\nu 1\na 0 8\nt 2\n"
+                + "c 2 1 4096 1024 65536 Child\nu 2\nz 1 100\nt 1\nr 0 9\nR 1\nu 0\na 0 7\ne 0 8192 1 0 7000\nR\n"));
+        for (int i = 0; i < 10; i++) {
+            OpSequence tree = org.allocbench.replay.V2Traces.random(random.nextLong(), 5 + random.nextInt(200),
+                    1 + random.nextInt(8), 2 + random.nextInt(8), 1 + random.nextInt(3), 5000);
+            corpus.add(ascii(TraceTesting.text(tree, List.of())));
+        }
         for (int i = 0; i < 12; i++) {
             int slots = 1 + random.nextInt(i < 8 ? 6 : 300);
             OpSequence ops = TraceTesting.randomSequence(random, "c" + i, 5 + random.nextInt(i < 8 ? 40 : 800), slots);
@@ -380,12 +405,17 @@ class TraceFuzzTest {
                     yield in;
                 }
                 byte[] out = in.clone();
-                out[p] = (byte) "azrfR#".charAt(r.nextInt(6));
+                out[p] = (byte) "azrfR#cdtue".charAt(r.nextInt(11));
                 yield out;
             }
             default -> { // a well-formed op that may well be wrong here
                 int line = r.nextInt(starts.size());
-                String op = switch (r.nextInt(5)) {
+                String op = switch (r.nextInt(10)) {
+                    case 5 -> "c " + r.nextInt(10) + " " + r.nextInt(4) + " 0 1024 8192 n" + r.nextInt(3);
+                    case 6 -> "d " + r.nextInt(5);
+                    case 7 -> "u " + r.nextInt(5);
+                    case 8 -> "t " + r.nextInt(4);
+                    case 9 -> "e " + r.nextInt(4) + " " + r.nextInt(9000) + " 1 0 " + r.nextInt(9000);
                     case 0 -> "a " + r.nextInt(8) + " " + (1 + r.nextInt(100));
                     case 1 -> "z " + r.nextInt(8) + " " + (1 + r.nextInt(100));
                     case 2 -> "r " + r.nextInt(8) + " " + (1 + r.nextInt(100));

@@ -30,13 +30,13 @@ class TraceRejectionTest {
 
     @Test
     void emptyFile() {
-        rejects("", 0, "x.trace: empty file: expected \"trace 1\"");
+        rejects("", 0, "x.trace: empty file: expected \"trace 1\" or \"trace 2\"");
     }
 
     @Test
     void onlyCommentsAndBlankLines() {
         rejects("# just a comment\n\n#\n", 0,
-                "x.trace: no header: expected \"trace 1\", found only comments and blank lines");
+                "x.trace: no header: expected \"trace 1\" or \"trace 2\", found only comments and blank lines");
     }
 
     @ParameterizedTest
@@ -44,13 +44,13 @@ class TraceRejectionTest {
         "a 0 1", "trace -1"})
     void wrongMagicLine(String first) {
         rejects("# comment first\n" + first + "\nslots 3\n", 2,
-                "x.trace:2: expected \"trace 1\", found \"" + first + "\"");
+                "x.trace:2: expected \"trace 1\" or \"trace 2\", found \"" + first + "\"");
     }
 
     @Test
     void unsupportedVersion() {
-        rejects("trace 2\nslots 3\n", 1,
-                "x.trace:1: unsupported format version 2: this reader reads version 1 (\"trace 2\")");
+        rejects("trace 3\nslots 3\n", 1,
+                "x.trace:1: unsupported format version 3: this reader reads versions 1 and 2 (\"trace 3\")");
     }
 
     @Test

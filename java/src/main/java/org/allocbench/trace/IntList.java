@@ -1,33 +1,33 @@
-package org.allocbench.replay;
+package org.allocbench.trace;
 
 import java.util.Arrays;
 
-/** A growable list of ints (no boxing). */
-final class IntList {
+/** A growable list of ints (no boxing); the trace state and the replay plans use it. */
+public final class IntList {
     private int[] items = new int[16];
     private int size;
 
-    void add(int value) {
+    public void add(int value) {
         if (size == items.length) {
             items = Arrays.copyOf(items, size * 2);
         }
         items[size++] = value;
     }
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    int removeLast() {
+    public int removeLast() {
         return items[--size];
     }
 
-    void clear() {
+    public void clear() {
         size = 0;
     }
 
     /** Reverses items[from .. size). */
-    void reverse(int from) {
+    public void reverse(int from) {
         for (int a = from, b = size - 1; a < b; a++, b--) {
             int x = items[a];
             items[a] = items[b];
@@ -35,7 +35,7 @@ final class IntList {
         }
     }
 
-    int[] toArray() {
+    public int[] toArray() {
         return Arrays.copyOf(items, size);
     }
 }

@@ -113,7 +113,7 @@ class StatsCommandTreeTest {
         Files.writeString(file, "trace 1\nslots 1\nf 0\n");
         CliRun bad = run("stats", "--allocator", "aset-native", "--traces", file.toString());
         assertEquals(2, bad.exit());
-        assertTrue(bad.err().startsWith(file + ":3: slot 0 is empty"), bad.err());
+        assertTrue(bad.err().startsWith("allocbench stats: " + file + ":3: slot 0 is empty"), bad.err());
         assertEquals("", bad.out());
     }
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = {"Validate trace files (plain or .gz) against format version 1.",
-            "Prints FILE: OK, N ops, S slots (a A, z Z, r R, f F, R resets) for a valid file,",
+            "Prints FILE: OK, N ops, S slots (a A, z Z, r R, f F, R resets) for a valid file (and for",
+            "version 2: c C, d D, T threads, E expectations),",
             "FILE:LINE: problem for an invalid one; exits with 1 if any file fails."})
 final class TraceCheckCommand implements Callable<Integer> {
 
@@ -39,9 +40,12 @@ final class TraceCheckCommand implements Callable<Integer> {
         for (Path file : files) {
             try {
                 OpSequence ops = TraceReader.read(file);
-                out.printf("%s: OK, %d ops, %d slots (a %d, z %d, r %d, f %d, R %d resets)%n", file, ops.length(),
+                out.printf("%s: OK, %d ops, %d slots (a %d, z %d, r %d, f %d, R %d resets)%s%n", file, ops.length(),
                         ops.slots(), ops.count(OpSequence.ALLOC), ops.count(OpSequence.ALLOC_ZEROED),
-                        ops.count(OpSequence.REALLOC), ops.count(OpSequence.FREE), ops.count(OpSequence.RESET));
+                        ops.count(OpSequence.REALLOC), ops.count(OpSequence.FREE), ops.count(OpSequence.RESET),
+                        ops.placement() == null ? "" : String.format("; version 2: c %d, d %d, %d thread%s,"
+                                + " %d expectations", ops.count(OpSequence.CREATE), ops.count(OpSequence.DELETE), ops.placement().threads(),
+                                ops.placement().threads() == 1 ? "" : "s", ops.placement().expectations().size()));
             } catch (TraceFormatException e) {
                 failed++;
                 err.println(e.getMessage());

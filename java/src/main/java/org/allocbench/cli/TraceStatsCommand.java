@@ -48,8 +48,14 @@ final class TraceStatsCommand implements Callable<Integer> {
         }
         TraceStats s = TraceStats.of(ops);
         out.printf(Locale.ROOT, "trace:                %s (%s)%n", ops.name(), file);
-        out.printf(Locale.ROOT, "ops:                  %,d (a %,d, z %,d, r %,d, f %,d, R %,d)%n", s.ops(),
-                s.allocs(), s.zeroedAllocs(), s.reallocs(), s.frees(), s.resets());
+        out.printf(Locale.ROOT, "ops:                  %,d (a %,d, z %,d, r %,d, f %,d, R %,d%s)%n", s.ops(),
+                s.allocs(), s.zeroedAllocs(), s.reallocs(), s.frees(), s.resets(),
+                ops.placement() == null ? "" : String.format(Locale.ROOT, ", c %,d, d %,d", s.creates(), s.deletes()));
+        if (ops.placement() != null) {
+            out.printf(Locale.ROOT, "version 2:            %,d contexts declared, %,d created; %,d thread%s;"
+                    + " %,d expectations%n", ops.placement().contextCount(), s.creates(), ops.placement().threads(),
+                    ops.placement().threads() == 1 ? "" : "s", ops.placement().expectations().size());
+        }
         out.printf(Locale.ROOT, "slots:                %,d declared, %,d used%n", s.slots(), s.slotsUsed());
         int sized = s.sortedSizes().length;
         if (sized == 0) {

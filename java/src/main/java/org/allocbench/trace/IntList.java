@@ -18,6 +18,10 @@ public final class IntList {
         return size;
     }
 
+    public int get(int index) {
+        return items[index];
+    }
+
     public int removeLast() {
         return items[--size];
     }

@@ -7,7 +7,9 @@ import java.util.Arrays;
  * sizes (of {@code a}, {@code z} and {@code r} ops), and the peak of live
  * slots and of live requested bytes (the sum of the current sizes of the full
  * slots: what the caller holds, before any allocator overhead). Computed from
- * a valid sequence, such as {@link TraceReader} returns.
+ * a valid sequence, such as {@link TraceReader} returns. In a version 2
+ * trace a reset or delete empties the slots of its whole subtree
+ * ({@link TraceSimulation} says which).
  *
  * @param ops             all ops
  * @param allocs          {@code a} ops
@@ -15,6 +17,8 @@ import java.util.Arrays;
  * @param reallocs        {@code r} ops
  * @param frees           {@code f} ops
  * @param resets          {@code R} ops
+ * @param creates         {@code c} ops (version 2)
+ * @param deletes         {@code d} ops (version 2)
  * @param slots           slots the trace declares
  * @param slotsUsed       distinct slots ever allocated into
  * @param sortedSizes     the sizes of the a, z and r ops, ascending
@@ -25,12 +29,14 @@ import java.util.Arrays;
  * @param peakLiveBytesAt 0-based index of the op that first reached that peak (-1 if no op allocates)
  */
 public record TraceStats(long ops, long allocs, long zeroedAllocs, long reallocs, long frees, long resets,
-        int slots, int slotsUsed, int[] sortedSizes, long requestedBytes,
+        long creates, long deletes, int slots, int slotsUsed, int[] sortedSizes, long requestedBytes,
         long peakLiveSlots, long peakLiveSlotsAt, long peakLiveBytes, long peakLiveBytesAt) {
 
     public static TraceStats of(OpSequence sequence) {
         int n = sequence.length();
-        long[] counts = new long[OpSequence.RESET + 1];
+        long[] counts = new long[OpSequence.DELETE + 1];
+        TraceSimulation tree = sequence.placement() == null ? null : new TraceSimulation(sequence);
+        IntList released = new IntList();
         for (int i = 0; i < n; i++) {
             counts[sequence.kind(i)]++;
         }
@@ -88,13 +94,27 @@ public record TraceStats(long ops, long allocs, long zeroedAllocs, long reallocs
                         liveBytes -= sizeOf[slot];
                     }
                 }
-                case OpSequence.RESET -> {
-                    epoch++;
-                    live = 0;
-                    liveBytes = 0;
+                case OpSequence.RESET, OpSequence.DELETE -> {
+                    if (tree == null) {
+                        epoch++;
+                        live = 0;
+                        liveBytes = 0;
+                    } else {
+                        released.clear();
+                        tree.step(sequence, i, released);
+                        for (int k = 0; k < released.size(); k++) {
+                            int s = released.get(k);
+                            epochOf[s] = 0;
+                            live--;
+                            liveBytes -= sizeOf[s];
+                        }
+                    }
                 }
                 default -> {
                 }
+            }
+            if (tree != null && kind != OpSequence.RESET && kind != OpSequence.DELETE) {
+                tree.step(sequence, i, null);
             }
             if (live > peakSlots) {
                 peakSlots = live;
@@ -107,7 +127,8 @@ public record TraceStats(long ops, long allocs, long zeroedAllocs, long reallocs
         }
         Arrays.sort(sizes, 0, sized);
         return new TraceStats(n, counts[OpSequence.ALLOC], counts[OpSequence.ALLOC_ZEROED],
-                counts[OpSequence.REALLOC], counts[OpSequence.FREE], counts[OpSequence.RESET], slots, slotsUsed,
+                counts[OpSequence.REALLOC], counts[OpSequence.FREE], counts[OpSequence.RESET],
+                counts[OpSequence.CREATE], counts[OpSequence.DELETE], slots, slotsUsed,
                 sized == sizes.length ? sizes : Arrays.copyOf(sizes, sized), requested, peakSlots, peakSlotsAt,
                 peakBytes, peakBytesAt);
     }

@@ -52,4 +52,20 @@ class TraceStatsTest {
         assertEquals(-1, s.peakLiveSlotsAt());
         assertEquals(0, s.meanSize());
     }
+
+    @Test
+    void aVersion2ResetOrDeleteEmptiesItsWholeSubtree() throws Exception {
+        // the docs example: c 1, a 0 100, c 2, a 1 40, f 0, R 2 (slot 1 empties), a 2 64, d 1 (slot 2 empties)
+        TraceStats s = TraceStats.of(TraceTesting.parse("example.trace", TraceReaderV2Test.docsExample()));
+        assertEquals(8, s.ops());
+        assertEquals(3, s.allocs());
+        assertEquals(1, s.frees());
+        assertEquals(1, s.resets());
+        assertEquals(2, s.creates());
+        assertEquals(1, s.deletes());
+        assertEquals(2, s.peakLiveSlots());
+        assertEquals(3, s.peakLiveSlotsAt());
+        assertEquals(140, s.peakLiveBytes());
+        assertEquals(3, s.peakLiveBytesAt());
+    }
 }

@@ -89,6 +89,12 @@ final class RecordCommand implements Callable<Integer> {
                 rawDir);
         PrintWriter err = spec.commandLine().getErr();
         summary(err, output, result);
+        String input = result.baseline() == null ? null : redirectedInput();
+        if (input != null) {
+            err.println("  note      standard input (" + input + ") went to the recorded run; the run without"
+                    + " recording read /dev/null, so the two times may not compare: give the command its input as a"
+                    + " file argument");
+        }
         err.flush();
         return result.recorded().exitStatus();
     }
@@ -117,6 +123,17 @@ final class RecordCommand implements Callable<Integer> {
             }
         }
         return "command not found: " + name;
+    }
+
+    /** What standard input is when it is a file or a pipe (the baseline cannot read it again), else null. */
+    private static String redirectedInput() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            return target.equals("/dev/null") || target.startsWith("/dev/pts/") || target.startsWith("/dev/tty")
+                    ? null : target;
+        } catch (IOException | UnsupportedOperationException e) {
+            return null; // no /proc: say nothing rather than guess
+        }
     }
 
     /** The summary on standard error. */

@@ -65,6 +65,19 @@
 
 PG_MODULE_MAGIC;
 
+void		_PG_init(void);
+void		allocbench_record_init(void); /* record.c */
+
+/*
+ * Loading the library defines the allocbench.record_dir setting; a session
+ * started with it set records its AllocSet operations (record.c).
+ */
+void
+_PG_init(void)
+{
+	allocbench_record_init();
+}
+
 PG_FUNCTION_INFO_V1(allocbench_replay);
 
 /* The op encoding of org.allocbench.trace.OpSequence. */

@@ -59,6 +59,8 @@ public final class PgCluster implements AutoCloseable {
     /** This cluster's only way in; see the class comment. Never printed. */
     private final String password = randomPassword();
     private final Thread shutdownHook;
+    private Path library;
+    private Path passFile;
     private int port;
     private boolean serverStarted;
     private Connection connection;
@@ -126,7 +128,7 @@ public final class PgCluster implements AutoCloseable {
     }
 
     private void setUp() {
-        Path library = PgExtension.build(pg, root.resolve("ext"));
+        library = PgExtension.build(pg, root.resolve("ext"));
         PgProcesses.handToServerUser(root);
         Path pwfile = writePasswordFile();
         try {
@@ -231,6 +233,48 @@ public final class PgCluster implements AutoCloseable {
             throw new PgCommandException("cannot connect to the throwaway cluster at " + jdbcUrl() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** The allocbench_pg library built for this cluster (absolute path). */
+    public Path extensionLibrary() {
+        return library.toAbsolutePath();
+    }
+
+    /**
+     * Runs a client program of the installation ({@code psql}, {@code pgbench}: {@code command}'s first element
+     * names it) against this cluster as the suite's role, over TCP to 127.0.0.1, database postgres; its
+     * {@code PGOPTIONS} (settings for the session's backend) are {@code sessionOptions}, or none if null.
+     * The password reaches the client in a 0600 password file in the cluster's directory ({@code PGPASSFILE}),
+     * never on its command line or in its environment. Returns the program's output (and errors).
+     */
+    public String runClient(List<String> command, String sessionOptions, Duration timeout) {
+        List<String> full = new java.util.ArrayList<>(command);
+        full.set(0, pg.program(command.get(0)).toString());
+        java.util.Map<String, String> env = new java.util.HashMap<>();
+        env.put("PGHOST", "127.0.0.1");
+        env.put("PGPORT", Integer.toString(port));
+        env.put("PGUSER", DB_USER);
+        env.put("PGDATABASE", "postgres");
+        env.put("PGPASSFILE", passFile().toString());
+        if (sessionOptions != null) {
+            env.put("PGOPTIONS", sessionOptions);
+        }
+        return PgProcesses.run(full, root, timeout, env);
+    }
+
+    private synchronized Path passFile() {
+        if (passFile == null) {
+            Path file = root.resolve("client.pgpass");
+            try {
+                Files.writeString(file, "127.0.0.1:" + port + ":*:" + DB_USER + ":" + password + "\n",
+                        StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the client's password file in " + root, e);
+            }
+            passFile = file;
+        }
+        return passFile;
     }
 
     /** The open JDBC connection (as the superuser {@value #DB_USER}, database postgres). */

@@ -58,8 +58,14 @@ final class PgProcesses {
      * the output, or throws with it if the command fails or outlives the timeout.
      */
     static String run(List<String> command, Path workDir, Duration timeout) {
+        return run(command, workDir, timeout, java.util.Map.of());
+    }
+
+    /** As {@link #run(List, Path, Duration)}, with these variables added to the environment. */
+    static String run(List<String> command, Path workDir, Duration timeout, java.util.Map<String, String> env) {
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         builder.environment().keySet().removeIf(k -> k.startsWith("PG"));
+        builder.environment().putAll(env);
         // their temporary files (gcc's, building the extension) in the cluster's directory, and gone with it
         builder.environment().put("TMPDIR", workDir.toAbsolutePath().toString());
         // the server's backends get glibc's malloc thresholds pinned, as every process the suite measures in

@@ -21,17 +21,17 @@ public final class TraceSimulation {
     private static final byte LIVE = 1;
     private static final byte DEAD = 2;
 
-    private final ContextSpec[] contexts;
-    private final int[] slotContext;
-    private final long[] slotSize;
-    private final int[] nextInContext;
-    private final int[] prevInContext;
-    private final byte[] state;
-    private final int[] head;
-    private final int[] tail;
-    private final int[] firstChild;
-    private final int[] nextSibling;
-    private final int[] prevSibling;
+    private ContextSpec[] contexts;
+    private int[] slotContext;
+    private long[] slotSize;
+    private int[] nextInContext;
+    private int[] prevInContext;
+    private byte[] state;
+    private int[] head;
+    private int[] tail;
+    private int[] firstChild;
+    private int[] nextSibling;
+    private int[] prevSibling;
     private final IntList stack = new IntList();
     private long liveBytes;
     private long peakBytes;
@@ -61,6 +61,39 @@ public final class TraceSimulation {
     /** The state before the first op of a version 2 sequence. */
     public TraceSimulation(OpSequence ops) {
         this(ops.slots(), ops.placement().contexts());
+    }
+
+    /**
+     * Room for {@code slots} slots and the longer context table {@code table} (its first entries as before),
+     * the state kept: for a trace built as it is read (a recording), whose sizes are known only at the end.
+     */
+    public void grow(int slots, ContextSpec[] table) {
+        int oldSlots = slotContext.length;
+        if (slots > oldSlots) {
+            slotContext = Arrays.copyOf(slotContext, slots);
+            Arrays.fill(slotContext, oldSlots, slots, -1);
+            slotSize = Arrays.copyOf(slotSize, slots);
+            nextInContext = Arrays.copyOf(nextInContext, slots);
+            prevInContext = Arrays.copyOf(prevInContext, slots);
+        }
+        int oldContexts = state.length;
+        int n = table.length;
+        if (n > oldContexts) {
+            state = Arrays.copyOf(state, n);
+            head = grown(head, n);
+            tail = grown(tail, n);
+            firstChild = grown(firstChild, n);
+            nextSibling = grown(nextSibling, n);
+            prevSibling = grown(prevSibling, n);
+        }
+        contexts = table;
+    }
+
+    private static int[] grown(int[] a, int n) {
+        int old = a.length;
+        int[] b = Arrays.copyOf(a, n);
+        Arrays.fill(b, old, n, -1);
+        return b;
     }
 
     private static int[] filled(int n) {

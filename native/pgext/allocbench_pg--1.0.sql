@@ -21,3 +21,16 @@ CREATE FUNCTION allocbench_replay(ops bytea, nslots int4, iterations int4,
 RETURNS record
 AS 'MODULE_PATHNAME', 'allocbench_replay'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+-- A version 2 trace (a tree of contexts; docs/trace-format.md) replayed once
+-- through the backend's AllocSets in trace order: ops as above (kinds 6 create,
+-- 7 delete), placement one little-endian 32-bit word per op (context in bits
+-- 0..23), the context table by id (entry 0, the root, is ALLOCSET_DEFAULT_SIZES).
+-- Returns each context's MemoryContextCounters just before its delete and, at
+-- the end (before_op = the op count), those of every context still alive.
+CREATE FUNCTION allocbench_replay_tree(ops bytea, placement bytea, nslots int4,
+        parents int4[], min_sizes int8[], init_sizes int8[], max_sizes int8[], names text[])
+RETURNS TABLE (before_op int4, context int4, total_bytes int8, total_nblocks int8,
+        free_chunks int8, free_bytes int8)
+AS 'MODULE_PATHNAME', 'allocbench_replay_tree'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;

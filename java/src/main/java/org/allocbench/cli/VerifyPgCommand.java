@@ -4,6 +4,8 @@ import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.allocbench.alloc.AllocatorFactory;
+import org.allocbench.alloc.Allocators;
 import org.allocbench.nativecore.AllocSetNative;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
@@ -74,15 +76,19 @@ final class VerifyPgCommand implements Callable<Integer> {
             return 2;
         }
         List<OpSequence> traces = new ArrayList<>();
+        List<OpSequence> trees = new ArrayList<>();
         ReplayLane ourLane;
+        AllocatorFactory ourTrees;
         try {
             traces.add(freshContext());
             List<Workload> named = patterns.given() ? patterns.workloads(
                     spec.commandLine().getParseResult().hasMatchedOption("--ops")) : Workloads.resolveAll(Pattern.names());
             for (Workload w : named) {
-                traces.add(w.load(opCount, seed));
+                OpSequence t = w.load(opCount, seed);
+                (t.placement() == null ? traces : trees).add(t);
             }
             ourLane = ourLane(ours);
+            ourTrees = Allocators.byName(ours.equals(OURS_PG15) ? "aset-pg15" : "aset-native");
         } catch (IllegalArgumentException e) {
             err.println("allocbench verify-pg: " + e.getMessage());
             return 2;
@@ -98,6 +104,7 @@ final class VerifyPgCommand implements Callable<Integer> {
         String oursLabel = "ours-" + ours;
         String pgLabel = "postgresql-15";
         List<VerifyPgTable.Row> rows = new ArrayList<>();
+        List<VerifyPgTrees.Row> treeRows = new ArrayList<>();
         String server;
         int port;
         try (PgCluster cluster = PgCluster.start(pg)) {
@@ -113,10 +120,15 @@ final class VerifyPgCommand implements Callable<Integer> {
                 LaneResult m = pg16 == null ? null : pg16.replay(t.encoded(), t.slots(), iterations);
                 rows.add(new VerifyPgTable.Row(t.name(), t.length(), o, p, m));
             }
+            for (OpSequence t : trees) {
+                treeRows.add(VerifyPgTrees.check(t, PgReplay.replayTree(cluster.connection(), t), ourTrees));
+            }
         }
 
-        stdout.printf("allocbench verify-pg: %d patterns x %,d ops, seed %d, %d iterations per trace and lane;"
-                + " ALLOCSET_DEFAULT_SIZES%n", traces.size() - 1, opCount, seed, iterations);
+        stdout.printf("allocbench verify-pg: %d version 1 trace%s (built-ins at %,d ops, seed %d)%s, %d iterations"
+                + " per version 1 trace and lane; ALLOCSET_DEFAULT_SIZES%n", traces.size() - 1,
+                traces.size() == 2 ? "" : "s", opCount, seed, trees.isEmpty() ? ""
+                        : ", " + trees.size() + " of version 2", iterations);
         stdout.printf("%s: %s (throwaway cluster on 127.0.0.1:%d, %s), extension allocbench_pg%n", pgLabel, server,
                 port, pg.binDir());
         stdout.printf("%s: %s%n", oursLabel, describeOurs(ours));
@@ -133,9 +145,18 @@ final class VerifyPgCommand implements Callable<Integer> {
                     + " pg16 total/used = its total/used bytes before delete over the real one's):%n");
             stdout.print(VerifyPgTable.threeWay(rows.subList(1, rows.size())));
         }
-        stdout.printf("%n%s%n", VerifyPgTable.summary(rows));
+        if (!trees.isEmpty()) {
+            stdout.printf("%nVersion 2 traces (context trees), replayed once per op in trace order through %s"
+                    + " (%s): every context's counters just before its delete and at the end, against the same"
+                    + " trace replayed in PostgreSQL 15's backend, and against the counters a recorded backend"
+                    + " wrote into the trace (record-pg):%n", ourTrees.name(), oursLabel);
+            stdout.print(VerifyPgTrees.table(treeRows, ourTrees.name()));
+        }
+        long treesSame = treeRows.stream().filter(VerifyPgTrees.Row::identical).count();
+        stdout.printf("%n%s%s%n", VerifyPgTable.summary(rows), trees.isEmpty() ? ""
+                : "; version 2: " + treesSame + " identical, " + (treeRows.size() - treesSame) + " different");
         stdout.flush();
-        return rows.stream().allMatch(VerifyPgTable.Row::identical) ? 0 : 1;
+        return rows.stream().allMatch(VerifyPgTable.Row::identical) && treesSame == treeRows.size() ? 0 : 1;
     }
 
     /** {@code a 0 1}, {@code R}: the context is back to its fresh state. */

@@ -4,10 +4,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.ReplayLane;
+import org.allocbench.trace.ContextSpec;
+import org.allocbench.trace.Expectation;
+import org.allocbench.trace.OpSequence;
+import org.allocbench.trace.Placement;
 
 /**
  * Replays a trace in a real PostgreSQL backend: {@code allocbench_replay(ops,
@@ -29,7 +37,57 @@ public final class PgReplay {
     private static final String SQL = "SELECT median_ns_per_op, total_bytes, total_nblocks, free_bytes,"
             + " free_chunks, used_bytes, ns_per_iteration, minflt_per_iteration FROM allocbench_replay(?, ?, ?)";
 
+    private static final String TREE_SQL = "SELECT before_op, context, total_bytes, total_nblocks, free_chunks,"
+            + " free_bytes FROM allocbench_replay_tree(?, ?, ?, ?, ?, ?, ?, ?)";
+
     private PgReplay() {
+    }
+
+    /**
+     * A version 2 trace replayed once in the backend (allocbench_replay_tree, in trace order): PostgreSQL's
+     * counters of each context just before its delete and, at the end, of every context still alive, as
+     * expectations (in the order the backend met them).
+     */
+    public static List<Expectation> replayTree(Connection connection, OpSequence ops) {
+        Placement p = Objects.requireNonNull(ops.placement(), "a version 2 trace");
+        int n = p.contextCount();
+        Integer[] parents = new Integer[n];
+        Long[] mins = new Long[n];
+        Long[] inits = new Long[n];
+        Long[] maxes = new Long[n];
+        String[] names = new String[n];
+        for (int c = 0; c < n; c++) {
+            ContextSpec spec = c == 0 ? null : p.contexts()[c];
+            parents[c] = spec == null ? -1 : spec.parent();
+            mins[c] = spec == null ? 0 : spec.minContextSize();
+            inits[c] = spec == null ? 0 : spec.initBlockSize();
+            maxes[c] = spec == null ? 0 : spec.maxBlockSize();
+            names[c] = spec == null ? "" : spec.name();
+        }
+        ByteBuffer where = ByteBuffer.allocate(4 * ops.length()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w : p.where()) {
+            where.putInt(w);
+        }
+        try (PreparedStatement call = connection.prepareStatement(TREE_SQL)) {
+            call.setBytes(1, OpsBytea.encode(ops.encoded()));
+            call.setBytes(2, where.array());
+            call.setInt(3, ops.slots());
+            call.setArray(4, connection.createArrayOf("int4", parents));
+            call.setArray(5, connection.createArrayOf("int8", mins));
+            call.setArray(6, connection.createArrayOf("int8", inits));
+            call.setArray(7, connection.createArrayOf("int8", maxes));
+            call.setArray(8, connection.createArrayOf("text", names));
+            List<Expectation> out = new ArrayList<>();
+            try (ResultSet rs = call.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Expectation(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                            rs.getLong(6)));
+                }
+            }
+            return out;
+        } catch (SQLException e) {
+            throw new PgReplayException("PostgreSQL: " + e.getMessage(), e);
+        }
     }
 
     /** One call: each iteration's time and faults, and the counters before the last delete. */

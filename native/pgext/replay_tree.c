@@ -1,0 +1,363 @@
+/*
+ * replay_tree.c -- replay a version 2 trace (a tree of contexts) through the
+ * backend's own AllocSet and return PostgreSQL's counters of every context:
+ * just before each delete, and at the end for those still alive (the root
+ * included).  verify-pg compares them with our AllocSet's counters at the
+ * same points (docs/trace-format.md, "Version 2").
+ *
+ *   allocbench_replay_tree(ops bytea, placement bytea, nslots int4,
+ *                          parents int4[], min_sizes int8[], init_sizes int8[],
+ *                          max_sizes int8[], names text[])
+ *     -> SETOF (before_op int4, context int4, total_bytes int8,
+ *               total_nblocks int8, free_chunks int8, free_bytes int8)
+ *
+ * The ops are version 1's words plus kinds 6 (create) and 7 (delete); the
+ * placement is one little-endian 32-bit word per op (context in bits 0..23,
+ * thread in 24..31); the context table has one entry per id (entry 0, the
+ * root, and ids never created are ignored).  A backend is one thread, so the
+ * ops run in trace order, which the format allows and which gives every
+ * context the same counters as any other allowed order.
+ *
+ * The root is an AllocSet with ALLOCSET_DEFAULT_SIZES under the caller's
+ * context, as allocbench_replay's; each create is AllocSetContextCreate with
+ * the trace's parent, sizes and name; a/z are MemoryContextAlloc(Zero) in the
+ * op's context, r repalloc, f pfree, R MemoryContextReset (which deletes the
+ * children first, as the format says), d MemoryContextDelete.
+ *
+ * Validation first, as in allocbench_replay: the whole trace is checked before
+ * anything is allocated (kinds, ranges, a live context for every op, slots
+ * full or empty as the op needs, the chunk's own context for r and f), with
+ * errors naming the op's 0-based index.  A slot is full while its context is
+ * alive and has not been reset since the slot was filled: each context keeps
+ * a reset count, each slot the count it was filled under, so a reset empties
+ * a context's slots in O(1); a reset or delete kills the subtree below it,
+ * walked through child lists.  Nothing is timed here.
+ */
+#include "postgres.h"
+
+#include "catalog/pg_type.h"
+#include "fmgr.h"
+#include "funcapi.h"
+#include "port/pg_bswap.h"
+#include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/memutils.h"
+
+PG_FUNCTION_INFO_V1(allocbench_replay_tree);
+
+#define OP_KIND(op) ((unsigned) ((op) & 0x7))
+#define OP_SLOT(op) ((uint32) (((op) >> 3) & 0xffffff))
+#define OP_SIZE(op) ((Size) ((op) >> 27))
+#define OP_ALLOC 1
+#define OP_ZEROED 2
+#define OP_REALLOC 3
+#define OP_FREE 4
+#define OP_RESET 5
+#define OP_CREATE 6
+#define OP_DELETE 7
+#define PLACE_CONTEXT(w) ((int) ((w) & 0xffffff))
+
+enum
+{
+	NEVER = 0, LIVE = 1, DEAD = 2
+};
+
+/* The tree as validation and replay see it. */
+typedef struct Tree
+{
+	int			count;
+	char	   *state;
+	uint32	   *resets;			/* per context: how often it was reset */
+	int		   *first_child;
+	int		   *next_sibling;
+	int		   *prev_sibling;
+	const int32 *parents;
+} Tree;
+
+static void
+tree_init(Tree *t, int count, const int32 *parents)
+{
+	t->count = count;
+	t->state = palloc0(count);
+	t->resets = palloc0(sizeof(uint32) * count);
+	t->first_child = palloc(sizeof(int) * count);
+	t->next_sibling = palloc(sizeof(int) * count);
+	t->prev_sibling = palloc(sizeof(int) * count);
+	for (int i = 0; i < count; i++)
+		t->first_child[i] = t->next_sibling[i] = t->prev_sibling[i] = -1;
+	t->parents = parents;
+	t->state[0] = LIVE;
+}
+
+static void
+tree_link(Tree *t, int c)
+{
+	int			p = t->parents[c];
+
+	t->state[c] = LIVE;
+	t->next_sibling[c] = t->first_child[p];
+	if (t->first_child[p] >= 0)
+		t->prev_sibling[t->first_child[p]] = c;
+	t->first_child[p] = c;
+}
+
+/* Every context below top dies (top too if deleting); top's own slots empty by its reset count. */
+static void
+tree_release(Tree *t, int top, bool delete, int *stack)
+{
+	int			depth = 0;
+
+	t->resets[top]++;
+	for (int k = t->first_child[top]; k >= 0; k = t->next_sibling[k])
+		stack[depth++] = k;
+	while (depth > 0)
+	{
+		int			c = stack[--depth];
+
+		t->state[c] = DEAD;
+		for (int k = t->first_child[c]; k >= 0; k = t->next_sibling[k])
+			stack[depth++] = k;
+		t->first_child[c] = -1;
+	}
+	t->first_child[top] = -1;
+	if (delete)
+	{
+		int			p = t->parents[top];
+
+		t->state[top] = DEAD;
+		if (t->prev_sibling[top] >= 0)
+			t->next_sibling[t->prev_sibling[top]] = t->next_sibling[top];
+		else if (t->first_child[p] == top)
+			t->first_child[p] = t->next_sibling[top];
+		if (t->next_sibling[top] >= 0)
+			t->prev_sibling[t->next_sibling[top]] = t->prev_sibling[top];
+	}
+}
+
+static void
+bad_op(Size i, const char *what)
+{
+	ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					errmsg("invalid trace at op %zu: %s", i, what)));
+}
+
+/* The whole trace against the format's rules, before anything is allocated. */
+static void
+validate_tree(const uint64 *ops, const uint32 *where, Size nops, uint32 nslots, int ncontexts,
+			  const int32 *parents, const int64 *mins, const int64 *inits, const int64 *maxes)
+{
+	Tree		t;
+	int		   *slot_context = palloc(sizeof(int) * nslots);
+	uint32	   *slot_epoch = palloc(sizeof(uint32) * nslots);
+	int		   *stack = palloc(sizeof(int) * ncontexts);
+
+	tree_init(&t, ncontexts, parents);
+	for (uint32 s = 0; s < nslots; s++)
+		slot_context[s] = -1;
+	for (Size i = 0; i < nops; i++)
+	{
+		unsigned	kind = OP_KIND(ops[i]);
+		int			c = PLACE_CONTEXT(where[i]);
+		uint32		s = OP_SLOT(ops[i]);
+		bool		full;
+
+		if (kind == 0 || ops[i] >> 57 != 0)
+			bad_op(i, "not an op");
+		if (c >= ncontexts)
+			bad_op(i, "context out of range");
+		if (kind == OP_CREATE)
+		{
+			if (c == 0 || t.state[c] != NEVER || parents[c] < 0 || parents[c] >= ncontexts
+				|| t.state[parents[c]] != LIVE)
+				bad_op(i, "create of a context created before, or under a parent that is not live");
+			if (inits[c] < 1024 || inits[c] % 8 != 0 || maxes[c] < inits[c] || maxes[c] % 8 != 0
+				|| maxes[c] >= (INT64CONST(1) << 30)
+				|| (mins[c] != 0 && (mins[c] < 1024 || mins[c] % 8 != 0 || mins[c] > maxes[c])))
+				bad_op(i, "AllocSet sizes out of their rules");
+			tree_link(&t, c);
+			continue;
+		}
+		if (t.state[c] != LIVE)
+			bad_op(i, "its context is not live");
+		if (kind == OP_RESET || kind == OP_DELETE)
+		{
+			if (kind == OP_DELETE && c == 0)
+				bad_op(i, "the root cannot be deleted");
+			tree_release(&t, c, kind == OP_DELETE, stack);
+			continue;
+		}
+		if (s >= nslots)
+			bad_op(i, "slot out of range");
+		full = slot_context[s] >= 0 && t.state[slot_context[s]] == LIVE
+			&& slot_epoch[s] == t.resets[slot_context[s]];
+		if ((kind == OP_ALLOC || kind == OP_ZEROED) == full)
+			bad_op(i, full ? "alloc into a full slot" : "free or realloc of an empty slot");
+		if ((kind == OP_REALLOC || kind == OP_FREE) && slot_context[s] != c)
+			bad_op(i, "the chunk is in another context");
+		if ((kind != OP_FREE && (OP_SIZE(ops[i]) < 1 || OP_SIZE(ops[i]) > MaxAllocSize))
+			|| (kind == OP_FREE && OP_SIZE(ops[i]) != 0))
+			bad_op(i, "size out of range");
+		if (kind == OP_FREE)
+			slot_context[s] = -1;
+		else
+		{
+			slot_context[s] = c;
+			slot_epoch[s] = t.resets[c];
+		}
+	}
+	pfree(slot_context);
+	pfree(slot_epoch);
+	pfree(stack);
+}
+
+typedef struct Emitter
+{
+	Tuplestorestate *store;
+	TupleDesc	desc;
+} Emitter;
+
+static void
+emit_counters(Emitter *e, int32 before_op, int32 id, MemoryContext context)
+{
+	MemoryContextCounters counters;
+	Datum		values[6];
+	bool		nulls[6] = {false, false, false, false, false, false};
+
+	memset(&counters, 0, sizeof(counters));
+	context->methods->stats(context, NULL, NULL, &counters, false);
+	values[0] = Int32GetDatum(before_op);
+	values[1] = Int32GetDatum(id);
+	values[2] = Int64GetDatum((int64) counters.totalspace);
+	values[3] = Int64GetDatum((int64) counters.nblocks);
+	values[4] = Int64GetDatum((int64) counters.freechunks);
+	values[5] = Int64GetDatum((int64) counters.freespace);
+	tuplestore_putvalues(e->store, e->desc, values, nulls);
+}
+
+/* The elements of a one-dimensional array of a fixed-width type, which has no NULLs. */
+static void *
+array_values(ArrayType *a, Oid type, int expected, const char *what)
+{
+	if (ARR_ELEMTYPE(a) != type || ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != expected || ARR_HASNULL(a))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("%s must be a one-dimensional array of %d values without NULLs", what, expected)));
+	/* no NULLs: the data follows the fixed overhead (ARR_DATA_PTR's ?: trips -Wsign-compare) */
+	return (char *) a + ARR_OVERHEAD_NONULLS(1);
+}
+
+Datum
+allocbench_replay_tree(PG_FUNCTION_ARGS)
+{
+	bytea	   *raw_ops = PG_GETARG_BYTEA_PP(0);
+	bytea	   *raw_where = PG_GETARG_BYTEA_PP(1);
+	int32		nslots = PG_GETARG_INT32(2);
+	ArrayType  *parents_array = PG_GETARG_ARRAYTYPE_P(3);
+	int			ncontexts = ARR_NDIM(parents_array) == 1 ? ARR_DIMS(parents_array)[0] : 0;
+	Size		nops = VARSIZE_ANY_EXHDR(raw_ops) / sizeof(uint64);
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	const int32 *parents;
+	const int64 *mins,
+			   *inits,
+			   *maxes;
+	Datum	   *names;
+	bool	   *name_nulls;
+	int			nnames;
+	uint64	   *ops;
+	uint32	   *where;
+	MemoryContext *contexts;
+	void	  **slots;
+	Tree		t;
+	int		   *stack;
+	Emitter		emitter;
+
+	if (VARSIZE_ANY_EXHDR(raw_ops) % sizeof(uint64) != 0
+		|| VARSIZE_ANY_EXHDR(raw_where) != nops * sizeof(uint32))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("ops must be 8 bytes per op and placement 4 bytes per op")));
+	if (nslots < 1 || nslots > (1 << 24) || ncontexts < 1 || ncontexts > (1 << 24))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("nslots and the context table must hold 1 to 16777216 entries")));
+	parents = array_values(parents_array, INT4OID, ncontexts, "parents");
+	mins = array_values(PG_GETARG_ARRAYTYPE_P(4), INT8OID, ncontexts, "min_sizes");
+	inits = array_values(PG_GETARG_ARRAYTYPE_P(5), INT8OID, ncontexts, "init_sizes");
+	maxes = array_values(PG_GETARG_ARRAYTYPE_P(6), INT8OID, ncontexts, "max_sizes");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(7), TEXTOID, -1, false, TYPALIGN_INT, &names, &name_nulls, &nnames);
+	if (nnames != ncontexts)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("names must have %d values", ncontexts)));
+
+	/* aligned copies: a bytea's data need not be */
+	ops = palloc(nops * sizeof(uint64) + 1);
+	where = palloc(nops * sizeof(uint32) + 1);
+	for (Size i = 0; i < nops; i++)
+	{
+		uint64		w;
+		uint32		p;
+
+		memcpy(&w, VARDATA_ANY(raw_ops) + i * sizeof(uint64), sizeof(w));
+		memcpy(&p, VARDATA_ANY(raw_where) + i * sizeof(uint32), sizeof(p));
+#ifdef WORDS_BIGENDIAN
+		w = pg_bswap64(w);
+		p = pg_bswap32(p);
+#endif
+		ops[i] = w;
+		where[i] = p;
+	}
+	validate_tree(ops, where, nops, (uint32) nslots, ncontexts, parents, mins, inits, maxes);
+
+	InitMaterializedSRF(fcinfo, 0);
+	emitter.store = rsinfo->setResult;
+	emitter.desc = rsinfo->setDesc;
+
+	contexts = palloc0(sizeof(MemoryContext) * ncontexts);
+	slots = palloc0(sizeof(void *) * nslots);
+	stack = palloc(sizeof(int) * ncontexts);
+	tree_init(&t, ncontexts, parents);
+	contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
+	for (Size i = 0; i < nops; i++)
+	{
+		int			c = PLACE_CONTEXT(where[i]);
+		uint32		s = OP_SLOT(ops[i]);
+		Size		size = OP_SIZE(ops[i]);
+
+		switch (OP_KIND(ops[i]))
+		{
+			case OP_ALLOC:
+				slots[s] = MemoryContextAlloc(contexts[c], size);
+				break;
+			case OP_ZEROED:
+				slots[s] = MemoryContextAllocZero(contexts[c], size);
+				break;
+			case OP_REALLOC:
+				slots[s] = repalloc(slots[s], size);
+				break;
+			case OP_FREE:
+				pfree(slots[s]);
+				break;
+			case OP_RESET:
+				MemoryContextReset(contexts[c]);
+				tree_release(&t, c, false, stack);
+				break;
+			case OP_CREATE:
+				{
+					/* the name lives as long as the context: in the caller's context, freed with it */
+					char	   *name = name_nulls[c] ? pstrdup("?") : TextDatumGetCString(names[c]);
+
+					contexts[c] = AllocSetContextCreateInternal(contexts[parents[c]], name, (Size) mins[c],
+																(Size) inits[c], (Size) maxes[c]);
+					tree_link(&t, c);
+				}
+				break;
+			case OP_DELETE:
+				emit_counters(&emitter, (int32) i, c, contexts[c]);
+				MemoryContextDelete(contexts[c]);
+				tree_release(&t, c, true, stack);
+				break;
+		}
+	}
+	for (int c = 0; c < ncontexts; c++)
+		if (t.state[c] == LIVE)
+			emit_counters(&emitter, (int32) nops, c, contexts[c]);
+	MemoryContextDelete(contexts[0]);
+	return (Datum) 0;
+}

@@ -135,15 +135,17 @@ final class VerifyPgCommand implements Callable<Integer> {
         stdout.printf("%nMemory context counters just before the last iteration's delete"
                 + " (the trace %s is one 1-byte chunk, then a reset):%n", FRESH);
         stdout.print(VerifyPgTable.counters(rows, oursLabel, pgLabel));
-        stdout.printf("%nMedian ns/op and minor page faults per iteration, whole trace replayed in C by each lane"
-                + " (create, replay, delete timed; both warmed by an untimed iteration, glibc's malloc thresholds"
-                + " pinned; one run on a shared machine: read ratios, not absolutes):%n");
-        stdout.print(VerifyPgTable.timings(rows.subList(1, rows.size()), oursLabel, pgLabel));
-        if (ours.equals(OURS_PG15)) {
-            stdout.printf("%nThe three AllocSets from this run (median ns/op; pg15-real is timed in-process in"
-                    + " PostgreSQL 15's backend, the others in our C replay;"
-                    + " pg16 total/used = its total/used bytes before delete over the real one's):%n");
-            stdout.print(VerifyPgTable.threeWay(rows.subList(1, rows.size())));
+        if (traces.size() > 1) { // timings of the version 1 traces (the fresh context is not timed)
+            stdout.printf("%nMedian ns/op and minor page faults per iteration, whole trace replayed in C by each lane"
+                    + " (create, replay, delete timed; both warmed by an untimed iteration, glibc's malloc thresholds"
+                    + " pinned; one run on a shared machine: read ratios, not absolutes):%n");
+            stdout.print(VerifyPgTable.timings(rows.subList(1, rows.size()), oursLabel, pgLabel));
+            if (ours.equals(OURS_PG15)) {
+                stdout.printf("%nThe three AllocSets from this run (median ns/op; pg15-real is timed in-process in"
+                        + " PostgreSQL 15's backend, the others in our C replay;"
+                        + " pg16 total/used = its total/used bytes before delete over the real one's):%n");
+                stdout.print(VerifyPgTable.threeWay(rows.subList(1, rows.size())));
+            }
         }
         if (!trees.isEmpty()) {
             stdout.printf("%nVersion 2 traces (context trees), replayed once per op in trace order through %s"

@@ -51,7 +51,8 @@ final class StatsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Option(names = "--allocator", required = true, paramLabel = "NAME", description = "The allocator, e.g. aset-native.")
+    @Option(names = "--allocator", defaultValue = "aset-native", paramLabel = "NAME",
+            description = "The allocator (default: ${DEFAULT-VALUE}; aset-pg15 for PostgreSQL 15's figures).")
     private String allocator;
 
     @Mixin
@@ -166,6 +167,11 @@ final class StatsCommand implements Callable<Integer> {
                     out.println();
                     out.println(m.isEmpty() ? "expectations: all " + n + " met"
                             : "expectations: " + n + ", not met: " + m.get().message());
+                    if (m.isPresent() && !factory.name().equals("aset-pg15")) {
+                        out.println("(a trace recorded from PostgreSQL 15 by record-pg has PostgreSQL 15's figures;"
+                                + " " + factory.name() + " has PostgreSQL 16's chunk layout: --allocator aset-pg15"
+                                + " has 15's)");
+                    }
                 }
             } catch (RuntimeException e) {
                 err.println("allocbench stats: the expectation check failed: " + e.getMessage());

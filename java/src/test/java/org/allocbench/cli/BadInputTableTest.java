@@ -151,7 +151,7 @@ class BadInputTableTest {
         cases.add(usage("stats: --ops 0", "stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops", "0"));
         cases.add(usage("stats: --ops huge", "stats", "--allocator", "aset-native", "--traces", "small-churn", "--ops",
                 HUGE_OPS));
-        cases.add(usage("stats: missing --allocator", "stats", "--traces", "small-churn"));
+        cases.add(usage("stats: no trace", "stats", "--allocator", "aset-native"));
 
         cases.add(usage("export: missing run", "export", nowhere, "--format", "bencher"));
         cases.add(usage("export: directory without results", "export", emp, "--format", "bencher"));
@@ -213,6 +213,17 @@ class BadInputTableTest {
                 "/bin/true"), List.of(recorded, Path.of(nowhere))));
         cases.add(new Case("record: -o in a missing directory", USAGE, List.of("record", "-o",
                 nowhere + "/x.trace", "/bin/true"), List.of(Path.of(nowhere))));
+
+        cases.add(new Case("record-pg: missing -o", USAGE, List.of("record-pg", "--pgbench", "-S"), List.of()));
+        cases.add(new Case("record-pg: no workload", USAGE, List.of("record-pg", "-o", rec), List.of(recorded)));
+        cases.add(new Case("record-pg: both workloads", USAGE, List.of("record-pg", "-o", rec, "--sql", f,
+                "--pgbench", "-S"), List.of(recorded)));
+        cases.add(new Case("record-pg: missing SQL file", USAGE, List.of("record-pg", "-o", rec, "--sql", nowhere),
+                List.of(recorded)));
+        cases.add(new Case("record-pg: missing setup file", USAGE, List.of("record-pg", "-o", rec, "--sql", f,
+                "--setup", nowhere), List.of(recorded)));
+        cases.add(new Case("record-pg: -o in a missing directory", USAGE, List.of("record-pg", "-o",
+                nowhere + "/x.trace", "--pgbench", "-S"), List.of(Path.of(nowhere))));
 
         cases.add(usage("shm create: unknown kind", "shm", "create", "--kind", "bogus", "--size", "1M"));
         cases.add(usage("shm create: bad size", "shm", "create", "--kind", "posix", "--name", "/allocbench.badinput",

@@ -2,6 +2,7 @@ package org.allocbench.capture;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import org.allocbench.trace.TraceDigits;
 
 /**
  * Writes the lines after a version 2 header (docs/trace-format.md, "Version 2") as the converter makes
@@ -97,17 +98,7 @@ final class TraceBody implements AutoCloseable {
     }
 
     private void number(long value) {
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            digits++;
-        }
-        int at = n + digits;
-        long v = value;
-        do {
-            buf[--at] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v != 0);
-        n += digits;
+        n = TraceDigits.put(buf, n, value);
     }
 
     @Override

@@ -34,6 +34,19 @@ final class OutputPaths {
         return ancestorProblem(file);
     }
 
+    /**
+     * {@link #fileProblem}, and the file's directory must exist already: for an output written at the end of
+     * long work (a recording), so a typo is said before the work, not after.
+     */
+    static String newFileInExistingDirectoryProblem(Path file) {
+        String problem = fileProblem(file);
+        Path parent = file.toAbsolutePath().getParent();
+        if (problem == null && parent != null && !Files.isDirectory(parent)) {
+            problem = "cannot write " + file + ": " + parent + ": no such directory";
+        }
+        return problem;
+    }
+
     /** The nearest existing path at or above {@code path} must be a writable directory (or writable itself). */
     private static String ancestorProblem(Path path) {
         Path existing = path.toAbsolutePath();

@@ -66,12 +66,8 @@ final class RecordCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        String problem = OutputPaths.fileProblem(output);
-        Path parent = output.toAbsolutePath().getParent();
-        if (problem == null && parent != null && !Files.isDirectory(parent)) {
-            // found now, not after the command ran: the trace is written into an existing directory
-            problem = "cannot write " + output + ": " + parent + ": no such directory";
-        }
+        // found now, not after the command ran: the trace is written into an existing directory
+        String problem = OutputPaths.newFileInExistingDirectoryProblem(output);
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), "-o: " + problem);
         }

@@ -61,11 +61,8 @@ final class RecordPgCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), file + ": no such readable file");
             }
         }
-        String problem = OutputPaths.fileProblem(output);
-        Path parent = output.toAbsolutePath().getParent();
-        if (problem == null && parent != null && !Files.isDirectory(parent)) {
-            problem = "cannot write " + output + ": " + parent + ": no such directory";
-        }
+        // found now, not after the command ran: the trace is written into an existing directory
+        String problem = OutputPaths.newFileInExistingDirectoryProblem(output);
         if (problem != null) {
             throw new ParameterException(spec.commandLine(), "-o: " + problem);
         }

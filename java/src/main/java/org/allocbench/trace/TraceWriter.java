@@ -208,21 +208,8 @@ public final class TraceWriter {
             if (n > BUFFER - LONGEST_OP) {
                 flush();
             }
-            byte kind = ops.kind(i);
-            switch (kind) {
-                case OpSequence.ALLOC, OpSequence.ALLOC_ZEROED, OpSequence.REALLOC -> {
-                    buf[n++] = (byte) (kind == OpSequence.ALLOC ? 'a' : kind == OpSequence.ALLOC_ZEROED ? 'z' : 'r');
-                    buf[n++] = ' ';
-                    number(ops.slot(i));
-                    buf[n++] = ' ';
-                    number(ops.size(i));
-                }
-                case OpSequence.FREE -> {
-                    buf[n++] = 'f';
-                    buf[n++] = ' ';
-                    number(ops.slot(i));
-                }
-                default -> buf[n++] = 'R';
+            if (!slotOp(ops, i)) {
+                buf[n++] = 'R';
             }
             buf[n++] = '\n';
         }
@@ -259,26 +246,15 @@ public final class TraceWriter {
                 buf[n++] = '\n';
             }
             byte kind = ops.kind(i);
+            if ((kind == OpSequence.ALLOC || kind == OpSequence.ALLOC_ZEROED) && current[thread] != context) {
+                current[thread] = context;
+                buf[n++] = 'u';
+                buf[n++] = ' ';
+                number(context);
+                buf[n++] = '\n';
+            }
             switch (kind) {
-                case OpSequence.ALLOC, OpSequence.ALLOC_ZEROED, OpSequence.REALLOC -> {
-                    if (kind != OpSequence.REALLOC && current[thread] != context) {
-                        current[thread] = context;
-                        buf[n++] = 'u';
-                        buf[n++] = ' ';
-                        number(context);
-                        buf[n++] = '\n';
-                    }
-                    buf[n++] = (byte) (kind == OpSequence.ALLOC ? 'a' : kind == OpSequence.ALLOC_ZEROED ? 'z' : 'r');
-                    buf[n++] = ' ';
-                    number(ops.slot(i));
-                    buf[n++] = ' ';
-                    number(ops.size(i));
-                }
-                case OpSequence.FREE -> {
-                    buf[n++] = 'f';
-                    buf[n++] = ' ';
-                    number(ops.slot(i));
-                }
+                case OpSequence.ALLOC, OpSequence.ALLOC_ZEROED, OpSequence.REALLOC, OpSequence.FREE -> slotOp(ops, i);
                 case OpSequence.RESET, OpSequence.DELETE -> {
                     buf[n++] = (byte) (kind == OpSequence.RESET ? 'R' : 'd');
                     buf[n++] = ' ';
@@ -293,6 +269,30 @@ public final class TraceWriter {
             put('\n');
         }
         flush();
+    }
+
+    /** Op {@code i}'s line without its LF if it is an a, z, r or f (the same in both versions); else false. */
+    private boolean slotOp(OpSequence ops, int i) {
+        byte kind = ops.kind(i);
+        switch (kind) {
+            case OpSequence.ALLOC, OpSequence.ALLOC_ZEROED, OpSequence.REALLOC -> {
+                buf[n++] = (byte) (kind == OpSequence.ALLOC ? 'a' : kind == OpSequence.ALLOC_ZEROED ? 'z' : 'r');
+                buf[n++] = ' ';
+                number(ops.slot(i));
+                buf[n++] = ' ';
+                number(ops.size(i));
+                return true;
+            }
+            case OpSequence.FREE -> {
+                buf[n++] = 'f';
+                buf[n++] = ' ';
+                number(ops.slot(i));
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 
     private void ascii(String text) throws IOException {
@@ -310,17 +310,7 @@ public final class TraceWriter {
 
     /** Appends a non-negative number's decimal digits; the caller made room. */
     private void number(long value) {
-        int digits = 1;
-        for (long v = value; v >= 10; v /= 10) {
-            digits++;
-        }
-        int at = n + digits;
-        long v = value;
-        do {
-            buf[--at] = (byte) ('0' + (int) (v % 10));
-            v /= 10;
-        } while (v != 0);
-        n += digits;
+        n = TraceDigits.put(buf, n, value);
     }
 
     private void flush() throws IOException {

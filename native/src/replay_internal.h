@@ -62,4 +62,7 @@ int ab_replay_run_validated(const uint64_t *ops, size_t nops, uint32_t nslots, i
                             uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
                             AbCounters *stats_before_delete, uint64_t *latency_ns, uint64_t *timer_overhead_ns);
 
+/* Fails with AB_ERR_INVALID_ARGUMENT: "invalid trace at op INDEX: <fmt>" (replay_validate.c). */
+int ab_invalid_op(size_t index, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif /* AB_REPLAY_INTERNAL_H */

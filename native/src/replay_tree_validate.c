@@ -35,20 +35,6 @@ typedef struct Check
     size_t    sweep_cap;
 } Check;
 
-static int invalid_op(size_t index, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int invalid_op(size_t index, const char *fmt, ...)
-{
-    char where[48];
-    va_list args;
-    int rc;
-
-    snprintf(where, sizeof(where), "invalid trace at op %zu", index);
-    va_start(args, fmt);
-    rc = ab_error_vfail_in(AB_ERR_INVALID_ARGUMENT, where, fmt, args);
-    va_end(args);
-    return rc;
-}
 
 static int sweep_push(Check *c, uint32_t value)
 {
@@ -129,14 +115,14 @@ static int empty_tree(Check *c, const AbContextSpec *contexts, uint32_t id, int 
 static int check_sizes(size_t index, uint32_t id, const AbContextSpec *spec)
 {
     if (spec->init_block % 8 != 0 || spec->init_block < 1024)
-        return invalid_op(index, "'c' of context %u: INIT %zu must be a multiple of 8 and at least 1024", id,
+        return ab_invalid_op(index, "'c' of context %u: INIT %zu must be a multiple of 8 and at least 1024", id,
                           spec->init_block);
     if (spec->max_block % 8 != 0 || spec->max_block < spec->init_block || spec->max_block >= (1u << 30))
-        return invalid_op(index, "'c' of context %u: MAX %zu must be a multiple of 8, at least INIT and below 1 GiB",
+        return ab_invalid_op(index, "'c' of context %u: MAX %zu must be a multiple of 8, at least INIT and below 1 GiB",
                           id, spec->max_block);
     if (spec->min_ctx != 0
         && (spec->min_ctx % 8 != 0 || spec->min_ctx < 1024 || spec->min_ctx > spec->max_block))
-        return invalid_op(index, "'c' of context %u: MINCTX %zu must be 0 or a multiple of 8 from 1024 to MAX", id,
+        return ab_invalid_op(index, "'c' of context %u: MINCTX %zu must be 0 or a multiple of 8 from 1024 to MAX", id,
                           spec->min_ctx);
     return AB_OK;
 }
@@ -151,29 +137,29 @@ static int check_op(Check *c, const AbContextSpec *contexts, uint32_t nslots, ui
     uint32_t thread = AB_PLACEMENT_THREAD(where);
 
     if ((op >> 57) != 0)
-        return invalid_op(i, "bits 57..63 must be zero (op word 0x%016llx)", (unsigned long long) op);
+        return ab_invalid_op(i, "bits 57..63 must be zero (op word 0x%016llx)", (unsigned long long) op);
     if (kind < AB_OP_ALLOC)
-        return invalid_op(i, "unknown op kind %u (op word 0x%016llx)", kind, (unsigned long long) op);
+        return ab_invalid_op(i, "unknown op kind %u (op word 0x%016llx)", kind, (unsigned long long) op);
     if (thread >= nthreads)
-        return invalid_op(i, "'%s' on thread %u, out of range (the trace has %u threads)", op_letter[kind], thread,
+        return ab_invalid_op(i, "'%s' on thread %u, out of range (the trace has %u threads)", op_letter[kind], thread,
                           nthreads);
     if (id >= c->ncontexts)
-        return invalid_op(i, "'%s' in context %u, out of range (the trace has %u contexts)", op_letter[kind], id,
+        return ab_invalid_op(i, "'%s' in context %u, out of range (the trace has %u contexts)", op_letter[kind], id,
                           c->ncontexts);
     if (kind >= AB_OP_RESET)
     {
         if (size != 0 || (kind != AB_OP_RESET && slot != 0))
-            return invalid_op(i, "'%s' carries slot %u and size %zu (must be 0)", op_letter[kind], slot, size);
+            return ab_invalid_op(i, "'%s' carries slot %u and size %zu (must be 0)", op_letter[kind], slot, size);
         if (kind == AB_OP_CREATE)
         {
             uint32_t parent = contexts[id].parent;
             int rc;
 
             if (id == 0 || c->state[id] != NEVER)
-                return invalid_op(i, "'c' of context %u, which %s", id,
+                return ab_invalid_op(i, "'c' of context %u, which %s", id,
                                   id == 0 ? "is the root" : "was created before");
             if (parent >= c->ncontexts || c->state[parent] != LIVE)
-                return invalid_op(i, "'c' of context %u under context %u, which is not live", id, parent);
+                return ab_invalid_op(i, "'c' of context %u under context %u, which is not live", id, parent);
             if ((rc = check_sizes(i, id, &contexts[id])) != AB_OK)
                 return rc;
             c->state[id] = LIVE;
@@ -187,35 +173,35 @@ static int check_op(Check *c, const AbContextSpec *contexts, uint32_t nslots, ui
             return AB_OK;
         }
         if (c->state[id] != LIVE)
-            return invalid_op(i, "'%s' of context %u, which is not live", op_letter[kind], id);
+            return ab_invalid_op(i, "'%s' of context %u, which is not live", op_letter[kind], id);
         if (kind == AB_OP_DELETE && id == 0)
-            return invalid_op(i, "'d' of context 0 (the root ends with the iteration)");
+            return ab_invalid_op(i, "'d' of context 0 (the root ends with the iteration)");
         return empty_tree(c, contexts, id, kind == AB_OP_DELETE, i);
     }
     if (slot >= nslots)
-        return invalid_op(i, "'%s' on slot %u, out of range (the trace has %u slots)", op_letter[kind], slot, nslots);
+        return ab_invalid_op(i, "'%s' on slot %u, out of range (the trace has %u slots)", op_letter[kind], slot, nslots);
     if (kind == AB_OP_FREE)
     {
         if (size != 0)
-            return invalid_op(i, "'f' carries size %zu (must be 0)", size);
+            return ab_invalid_op(i, "'f' carries size %zu (must be 0)", size);
     }
     else if (size < 1 || size > AB_MAX_ALLOC_SIZE)
-        return invalid_op(i, "'%s' of size %zu (sizes are 1..%zu)", op_letter[kind], size, AB_MAX_ALLOC_SIZE);
+        return ab_invalid_op(i, "'%s' of size %zu (sizes are 1..%zu)", op_letter[kind], size, AB_MAX_ALLOC_SIZE);
 
     if (kind == AB_OP_ALLOC || kind == AB_OP_ALLOC_ZEROED)
     {
         if (c->state[id] != LIVE)
-            return invalid_op(i, "'%s' into context %u, which is not live", op_letter[kind], id);
+            return ab_invalid_op(i, "'%s' into context %u, which is not live", op_letter[kind], id);
         if (c->slot_gen[slot] != 0 && c->slot_gen[slot] == c->gen[c->slot_ctx[slot]])
-            return invalid_op(i, "'%s' into slot %u, which is full", op_letter[kind], slot);
+            return ab_invalid_op(i, "'%s' into slot %u, which is full", op_letter[kind], slot);
         c->slot_ctx[slot] = id;
         c->slot_gen[slot] = c->gen[id];
         return AB_OK;
     }
     if (c->slot_gen[slot] == 0 || c->slot_gen[slot] != c->gen[c->slot_ctx[slot]])
-        return invalid_op(i, "'%s' on slot %u, which is empty", op_letter[kind], slot);
+        return ab_invalid_op(i, "'%s' on slot %u, which is empty", op_letter[kind], slot);
     if (c->slot_ctx[slot] != id)
-        return invalid_op(i, "'%s' on slot %u names context %u, but its chunk is in context %u", op_letter[kind],
+        return ab_invalid_op(i, "'%s' on slot %u names context %u, but its chunk is in context %u", op_letter[kind],
                           slot, id, c->slot_ctx[slot]);
     if (kind == AB_OP_FREE)
         c->slot_gen[slot] = 0;

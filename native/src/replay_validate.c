@@ -12,9 +12,8 @@
 
 static const char *const op_letter[] = {"?", "a", "z", "r", "f", "R"};
 
-static int invalid_op(size_t index, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static int invalid_op(size_t index, const char *fmt, ...)
+/* Fails naming op `index` as every replayer does: "invalid trace at op N: ...". */
+int ab_invalid_op(size_t index, const char *fmt, ...)
 {
     char where[48];
     va_list args;
@@ -44,38 +43,38 @@ static int validate(const uint64_t *ops, size_t nops, uint32_t nslots, uint32_t 
         size_t size = AB_OP_SIZE(op);
 
         if ((op >> 57) != 0)
-            return invalid_op(i, "bits 57..63 must be zero (op word 0x%016llx)", (unsigned long long) op);
+            return ab_invalid_op(i, "bits 57..63 must be zero (op word 0x%016llx)", (unsigned long long) op);
         if (kind < AB_OP_ALLOC || kind > AB_OP_RESET)
-            return invalid_op(i, "unknown op kind %u (op word 0x%016llx)", kind, (unsigned long long) op);
+            return ab_invalid_op(i, "unknown op kind %u (op word 0x%016llx)", kind, (unsigned long long) op);
         if (kind == AB_OP_RESET)
         {
             if (size != 0)
-                return invalid_op(i, "'R' carries size %zu (must be 0)", size);
+                return ab_invalid_op(i, "'R' carries size %zu (must be 0)", size);
             epoch++;
             continue;
         }
         if (slot >= nslots)
-            return invalid_op(i, "'%s' on slot %u, out of range (the trace has %u slots)",
+            return ab_invalid_op(i, "'%s' on slot %u, out of range (the trace has %u slots)",
                               op_letter[kind], slot, nslots);
         if (kind == AB_OP_FREE)
         {
             if (size != 0)
-                return invalid_op(i, "'f' carries size %zu (must be 0)", size);
+                return ab_invalid_op(i, "'f' carries size %zu (must be 0)", size);
         }
         else if (size < 1 || size > AB_MAX_ALLOC_SIZE)
-            return invalid_op(i, "'%s' of size %zu (sizes are 1..%zu)", op_letter[kind], size,
+            return ab_invalid_op(i, "'%s' of size %zu (sizes are 1..%zu)", op_letter[kind], size,
                               AB_MAX_ALLOC_SIZE);
 
         if (kind == AB_OP_ALLOC || kind == AB_OP_ALLOC_ZEROED)
         {
             if (epochs[slot] == epoch)
-                return invalid_op(i, "'%s' into slot %u, which is full", op_letter[kind], slot);
+                return ab_invalid_op(i, "'%s' into slot %u, which is full", op_letter[kind], slot);
             epochs[slot] = epoch;
         }
         else
         {
             if (epochs[slot] != epoch)
-                return invalid_op(i, "'%s' on slot %u, which is empty", op_letter[kind], slot);
+                return ab_invalid_op(i, "'%s' on slot %u, which is empty", op_letter[kind], slot);
             if (kind == AB_OP_FREE)
                 epochs[slot] = 0;
         }

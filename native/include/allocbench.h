@@ -436,10 +436,17 @@ AB_API int ab_replay_validate2(const uint64_t *ops, const uint32_t *placement, s
  * A validated version 2 trace (copies everything, names included).  Replayed
  * by ab_trace_replay (min_ctx, init_block and max_block are the root's sizes)
  * or ab_trace_replay2.  Lanes: AB_REPLAY_ASET (a real child AllocSet per c,
- * ab_reset for R, ab_delete for d) and AB_REPLAY_MALLOC (each context
+ * ab_reset for R, ab_delete for d), AB_REPLAY_MALLOC (each context
  * emulated by its live slots: R and d free each live chunk of the context
- * and its descendants, timed like any op).  AB_REPLAY_HEAP and
- * AB_REPLAY_FLOOR and latency_ns are refused (AB_ERR_INVALID_ARGUMENT);
+ * and its descendants, timed like any op), AB_REPLAY_HEAP (ab_trace_replay
+ * only, it takes the heap API: a heap per context; R destroys the heaps of
+ * the context and its descendants and makes the context a fresh one, d
+ * destroys them, the end destroys every live heap; traces of one thread
+ * only, as a heap belongs to the thread that made it: others are refused
+ * with AB_ERR_INVALID_ARGUMENT) and AB_REPLAY_FLOOR (the planned address of
+ * each a/z/r, the plan made as for the version 1 trace where R and d are
+ * frees of the chunks they release; the same live-set bookkeeping as the
+ * other lanes).  latency_ns is refused (AB_ERR_INVALID_ARGUMENT);
  * *timer_overhead_ns, if asked, is 0 (no per-op clock reads).
  *
  * nthreads == 1: the ops run in trace order on the calling thread, with no

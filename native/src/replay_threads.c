@@ -12,6 +12,11 @@
  *   - c, R, d run alone: they wait for every op before them on every thread,
  *     and the first op of each other thread after them waits for them.
  *
+ * The floor lane (no allocator) hands out the addresses of its plan, which
+ * is indexed by op, so it needs no order of its own; it keeps no live set
+ * here (nor do the other lanes: the releases are planned), so it does the
+ * same bookkeeping as they do: the waits, the slots, the touches.
+ *
  * Ops of one thread are in program order, so one target per other thread
  * is enough and most ops have none.  The malloc lane's live chunks at each
  * R, d and at the end are computed before the run (a simulation of the
@@ -72,6 +77,8 @@ struct ThreadRun
     uint32_t        *end_live;    /* slots live at the end */
     uint32_t         nend;
     void           **chunk;       /* [nslots] */
+    const uint64_t  *plan;        /* the floor's: [nops] offsets into region */
+    unsigned char   *region;
     AbContext      **ctx;         /* [ncontexts] */
     const AbCounterPoint *points;
     size_t           npoints;
@@ -340,18 +347,19 @@ static int run_op(ThreadRun *r, Worker *w, size_t i)
     size_t size = AB_OP_SIZE(op);
     uint32_t id = AB_PLACEMENT_CONTEXT(r->t->placement[i]);
     bool aset = r->lane == AB_REPLAY_ASET;
+    bool floor = r->lane == AB_REPLAY_FLOOR;
     void *p;
 
     switch (AB_OP_KIND(op))
     {
         case AB_OP_ALLOC:
-            p = aset ? ab_alloc(r->ctx[id], size) : malloc(size);
+            p = aset ? ab_alloc(r->ctx[id], size) : floor ? r->region + r->plan[i] : malloc(size);
             goto added;
         case AB_OP_ALLOC_ZEROED:
-            p = aset ? ab_alloc0(r->ctx[id], size) : calloc(1, size);
+            p = aset ? ab_alloc0(r->ctx[id], size) : floor ? r->region + r->plan[i] : calloc(1, size);
             goto added;
         case AB_OP_REALLOC:
-            p = aset ? ab_realloc(r->chunk[s], size) : realloc(r->chunk[s], size);
+            p = aset ? ab_realloc(r->chunk[s], size) : floor ? r->region + r->plan[i] : realloc(r->chunk[s], size);
         added:
             if (p == NULL)
                 return aset ? ab_error_code() : AB_ERR_OUT_OF_MEMORY;
@@ -361,7 +369,8 @@ static int run_op(ThreadRun *r, Worker *w, size_t i)
         case AB_OP_FREE:
             if (aset)
                 return ab_free(r->chunk[s]);
-            free(r->chunk[s]);
+            if (!floor)
+                free(r->chunk[s]);
             return AB_OK;
         default:
             break;
@@ -390,7 +399,7 @@ static int run_op(ThreadRun *r, Worker *w, size_t i)
                 else
                     ab_delete(r->ctx[id]);
             }
-            else
+            else if (!floor)
                 for (uint32_t k = r->release_first[i]; k < r->release_first[i + 1]; k++)
                     free(r->chunk[r->release[k]]);
             return AB_OK;
@@ -520,7 +529,7 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     }
     if (r->lane == AB_REPLAY_ASET)
         ab_delete(r->ctx[0]);
-    else if (rc == AB_OK)
+    else if (rc == AB_OK && r->lane == AB_REPLAY_MALLOC)
         for (uint32_t k = 0; k < r->nend; k++)
             free(r->chunk[r->end_live[k]]);
     /* a failed malloc-lane iteration leaks what was live: the threads stopped at unknown points */
@@ -528,8 +537,9 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     return rc;
 }
 
-int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], int iterations,
-                           uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], const FloorState *floor,
+                           int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                           AbCounters *stats_before_delete,
                            const AbCounterPoint *points, size_t npoints, AbCounters *counters)
 {
     ThreadRun r = {.t = trace, .lane = allocator, .points = points, .npoints = npoints, .counters = counters};
@@ -553,6 +563,11 @@ int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t s
                          " read only where its threads wait)", k, (unsigned long long) at, trace->nthreads);
             return AB_ERR_INVALID_ARGUMENT;
         }
+    }
+    if (floor != NULL)
+    {
+        r.plan = floor->plan;
+        r.region = floor->region;
     }
     atomic_init(&r.go, 0);
     atomic_init(&r.finished, 0);

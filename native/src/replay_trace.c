@@ -39,7 +39,8 @@ static const FloorState *floor_of_trace(const AbTrace *trace)
 
     if (floor != NULL)
         return floor;
-    if ((floor = ab_floor_make(trace->ops, trace->nops, trace->nslots)) == NULL)
+    floor = trace->tree != NULL ? ab_floor_make_tree(trace->tree) : ab_floor_make(trace->ops, trace->nops, trace->nslots);
+    if (floor == NULL)
         return NULL;
     if (!atomic_compare_exchange_strong(&mutable_trace->floor, &expected, floor))
     {
@@ -182,8 +183,10 @@ int ab_trace_replay(const AbTrace *trace, int allocator,
         }
         if (timer_overhead_ns != NULL)
             *timer_overhead_ns = 0; /* no per-op clock reads, so nothing to subtract */
-        return ab_tree_replay(trace->tree, allocator, min_ctx, init_block, max_block, iterations, ns_per_iteration,
-                              minflt_per_iteration, stats_before_delete, NULL, 0, NULL);
+        if (allocator == AB_REPLAY_FLOOR && (floor = floor_of_trace(trace)) == NULL)
+            return ab_error_code();
+        return ab_tree_replay(trace->tree, allocator, min_ctx, init_block, max_block, heap, floor, iterations,
+                              ns_per_iteration, minflt_per_iteration, stats_before_delete, NULL, 0, NULL);
     }
     if (allocator == AB_REPLAY_FLOOR && (floor = floor_of_trace(trace)) == NULL)
         return ab_error_code();
@@ -197,10 +200,12 @@ int ab_trace_replay2(const AbTrace *trace, int allocator, size_t min_ctx, size_t
                      AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
                      AbCounters *counters)
 {
+    const FloorState *floor = NULL;
     int rc;
 
     if (!trace_is_valid(trace))
         return AB_ERR_INVALID_ARGUMENT;
+    /* no heap API here: AB_REPLAY_HEAP is refused (ab_trace_replay takes one) */
     if ((rc = ab_replay_check_run_arguments(allocator, NULL, iterations, ns_per_iteration)) != AB_OK)
         return rc;
     if (trace->tree == NULL)
@@ -208,8 +213,10 @@ int ab_trace_replay2(const AbTrace *trace, int allocator, size_t min_ctx, size_t
         ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "ab_trace_replay2 needs a version 2 trace (ab_trace_create2)");
         return AB_ERR_INVALID_ARGUMENT;
     }
-    return ab_tree_replay(trace->tree, allocator, min_ctx, init_block, max_block, iterations, ns_per_iteration,
-                          minflt_per_iteration, stats_before_delete, points, npoints, counters);
+    if (allocator == AB_REPLAY_FLOOR && (floor = floor_of_trace(trace)) == NULL)
+        return ab_error_code();
+    return ab_tree_replay(trace->tree, allocator, min_ctx, init_block, max_block, NULL, floor, iterations,
+                          ns_per_iteration, minflt_per_iteration, stats_before_delete, points, npoints, counters);
 }
 
 size_t ab_trace_length(const AbTrace *trace)

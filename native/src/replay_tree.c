@@ -8,8 +8,25 @@
  * the descendants, as MemoryContextReset does), d = ab_delete, the end
  * deletes the root.  AB_REPLAY_MALLOC: each context is its live slots; R, d
  * and the end free each live chunk of the contexts they empty (the plan's
- * sweep lists, made by the validator, so no tree is walked here).  Both
- * lanes keep the same live set: per context a doubly linked list of slots.
+ * sweep lists, made by the validator, so no tree is walked here).
+ *
+ * AB_REPLAY_HEAP (mimalloc's heap API): a heap per context.  mimalloc's
+ * heaps have no parent, but a heap is exactly what a context is for: a
+ * group of chunks released at once (mi_heap_destroy), so a reset or delete
+ * of a context costs what it costs in that allocator, not a free per chunk
+ * as in the malloc lane.  The sweep list stands in for the tree: R destroys
+ * the heaps of the context and of its descendants and gives the context a
+ * fresh heap, d destroys them all, the end destroys every heap still alive.
+ * A heap belongs to the thread that made it, so this lane takes traces of
+ * one thread only (ab_tree_replay refuses others).
+ *
+ * AB_REPLAY_FLOOR: no allocator; each a, z, r takes the address its op's
+ * entry of the floor's plan gives (replay_tree_floor.c), f and the sweeps
+ * release nothing.  It keeps the same live lists as the other lanes, so
+ * what the floor measures is the loop's own bookkeeping.
+ *
+ * Every lane keeps the same live set: per context a doubly linked list of
+ * slots.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -56,6 +73,10 @@ typedef struct TreeRun
     TreeSlot        *slot;   /* [nslots] */
     uint32_t        *head;   /* [ncontexts]: first live slot of each context */
     AbContext      **ctx;    /* [ncontexts]: the AllocSet lane's contexts */
+    void           **heaps;  /* [ncontexts]: the heap lane's heaps, NULL where none is alive */
+    const AbHeapApi *heap;
+    const uint64_t  *plan;   /* the floor's: [nops] offsets into region */
+    unsigned char   *region;
     size_t           sweep_at;
 } TreeRun;
 
@@ -91,15 +112,31 @@ static inline void empty_context(TreeRun *r, uint32_t id)
     r->head[id] = AB_NO_CONTEXT;
 }
 
-/* An R or d: the next sweep list of the plan says which contexts it empties. */
-static inline void sweep(TreeRun *r)
+/*
+ * An R or d: the next sweep list of the plan says which contexts it empties
+ * (the context itself first, then the descendants deleted with it).  The
+ * heap lane destroys their heaps and, for R, gives the context a fresh one;
+ * false if that heap cannot be made (the context then has none, and the end
+ * of the iteration skips it).
+ */
+static inline bool sweep(TreeRun *r, bool reset)
 {
     const uint32_t *list = r->t->plan->sweep + r->sweep_at;
     uint32_t count = list[0];
 
     for (uint32_t k = 1; k <= count; k++)
+    {
         empty_context(r, list[k]);
+        if (r->lane == AB_REPLAY_HEAP)
+        {
+            r->heap->heap_destroy(r->heaps[list[k]]);
+            r->heaps[list[k]] = NULL;
+        }
+    }
     r->sweep_at += 1 + count;
+    if (r->lane == AB_REPLAY_HEAP && reset)
+        return (r->heaps[list[1]] = r->heap->heap_new()) != NULL;
+    return true;
 }
 
 static int call_failed(const TreeRun *r, size_t index, int iteration)
@@ -139,10 +176,16 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
         switch (AB_OP_KIND(op))
         {
             case AB_OP_ALLOC:
-                p = lane == AB_REPLAY_ASET ? ab_alloc(r->ctx[id], size) : malloc(size);
+                p = lane == AB_REPLAY_ASET ? ab_alloc(r->ctx[id], size)
+                    : lane == AB_REPLAY_MALLOC ? malloc(size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_malloc(r->heaps[id], size)
+                    : r->region + r->plan[i];
                 goto added;
             case AB_OP_ALLOC_ZEROED:
-                p = lane == AB_REPLAY_ASET ? ab_alloc0(r->ctx[id], size) : calloc(1, size);
+                p = lane == AB_REPLAY_ASET ? ab_alloc0(r->ctx[id], size)
+                    : lane == AB_REPLAY_MALLOC ? calloc(1, size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_zalloc(r->heaps[id], size)
+                    : r->region + r->plan[i];
         added:
                 if (unlikely(p == NULL))
                     goto fail;
@@ -151,7 +194,11 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                 live_add(r, id, slot);
                 break;
             case AB_OP_REALLOC:
-                p = lane == AB_REPLAY_ASET ? ab_realloc(slots[slot].chunk, size) : realloc(slots[slot].chunk, size);
+                /* the heap lane resizes in the chunk's own heap: the placement names the chunk's context */
+                p = lane == AB_REPLAY_ASET ? ab_realloc(slots[slot].chunk, size)
+                    : lane == AB_REPLAY_MALLOC ? realloc(slots[slot].chunk, size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_realloc(r->heaps[id], slots[slot].chunk, size)
+                    : r->region + r->plan[i];
                 if (unlikely(p == NULL))
                     goto fail;
                 touch(p, size);
@@ -163,19 +210,22 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                     if (unlikely(ab_free(slots[slot].chunk) != AB_OK))
                         goto fail;
                 }
-                else
+                else if (lane == AB_REPLAY_MALLOC)
                     free(slots[slot].chunk);
+                else if (lane == AB_REPLAY_HEAP)
+                    r->heap->free(slots[slot].chunk);
                 live_remove(r, id, slot);
                 break;
             case AB_OP_RESET:
                 if (lane == AB_REPLAY_ASET)
                     ab_reset(r->ctx[id]);
-                sweep(r);
+                if (unlikely(!sweep(r, true)))
+                    goto fail;
                 break;
             case AB_OP_DELETE:
                 if (lane == AB_REPLAY_ASET)
                     ab_delete(r->ctx[id]);
-                sweep(r);
+                sweep(r, false);
                 break;
             default: /* AB_OP_CREATE */
                 if (lane == AB_REPLAY_ASET)
@@ -187,6 +237,8 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                     if (unlikely(r->ctx[id] == NULL))
                         goto fail;
                 }
+                else if (lane == AB_REPLAY_HEAP && unlikely((r->heaps[id] = r->heap->heap_new()) == NULL))
+                    goto fail;
                 r->head[id] = AB_NO_CONTEXT;
                 break;
         }
@@ -198,20 +250,40 @@ fail:
     return AB_OK;
 }
 
+/* lane is a constant at each call (always_inline): each lane gets a loop of its own. */
 static int run_range(TreeRun *r, size_t from, size_t to, size_t *failed)
 {
-    return r->lane == AB_REPLAY_ASET ? run_ops(r, AB_REPLAY_ASET, from, to, failed)
-                                     : run_ops(r, AB_REPLAY_MALLOC, from, to, failed);
+    switch (r->lane)
+    {
+        case AB_REPLAY_ASET:
+            return run_ops(r, AB_REPLAY_ASET, from, to, failed);
+        case AB_REPLAY_MALLOC:
+            return run_ops(r, AB_REPLAY_MALLOC, from, to, failed);
+        case AB_REPLAY_HEAP:
+            return run_ops(r, AB_REPLAY_HEAP, from, to, failed);
+        default:
+            return run_ops(r, AB_REPLAY_FLOOR, from, to, failed);
+    }
 }
 
-/* The end of an iteration: the root deleted (AllocSet) or every live chunk freed (malloc). */
+/*
+ * The end of an iteration: the root deleted (AllocSet), every live chunk
+ * freed (malloc), every live heap destroyed (heap), the live lists emptied.
+ */
 static void end_iteration(TreeRun *r)
 {
     if (r->lane == AB_REPLAY_ASET)
         ab_delete(r->ctx[0]);
     for (uint32_t id = 0; id < r->t->ncontexts; id++)
+    {
         if (r->head[id] != AB_NO_CONTEXT)
             empty_context(r, id);
+        if (r->lane == AB_REPLAY_HEAP && r->heaps[id] != NULL)
+        {
+            r->heap->heap_destroy(r->heaps[id]);
+            r->heaps[id] = NULL;
+        }
+    }
 }
 
 static int begin_iteration(TreeRun *r, size_t min_ctx, size_t init_block, size_t max_block)
@@ -221,6 +293,11 @@ static int begin_iteration(TreeRun *r, size_t min_ctx, size_t init_block, size_t
     if (r->lane == AB_REPLAY_ASET
         && (r->ctx[0] = ab_aset_create(NULL, "replay", min_ctx, init_block, max_block)) == NULL)
         return ab_error_code();
+    if (r->lane == AB_REPLAY_HEAP && (r->heaps[0] = r->heap->heap_new()) == NULL)
+    {
+        ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "out of memory (the root's heap)");
+        return AB_ERR_OUT_OF_MEMORY;
+    }
     return AB_OK;
 }
 
@@ -300,32 +377,45 @@ static int run_iteration(TreeRun *r, int it, bool last, const size_t sizes[3], c
 }
 
 int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t init_block, size_t max_block,
-                   int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
-                   AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
-                   AbCounters *counters)
+                   const AbHeapApi *heap, const FloorState *floor, int iterations, uint64_t *ns_per_iteration,
+                   uint64_t *minflt_per_iteration, AbCounters *stats_before_delete, const AbCounterPoint *points,
+                   size_t npoints, AbCounters *counters)
 {
-    TreeRun r = {.t = trace, .lane = allocator};
+    TreeRun r = {.t = trace, .lane = allocator, .heap = heap};
     const size_t sizes[3] = {min_ctx, init_block, max_block};
     int rc;
 
-    if (allocator != AB_REPLAY_ASET && allocator != AB_REPLAY_MALLOC)
+    if ((allocator == AB_REPLAY_HEAP && heap == NULL) || (allocator == AB_REPLAY_FLOOR && floor == NULL))
+    {
+        ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "lane %d of a version 2 trace needs its %s", allocator,
+                     allocator == AB_REPLAY_HEAP ? "heap API" : "floor state");
+        return AB_ERR_INVALID_ARGUMENT;
+    }
+    if (allocator == AB_REPLAY_HEAP && trace->nthreads > 1)
     {
         ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
-                     "a version 2 trace replays in AB_REPLAY_ASET or AB_REPLAY_MALLOC only, not lane %d", allocator);
+                     "the heap lane replays traces of one thread only: a mimalloc heap belongs to the thread that"
+                     " made it, and this trace has %u threads", trace->nthreads);
         return AB_ERR_INVALID_ARGUMENT;
+    }
+    if (floor != NULL)
+    {
+        r.plan = floor->plan;
+        r.region = floor->region;
     }
     if ((rc = check_points(trace, points, npoints, counters)) != AB_OK)
         return rc;
     if (stats_before_delete != NULL)
         memset(stats_before_delete, 0, sizeof(*stats_before_delete));
     if (trace->nthreads > 1)
-        return ab_tree_replay_threads(trace, allocator, sizes, iterations, ns_per_iteration, minflt_per_iteration,
+        return ab_tree_replay_threads(trace, allocator, sizes, floor, iterations, ns_per_iteration, minflt_per_iteration,
                                       stats_before_delete, points, npoints, counters);
     rc = AB_ERR_OUT_OF_MEMORY;
     r.slot = ab_replay_zeroed_array(trace->nslots, sizeof(TreeSlot), "slots array");
     r.head = r.slot ? ab_replay_zeroed_array(trace->ncontexts, sizeof(uint32_t), "context live lists") : NULL;
     r.ctx = r.head ? ab_replay_zeroed_array(trace->ncontexts, sizeof(AbContext *), "contexts") : NULL;
-    if (r.ctx == NULL)
+    r.heaps = r.ctx ? ab_replay_zeroed_array(trace->ncontexts, sizeof(void *), "heaps") : NULL;
+    if (r.heaps == NULL)
         goto done;
     for (uint32_t id = 0; id < trace->ncontexts; id++)
         r.head[id] = AB_NO_CONTEXT;
@@ -341,6 +431,7 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
             minflt_per_iteration[it] = thread_minflt() - faults;
     }
 done:
+    free(r.heaps);
     free(r.ctx);
     free(r.head);
     free(r.slot);

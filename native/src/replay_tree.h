@@ -43,14 +43,25 @@ typedef struct TreeTrace
     const TreePlan      *plan;
 } TreeTrace;
 
+/*
+ * Lanes: AB_REPLAY_ASET, AB_REPLAY_MALLOC, AB_REPLAY_HEAP (heap required; one trace thread only) and
+ * AB_REPLAY_FLOOR (floor required: ab_floor_make_tree's state of this trace).
+ */
 int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t init_block, size_t max_block,
-                   int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
+                   const AbHeapApi *heap, const FloorState *floor, int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
                    AbCounters *stats_before_delete, const AbCounterPoint *points, size_t npoints,
                    AbCounters *counters);
 
 /* replay_threads.c: nthreads > 1, one pthread per trace thread (points already checked against lifetimes). */
-int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], int iterations,
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], const FloorState *floor,
+                           int iterations,
                            uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
                            const AbCounterPoint *points, size_t npoints, AbCounters *counters);
+
+/*
+ * replay_tree_floor.c: the floor's state of a version 2 trace; its plan is indexed by op (the offset of
+ * each a, z, r; 0 for the others).  NULL with the error set.
+ */
+FloorState *ab_floor_make_tree(const TreeTrace *trace);
 
 #endif /* AB_REPLAY_TREE_H */

@@ -391,3 +391,124 @@ TEST(heap_lane_reset_without_a_fresh_heap_names_the_op_and_releases_everything)
     CHECK_EQ_I64(heaps_created, heaps_destroyed);
     CHECK_EQ_I64(blocks_live, 0);
 }
+
+/* ---- version 2 in the heap and floor lanes ----------------------------------------------------------- */
+
+#define V2_CREATE AB_OP_ENCODE(AB_OP_CREATE, 0, 0)
+#define V2_DELETE AB_OP_ENCODE(AB_OP_DELETE, 0, 0)
+#define V2_P(context, thread) AB_PLACEMENT_ENCODE(context, thread)
+
+/* The docs' version 2 example on one thread: 0 root, 1 ExecutorState, 2 ExprContext (child of 1). */
+static const AbContextSpec v2_contexts[] = {
+    {.parent = 0, .name = "root"},
+    {.parent = 0, .init_block = 8192, .max_block = 8388608, .name = "ExecutorState"},
+    {.parent = 1, .init_block = 1024, .max_block = 8192, .name = "ExprContext"},
+};
+/* c1, a0 in 1, c2, a1 in 2, f0, R2, a2 in 2, r2 in 2, d1 (1 and 2), a3 in the root (live at the end) */
+static const uint64_t v2_ops[] = {V2_CREATE, A(0, 100), V2_CREATE, A(1, 40), F(0), RESET, A(2, 64), RE(2, 5000),
+                                  V2_DELETE, Z(3, 24)};
+static const uint32_t v2_placement[] = {V2_P(1, 0), V2_P(1, 0), V2_P(2, 0), V2_P(2, 0), V2_P(1, 0), V2_P(2, 0),
+                                        V2_P(2, 0), V2_P(2, 0), V2_P(1, 0), V2_P(0, 0)};
+
+/* The heaps the heap lane allocated from, in order (a, z). */
+static TestHeap *heaps_used[8];
+static size_t nheaps_used;
+
+static void *recording_heap_malloc(void *heap, size_t size)
+{
+    if (nheaps_used < COUNT(heaps_used))
+        heaps_used[nheaps_used++] = heap;
+    return test_heap_malloc(heap, size);
+}
+
+static void *recording_heap_zalloc(void *heap, size_t size)
+{
+    if (nheaps_used < COUNT(heaps_used))
+        heaps_used[nheaps_used++] = heap;
+    return test_heap_zalloc(heap, size);
+}
+
+TEST(heap_lane_replays_version2_with_a_heap_per_context)
+{
+    AbTrace *trace = ab_trace_create2(v2_ops, v2_placement, COUNT(v2_ops), 4, v2_contexts, 3, 1);
+    uint64_t ns[3];
+
+    REQUIRE(trace != NULL);
+    heaps_created = heaps_destroyed = blocks_live = 0;
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_HEAP, 0, 8192, 8388608, &test_heap, 3, ns, NULL, NULL, NULL, NULL),
+                 AB_OK);
+    /* per iteration: the root's heap, one per c (2), a fresh one for R 2: 4 made; R 2 destroys 1, d 1 destroys
+       the heaps of 1 and of 2 (its fresh one), the end the root's: 4 destroyed; every block went with them */
+    CHECK_EQ_I64(heaps_created, 12);
+    CHECK_EQ_I64(heaps_destroyed, 12);
+    CHECK_EQ_I64(blocks_live, 0);
+
+    /* the chunks of a context are in that context's heap: a0 (context 1), a1 (context 2) and z3 (the root) in
+       three heaps, all alive at once while a1 is made, so three different ones */
+    AbHeapApi recording = test_heap;
+
+    recording.heap_malloc = recording_heap_malloc;
+    recording.heap_zalloc = recording_heap_zalloc;
+    nheaps_used = 0;
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_HEAP, 0, 8192, 8388608, &recording, 1, ns, NULL, NULL, NULL, NULL),
+                 AB_OK);
+    CHECK_EQ_U64(nheaps_used, 4); /* a0, a1, a2, z3 */
+    CHECK(heaps_used[0] != heaps_used[1]);
+    CHECK(heaps_used[0] != heaps_used[3]);
+    CHECK(heaps_used[1] != heaps_used[3]);
+    ab_trace_free(trace);
+    CHECK_EQ_I64(heaps_created, heaps_destroyed);
+}
+
+TEST(heap_lane_refuses_a_version2_trace_of_several_threads)
+{
+    uint32_t two[COUNT(v2_placement)];
+    uint64_t ns;
+
+    memcpy(two, v2_placement, sizeof(two));
+    two[4] = V2_P(1, 1); /* thread 1 frees slot 0 */
+    AbTrace *trace = ab_trace_create2(v2_ops, two, COUNT(v2_ops), 4, v2_contexts, 3, 2);
+    REQUIRE(trace != NULL);
+    heaps_created = heaps_destroyed = 0;
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_HEAP, 0, 8192, 8388608, &test_heap, 1, &ns, NULL, NULL, NULL, NULL),
+                 AB_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_STR(ab_error_message(), "the heap lane replays traces of one thread only: a mimalloc heap belongs to the"
+                                     " thread that made it, and this trace has 2 threads");
+    CHECK_EQ_I64(heaps_created, 0);
+    /* the other lanes take it */
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_FLOOR, 0, 8192, 8388608, NULL, 1, &ns, NULL, NULL, NULL, NULL),
+                 AB_OK);
+    ab_trace_free(trace);
+}
+
+/*
+ * The floor's plan of a version 2 trace is the plan of the version 1 trace a
+ * context-less allocator sees: R and d become frees of the chunks they
+ * release, so the freed memory is handed out again, LIFO per class.
+ */
+TEST(floor_lane_plans_version2_as_frees_of_the_released_chunks)
+{
+    AbTrace *trace = ab_trace_create2(v2_ops, v2_placement, COUNT(v2_ops), 4, v2_contexts, 3, 1);
+    /* the same trace as a context-less allocator sees it: R 2 frees slot 1, d 1 frees slot 2 */
+    static const uint64_t flat[] = {A(0, 100), A(1, 40), F(0), F(1), A(2, 64), RE(2, 5000), F(2), Z(3, 24)};
+    uint64_t want[5];
+    size_t handed;
+    uint64_t region;
+    uint64_t ns[2];
+
+    REQUIRE(trace != NULL);
+    CHECK_EQ_I64(ab_floor_plan(flat, COUNT(flat), 4, want, COUNT(want), &handed, &region), AB_OK);
+    CHECK_EQ_U64(handed, 5);
+    /* a2 (64 bytes) reuses a1's 64-byte class slot freed by R 2; z3 (32-byte class) is new */
+    CHECK_EQ_U64(want[2], want[1]);
+    CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_FLOOR, 0, 8192, 8388608, NULL, 2, ns, NULL, NULL, NULL, NULL),
+                 AB_OK);
+    /* replay2 takes the floor too (counters are the AllocSet's only: zeros) */
+    AbCounterPoint at_end = {.before_op = COUNT(v2_ops), .context = 0};
+    AbCounters c;
+    memset(&c, 0xff, sizeof(c));
+    CHECK_EQ_I64(ab_trace_replay2(trace, AB_REPLAY_FLOOR, 0, 8192, 8388608, 1, ns, NULL, NULL, &at_end, 1, &c),
+                 AB_OK);
+    CHECK_EQ_U64(c.totalspace, 0);
+    ab_trace_free(trace);
+}

@@ -13,6 +13,7 @@ import org.allocbench.nativecore.MemoryContextCounters;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
+import org.allocbench.pg.PgTraceSupport;
 import org.allocbench.replay.FloorAllocator;
 import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.PerOpLanes;
@@ -234,7 +235,9 @@ public final class InterleavedRunner {
                     versions.put(lane, r.version());
                 }
                 for (LaneWorker.TraceOutcome o : r.traces()) {
-                    if (o.failure() != null) {
+                    if (o.notRun() != null) {
+                        cells.notRun(lane, o.trace(), metric, o.notRun());
+                    } else if (o.failure() != null) {
                         cells.failed(lane, o.trace(), metric, o.failure());
                     } else {
                         cells.add(lane, o.trace(), metric, fork, o.nsPerOp(), o.minorFaults(), o.stats(), o.hlog());
@@ -256,7 +259,19 @@ public final class InterleavedRunner {
             }
 
             @Override
-            public void run(int fork, List<OpSequence> traces, Cells cells) {
+            public void run(int fork, List<OpSequence> all, Cells cells) {
+                List<OpSequence> traces = new ArrayList<>();
+                for (OpSequence t : all) {
+                    String why = lane.cannotReplay(t);
+                    if (why == null) {
+                        traces.add(t);
+                    } else {
+                        cells.notRun(lane.laneName(), t.name(), metric, lane.laneName() + ": " + why);
+                    }
+                }
+                if (traces.isEmpty()) {
+                    return;
+                }
                 List<LaneResult> results;
                 try {
                     results = WholeTraceRunner.run(lane, traces, campaign.warmup() + campaign.rounds());
@@ -294,6 +309,11 @@ public final class InterleavedRunner {
                 }
             }
             for (OpSequence t : traces) {
+                String why = PgTraceSupport.cannotReplay(t);
+                if (why != null) {
+                    cells.notRun(PG15_REAL, t.name(), Cell.WHOLE_TRACE, PG15_REAL + ": " + why);
+                    continue;
+                }
                 if (failure != null) {
                     cells.failed(PG15_REAL, t.name(), Cell.WHOLE_TRACE, failure);
                     continue;
@@ -392,6 +412,13 @@ public final class InterleavedRunner {
             Acc a = acc(lane, trace, metric);
             a.status = Cell.FAILED;
             a.reason = a.reason == null ? reason : a.reason;
+        }
+
+        /** The lane cannot replay this trace by design: a not-run cell, whatever other forks measured. */
+        void notRun(String lane, String trace, String metric, String reason) {
+            Acc a = acc(lane, trace, metric);
+            a.status = Cell.NOT_RUN;
+            a.reason = reason;
         }
 
         /** The lane cannot run here: a not-run cell for every trace. */

@@ -25,6 +25,7 @@ import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.nativecore.SharedSegment;
 import org.allocbench.owned.ParentWatch;
 import org.allocbench.replay.PerOpLanes;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.replay.PerOpRounds;
 import org.allocbench.replay.TraceReplay;
 import org.allocbench.results.ResultsStore;
@@ -66,9 +67,17 @@ public final class LaneWorker {
         }
     }
 
-    /** One trace's measurements, or its failure. */
+    /**
+     * One trace's measurements, or its failure, or why the lane cannot replay it by design ({@code notRun}:
+     * {@link NotApplicable}'s reason; a not-run cell, not a failed one).
+     */
     public record TraceOutcome(String trace, List<Double> nsPerOp, List<Long> minorFaults, Map<String, Long> stats,
-            String hlog, String failure) {
+            String hlog, String failure, String notRun) {
+
+        public TraceOutcome(String trace, List<Double> nsPerOp, List<Long> minorFaults, Map<String, Long> stats,
+                String hlog, String failure) {
+            this(trace, nsPerOp, minorFaults, stats, hlog, failure, null);
+        }
     }
 
     /** What the worker measured; {@code unavailable} (the lane cannot run here, and why) or one outcome per trace. */
@@ -149,8 +158,12 @@ public final class LaneWorker {
                     outcomes.add(new TraceOutcome(ops.name(), o.nsPerOp(), o.minorFaults(), stats(o.stats()), hlog,
                             null));
                 } catch (RuntimeException | Error e) {
-                    outcomes.add(new TraceOutcome(ops.name(), List.of(), List.of(), Map.of(), null,
-                            e.getClass().getSimpleName() + ": " + e.getMessage()));
+                    NotApplicable byDesign = notApplicable(e);
+                    outcomes.add(byDesign != null
+                            ? new TraceOutcome(ops.name(), List.of(), List.of(), Map.of(), null, null,
+                                    request.lane() + ": " + byDesign.getMessage() + " (trace " + ops.name() + ")")
+                            : new TraceOutcome(ops.name(), List.of(), List.of(), Map.of(), null,
+                                    e.getClass().getSimpleName() + ": " + e.getMessage()));
                 }
             }
             return new Response(request.lane(), version, note, null, outcomes);
@@ -159,6 +172,16 @@ public final class LaneWorker {
                 segmentLane.close();
             }
         }
+    }
+
+    /** The NotApplicable that {@code e} is or was caused by (a replay thread may wrap it), or null. */
+    private static NotApplicable notApplicable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof NotApplicable n) {
+                return n;
+            }
+        }
+        return null;
     }
 
     private static boolean isSegmentLane(String lane) {

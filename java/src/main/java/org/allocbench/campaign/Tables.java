@@ -13,7 +13,8 @@ import org.allocbench.alloc.NativeAllocSetAllocator;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.GlibcMalloc;
 import org.allocbench.replay.PerOpLanes;
-import org.allocbench.replay.ReplayLoop;
+import org.allocbench.replay.TraceReplay;
+import org.allocbench.replay.TreeReplayLoop;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 import org.allocbench.results.RunResults;
@@ -257,8 +258,9 @@ public final class Tables {
         out.printf("Memory context statistics of %s at the end of each trace, before the final delete:%n", REFERENCE);
         for (String trace : traces) {
             OpSequence ops = campaign.sequence(trace);
-            ReplayLoop loop = new ReplayLoop(ops);
-            try (NativeAllocSetAllocator aset = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)) {
+            // trace order for a version 2 trace: every order the format allows gives the same counters
+            try (TraceReplay loop = ops.placement() == null ? TraceReplay.of(ops) : TreeReplayLoop.inTraceOrder(ops);
+                    NativeAllocSetAllocator aset = new NativeAllocSetAllocator(AllocSetSizes.DEFAULT)) {
                 loop.replay(aset);
                 out.printf("%s:%n%s", trace, aset.dump().indent(2));
             }

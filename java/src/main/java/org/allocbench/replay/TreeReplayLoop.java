@@ -145,8 +145,8 @@ public final class TreeReplayLoop implements TraceReplay {
             case CONCURRENT -> TreePlan.Ordering.SLOTS;
             case PER_CONTEXT -> c.contextTree() ? TreePlan.Ordering.PER_CONTEXT : TreePlan.Ordering.TRACE;
             case SERIAL -> TreePlan.Ordering.TRACE;
-            case OWNER -> throw new IllegalArgumentException("a trace of " + threads + " threads cannot be replayed"
-                    + " on its threads through an allocator whose instances belong to the thread that made them");
+            case OWNER -> throw new NotApplicable("its instances belong to the thread that made them, and a trace of "
+                    + threads + " threads replays on as many threads");
         };
     }
 

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.allocbench.alloc.MallocFamilyAllocator.Library;
 import org.allocbench.alloc.NativePeers;
+import org.allocbench.trace.OpSequence;
 
 /**
  * The whole-trace C lanes: each allocator replaying whole traces in C, with no
@@ -84,6 +85,20 @@ public enum WholeTraceLane {
     /** Why the lane cannot run here (what to install), or null if it can. */
     public String unavailableReason() {
         return peer == null ? null : NativePeers.notInstalledReason(peer);
+    }
+
+    /**
+     * Why this lane cannot replay {@code ops} by design (a not-run cell's reason), or null if it can: mimalloc's
+     * heaps belong to the thread that made them, so the heap lane takes traces of one thread only (the runner
+     * would refuse the others, and with them every other trace of its process).
+     */
+    public String cannotReplay(OpSequence ops) {
+        int threads = ops.placement() == null ? 1 : ops.placement().threads();
+        if (this == MIMALLOC_HEAP && threads > 1) {
+            return "a mimalloc heap belongs to the thread that made it, and trace " + ops.name() + " has " + threads
+                    + " threads";
+        }
+        return null;
     }
 
     /** Every lane, in the order tables list them. */

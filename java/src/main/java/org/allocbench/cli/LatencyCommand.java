@@ -19,6 +19,7 @@ import org.allocbench.measure.LatencyRecorder;
 import org.allocbench.measure.NativeLatency;
 import org.allocbench.measure.TimerCalibration;
 import org.allocbench.nativecore.AllocSetSizes;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.replay.TraceReplay;
 import org.allocbench.trace.Workload;
 import org.allocbench.trace.OpSequence;
@@ -147,15 +148,24 @@ final class LatencyCommand implements Callable<Integer> {
                 Histogram h;
                 String timerNote;
                 String cellMode;
+                try {
+                    if (f == null) {
+                        NativeLatency.Result r = NativeLatency.allocSet(ops, AllocSetSizes.DEFAULT, warmup,
+                                iterations);
+                        h = r.histogram();
+                        nativeOverhead = r.timerOverheadNs();
+                    } else {
+                        h = recordJava(f, ops, recorder);
+                    }
+                } catch (NotApplicable e) {
+                    skipped.add(name + " x " + ops.name() + " (" + e.getMessage() + ")");
+                    continue;
+                }
                 if (f == null) {
-                    NativeLatency.Result r = NativeLatency.allocSet(ops, AllocSetSizes.DEFAULT, warmup, iterations);
-                    h = r.histogram();
-                    nativeOverhead = r.timerOverheadNs();
                     timerNote = "clock_gettime(CLOCK_MONOTONIC) in C, back-to-back pair median "
-                            + r.timerOverheadNs() + " ns";
+                            + nativeOverhead + " ns";
                     cellMode = LatencyMode.PER_OP.label(); // the C loop times single ops only
                 } else {
-                    h = recordJava(f, ops, recorder);
                     timerNote = "System.nanoTime, back-to-back pair median " + timer.pairMedianNs()
                             + " ns, smallest step " + timer.granularityNs() + " ns";
                     cellMode = mode == LatencyMode.GROUPED ? "grouped(G=" + group + ")" : mode.label();

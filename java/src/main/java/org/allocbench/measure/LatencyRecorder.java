@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 import org.allocbench.alloc.Allocator;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.replay.TraceReplay;
 import org.allocbench.replay.TreeReplayLoop;
@@ -91,7 +92,7 @@ public final class LatencyRecorder {
 
     private void replayTree(Allocator allocator, TreeReplayLoop tree, Histogram into) {
         if (tree.threads() > 1) {
-            throw new IllegalArgumentException("per-op latency is not recorded for trace " + tree.ops().name()
+            throw new NotApplicable("per-op latency is not recorded for trace " + tree.ops().name()
                     + " of " + tree.threads() + " threads: its ops overlap and wait for each other, so an op's"
                     + " time would include other threads' work");
         }

@@ -3,6 +3,7 @@ package org.allocbench.measure;
 import org.HdrHistogram.Histogram;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.allocbench.nativecore.NativeReplay;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.trace.OpSequence;
 
 /**
@@ -41,6 +42,11 @@ public final class NativeLatency {
             int iterations) {
         if (iterations < 1 || warmup < 0) {
             throw new IllegalArgumentException("iterations must be at least 1 and warmup at least 0");
+        }
+        if (ops.version() >= 2) {
+            // the C replay of version 2 (ab_trace_replay) times whole iterations only; it refuses latency_ns
+            throw new NotApplicable("per-op latency in C is recorded for version 1 traces only; trace " + ops.name()
+                    + " is version 2 (its Java lanes record it)");
         }
         Histogram histogram = LatencyRecorder.newHistogram();
         long overhead = Long.MAX_VALUE;

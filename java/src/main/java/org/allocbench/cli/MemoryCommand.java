@@ -99,6 +99,7 @@ final class MemoryCommand implements Callable<Integer> {
         out.flush();
         List<MemoryCellResult> results = new ArrayList<>();
         List<String> failures = new ArrayList<>();
+        List<String> notRun = new ArrayList<>(); // cells the allocator cannot replay by design, with the reason
         int cell = 0;
         int cells = runnable.size() * traces.size();
         for (AllocatorFactory f : runnable) {
@@ -110,6 +111,8 @@ final class MemoryCommand implements Callable<Integer> {
                         touch, Duration.ofSeconds(timeoutSeconds));
                 if (o.result() != null) {
                     results.add(o.result());
+                } else if (o.notRun() != null) {
+                    notRun.add(f.name() + " x " + p.name() + " (" + o.notRun() + ")");
                 } else {
                     failures.add(f.name() + " x " + p.name() + ": " + o.failure());
                     err.printf("[%d/%d] %s x %s FAILED: %s%n", cell, cells, f.name(), p.name(), o.failure());
@@ -124,6 +127,9 @@ final class MemoryCommand implements Callable<Integer> {
         }
         for (String failure : failures) {
             out.printf("failed: %s%n", failure);
+        }
+        for (String cellNotRun : notRun) {
+            out.printf("not run: %s%n", cellNotRun);
         }
         for (AllocatorFactory f : chosen) {
             if (!f.availability().available()) {

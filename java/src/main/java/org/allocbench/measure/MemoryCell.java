@@ -5,6 +5,7 @@ import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Allocators;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.replay.ReplayLoop;
 import org.allocbench.replay.TraceReplay;
 import org.allocbench.replay.TreeReplayLoop;
@@ -94,6 +95,11 @@ public final class MemoryCell {
     private MemoryCell() {
     }
 
+    /** The exit status of a cell the allocator cannot replay by design ({@link NotApplicable}). */
+    static final int NOT_APPLICABLE_EXIT = 3;
+    /** The stdout line that carries its reason. */
+    static final String NOT_RUN_MARK = "not-run: ";
+
     public static void main(String[] args) {
         if (args.length < 4 || args.length > 6) {
             System.err.println("usage: MemoryCell ALLOCATOR TRACE OPS SEED [ends|pages [SHA256]]");
@@ -105,6 +111,12 @@ public final class MemoryCell {
             Workload trace = Workloads.resolveVerified(args[1], args.length == 6 ? args[5] : null);
             result = run(args[0], trace, Integer.parseInt(args[2]), Long.parseLong(args[3]),
                     args.length >= 5 ? touchPages(args[4]) : false);
+        } catch (NotApplicable e) {
+            // by design, not a failure: the parent reads the reason from stdout
+            System.out.println(NOT_RUN_MARK + e.getMessage());
+            System.out.flush();
+            System.exit(NOT_APPLICABLE_EXIT);
+            return;
         } catch (IllegalArgumentException | IllegalStateException e) {
             System.err.println("memory cell " + args[0] + " x " + args[1] + ": " + e.getMessage());
             System.exit(1);

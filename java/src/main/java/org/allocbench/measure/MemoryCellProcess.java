@@ -24,7 +24,11 @@ public final class MemoryCellProcess {
     private static final int STDERR_TAIL = 15;
 
     /** A cell's outcome: the result, or why there is none. */
-    public record Outcome(MemoryCellResult result, String failure) {
+    public record Outcome(MemoryCellResult result, String failure, String notRun) {
+
+        public Outcome(MemoryCellResult result, String failure) {
+            this(result, failure, null);
+        }
     }
 
     private MemoryCellProcess() {
@@ -69,6 +73,13 @@ public final class MemoryCellProcess {
                 return new Outcome(null, "timed out after " + timeout.toSeconds() + " s" + tail(errFile));
             }
             String output = stdout.get(10, TimeUnit.SECONDS);
+            if (p.exitValue() == MemoryCell.NOT_APPLICABLE_EXIT) {
+                String reason = output.lines().filter(l -> l.startsWith(MemoryCell.NOT_RUN_MARK))
+                        .map(l -> l.substring(MemoryCell.NOT_RUN_MARK.length())).findFirst().orElse(null);
+                if (reason != null) {
+                    return new Outcome(null, null, reason);
+                }
+            }
             if (p.exitValue() != 0) {
                 return new Outcome(null, "exit " + p.exitValue() + tail(errFile));
             }

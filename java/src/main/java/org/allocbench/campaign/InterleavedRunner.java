@@ -299,7 +299,8 @@ public final class InterleavedRunner {
 
         @Override
         public void run(int fork, List<OpSequence> traces, Cells cells) {
-            if (cluster == null && failure == null) {
+            boolean anyToReplay = traces.stream().anyMatch(t -> PgTraceSupport.cannotReplay(t) == null);
+            if (cluster == null && failure == null && anyToReplay) {
                 progress.note("starting a throwaway PostgreSQL 15 cluster for the pg15-real lane ...");
                 try {
                     cluster = PgCluster.start(PgInstallation.require());

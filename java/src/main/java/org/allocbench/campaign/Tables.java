@@ -72,8 +72,10 @@ public final class Tables {
                     out.printf("     cut short: %s (%s)%n", c.key().label(), c.reason());
                 }
                 if (c.trace().equals(trace) && !Cell.OK.equals(c.status())) {
-                    if (Cell.NOT_RUN.equals(c.status())) {
+                    if (Cell.NOT_RUN.equals(c.status()) && notRunEverywhere(run, c)) {
                         notRun.putIfAbsent(c.allocator(), c.reason());
+                    } else if (Cell.NOT_RUN.equals(c.status())) { // this trace only (e.g. its threads)
+                        out.printf("     not run: %s (%s)%n", c.key().label(), c.reason());
                     } else {
                         out.printf("     failed: %s (%s)%n", c.key().label(), c.reason());
                     }
@@ -233,6 +235,12 @@ public final class Tables {
                 .filter(Tables::ok)
                 .map(c -> String.format(Locale.ROOT, "%+.1f", perOp.median() - c.median()))
                 .orElse("-");
+    }
+
+    /** Whether every cell of {@code c}'s lane and metric is not run for the same reason (listed once, at the end). */
+    private static boolean notRunEverywhere(RunResults run, Cell c) {
+        return run.cells().stream().filter(o -> o.allocator().equals(c.allocator()) && o.metric().equals(c.metric()))
+                .allMatch(o -> Cell.NOT_RUN.equals(o.status()) && java.util.Objects.equals(o.reason(), c.reason()));
     }
 
     private static List<String> overall(PrintWriter out, RunResults run, View view) {

@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.HdrHistogram.Histogram;
 import org.allocbench.measure.HlogFiles;
+import org.allocbench.replay.V2Traces;
+import org.allocbench.trace.TraceWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,5 +58,23 @@ class LatencyCommandTest {
         CliRun unknown = run("latency", "--allocators", "nope", "--out", dir.toString());
         assertEquals(2, unknown.exit());
         assertTrue(unknown.err().contains("unknown allocator \"nope\""), unknown.err());
+    }
+
+    /** Cells that cannot be recorded by design are listed as not run, and the others are recorded. */
+    @Test
+    void aTraceOfSeveralThreadsIsNotRunWithItsReason(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("two.trace");
+        TraceWriter.write(new V2Traces.Builder("two", 2, 1, 2).a(0, 8).t(1).f(0).build(), file);
+        Path one = dir.resolve("one.trace");
+        TraceWriter.write(new V2Traces.Builder("one", 2, 1, 1).a(0, 8).a(1, 16).f(0).build(), one);
+        Path out = dir.resolve("out");
+        CliRun r = run("latency", "--allocators", "glibc,aset-native-replay", "--traces", file + "," + one,
+                "--warmup", "0", "--out", out.toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("not run: glibc x two (per-op latency is not recorded for trace two of 2"
+                + " threads"), r.out());
+        assertTrue(r.out().contains("not run: aset-native-replay x one (per-op latency in C is recorded for version 1"
+                + " traces only; trace one is version 2"), r.out());
+        assertTrue(Files.exists(out.resolve(HlogFiles.fileName("glibc", "one"))), r.out());
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.allocbench.replay.V2Traces;
 import org.allocbench.trace.Pattern;
 import org.allocbench.trace.TraceWriter;
 import org.allocbench.trace.Workload;
@@ -78,5 +79,23 @@ class MemoryCellProcessTest {
                 "0".repeat(64), 500, 42, "ends", Duration.ofMinutes(10));
         assertNull(changed.result());
         assertTrue(changed.failure().contains("the file changed since the run started"), changed.failure());
+    }
+
+    /** A trace of several threads and an allocator whose instances belong to one thread: not run, with why. */
+    @Test
+    void aCellTheAllocatorCannotReplayByDesignIsNotRunWithItsReason(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("two.trace");
+        TraceWriter.write(new V2Traces.Builder("two", 2, 1, 2).a(0, 8).t(1).f(0).build(), file);
+        Workload w = Workloads.resolve(file.toString()).getFirst();
+        MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath(), "aset-java", w.spec(), w.sha256(), 100, 42,
+                "ends", Duration.ofMinutes(10));
+        assertNull(o.result());
+        assertNull(o.failure(), o.failure());
+        assertEquals("its instances belong to the thread that made them, and a trace of 2 threads replays on as many"
+                + " threads", o.notRun());
+        MemoryCellProcess.Outcome glibc = MemoryCellProcess.run(classPath(), "glibc", w.spec(), w.sha256(), 100, 42,
+                "ends", Duration.ofMinutes(10));
+        assertNull(glibc.failure(), glibc.failure());
+        assertNotNull(glibc.result());
     }
 }

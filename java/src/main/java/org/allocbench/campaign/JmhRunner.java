@@ -13,7 +13,9 @@ import org.allocbench.bench.ReplayBenchmark;
 import org.allocbench.pg.PgCluster;
 import org.allocbench.pg.PgInstallation;
 import org.allocbench.pg.PgReplay;
+import org.allocbench.pg.PgTraceSupport;
 import org.allocbench.replay.LaneResult;
+import org.allocbench.replay.NotApplicable;
 import org.allocbench.replay.PerOpLanes;
 import org.allocbench.replay.TraceReplay;
 import org.allocbench.replay.WholeTraceLane;
@@ -101,6 +103,11 @@ public final class JmhRunner {
                         add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, missing));
                         continue;
                     }
+                    String byDesign = cannotReplay(lane, ops);
+                    if (byDesign != null) {
+                        add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, byDesign));
+                        continue;
+                    }
                     progress.step(cell, total, trace, "x " + lane + " (JMH ReplayBenchmark)");
                     add(sink, jmhCell(ReplayBenchmark.class, "allocator", lane, lane, trace, metric,
                             () -> allocatorStats(lane, ops)));
@@ -114,6 +121,12 @@ public final class JmhRunner {
                     add(sink, wholeTraceCell(lane, ops));
                 }
                 cell++;
+                String pgCannot = pgMissing == null ? PgTraceSupport.cannotReplay(ops) : null;
+                if (pgCannot != null) {
+                    add(sink, Cell.notRun(InterleavedRunner.PG15_REAL, trace, Cell.WHOLE_TRACE, Cell.NOT_RUN,
+                            InterleavedRunner.PG15_REAL + ": " + pgCannot));
+                    continue;
+                }
                 if (pgMissing == null && cluster == null) {
                     try {
                         cluster = PgCluster.start(PgInstallation.require());
@@ -222,6 +235,16 @@ public final class JmhRunner {
         return Math.round(minflt.getScore() / replays.getScore());
     }
 
+    /** Why a per-op lane cannot replay {@code ops} by design (its allocator and the trace's threads), or null. */
+    private static String cannotReplay(String lane, OpSequence ops) {
+        try (Allocator a = PerOpLanes.contexts(lane, ops).get(); TraceReplay loop = TraceReplay.of(ops)) {
+            loop.prepare(a.capabilities());
+            return null;
+        } catch (NotApplicable e) {
+            return lane + ": " + e.getMessage() + " (trace " + ops.name() + ")";
+        }
+    }
+
     private Map<String, Long> allocatorStats(String lane, OpSequence ops) {
         try (Allocator a = PerOpLanes.contexts(lane, ops).get(); TraceReplay loop = TraceReplay.of(ops)) {
             loop.replay(a);
@@ -240,6 +263,10 @@ public final class JmhRunner {
         String missing = lane.unavailableReason();
         if (missing != null) {
             return Cell.notRun(lane.laneName(), ops.name(), metric, Cell.NOT_RUN, missing);
+        }
+        String byDesign = lane.cannotReplay(ops);
+        if (byDesign != null) {
+            return Cell.notRun(lane.laneName(), ops.name(), metric, Cell.NOT_RUN, lane.laneName() + ": " + byDesign);
         }
         InterleavedRunner.Cells acc = new InterleavedRunner.Cells(campaign);
         for (int fork = 0; fork < campaign.jmh().forks(); fork++) {

@@ -152,8 +152,12 @@ static int call_failed(const TreeRun *r, size_t index, int iteration)
                      message);
         return ab_error_code();
     }
-    ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "replay failed at op %zu (iteration %d): out of memory (%zu bytes)",
-                 index, iteration, AB_OP_SIZE(r->t->ops[index]));
+    if (r->lane == AB_REPLAY_HEAP && AB_OP_KIND(r->t->ops[index]) >= AB_OP_RESET) /* R or c: a new heap */
+        ab_error_set(AB_ERR_OUT_OF_MEMORY, "heap_new() returned NULL.",
+                     "replay failed at op %zu (iteration %d): out of memory (a new heap)", index, iteration);
+    else
+        ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "replay failed at op %zu (iteration %d): out of memory (%zu bytes)",
+                     index, iteration, AB_OP_SIZE(r->t->ops[index]));
     return AB_ERR_OUT_OF_MEMORY;
 }
 

@@ -512,3 +512,32 @@ TEST(floor_lane_plans_version2_as_frees_of_the_released_chunks)
     CHECK_EQ_U64(c.totalspace, 0);
     ab_trace_free(trace);
 }
+
+/* A heap that cannot be made for a c, or for an R's fresh start: the op is named, and every heap and block is released. */
+TEST(heap_lane_version2_without_a_new_heap_names_the_op_and_releases_everything)
+{
+    AbTrace *trace = ab_trace_create2(v2_ops, v2_placement, COUNT(v2_ops), 4, v2_contexts, 3, 1);
+    AbHeapApi failing = test_heap;
+    uint64_t ns;
+
+    REQUIRE(trace != NULL);
+    failing.heap_new = failing_heap_new;
+    /* heap_new calls: 1 the root's, 2 c 1 (op 0), 3 c 2 (op 2), 4 R 2's fresh heap (op 5) */
+    static const struct { long fail_at; const char *message; } cases[] = {
+        {2, "replay failed at op 0 (iteration 0): out of memory (a new heap)"},
+        {4, "replay failed at op 5 (iteration 0): out of memory (a new heap)"},
+    };
+    for (size_t k = 0; k < COUNT(cases); k++)
+    {
+        heaps_created = heaps_destroyed = blocks_live = 0;
+        new_calls = 0;
+        new_fail_at = cases[k].fail_at;
+        CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_HEAP, 0, 8192, 8388608, &failing, 1, &ns, NULL, NULL, NULL,
+                                     NULL), AB_ERR_OUT_OF_MEMORY);
+        CHECK_EQ_STR(ab_error_message(), cases[k].message);
+        CHECK_EQ_STR(ab_error_detail(), "heap_new() returned NULL.");
+        CHECK_EQ_I64(heaps_created, heaps_destroyed);
+        CHECK_EQ_I64(blocks_live, 0);
+    }
+    ab_trace_free(trace);
+}

@@ -55,8 +55,8 @@ class RunVersion2Test {
         Cell pg = results.cell("pg15-real", "two", Cell.WHOLE_TRACE);
         assertEquals(Cell.NOT_RUN, pg.status());
         if (PgInstallation.unavailableReason() == null) {
-            assertEquals("pg15-real: the allocbench_pg extension replays version 1 traces only; trace two is version"
-                    + " 2 (contexts and threads)", pg.reason());
+            assertEquals("pg15-real: the allocbench_pg extension times version 1 traces only (its version 2 replay"
+                    + " reads counters for verify-pg, untimed); trace two is version 2", pg.reason());
         }
         assertTrue(results.cells().stream().noneMatch(c -> Cell.FAILED.equals(c.status())), results.cells().toString());
     }

@@ -34,3 +34,21 @@ RETURNS TABLE (before_op int4, context int4, total_bytes int8, total_nblocks int
         free_chunks int8, free_bytes int8)
 AS 'MODULE_PATHNAME', 'allocbench_replay_tree'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
+-- The same version 2 trace replayed iterations times, timed as allocbench_replay
+-- times version 1 (the pg15-real lane): the median ns/op, the root's counters
+-- before the last delete, each iteration's nanoseconds and minor page faults.
+CREATE FUNCTION allocbench_replay_tree_timed(ops bytea, placement bytea, nslots int4,
+        parents int4[], min_sizes int8[], init_sizes int8[], max_sizes int8[], names text[],
+        iterations int4,
+        OUT median_ns_per_op float8,
+        OUT total_bytes int8,
+        OUT total_nblocks int8,
+        OUT free_bytes int8,
+        OUT free_chunks int8,
+        OUT used_bytes int8,
+        OUT ns_per_iteration int8[],
+        OUT minflt_per_iteration int8[])
+RETURNS record
+AS 'MODULE_PATHNAME', 'allocbench_replay_tree_timed'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;

@@ -65,8 +65,9 @@
 
 PG_MODULE_MAGIC;
 
+#include "allocbench_pg.h"
+
 void		_PG_init(void);
-void		allocbench_record_init(void); /* record.c */
 
 /*
  * Loading the library defines the allocbench.record_dir setting; a session
@@ -243,13 +244,8 @@ allocbench_replay(PG_FUNCTION_ARGS)
 	uint32		nlive;
 	int64	   *ns;
 	int64	   *faults;
-	Datum	   *ns_datums;
-	Datum	   *fault_datums;
 	MemoryContextCounters counters;
-	double		median;
 	TupleDesc	tupdesc;
-	Datum		values[8];
-	bool		nulls[8] = {false, false, false, false, false, false, false, false};
 	Size		i;
 	int32		iteration;
 
@@ -356,9 +352,28 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		ns[iteration] = (int64) elapsed;
 		faults[iteration] = minor_faults() - faults_before;
 	}
-	ns_datums = palloc(sizeof(Datum) * (Size) iterations);
-	fault_datums = palloc(sizeof(Datum) * (Size) iterations);
-	for (iteration = 0; iteration < iterations; iteration++)
+	pfree(live);
+	pfree(slots);
+	pfree(ops);
+	return allocbench_timed_result(tupdesc, ns, faults, iterations, nops, &counters);
+}
+
+/*
+ * The eight OUT values of a timed replay (allocbench_replay and
+ * allocbench_replay_tree_timed): the median ns/op, the counters read before
+ * the last delete, and each iteration's nanoseconds and minor faults.
+ */
+Datum
+allocbench_timed_result(TupleDesc tupdesc, int64 *ns, int64 *faults, int32 iterations, Size nops,
+						const MemoryContextCounters *counters)
+{
+	Datum	   *ns_datums = palloc(sizeof(Datum) * (Size) iterations);
+	Datum	   *fault_datums = palloc(sizeof(Datum) * (Size) iterations);
+	Datum		values[8];
+	bool		nulls[8] = {false, false, false, false, false, false, false, false};
+	double		median;
+
+	for (int32 iteration = 0; iteration < iterations; iteration++)
 	{
 		ns_datums[iteration] = Int64GetDatum(ns[iteration]);
 		fault_datums[iteration] = Int64GetDatum(faults[iteration]);
@@ -374,16 +389,25 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		median = ((double) ns[iterations / 2 - 1] + (double) ns[iterations / 2]) / 2.0;
 
 	values[0] = Float8GetDatum(median / (double) nops);
-	values[1] = Int64GetDatum((int64) counters.totalspace);
-	values[2] = Int64GetDatum((int64) counters.nblocks);
-	values[3] = Int64GetDatum((int64) counters.freespace);
-	values[4] = Int64GetDatum((int64) counters.freechunks);
-	values[5] = Int64GetDatum((int64) (counters.totalspace - counters.freespace));
-
+	values[1] = Int64GetDatum((int64) counters->totalspace);
+	values[2] = Int64GetDatum((int64) counters->nblocks);
+	values[3] = Int64GetDatum((int64) counters->freespace);
+	values[4] = Int64GetDatum((int64) counters->freechunks);
+	values[5] = Int64GetDatum((int64) (counters->totalspace - counters->freespace));
 	pfree(ns);
 	pfree(faults);
-	pfree(live);
-	pfree(slots);
-	pfree(ops);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
+}
+
+/* For replay_tree.c: the same clock and fault count as this file's replay. */
+uint64
+allocbench_now_ns(void)
+{
+	return now_ns();
+}
+
+int64
+allocbench_minor_faults(void)
+{
+	return minor_faults();
 }

@@ -1,15 +1,27 @@
 /*
  * replay_tree.c -- replay a version 2 trace (a tree of contexts) through the
- * backend's own AllocSet and return PostgreSQL's counters of every context:
- * just before each delete, and at the end for those still alive (the root
- * included).  verify-pg compares them with our AllocSet's counters at the
- * same points (docs/trace-format.md, "Version 2").
+ * backend's own AllocSets (docs/trace-format.md, "Version 2"), two ways:
  *
  *   allocbench_replay_tree(ops bytea, placement bytea, nslots int4,
  *                          parents int4[], min_sizes int8[], init_sizes int8[],
  *                          max_sizes int8[], names text[])
  *     -> SETOF (before_op int4, context int4, total_bytes int8,
  *               total_nblocks int8, free_chunks int8, free_bytes int8)
+ *   once, untimed: PostgreSQL's counters of every context just before each
+ *   delete, and at the end for those still alive (the root included), which
+ *   verify-pg compares with our AllocSet's at the same points;
+ *
+ *   allocbench_replay_tree_timed(the same eight, iterations int4)
+ *     -> allocbench_replay's eight OUT values
+ *   the pg15-real lane of a campaign: timed as allocbench_replay times
+ *   version 1 (create the root, every op, delete the root; the root's
+ *   counters read before the last delete with the clock paused; the
+ *   backend's minor faults per iteration), doing what the suite's own C lane
+ *   of version 2 does per op (replay_tree.c in native/src): the touch rule
+ *   after a, z and r, and a live list per context (a slot joins its
+ *   context's list at a or z and leaves it at f; a reset or delete empties
+ *   the lists of the contexts the plan's sweep names), so both sides of the
+ *   comparison do the same bookkeeping.
  *
  * The ops are version 1's words plus kinds 6 (create) and 7 (delete); the
  * placement is one little-endian 32-bit word per op (context in bits 0..23,
@@ -35,15 +47,19 @@
  */
 #include "postgres.h"
 
+#include "allocbench_pg.h"
+
 #include "catalog/pg_type.h"
 #include "fmgr.h"
 #include "funcapi.h"
+#include "miscadmin.h"
 #include "port/pg_bswap.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(allocbench_replay_tree);
+PG_FUNCTION_INFO_V1(allocbench_replay_tree_timed);
 
 #define OP_KIND(op) ((unsigned) ((op) & 0x7))
 #define OP_SLOT(op) ((uint32) (((op) >> 3) & 0xffffff))
@@ -134,6 +150,16 @@ tree_release(Tree *t, int top, bool delete, int *stack)
 	}
 }
 
+/* The touch rule, through a volatile pointer so the stores are made. */
+static inline void
+touch(void *pointer, Size size)
+{
+	volatile unsigned char *bytes = pointer;
+
+	bytes[0] = 1;
+	bytes[size - 1] = 1;
+}
+
 static void
 bad_op(Size i, const char *what)
 {
@@ -141,16 +167,61 @@ bad_op(Size i, const char *what)
 					errmsg("invalid trace at op %zu: %s", i, what)));
 }
 
-/* The whole trace against the format's rules, before anything is allocated. */
-static void
-validate_tree(const uint64 *ops, const uint32 *where, Size nops, uint32 nslots, int ncontexts,
-			  const int32 *parents, const int64 *mins, const int64 *inits, const int64 *maxes)
+/* A trace as the SQL functions receive it, decoded, with the plan validation makes. */
+typedef struct TreeInput
 {
+	uint64	   *ops;
+	uint32	   *where;
+	Size		nops;
+	uint32		nslots;
+	int			ncontexts;
+	const int32 *parents;
+	const int64 *mins;
+	const int64 *inits;
+	const int64 *maxes;
+	Datum	   *names;
+	bool	   *name_nulls;
+	/* per R and d, in trace order: a count, then the contexts whose live lists it empties */
+	uint32	   *sweep;
+	Size		nsweep;
+} TreeInput;
+
+static void
+sweep_add(TreeInput *in, Size *capacity, uint32 value)
+{
+	if (in->nsweep == *capacity)
+	{
+		*capacity *= 2;
+		in->sweep = repalloc_huge(in->sweep, sizeof(uint32) * *capacity);
+	}
+	in->sweep[in->nsweep++] = value;
+}
+
+/*
+ * The whole trace against the format's rules, before anything is allocated;
+ * makes the sweep plan (which contexts each R and d empties: the context,
+ * then its descendants).
+ */
+static void
+validate_tree(TreeInput *in)
+{
+	const uint64 *ops = in->ops;
+	const uint32 *where = in->where;
+	Size		nops = in->nops;
+	uint32		nslots = in->nslots;
+	int			ncontexts = in->ncontexts;
+	const int32 *parents = in->parents;
+	const int64 *mins = in->mins;
+	const int64 *inits = in->inits;
+	const int64 *maxes = in->maxes;
 	Tree		t;
 	int		   *slot_context = palloc(sizeof(int) * nslots);
 	uint32	   *slot_epoch = palloc(sizeof(uint32) * nslots);
 	int		   *stack = palloc(sizeof(int) * ncontexts);
+	Size		capacity = 1024;
 
+	in->sweep = palloc(sizeof(uint32) * capacity);
+	in->nsweep = 0;
 	tree_init(&t, ncontexts, parents);
 	for (uint32 s = 0; s < nslots; s++)
 		slot_context[s] = -1;
@@ -181,8 +252,28 @@ validate_tree(const uint64 *ops, const uint32 *where, Size nops, uint32 nslots, 
 			bad_op(i, "its context is not live");
 		if (kind == OP_RESET || kind == OP_DELETE)
 		{
+			Size		count_at;
+			uint32		count = 1;
+			int			depth = 0;
+
 			if (kind == OP_DELETE && c == 0)
 				bad_op(i, "the root cannot be deleted");
+			/* the sweep: c, then every live descendant */
+			count_at = in->nsweep;
+			sweep_add(in, &capacity, 0);
+			sweep_add(in, &capacity, (uint32) c);
+			for (int k = t.first_child[c]; k >= 0; k = t.next_sibling[k])
+				stack[depth++] = k;
+			while (depth > 0)
+			{
+				int			d = stack[--depth];
+
+				sweep_add(in, &capacity, (uint32) d);
+				count++;
+				for (int k = t.first_child[d]; k >= 0; k = t.next_sibling[k])
+					stack[depth++] = k;
+			}
+			in->sweep[count_at] = count;
 			tree_release(&t, c, kind == OP_DELETE, stack);
 			continue;
 		}
@@ -245,8 +336,9 @@ array_values(ArrayType *a, Oid type, int expected, const char *what)
 	return (char *) a + ARR_OVERHEAD_NONULLS(1);
 }
 
-Datum
-allocbench_replay_tree(PG_FUNCTION_ARGS)
+/* Arguments 0..7 of both functions, decoded and validated. */
+static void
+decode_tree_args(FunctionCallInfo fcinfo, TreeInput *in)
 {
 	bytea	   *raw_ops = PG_GETARG_BYTEA_PP(0);
 	bytea	   *raw_where = PG_GETARG_BYTEA_PP(1);
@@ -254,21 +346,7 @@ allocbench_replay_tree(PG_FUNCTION_ARGS)
 	ArrayType  *parents_array = PG_GETARG_ARRAYTYPE_P(3);
 	int			ncontexts = ARR_NDIM(parents_array) == 1 ? ARR_DIMS(parents_array)[0] : 0;
 	Size		nops = VARSIZE_ANY_EXHDR(raw_ops) / sizeof(uint64);
-	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
-	const int32 *parents;
-	const int64 *mins,
-			   *inits,
-			   *maxes;
-	Datum	   *names;
-	bool	   *name_nulls;
 	int			nnames;
-	uint64	   *ops;
-	uint32	   *where;
-	MemoryContext *contexts;
-	void	  **slots;
-	Tree		t;
-	int		   *stack;
-	Emitter		emitter;
 
 	if (VARSIZE_ANY_EXHDR(raw_ops) % sizeof(uint64) != 0
 		|| VARSIZE_ANY_EXHDR(raw_where) != nops * sizeof(uint32))
@@ -277,18 +355,21 @@ allocbench_replay_tree(PG_FUNCTION_ARGS)
 	if (nslots < 1 || nslots > (1 << 24) || ncontexts < 1 || ncontexts > (1 << 24))
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("nslots and the context table must hold 1 to 16777216 entries")));
-	parents = array_values(parents_array, INT4OID, ncontexts, "parents");
-	mins = array_values(PG_GETARG_ARRAYTYPE_P(4), INT8OID, ncontexts, "min_sizes");
-	inits = array_values(PG_GETARG_ARRAYTYPE_P(5), INT8OID, ncontexts, "init_sizes");
-	maxes = array_values(PG_GETARG_ARRAYTYPE_P(6), INT8OID, ncontexts, "max_sizes");
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(7), TEXTOID, -1, false, TYPALIGN_INT, &names, &name_nulls, &nnames);
+	in->nops = nops;
+	in->nslots = (uint32) nslots;
+	in->ncontexts = ncontexts;
+	in->parents = array_values(parents_array, INT4OID, ncontexts, "parents");
+	in->mins = array_values(PG_GETARG_ARRAYTYPE_P(4), INT8OID, ncontexts, "min_sizes");
+	in->inits = array_values(PG_GETARG_ARRAYTYPE_P(5), INT8OID, ncontexts, "init_sizes");
+	in->maxes = array_values(PG_GETARG_ARRAYTYPE_P(6), INT8OID, ncontexts, "max_sizes");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(7), TEXTOID, -1, false, TYPALIGN_INT, &in->names, &in->name_nulls,
+					  &nnames);
 	if (nnames != ncontexts)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("names must have %d values", ncontexts)));
-
 	/* aligned copies: a bytea's data need not be */
-	ops = palloc(nops * sizeof(uint64) + 1);
-	where = palloc(nops * sizeof(uint32) + 1);
+	in->ops = palloc(nops * sizeof(uint64) + 1);
+	in->where = palloc(nops * sizeof(uint32) + 1);
 	for (Size i = 0; i < nops; i++)
 	{
 		uint64		w;
@@ -300,64 +381,202 @@ allocbench_replay_tree(PG_FUNCTION_ARGS)
 		w = pg_bswap64(w);
 		p = pg_bswap32(p);
 #endif
-		ops[i] = w;
-		where[i] = p;
+		in->ops[i] = w;
+		in->where[i] = p;
 	}
-	validate_tree(ops, where, nops, (uint32) nslots, ncontexts, parents, mins, inits, maxes);
+	validate_tree(in);
+}
 
-	InitMaterializedSRF(fcinfo, 0);
-	emitter.store = rsinfo->setResult;
-	emitter.desc = rsinfo->setDesc;
+/* What one replay keeps: chunks, live lists, contexts, names. */
+typedef struct TreeRun
+{
+	void	  **chunk;
+	uint32	   *prev;
+	uint32	   *next;
+	uint32	   *head;
+	MemoryContext *contexts;
+	char	  **names;
+} TreeRun;
 
-	contexts = palloc0(sizeof(MemoryContext) * ncontexts);
-	slots = palloc0(sizeof(void *) * nslots);
-	stack = palloc(sizeof(int) * ncontexts);
-	tree_init(&t, ncontexts, parents);
-	contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
-	for (Size i = 0; i < nops; i++)
+#define NO_SLOT UINT32_MAX
+
+static void
+tree_run_init(TreeRun *r, const TreeInput *in)
+{
+	r->chunk = palloc0(sizeof(void *) * in->nslots);
+	r->prev = palloc(sizeof(uint32) * in->nslots);
+	r->next = palloc(sizeof(uint32) * in->nslots);
+	r->head = palloc(sizeof(uint32) * in->ncontexts);
+	r->contexts = palloc0(sizeof(MemoryContext) * in->ncontexts);
+	/* the names live as long as their contexts: made here, outside any timed region */
+	r->names = palloc0(sizeof(char *) * in->ncontexts);
+	for (int c = 1; c < in->ncontexts; c++)
+		if (in->parents[c] >= 0)
+			r->names[c] = in->name_nulls[c] ? pstrdup("?") : TextDatumGetCString(in->names[c]);
+}
+
+/*
+ * Every op once, under the root (already created); with an emitter, the
+ * counters of each context just before its delete.  The caller deletes the
+ * root, which takes every context still alive with it.
+ */
+static inline void
+replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
+{
+	Size		sweep_at = 0;
+
+	for (int c = 0; c < in->ncontexts; c++)
+		r->head[c] = NO_SLOT;
+	for (Size i = 0; i < in->nops; i++)
 	{
-		int			c = PLACE_CONTEXT(where[i]);
-		uint32		s = OP_SLOT(ops[i]);
-		Size		size = OP_SIZE(ops[i]);
+		uint64		op = in->ops[i];
+		int			c = PLACE_CONTEXT(in->where[i]);
+		uint32		s = OP_SLOT(op);
+		Size		size = OP_SIZE(op);
 
-		switch (OP_KIND(ops[i]))
+		switch (OP_KIND(op))
 		{
 			case OP_ALLOC:
-				slots[s] = MemoryContextAlloc(contexts[c], size);
-				break;
 			case OP_ZEROED:
-				slots[s] = MemoryContextAllocZero(contexts[c], size);
+				r->chunk[s] = OP_KIND(op) == OP_ALLOC ? MemoryContextAlloc(r->contexts[c], size)
+					: MemoryContextAllocZero(r->contexts[c], size);
+				touch(r->chunk[s], size);
+				r->prev[s] = NO_SLOT;
+				r->next[s] = r->head[c];
+				if (r->head[c] != NO_SLOT)
+					r->prev[r->head[c]] = s;
+				r->head[c] = s;
 				break;
 			case OP_REALLOC:
-				slots[s] = repalloc(slots[s], size);
+				r->chunk[s] = repalloc(r->chunk[s], size);
+				touch(r->chunk[s], size);
 				break;
 			case OP_FREE:
-				pfree(slots[s]);
-				break;
-			case OP_RESET:
-				MemoryContextReset(contexts[c]);
-				tree_release(&t, c, false, stack);
+				pfree(r->chunk[s]);
+				if (r->prev[s] != NO_SLOT)
+					r->next[r->prev[s]] = r->next[s];
+				else
+					r->head[c] = r->next[s];
+				if (r->next[s] != NO_SLOT)
+					r->prev[r->next[s]] = r->prev[s];
 				break;
 			case OP_CREATE:
-				{
-					/* the name lives as long as the context: in the caller's context, freed with it */
-					char	   *name = name_nulls[c] ? pstrdup("?") : TextDatumGetCString(names[c]);
-
-					contexts[c] = AllocSetContextCreateInternal(contexts[parents[c]], name, (Size) mins[c],
-																(Size) inits[c], (Size) maxes[c]);
-					tree_link(&t, c);
-				}
+				r->contexts[c] = AllocSetContextCreateInternal(r->contexts[in->parents[c]], r->names[c],
+															   (Size) in->mins[c], (Size) in->inits[c],
+															   (Size) in->maxes[c]);
 				break;
-			case OP_DELETE:
-				emit_counters(&emitter, (int32) i, c, contexts[c]);
-				MemoryContextDelete(contexts[c]);
-				tree_release(&t, c, true, stack);
+			default:			/* R and d: validated */
+				{
+					uint32		count = in->sweep[sweep_at];
+
+					if (OP_KIND(op) == OP_RESET)
+						MemoryContextReset(r->contexts[c]);
+					else
+					{
+						if (emitter != NULL)
+							emit_counters(emitter, (int32) i, c, r->contexts[c]);
+						MemoryContextDelete(r->contexts[c]);
+					}
+					for (uint32 k = 1; k <= count; k++)
+						r->head[in->sweep[sweep_at + k]] = NO_SLOT;
+					sweep_at += 1 + count;
+				}
 				break;
 		}
 	}
-	for (int c = 0; c < ncontexts; c++)
-		if (t.state[c] == LIVE)
-			emit_counters(&emitter, (int32) nops, c, contexts[c]);
-	MemoryContextDelete(contexts[0]);
+}
+
+/* Which contexts are alive after the last op: the tree once more, without allocating. */
+static char *
+alive_at_end(const TreeInput *in)
+{
+	Tree		t;
+	int		   *stack = palloc(sizeof(int) * in->ncontexts);
+
+	tree_init(&t, in->ncontexts, in->parents);
+	for (Size i = 0; i < in->nops; i++)
+	{
+		unsigned	kind = OP_KIND(in->ops[i]);
+		int			c = PLACE_CONTEXT(in->where[i]);
+
+		if (kind == OP_CREATE)
+			tree_link(&t, c);
+		else if (kind == OP_RESET || kind == OP_DELETE)
+			tree_release(&t, c, kind == OP_DELETE, stack);
+	}
+	pfree(stack);
+	return t.state;
+}
+
+Datum
+allocbench_replay_tree(PG_FUNCTION_ARGS)
+{
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	TreeInput	in;
+	TreeRun		run;
+	Emitter		emitter;
+	char	   *alive;
+
+	decode_tree_args(fcinfo, &in);
+	alive = alive_at_end(&in);
+	InitMaterializedSRF(fcinfo, 0);
+	emitter.store = rsinfo->setResult;
+	emitter.desc = rsinfo->setDesc;
+	tree_run_init(&run, &in);
+	run.contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
+	replay_tree_ops(&in, &run, &emitter);
+	for (int c = 0; c < in.ncontexts; c++)
+		if (alive[c] == LIVE)
+			emit_counters(&emitter, (int32) in.nops, c, run.contexts[c]);
+	MemoryContextDelete(run.contexts[0]);
 	return (Datum) 0;
+}
+
+Datum
+allocbench_replay_tree_timed(PG_FUNCTION_ARGS)
+{
+	int32		iterations = PG_GETARG_INT32(8);
+	TupleDesc	tupdesc;
+	TreeInput	in;
+	TreeRun		run;
+	int64	   *ns;
+	int64	   *faults;
+	MemoryContextCounters counters;
+
+	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
+		ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+						errmsg("allocbench_replay_tree_timed must be declared with its eight OUT parameters")));
+	if (iterations < 1)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("iterations must be at least 1, not %d", iterations)));
+	decode_tree_args(fcinfo, &in);
+	if (in.nops == 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the trace has no ops")));
+	tree_run_init(&run, &in);
+	ns = palloc(sizeof(int64) * (Size) iterations);
+	faults = palloc(sizeof(int64) * (Size) iterations);
+	memset(&counters, 0, sizeof(counters));
+	for (int32 iteration = 0; iteration < iterations; iteration++)
+	{
+		uint64		start;
+		int64		faults_before;
+
+		CHECK_FOR_INTERRUPTS();
+		faults_before = allocbench_minor_faults();
+		start = allocbench_now_ns();
+		run.contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
+		replay_tree_ops(&in, &run, NULL);
+		if (iteration == iterations - 1)
+		{
+			/* the snapshot is not timed: the clock's start moves by its time */
+			uint64		paused = allocbench_now_ns();
+
+			run.contexts[0]->methods->stats(run.contexts[0], NULL, NULL, &counters, false);
+			start += allocbench_now_ns() - paused;
+		}
+		MemoryContextDelete(run.contexts[0]);
+		ns[iteration] = (int64) (allocbench_now_ns() - start);
+		faults[iteration] = allocbench_minor_faults() - faults_before;
+	}
+	return allocbench_timed_result(tupdesc, ns, faults, iterations, in.nops, &counters);
 }

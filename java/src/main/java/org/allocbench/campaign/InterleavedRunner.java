@@ -17,7 +17,6 @@ import org.allocbench.pg.PgTraceSupport;
 import org.allocbench.replay.FloorAllocator;
 import org.allocbench.replay.LaneResult;
 import org.allocbench.replay.PerOpLanes;
-import org.allocbench.replay.ReplayLane;
 import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.replay.WholeTraceRunner;
 import org.allocbench.results.Cell;
@@ -320,8 +319,7 @@ public final class InterleavedRunner {
                     continue;
                 }
                 try {
-                    ReplayLane lane = PgReplay.lane(cluster);
-                    LaneResult r = lane.replay(t.encoded(), t.slots(), campaign.warmup() + campaign.rounds());
+                    LaneResult r = PgReplay.replayWarm(cluster, t, campaign.warmup() + campaign.rounds());
                     cells.add(PG15_REAL, t.name(), Cell.WHOLE_TRACE, fork, r.from(campaign.warmup()));
                 } catch (RuntimeException e) {
                     cells.failed(PG15_REAL, t.name(), Cell.WHOLE_TRACE, e.getMessage());

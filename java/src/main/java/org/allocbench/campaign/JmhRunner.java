@@ -283,8 +283,7 @@ public final class JmhRunner {
     private Cell pgCell(PgCluster cluster, OpSequence ops) {
         InterleavedRunner.Cells acc = new InterleavedRunner.Cells(campaign);
         try {
-            LaneResult r = PgReplay.lane(cluster).replay(ops.encoded(), ops.slots(),
-                    campaign.warmup() + campaign.rounds());
+            LaneResult r = PgReplay.replayWarm(cluster, ops, campaign.warmup() + campaign.rounds());
             acc.add(InterleavedRunner.PG15_REAL, ops.name(), Cell.WHOLE_TRACE, 0, r.from(campaign.warmup()));
         } catch (RuntimeException e) {
             acc.failed(InterleavedRunner.PG15_REAL, ops.name(), Cell.WHOLE_TRACE, e.getMessage());

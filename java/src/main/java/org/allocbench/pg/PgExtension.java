@@ -28,7 +28,7 @@ final class PgExtension {
 
     static final String RESOURCE_DIR = "pgext/";
     static final String SCRIPT = "allocbench_pg--1.0.sql";
-    static final List<String> SOURCES = List.of("Makefile", "allocbench_pg.c", "record.c", "record_pg_format.h", "replay_tree.c",
+    static final List<String> SOURCES = List.of("Makefile", "allocbench_pg.c", "record.c", "record_pg_format.h", "replay_tree.c", "allocbench_pg.h",
             "allocbench_pg.control", SCRIPT);
     static final String LIBRARY = "allocbench_pg.so";
 

@@ -37,6 +37,9 @@ public final class PgReplay {
     private static final String SQL = "SELECT median_ns_per_op, total_bytes, total_nblocks, free_bytes,"
             + " free_chunks, used_bytes, ns_per_iteration, minflt_per_iteration FROM allocbench_replay(?, ?, ?)";
 
+    private static final String TREE_TIMED_SQL = "SELECT median_ns_per_op, total_bytes, total_nblocks, free_bytes,"
+            + " free_chunks, used_bytes, ns_per_iteration, minflt_per_iteration"
+            + " FROM allocbench_replay_tree_timed(?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String TREE_SQL = "SELECT before_op, context, total_bytes, total_nblocks, free_chunks,"
             + " free_bytes FROM allocbench_replay_tree(?, ?, ?, ?, ?, ?, ?, ?)";
 
@@ -49,34 +52,8 @@ public final class PgReplay {
      * expectations (in the order the backend met them).
      */
     public static List<Expectation> replayTree(Connection connection, OpSequence ops) {
-        Placement p = Objects.requireNonNull(ops.placement(), "a version 2 trace");
-        int n = p.contextCount();
-        Integer[] parents = new Integer[n];
-        Long[] mins = new Long[n];
-        Long[] inits = new Long[n];
-        Long[] maxes = new Long[n];
-        String[] names = new String[n];
-        for (int c = 0; c < n; c++) {
-            ContextSpec spec = c == 0 ? null : p.contexts()[c];
-            parents[c] = spec == null ? -1 : spec.parent();
-            mins[c] = spec == null ? 0 : spec.minContextSize();
-            inits[c] = spec == null ? 0 : spec.initBlockSize();
-            maxes[c] = spec == null ? 0 : spec.maxBlockSize();
-            names[c] = spec == null ? "" : spec.name();
-        }
-        ByteBuffer where = ByteBuffer.allocate(4 * ops.length()).order(ByteOrder.LITTLE_ENDIAN);
-        for (int w : p.where()) {
-            where.putInt(w);
-        }
         try (PreparedStatement call = connection.prepareStatement(TREE_SQL)) {
-            call.setBytes(1, OpsBytea.encode(ops.encoded()));
-            call.setBytes(2, where.array());
-            call.setInt(3, ops.slots());
-            call.setArray(4, connection.createArrayOf("int4", parents));
-            call.setArray(5, connection.createArrayOf("int8", mins));
-            call.setArray(6, connection.createArrayOf("int8", inits));
-            call.setArray(7, connection.createArrayOf("int8", maxes));
-            call.setArray(8, connection.createArrayOf("text", names));
+            bindTree(connection, call, ops);
             List<Expectation> out = new ArrayList<>();
             try (ResultSet rs = call.executeQuery()) {
                 while (rs.next()) {
@@ -97,19 +74,48 @@ public final class PgReplay {
             call.setBytes(1, OpsBytea.encode(encodedOps));
             call.setInt(2, slots);
             call.setInt(3, iterations);
-            try (ResultSet rs = call.executeQuery()) {
-                if (!rs.next()) {
-                    throw new PgReplayException("allocbench_replay returned no row", null);
-                }
-                MemoryContextCounters counters = new MemoryContextCounters(rs.getLong("total_nblocks"),
-                        rs.getLong("free_chunks"), rs.getLong("total_bytes"), rs.getLong("free_bytes"),
-                        rs.getLong("used_bytes"));
-                return new LaneResult(longs(rs.getArray("ns_per_iteration")),
-                        longs(rs.getArray("minflt_per_iteration")), encodedOps.length, counters);
-            }
+            return timedResult(call, encodedOps.length);
         } catch (SQLException e) {
             throw new PgReplayException("PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /** A timed replay's row (allocbench_replay's eight OUT values) as a lane's result. */
+    private static LaneResult timedResult(PreparedStatement call, int ops) throws SQLException {
+        try (ResultSet rs = call.executeQuery()) {
+            if (!rs.next()) {
+                throw new PgReplayException("the timed replay returned no row", null);
+            }
+            MemoryContextCounters counters = new MemoryContextCounters(rs.getLong("total_nblocks"),
+                    rs.getLong("free_chunks"), rs.getLong("total_bytes"), rs.getLong("free_bytes"),
+                    rs.getLong("used_bytes"));
+            return new LaneResult(longs(rs.getArray("ns_per_iteration")),
+                    longs(rs.getArray("minflt_per_iteration")), ops, counters);
+        }
+    }
+
+    /**
+     * One timed call for a trace of either version: version 1 through allocbench_replay, version 2 (one
+     * thread: {@link PgTraceSupport}) through allocbench_replay_tree_timed, the root's counters before the
+     * last delete either way.
+     */
+    public static LaneResult replay(Connection connection, OpSequence ops, int iterations) {
+        if (ops.placement() == null) {
+            return replay(connection, ops.encoded(), ops.slots(), iterations);
+        }
+        try (PreparedStatement call = connection.prepareStatement(TREE_TIMED_SQL)) {
+            bindTree(connection, call, ops);
+            call.setInt(9, iterations);
+            return timedResult(call, ops.length());
+        } catch (SQLException e) {
+            throw new PgReplayException("PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    /** As {@link #lane}: an untimed warm-up call of one iteration, then the timed call. */
+    public static LaneResult replayWarm(PgCluster cluster, OpSequence ops, int iterations) {
+        replay(cluster.connection(), ops, 1);
+        return replay(cluster.connection(), ops, iterations);
     }
 
     /**
@@ -121,6 +127,37 @@ public final class PgReplay {
             replay(cluster.connection(), ops, slots, 1);
             return replay(cluster.connection(), ops, slots, iterations);
         };
+    }
+
+    /** Parameters 1..8 of the version 2 functions: ops, placement, slots, and the context table by column. */
+    private static void bindTree(Connection connection, PreparedStatement call, OpSequence ops) throws SQLException {
+        Placement p = Objects.requireNonNull(ops.placement(), "a version 2 trace");
+        int n = p.contextCount();
+        Integer[] parents = new Integer[n];
+        Long[] mins = new Long[n];
+        Long[] inits = new Long[n];
+        Long[] maxes = new Long[n];
+        String[] names = new String[n];
+        for (int c = 0; c < n; c++) {
+            ContextSpec spec = c == 0 ? null : p.contexts()[c];
+            parents[c] = spec == null ? -1 : spec.parent();
+            mins[c] = spec == null ? 0 : spec.minContextSize();
+            inits[c] = spec == null ? 0 : spec.initBlockSize();
+            maxes[c] = spec == null ? 0 : spec.maxBlockSize();
+            names[c] = spec == null ? "" : spec.name();
+        }
+        ByteBuffer where = ByteBuffer.allocate(4 * ops.length()).order(ByteOrder.LITTLE_ENDIAN);
+        for (int w : p.where()) {
+            where.putInt(w);
+        }
+        call.setBytes(1, OpsBytea.encode(ops.encoded()));
+        call.setBytes(2, where.array());
+        call.setInt(3, ops.slots());
+        call.setArray(4, connection.createArrayOf("int4", parents));
+        call.setArray(5, connection.createArrayOf("int8", mins));
+        call.setArray(6, connection.createArrayOf("int8", inits));
+        call.setArray(7, connection.createArrayOf("int8", maxes));
+        call.setArray(8, connection.createArrayOf("text", names));
     }
 
     private static long[] longs(java.sql.Array array) throws SQLException {

@@ -116,4 +116,48 @@ class RealPostgresIT {
         assertThrows(IOException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                 "the server still listens on " + port);
     }
+
+    /**
+     * The pg15-real lane on a version 2 trace (a tree of contexts): timed in the backend, with the root's
+     * counters before the last delete equal to our PostgreSQL 15 library's C lane on the same trace, and a
+     * trace of several threads refused with the reason.
+     */
+    @Test
+    void aVersion2TraceIsTimedInTheBackendWithTheRootsCountersOfOurs() throws Exception {
+        OpSequence tree = org.allocbench.trace.TraceReader.read(new java.io.ByteArrayInputStream("""
+                trace 2
+                slots 4
+                contexts 3
+                threads 1
+                a 3 5000
+                c 1 0 0 8192 8388608 ExecutorState
+                u 1
+                a 0 100
+                c 2 1 0 1024 8192 ExprContext
+                u 2
+                a 1 40
+                f 0
+                R 2
+                a 2 64
+                u 0
+                a 0 300
+                d 1
+                """.getBytes(java.nio.charset.StandardCharsets.US_ASCII)), "tree.trace");
+        LaneResult real = PgReplay.replayWarm(cluster(), tree, 3);
+        assertEquals(3, real.nsPerIteration().length);
+        LaneResult ours = org.allocbench.replay.WholeTraceRunner.run(
+                org.allocbench.replay.WholeTraceLane.ASET_PG15, java.util.List.of(tree), 3).get(0);
+        assertEquals(ours.counters(), real.counters());
+        // The root (PostgreSQL 15 layout, DEFAULT sizes): the keeper block of 8192 has 7928 free after the
+        // 224-byte context and the 40-byte block header. a 3 5000 needs a chunk of 8192 + 16 (header): it does
+        // not fit, so the keeper's rest is carved into free chunks of 4096, 2048, 1024, 512, 128 and 16 (each
+        // + 16; 8 bytes stay), and a block of 16384 (8192 doubled until 8192 + 16 + 40 fit) takes it, leaving
+        // 8136. The child contexts live in blocks of their own. a 0 300 (a chunk of 512) takes the free 512.
+        // So: 24576 total in 2 blocks; free 8 + 8136 + (4112 + 2064 + 1040 + 144 + 32) = 15536 in 5 chunks.
+        assertEquals(new MemoryContextCounters(2, 5, 24576, 15536, 9040), real.counters());
+        OpSequence threaded = new org.allocbench.replay.V2Traces.Builder("two", 2, 1, 2).a(0, 8).t(1).a(1, 8).build();
+        assertEquals("a PostgreSQL backend is one thread; trace two has 2 threads",
+                PgTraceSupport.cannotReplay(threaded));
+        assertEquals(null, PgTraceSupport.cannotReplay(tree));
+    }
 }

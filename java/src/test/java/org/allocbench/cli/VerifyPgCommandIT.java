@@ -75,4 +75,32 @@ class VerifyPgCommandIT {
                 + " 8192 total in 1 blocks; 7928 free (1 chunks); 264 used"), wrong.out());
         assertTrue(wrong.out().contains("version 2: 0 identical, 1 different"), wrong.out());
     }
+
+    /**
+     * One directory through {@code --traces}: a version 1 file and {@link VerifyPgTreesTest#TWO_CHILDREN}
+     * (two children, one deleted, the parent's reset deleting the other; hand-worked PostgreSQL 15 counters).
+     * The version 1 file is checked as the built-ins are, the version 2 one against the backend's replay and
+     * its own e lines; then the same tree with one wrong e line: that context and op named, exit 1.
+     */
+    @Test
+    void aDirectoryOfVersion1And2FilesIsCheckedAndAWrongExpectationIsNamed(@TempDir Path dir) throws IOException {
+        String missing = PgInstallation.unavailableReason();
+        Assumptions.assumeTrue(missing == null, () -> "skipped: " + missing);
+        Path both = Files.createDirectory(dir.resolve("both"));
+        Files.writeString(both.resolve("flat.trace"), "trace 1\nslots 2\na 0 100\na 1 5000\nf 0\nr 1 9000\nR\na 0 64\n");
+        Files.writeString(both.resolve("two-children.trace"), VerifyPgTreesTest.TWO_CHILDREN.formatted(7928));
+        CliRun right = CliRun.run("verify-pg", "--traces", both.toString(), "--iterations", "1");
+        assertEquals(0, right.exit(), right.out() + right.err());
+        assertTrue(right.out().contains("1 version 1 trace"), right.out());
+        assertTrue(right.out().contains("5 counters identical"), right.out());
+        assertTrue(right.out().contains("2 identical, 0 different; version 2: 1 identical, 0 different"), right.out());
+
+        Path wrong = dir.resolve("two-children-wrong.trace");
+        Files.writeString(wrong, VerifyPgTreesTest.TWO_CHILDREN.formatted(7952));
+        CliRun bad = CliRun.run("verify-pg", "--traces", wrong.toString(), "--iterations", "1");
+        assertEquals(1, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.out().contains("two-children-wrong, aset-pg15 vs the recording: before op 8, context 1"
+                + " (Parent): the recorded backend had 8192 total in 1 blocks; 7952 free (0 chunks)"), bad.out());
+        assertTrue(bad.out().contains("version 2: 0 identical, 1 different"), bad.out());
+    }
 }

@@ -50,4 +50,15 @@ class VerifyPgCommandTest {
         assertEquals(OpSequence.encode(OpSequence.ALLOC, 0, 1), fresh.encoded()[0]);
         assertEquals(OpSequence.encode(OpSequence.RESET, 0, 0), fresh.encoded()[1]);
     }
+
+    /** A bad version 2 file is refused with its file and line before any PostgreSQL is looked for. */
+    @Test
+    void aBadVersion2FileIsNamedWithItsLineAndExits2(@TempDir Path dir) throws java.io.IOException {
+        Path bad = dir.resolve("bad.trace");
+        java.nio.file.Files.writeString(bad, "trace 2\nslots 1\ncontexts 2\nthreads 1\nc 1 0 0 8192 8192 A\nd 0\n");
+        CliRun r = run("verify-pg", "--traces", bad.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().contains(bad + ":6: "), r.err());
+        assertTrue(r.out().isEmpty(), r.out());
+    }
 }

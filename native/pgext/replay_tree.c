@@ -469,14 +469,20 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 				{
 					uint32		count = in->sweep[sweep_at];
 
+					/*
+					 * The sweep is c, then its live descendants: a delete
+					 * deletes them all, a reset every one but c.  Each deleted
+					 * context's counters are read first, so that a context
+					 * that dies with an ancestor is compared as well.
+					 */
+					if (emitter != NULL)
+						for (uint32 k = OP_KIND(op) == OP_RESET ? 2 : 1; k <= count; k++)
+							emit_counters(emitter, (int32) i, (int32) in->sweep[sweep_at + k],
+										  r->contexts[in->sweep[sweep_at + k]]);
 					if (OP_KIND(op) == OP_RESET)
 						MemoryContextReset(r->contexts[c]);
 					else
-					{
-						if (emitter != NULL)
-							emit_counters(emitter, (int32) i, c, r->contexts[c]);
 						MemoryContextDelete(r->contexts[c]);
-					}
 					for (uint32 k = 1; k <= count; k++)
 						r->head[in->sweep[sweep_at + k]] = NO_SLOT;
 					sweep_at += 1 + count;

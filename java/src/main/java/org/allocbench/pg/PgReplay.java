@@ -48,7 +48,8 @@ public final class PgReplay {
 
     /**
      * A version 2 trace replayed once in the backend (allocbench_replay_tree, in trace order): PostgreSQL's
-     * counters of each context just before its delete and, at the end, of every context still alive, as
+     * counters of each context just before its delete (by a {@code d} of it or an ancestor, or by an ancestor's
+     * reset) and, at the end, of every context still alive, as
      * expectations (in the order the backend met them).
      */
     public static List<Expectation> replayTree(Connection connection, OpSequence ops) {

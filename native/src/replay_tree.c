@@ -10,15 +10,20 @@
  * and the end free each live chunk of the contexts they empty (the plan's
  * sweep lists, made by the validator, so no tree is walked here).
  *
- * AB_REPLAY_HEAP (mimalloc's heap API): a heap per context.  mimalloc's
- * heaps have no parent, but a heap is exactly what a context is for: a
- * group of chunks released at once (mi_heap_destroy), so a reset or delete
- * of a context costs what it costs in that allocator, not a free per chunk
- * as in the malloc lane.  The sweep list stands in for the tree: R destroys
- * the heaps of the context and of its descendants and gives the context a
- * fresh heap, d destroys them all, the end destroys every heap still alive.
- * A heap belongs to the thread that made it, so this lane takes traces of
- * one thread only (ab_tree_replay refuses others).
+ * AB_REPLAY_HEAP (mimalloc's heap API): one heap, the root's, as in version
+ * 1, and each other context emulated by its live slots as the malloc lane
+ * does: an R of the root is the heap's bulk release (mi_heap_destroy and a
+ * fresh heap, version 1's R), an R of another context and every d free each
+ * live chunk of the subtree (mi_free), and the end destroys the heap.  This
+ * is exactly what the per-op Java lane of mimalloc-heap does with a version
+ * 2 trace (TreeReplayLoop: an allocator without a tree but with a bulk
+ * reset), so the two lanes do the same work and the binding price, per-op
+ * minus C, means what it says.  (A heap per context would let every reset
+ * be a bulk release; mimalloc-heap is a malloc peer with a heap, not a
+ * context tree, and the issue's rule for malloc peers is "each context
+ * emulated by its live slots".)  A heap belongs to the thread that made it,
+ * so this lane takes traces of one thread only (ab_tree_replay refuses
+ * others).
  *
  * AB_REPLAY_FLOOR: no allocator; each a, z, r takes the address its op's
  * entry of the floor's plan gives (replay_tree_floor.c), f and the sweeps
@@ -103,39 +108,45 @@ static inline void live_remove(TreeRun *r, uint32_t id, uint32_t slot)
         r->slot[s->next].prev = s->prev;
 }
 
-/* Empties context id's live list, freeing each chunk in the malloc lane. */
+/* Empties context id's live list, freeing each chunk in the malloc and heap lanes. */
 static inline void empty_context(TreeRun *r, uint32_t id)
 {
     if (r->lane == AB_REPLAY_MALLOC)
         for (uint32_t s = r->head[id]; s != AB_NO_CONTEXT; s = r->slot[s].next)
             free(r->slot[s].chunk);
+    else if (r->lane == AB_REPLAY_HEAP)
+        for (uint32_t s = r->head[id]; s != AB_NO_CONTEXT; s = r->slot[s].next)
+            r->heap->free(r->slot[s].chunk);
     r->head[id] = AB_NO_CONTEXT;
 }
 
 /*
  * An R or d: the next sweep list of the plan says which contexts it empties
  * (the context itself first, then the descendants deleted with it).  The
- * heap lane destroys their heaps and, for R, gives the context a fresh one;
- * false if that heap cannot be made (the context then has none, and the end
- * of the iteration skips it).
+ * heap lane's R of the root releases the whole heap at once and starts a
+ * fresh one (made first, so a failure leaves the old heap and its chunks
+ * intact); false if that heap cannot be made.
  */
 static inline bool sweep(TreeRun *r, bool reset)
 {
     const uint32_t *list = r->t->plan->sweep + r->sweep_at;
     uint32_t count = list[0];
 
-    for (uint32_t k = 1; k <= count; k++)
+    if (r->lane == AB_REPLAY_HEAP && reset && list[1] == 0)
     {
-        empty_context(r, list[k]);
-        if (r->lane == AB_REPLAY_HEAP)
-        {
-            r->heap->heap_destroy(r->heaps[list[k]]);
-            r->heaps[list[k]] = NULL;
-        }
+        void *fresh = r->heap->heap_new();
+
+        if (fresh == NULL)
+            return false;
+        r->heap->heap_destroy(r->heaps[0]);
+        r->heaps[0] = fresh;
+        for (uint32_t k = 1; k <= count; k++)
+            r->head[list[k]] = AB_NO_CONTEXT;
     }
+    else
+        for (uint32_t k = 1; k <= count; k++)
+            empty_context(r, list[k]);
     r->sweep_at += 1 + count;
-    if (r->lane == AB_REPLAY_HEAP && reset)
-        return (r->heaps[list[1]] = r->heap->heap_new()) != NULL;
     return true;
 }
 
@@ -152,7 +163,7 @@ static int call_failed(const TreeRun *r, size_t index, int iteration)
                      message);
         return ab_error_code();
     }
-    if (r->lane == AB_REPLAY_HEAP && AB_OP_KIND(r->t->ops[index]) >= AB_OP_RESET) /* R or c: a new heap */
+    if (r->lane == AB_REPLAY_HEAP && AB_OP_KIND(r->t->ops[index]) == AB_OP_RESET) /* the root's R: a new heap */
         ab_error_set(AB_ERR_OUT_OF_MEMORY, "heap_new() returned NULL.",
                      "replay failed at op %zu (iteration %d): out of memory (a new heap)", index, iteration);
     else
@@ -182,13 +193,13 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
             case AB_OP_ALLOC:
                 p = lane == AB_REPLAY_ASET ? ab_alloc(r->ctx[id], size)
                     : lane == AB_REPLAY_MALLOC ? malloc(size)
-                    : lane == AB_REPLAY_HEAP ? r->heap->heap_malloc(r->heaps[id], size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_malloc(r->heaps[0], size)
                     : r->region + r->plan[i];
                 goto added;
             case AB_OP_ALLOC_ZEROED:
                 p = lane == AB_REPLAY_ASET ? ab_alloc0(r->ctx[id], size)
                     : lane == AB_REPLAY_MALLOC ? calloc(1, size)
-                    : lane == AB_REPLAY_HEAP ? r->heap->heap_zalloc(r->heaps[id], size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_zalloc(r->heaps[0], size)
                     : r->region + r->plan[i];
         added:
                 if (unlikely(p == NULL))
@@ -198,10 +209,9 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                 live_add(r, id, slot);
                 break;
             case AB_OP_REALLOC:
-                /* the heap lane resizes in the chunk's own heap: the placement names the chunk's context */
                 p = lane == AB_REPLAY_ASET ? ab_realloc(slots[slot].chunk, size)
                     : lane == AB_REPLAY_MALLOC ? realloc(slots[slot].chunk, size)
-                    : lane == AB_REPLAY_HEAP ? r->heap->heap_realloc(r->heaps[id], slots[slot].chunk, size)
+                    : lane == AB_REPLAY_HEAP ? r->heap->heap_realloc(r->heaps[0], slots[slot].chunk, size)
                     : r->region + r->plan[i];
                 if (unlikely(p == NULL))
                     goto fail;
@@ -241,8 +251,6 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                     if (unlikely(r->ctx[id] == NULL))
                         goto fail;
                 }
-                else if (lane == AB_REPLAY_HEAP && unlikely((r->heaps[id] = r->heap->heap_new()) == NULL))
-                    goto fail;
                 r->head[id] = AB_NO_CONTEXT;
                 break;
         }
@@ -272,21 +280,25 @@ static int run_range(TreeRun *r, size_t from, size_t to, size_t *failed)
 
 /*
  * The end of an iteration: the root deleted (AllocSet), every live chunk
- * freed (malloc), every live heap destroyed (heap), the live lists emptied.
+ * freed (malloc), the heap destroyed with its chunks (heap), the live lists
+ * emptied.
  */
 static void end_iteration(TreeRun *r)
 {
     if (r->lane == AB_REPLAY_ASET)
         ab_delete(r->ctx[0]);
     for (uint32_t id = 0; id < r->t->ncontexts; id++)
-    {
         if (r->head[id] != AB_NO_CONTEXT)
-            empty_context(r, id);
-        if (r->lane == AB_REPLAY_HEAP && r->heaps[id] != NULL)
         {
-            r->heap->heap_destroy(r->heaps[id]);
-            r->heaps[id] = NULL;
+            if (r->lane == AB_REPLAY_HEAP)
+                r->head[id] = AB_NO_CONTEXT; /* released with the heap below */
+            else
+                empty_context(r, id);
         }
+    if (r->lane == AB_REPLAY_HEAP && r->heaps[0] != NULL)
+    {
+        r->heap->heap_destroy(r->heaps[0]);
+        r->heaps[0] = NULL;
     }
 }
 

@@ -28,7 +28,7 @@ public enum WholeTraceLane {
     JEMALLOC("jemalloc-c", "jemalloc", "liballocbench.so", "malloc", Library.JEMALLOC, "jemalloc, preloaded"),
     MIMALLOC("mimalloc-c", "mimalloc", "liballocbench.so", "malloc", Library.MIMALLOC, "mimalloc, preloaded"),
     MIMALLOC_HEAP("mimalloc-heap-c", "mimalloc-heap", "liballocbench.so", "mimalloc-heap", Library.MIMALLOC,
-            "mimalloc's heap API (a heap per context)"),
+            "mimalloc's heap API (one heap, reset in bulk; other contexts by their live slots)"),
     TCMALLOC("tcmalloc-c", "tcmalloc", "liballocbench.so", "malloc", Library.TCMALLOC, "tcmalloc, preloaded"),
     FLOOR("floor-c", "floor", "liballocbench.so", "floor", null,
             "the floor: the C loop over planned memory, no allocator");

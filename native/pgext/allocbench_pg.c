@@ -109,7 +109,6 @@ typedef struct SlotState
 
 static uint64 now_ns(void);
 static int64 minor_faults(void);
-static void touch(void *pointer, Size size);
 static void validate(const uint64 *ops, Size nops, uint32 nslots);
 static int	compare_int64(const void *a, const void *b);
 
@@ -131,16 +130,6 @@ minor_faults(void)
 	if (getrusage(RUSAGE_SELF, &usage) != 0)
 		return -1;
 	return (int64) usage.ru_minflt;
-}
-
-/* The touch rule, through a volatile pointer so the stores are made. */
-static inline void
-touch(void *pointer, Size size)
-{
-	volatile unsigned char *bytes = pointer;
-
-	bytes[0] = 1;
-	bytes[size - 1] = 1;
 }
 
 /*
@@ -309,19 +298,19 @@ allocbench_replay(PG_FUNCTION_ARGS)
 			{
 				case AB_OP_ALLOC:
 					slots[slot].chunk = MemoryContextAlloc(context, size);
-					touch(slots[slot].chunk, size);
+					allocbench_touch(slots[slot].chunk, size);
 					slots[slot].position = nlive;
 					live[nlive++] = slot;
 					break;
 				case AB_OP_ALLOC_ZEROED:
 					slots[slot].chunk = MemoryContextAllocZero(context, size);
-					touch(slots[slot].chunk, size);
+					allocbench_touch(slots[slot].chunk, size);
 					slots[slot].position = nlive;
 					live[nlive++] = slot;
 					break;
 				case AB_OP_REALLOC:
 					slots[slot].chunk = repalloc(slots[slot].chunk, size);
-					touch(slots[slot].chunk, size);
+					allocbench_touch(slots[slot].chunk, size);
 					break;
 				case AB_OP_FREE:
 					{

@@ -20,4 +20,17 @@ Datum		allocbench_timed_result(TupleDesc tupdesc, int64 *ns, int64 *faults, int3
 int64		allocbench_minor_faults(void);
 uint64		allocbench_now_ns(void);
 
+/*
+ * The touch rule of every replay (one byte written at offset 0 and at SIZE-1
+ * after every a, z and r), through a volatile pointer so the stores are made.
+ */
+static inline void
+allocbench_touch(void *pointer, Size size)
+{
+	volatile unsigned char *bytes = pointer;
+
+	bytes[0] = 1;
+	bytes[size - 1] = 1;
+}
+
 #endif

@@ -150,16 +150,6 @@ tree_release(Tree *t, int top, bool delete, int *stack)
 	}
 }
 
-/* The touch rule, through a volatile pointer so the stores are made. */
-static inline void
-touch(void *pointer, Size size)
-{
-	volatile unsigned char *bytes = pointer;
-
-	bytes[0] = 1;
-	bytes[size - 1] = 1;
-}
-
 static void
 bad_op(Size i, const char *what)
 {
@@ -440,7 +430,7 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 			case OP_ZEROED:
 				r->chunk[s] = OP_KIND(op) == OP_ALLOC ? MemoryContextAlloc(r->contexts[c], size)
 					: MemoryContextAllocZero(r->contexts[c], size);
-				touch(r->chunk[s], size);
+				allocbench_touch(r->chunk[s], size);
 				r->prev[s] = NO_SLOT;
 				r->next[s] = r->head[c];
 				if (r->head[c] != NO_SLOT)
@@ -449,7 +439,7 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 				break;
 			case OP_REALLOC:
 				r->chunk[s] = repalloc(r->chunk[s], size);
-				touch(r->chunk[s], size);
+				allocbench_touch(r->chunk[s], size);
 				break;
 			case OP_FREE:
 				pfree(r->chunk[s]);

@@ -214,16 +214,7 @@ public final class PerOpRounds {
         } catch (BrokenBarrierException e) {
             throw new IllegalStateException("a replay thread failed", e);
         }
-        Throwable x = failure.get();
-        if (x instanceof RuntimeException e) {
-            throw e;
-        }
-        if (x instanceof Error e) {
-            throw e;
-        }
-        if (x != null) {
-            throw new IllegalStateException("a replay thread failed: " + x, x);
-        }
+        ReplayThreadFailure.rethrow(failure.get());
         for (int r = warmup; r < warmup + rounds; r++) {
             faults.add(roundFaults.get(r));
         }

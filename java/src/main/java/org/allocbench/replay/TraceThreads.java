@@ -102,16 +102,7 @@ final class TraceThreads {
         for (int spins = 0; running.get() > 0; spins++) {
             pause(spins);
         }
-        Throwable x = failure.get();
-        if (x instanceof RuntimeException e) {
-            throw e;
-        }
-        if (x instanceof Error e) {
-            throw e;
-        }
-        if (x != null) {
-            throw new IllegalStateException("a replay thread failed: " + x, x);
-        }
+        ReplayThreadFailure.rethrow(failure.get());
     }
 
     private void fail(Throwable x) {

@@ -42,7 +42,8 @@ final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--campaign", defaultValue = "quick", paramLabel = "NAME|FILE",
-            description = "quick, gate, full, or a campaign file (.yaml, .yml, .json) (default: ${DEFAULT-VALUE}).")
+            description = "quick, gate, full, real (the corpus of recorded traces: bench-results/campaigns/real.yaml),"
+                    + " or a campaign file (.yaml, .yml, .json) (default: ${DEFAULT-VALUE}).")
     private String campaignName;
 
     @Option(names = "--allocators", split = ",", paramLabel = "NAME",
@@ -129,13 +130,42 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Where the repository keeps its campaign files, which {@code --campaign NAME} finds by name. */
+    static final String COMMITTED = "bench-results/campaigns";
+
+    /**
+     * {@code COMMITTED/NAME.yaml} in the working directory, else in the checkout the running jar was built in
+     * (java/target/allocbench.jar, three levels down); null if neither has it.
+     */
+    static Path committedCampaign(String name) {
+        Path here = Path.of(COMMITTED, name + ".yaml");
+        if (Files.isRegularFile(here)) {
+            return here;
+        }
+        try {
+            Path jar = Path.of(RunCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path root = jar.toAbsolutePath().getParent();
+            for (int up = 0; up < 2 && root != null; up++) {
+                root = root.getParent();
+            }
+            Path there = root == null ? null : root.resolve(COMMITTED).resolve(name + ".yaml");
+            return there != null && Files.isRegularFile(there) ? there : null;
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            return null; // no checkout to look in: the caller says what is known
+        }
+    }
+
     private Campaign resolve() {
         Campaign c = Campaign.preset(campaignName);
         if (c == null) {
             Path file = Path.of(campaignName);
             if (!Files.exists(file) && !campaignName.contains(".") && !campaignName.contains("/")) {
-                throw new IllegalArgumentException("--campaign: no preset or file \"" + campaignName + "\" (presets: "
-                        + String.join(", ", Campaign.presetNames()) + "; or a .yaml/.json campaign file)");
+                file = committedCampaign(campaignName);
+                if (file == null) {
+                    throw new IllegalArgumentException("--campaign: no preset or file \"" + campaignName
+                            + "\" (presets: " + String.join(", ", Campaign.presetNames()) + "; the checkout's "
+                            + COMMITTED + "/NAME.yaml by its name, e.g. real; or a .yaml/.json campaign file)");
+                }
             }
             c = CampaignFile.read(file);
         }

@@ -125,8 +125,12 @@ class RunCommandTest {
         assertTrue(r.err().endsWith(") and no such file or directory\n"), r.err());
         r = run("run", "--campaign", "nightly", "--out", base.toString());
         assertEquals(2, r.exit());
-        assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; or a"
-                + " .yaml/.json campaign file)\n", r.err());
+        assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; the"
+                + " checkout's bench-results/campaigns/NAME.yaml by its name, e.g. real; or a .yaml/.json campaign"
+                + " file)\n", r.err());
+        // a committed campaign by its name, from the checkout this code was built in
+        assertTrue(RunCommand.committedCampaign("real").endsWith(Path.of("bench-results", "campaigns", "real.yaml")),
+                String.valueOf(RunCommand.committedCampaign("real")));
         Path missing = base.resolve("missing.yaml");
         r = run("run", "--campaign", missing.toString(), "--out", base.toString());
         assertEquals(2, r.exit());

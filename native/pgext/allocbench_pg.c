@@ -50,8 +50,6 @@
  */
 #include "postgres.h"
 
-#include <sys/resource.h>
-#include <time.h>
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
@@ -107,30 +105,8 @@ typedef struct SlotState
 	uint32		position;
 } SlotState;
 
-static uint64 now_ns(void);
-static int64 minor_faults(void);
 static void validate(const uint64 *ops, Size nops, uint32 nslots);
 static int	compare_int64(const void *a, const void *b);
-
-static inline uint64
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64) ts.tv_sec * UINT64CONST(1000000000) + (uint64) ts.tv_nsec;
-}
-
-/* The backend's minor page faults so far (a backend is one thread). */
-static int64
-minor_faults(void)
-{
-	struct rusage usage;
-
-	if (getrusage(RUSAGE_SELF, &usage) != 0)
-		return -1;
-	return (int64) usage.ru_minflt;
-}
 
 /*
  * Checks the whole trace.  A slot is full if its epoch is the current one;
@@ -283,8 +259,8 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		int64		faults_before;
 
 		CHECK_FOR_INTERRUPTS();
-		faults_before = minor_faults();
-		start = now_ns();
+		faults_before = allocbench_minor_faults();
+		start = allocbench_now_ns();
 		context = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay",
 										ALLOCSET_DEFAULT_SIZES);
 		nlive = 0;
@@ -331,15 +307,15 @@ allocbench_replay(PG_FUNCTION_ARGS)
 		if (iteration == iterations - 1)
 		{
 			/* The snapshot is not timed: the clock's start moves by its time. */
-			uint64		paused = now_ns();
+			uint64		paused = allocbench_now_ns();
 
 			context->methods->stats(context, NULL, NULL, &counters, false);
-			start += now_ns() - paused;
+			start += allocbench_now_ns() - paused;
 		}
 		MemoryContextDelete(context);
-		elapsed = now_ns() - start;
+		elapsed = allocbench_now_ns() - start;
 		ns[iteration] = (int64) elapsed;
-		faults[iteration] = minor_faults() - faults_before;
+		faults[iteration] = allocbench_minor_faults() - faults_before;
 	}
 	pfree(live);
 	pfree(slots);
@@ -386,17 +362,4 @@ allocbench_timed_result(TupleDesc tupdesc, int64 *ns, int64 *faults, int32 itera
 	pfree(ns);
 	pfree(faults);
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(BlessTupleDesc(tupdesc), values, nulls)));
-}
-
-/* For replay_tree.c: the same clock and fault count as this file's replay. */
-uint64
-allocbench_now_ns(void)
-{
-	return now_ns();
-}
-
-int64
-allocbench_minor_faults(void)
-{
-	return minor_faults();
 }

@@ -6,6 +6,9 @@
 
 #include "postgres.h"
 
+#include <sys/resource.h>
+#include <time.h>
+
 #include "access/tupdesc.h"
 #include "nodes/memnodes.h"
 
@@ -16,9 +19,26 @@ void		allocbench_record_init(void);
 Datum		allocbench_timed_result(TupleDesc tupdesc, int64 *ns, int64 *faults, int32 iterations, Size nops,
 									const MemoryContextCounters *counters);
 
-/* allocbench_pg.c: the backend's minor page faults so far, and the monotonic clock in ns. */
-int64		allocbench_minor_faults(void);
-uint64		allocbench_now_ns(void);
+/* The monotonic clock in ns, as every replay in the suite reads it. */
+static inline uint64
+allocbench_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64) ts.tv_sec * UINT64CONST(1000000000) + (uint64) ts.tv_nsec;
+}
+
+/* The backend's minor page faults so far (a backend is one thread); -1 if unknown. */
+static inline int64
+allocbench_minor_faults(void)
+{
+	struct rusage usage;
+
+	if (getrusage(RUSAGE_SELF, &usage) != 0)
+		return -1;
+	return (int64) usage.ru_minflt;
+}
 
 /*
  * The touch rule of every replay (one byte written at offset 0 and at SIZE-1

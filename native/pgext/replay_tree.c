@@ -174,6 +174,8 @@ typedef struct TreeInput
 	/* per R and d, in trace order: a count, then the contexts whose live lists it empties */
 	uint32	   *sweep;
 	Size		nsweep;
+	/* per context, after the last op: LIVE, DEAD or NEVER (validation's final tree) */
+	char	   *state_at_end;
 } TreeInput;
 
 static void
@@ -289,6 +291,7 @@ validate_tree(TreeInput *in)
 	pfree(slot_context);
 	pfree(slot_epoch);
 	pfree(stack);
+	in->state_at_end = t.state;
 }
 
 typedef struct Emitter
@@ -482,28 +485,6 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 	}
 }
 
-/* Which contexts are alive after the last op: the tree once more, without allocating. */
-static char *
-alive_at_end(const TreeInput *in)
-{
-	Tree		t;
-	int		   *stack = palloc(sizeof(int) * in->ncontexts);
-
-	tree_init(&t, in->ncontexts, in->parents);
-	for (Size i = 0; i < in->nops; i++)
-	{
-		unsigned	kind = OP_KIND(in->ops[i]);
-		int			c = PLACE_CONTEXT(in->where[i]);
-
-		if (kind == OP_CREATE)
-			tree_link(&t, c);
-		else if (kind == OP_RESET || kind == OP_DELETE)
-			tree_release(&t, c, kind == OP_DELETE, stack);
-	}
-	pfree(stack);
-	return t.state;
-}
-
 Datum
 allocbench_replay_tree(PG_FUNCTION_ARGS)
 {
@@ -511,10 +492,8 @@ allocbench_replay_tree(PG_FUNCTION_ARGS)
 	TreeInput	in;
 	TreeRun		run;
 	Emitter		emitter;
-	char	   *alive;
 
 	decode_tree_args(fcinfo, &in);
-	alive = alive_at_end(&in);
 	InitMaterializedSRF(fcinfo, 0);
 	emitter.store = rsinfo->setResult;
 	emitter.desc = rsinfo->setDesc;
@@ -522,7 +501,7 @@ allocbench_replay_tree(PG_FUNCTION_ARGS)
 	run.contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
 	replay_tree_ops(&in, &run, &emitter);
 	for (int c = 0; c < in.ncontexts; c++)
-		if (alive[c] == LIVE)
+		if (in.state_at_end[c] == LIVE)
 			emit_counters(&emitter, (int32) in.nops, c, run.contexts[c]);
 	MemoryContextDelete(run.contexts[0]);
 	return (Datum) 0;

@@ -92,9 +92,9 @@ public final class PgRecorder {
                         + " see the server log in " + cluster.directory() + ")");
             }
             PgRecording.Conversion busiest = conversions.get(0);
-            TraceWriter.write(busiest.ops(), request.output(), comments(request, busiest, cluster.serverVersion()));
-            return new Result(busiest, conversions, recorded, baseline, Files.size(request.output()),
-                    cluster.serverVersion());
+            String server = cluster.serverVersion();
+            TraceWriter.write(busiest.ops(), request.output(), comments(request, busiest, server));
+            return new Result(busiest, conversions, recorded, baseline, Files.size(request.output()), server);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -14,17 +14,11 @@ import org.allocbench.trace.OpSequence;
  */
 public final class PgTraceSupport {
 
-    /** Whether the extension replays version 2 traces (of one thread). */
-    static final boolean VERSION_2 = true;
-
     private PgTraceSupport() {
     }
 
     /** Why pg15-real cannot replay {@code ops} (a not-run cell's reason), or null if it can. */
     public static String cannotReplay(OpSequence ops) {
-        if (ops.version() >= 2 && !VERSION_2) {
-            return "the allocbench_pg extension times version 1 traces only; trace " + ops.name() + " is version 2";
-        }
         if (ops.placement() != null && ops.placement().threads() > 1) {
             return "a PostgreSQL backend is one thread; trace " + ops.name() + " has " + ops.placement().threads()
                     + " threads";

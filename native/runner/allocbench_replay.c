@@ -15,7 +15,7 @@
  * the pg15 variant), so the C lanes here and the in-JVM NativeReplay run the
  * same machine code; the runner only reads the traces, loads, and reports.
  *
- *   allocbench-replay LIBRARY LANE ITERATIONS OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]
+ *   allocbench-replay [--threads N] LIBRARY LANE ITERATIONS OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]
  *
  * LIBRARY is the path of liballocbench.so (or a variant).  LANE is one of
  *   aset           the library's AllocSet (ALLOCSET_DEFAULT_SIZES)
@@ -26,6 +26,10 @@
  *   floor          no allocator: the loop, the dispatch and the touches only
  * Each OPS_FILE holds a trace already parsed and validated by the parent:
  * little-endian 64-bit words in OpSequence's encoding (see allocbench.h).
+ * --threads N (the scale campaign): N threads replay each trace at once, each
+ * with its own context, made once per trace and released together for every
+ * iteration (scaled_replay.c); an iteration's time is the wall time of the N
+ * replays, its faults and counters the sum over threads.
  *
  * Protocol on stdout, one line each, flushed:
  *   "ready PID" once everything is loaded and every trace copied into memory
@@ -34,9 +38,13 @@
  *     from then on a thread watches stdin, and its end (the parent closed it,
  *     or died) ends the runner at once (exit 4): no runner outlives its parent;
  *   per trace, in the order given: "result K ns N1,N2,... minflt F1,F2,...
- *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED" (per-iteration nanoseconds and
- *     minor faults; the AllocSet's counters before the last delete, zeros
- *     for the other lanes);
+ *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED rss R hwm H" (per-iteration
+ *     nanoseconds and minor faults; the AllocSet's counters before the last
+ *     delete, zeros for the other lanes; VmRSS after the trace's iterations
+ *     and its peak VmHWM during them, bytes, from /proc/self/status), and with
+ *     --threads also " threadns T1,T2,... created C start S" (each thread's own
+ *     time per iteration, iteration-major; when the last thread began to run
+ *     and when the first timed iteration began, CLOCK_MONOTONIC ns);
  *   "done" at the end (exit 0), or "error K MESSAGE" (exit 3).
  * Usage errors go to stderr, exit 2.
  */
@@ -54,6 +62,7 @@
 
 #include "allocbench.h"
 #include "ab_trace_file.h"
+#include "scaled_replay.h"
 
 #define MIMALLOC_LIBRARY "libmimalloc.so.2"
 
@@ -63,9 +72,6 @@ typedef AbTrace *(*TraceCreate2Fn)(const uint64_t *, const uint32_t *, size_t, u
 /* ab_trace_create2, looked up only when a version 2 file comes (a library older than version 2 still runs v1) */
 static TraceCreate2Fn trace_create2;
 static void *loaded_library;
-typedef int (*TraceReplayFn)(const AbTrace *, int, size_t, size_t, size_t, const AbHeapApi *, int, uint64_t *,
-                             uint64_t *, AbCounters *, uint64_t *, uint64_t *);
-typedef const char *(*ErrorMessageFn)(void);
 
 static int usage(const char *fmt, const char *what) __attribute__((format(printf, 1, 0)));
 
@@ -73,7 +79,7 @@ static int usage(const char *fmt, const char *what)
 {
     fprintf(stderr, "allocbench-replay: ");
     fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nusage: allocbench-replay LIBRARY aset|malloc|mimalloc-heap|floor ITERATIONS"
+    fprintf(stderr, "\nusage: allocbench-replay [--threads N] LIBRARY aset|malloc|mimalloc-heap|floor ITERATIONS"
                     " OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]\n");
     return 2;
 }
@@ -201,6 +207,41 @@ static void *watch_parent(void *unused)
     return NULL;
 }
 
+/* A "Key:" of /proc/self/status in bytes (the file gives kB), 0 if absent. */
+static uint64_t status_bytes(const char *key)
+{
+    char line[256];
+    size_t keylen = strlen(key);
+    uint64_t value = 0;
+    FILE *f = fopen("/proc/self/status", "r");
+
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL)
+        if (strncmp(line, key, keylen) == 0 && line[keylen] == ':')
+        {
+            value = strtoull(line + keylen + 1, NULL, 10) * 1024;
+            break;
+        }
+    fclose(f);
+    return value;
+}
+
+/* Starts a new peak for VmHWM (a write of 5 to clear_refs, Linux 4.0+), so each trace gets its own. */
+static void reset_peak_rss(void)
+{
+    int fd = open("/proc/self/clear_refs", O_WRONLY);
+
+    if (fd >= 0)
+    {
+        if (write(fd, "5", 1) != 1)
+        {
+            /* an older kernel: the peak then spans the earlier traces too */
+        }
+        close(fd);
+    }
+}
+
 static void print_list(const char *label, const uint64_t *values, int count)
 {
     printf(" %s ", label);
@@ -216,14 +257,25 @@ int main(int argc, char **argv)
     TraceCreateFn trace_create;
     TraceReplayFn trace_replay;
     ErrorMessageFn error_message;
-    int lane, iterations, ntraces;
+    int lane, iterations, ntraces, threads = 1;
     long parsed;
+    uint64_t *thread_ns = NULL;
     AbTrace **traces;
     uint64_t *ns, *minflt;
     pthread_t watcher;
     char *end;
     char go;
 
+    if (argc > 2 && strcmp(argv[1], "--threads") == 0)
+    {
+        errno = 0;
+        parsed = strtol(argv[2], &end, 10);
+        if (errno != 0 || *end != '\0' || end == argv[2] || parsed < 1 || parsed > 4096)
+            return usage("--threads must be 1..4096, not \"%s\"", argv[2]);
+        threads = (int) parsed;
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 5)
         return usage("%s", "too few arguments");
     if (strcmp(argv[2], "aset") == 0)
@@ -264,7 +316,8 @@ int main(int argc, char **argv)
     traces = calloc((size_t) ntraces, sizeof(AbTrace *));
     ns = calloc((size_t) iterations, sizeof(uint64_t));
     minflt = calloc((size_t) iterations, sizeof(uint64_t));
-    if (traces == NULL || ns == NULL || minflt == NULL)
+    thread_ns = calloc((size_t) iterations * (size_t) threads, sizeof(uint64_t));
+    if (traces == NULL || ns == NULL || minflt == NULL || thread_ns == NULL)
         return usage("%s", "out of memory");
     for (int k = 0; k < ntraces; k++)
         if ((traces[k] = load_trace(argv[4 + k], trace_create, error_message)) == NULL)
@@ -285,20 +338,45 @@ int main(int argc, char **argv)
     {
         AbCounters stats;
 
+        ScaledOutcome scaled = {.wall_ns = ns, .minflt = minflt, .thread_ns = thread_ns};
+        char error[600];
+
         memset(&stats, 0, sizeof(stats));
-        if (trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE, heap_api,
-                         iterations, ns, minflt, &stats, NULL, NULL) != AB_OK)
+        reset_peak_rss();
+        if (threads == 1)
         {
-            printf("error %d %s\n", k, error_message());
-            fflush(stdout);
-            return 3;
+            if (trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE, heap_api,
+                             iterations, ns, minflt, &stats, NULL, NULL) != AB_OK)
+            {
+                printf("error %d %s\n", k, error_message());
+                fflush(stdout);
+                return 3;
+            }
+        }
+        else
+        {
+            if (scaled_replay(trace_replay, error_message, traces[k], lane, heap_api, threads, iterations, &scaled,
+                              error, sizeof(error)) != AB_OK)
+            {
+                printf("error %d %s\n", k, error);
+                fflush(stdout);
+                return 3;
+            }
+            stats = scaled.stats;
         }
         printf("result %d", k);
         print_list("ns", ns, iterations);
         print_list("minflt", minflt, iterations);
-        printf(" stats %" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", (uint64_t) stats.totalspace,
+        printf(" stats %" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, (uint64_t) stats.totalspace,
                (uint64_t) stats.nblocks, (uint64_t) stats.freechunks, (uint64_t) stats.freespace,
                (uint64_t) stats.usedspace);
+        printf(" rss %" PRIu64 " hwm %" PRIu64, status_bytes("VmRSS"), status_bytes("VmHWM"));
+        if (threads > 1)
+        {
+            print_list("threadns", thread_ns, iterations * threads);
+            printf(" created %" PRIu64 " start %" PRIu64, scaled.last_created, scaled.first_start);
+        }
+        printf("\n");
         fflush(stdout);
     }
     printf("done\n");

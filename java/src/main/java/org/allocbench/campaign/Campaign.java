@@ -25,12 +25,13 @@ import org.allocbench.trace.Workloads;
  * {@code wholeTrace} adds the whole-trace C lanes (each native allocator's
  * {@code -c} lane, and pg15-real if {@code postgres}); {@code floors} the
  * floors (per-op: {@code floor}, {@code noop-downcall}; whole-trace:
- * {@code floor-c}). {@code workloads}: what each trace name is (a built-in or a file, resolved
+ * {@code floor-c}). {@code threadCounts}: replay threads per cell, one count, or several in a scaling
+ * campaign (every cell measured at each). {@code workloads}: what each trace name is (a built-in or a file, resolved
  * once by {@link Workloads}); a name missing from it is a built-in pattern's.
  */
 public record Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
-        Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
-        List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors,
+        Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, List<Integer> threadCounts,
+        Jmh jmh, List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors,
         Map<String, Workload> workloads) {
 
     public static final String INTERLEAVED = "interleaved";
@@ -46,6 +47,8 @@ public record Campaign(String name, String method, List<String> allocators, List
     }
 
     public Campaign {
+        threadCounts = threadCounts == null || threadCounts.isEmpty() ? List.of(1)
+                : threadCounts.stream().distinct().sorted().toList();
         allocators = allocators == null ? null : allocators.stream().distinct().toList();
         traces = traces.stream().distinct().toList();
         opsPerTrace = opsPerTrace == null ? Map.of() : Map.copyOf(opsPerTrace);
@@ -63,8 +66,36 @@ public record Campaign(String name, String method, List<String> allocators, List
     public Campaign(String name, String method, List<String> allocators, List<String> traces, int ops,
             Map<String, Integer> opsPerTrace, long seed, int warmup, int rounds, int forks, int threads, Jmh jmh,
             List<String> hugePages, boolean wholeTrace, boolean postgres, boolean floors) {
-        this(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+        this(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, List.of(threads), jmh,
                 hugePages, wholeTrace, postgres, floors, null);
+    }
+
+    /**
+     * Replay threads per cell: the campaign's one thread count ({@link #threadCounts} has one element except in
+     * a scaling campaign, whose runner runs a campaign {@link #withThreads} per count).
+     */
+    public int threads() {
+        return threadCounts.get(0);
+    }
+
+    /** Whether the cells are measured at several thread counts (a scaling campaign). */
+    public boolean scales() {
+        return threadCounts.size() > 1;
+    }
+
+    /** The campaign at one thread count. */
+    public Campaign withThreads(int n) {
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks,
+                List.of(n), jmh, hugePages, wholeTrace, postgres, floors, workloads);
+    }
+
+    /** 1, 2, 4, ... up to 4x this machine's CPUs (the scale campaign's thread counts). */
+    public static List<Integer> scalingThreadCounts(int cpus) {
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (int n = 1; n <= 4 * Math.max(1, cpus); n *= 2) {
+            counts.add(n);
+        }
+        return counts;
     }
 
     /** What trace {@code trace} is. */
@@ -126,18 +157,34 @@ public record Campaign(String name, String method, List<String> allocators, List
                 true, true);
     }
 
+    /**
+     * Thread scaling: the quick campaign's allocators over three traces (small chunks churned, a per-tuple
+     * reset, sizes of a log-random spread), 100,000 ops each per thread, at 1, 2, 4, ... up to 4x the CPUs
+     * replay threads; per-op lanes from Java and the whole-trace C lanes (a pthread per replay thread), no
+     * pg15-real (a backend is one thread: {@code allocbench hugepages --processes} measures the process
+     * model). Each thread replays the trace with its own context; the malloc peers share their process heap.
+     * On a 2-core machine the curves show their shape up to 2 threads only: meant for bigger hosts.
+     */
+    public static Campaign scale() {
+        return new Campaign("scale", INTERLEAVED, allThatFree(), List.of("small-churn", "per-tuple-reset", "logrand"),
+                100_000, Map.of(), 42, 15, 7, 3,
+                scalingThreadCounts(Runtime.getRuntime().availableProcessors()), Jmh.DEFAULT, List.of(), true,
+                false, true, null);
+    }
+
     /** A built-in campaign by name, or null. */
     public static Campaign preset(String name) {
         return switch (name) {
             case "quick" -> quick();
             case "gate" -> gate();
             case "full" -> full();
+            case "scale" -> scale();
             default -> null;
         };
     }
 
     public static List<String> presetNames() {
-        return List.of("quick", "gate", "full");
+        return List.of("quick", "gate", "full", "scale");
     }
 
     /** Operations of {@code trace}'s replay. */
@@ -146,12 +193,12 @@ public record Campaign(String name, String method, List<String> allocators, List
     }
 
     public Campaign withName(String n) {
-        return new Campaign(n, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
+        return new Campaign(n, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts,
                 jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withAllocators(List<String> a) {
-        return new Campaign(name, method, a, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+        return new Campaign(name, method, a, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts, jmh,
                 hugePages, wholeTrace, postgres, floors, workloads);
     }
 
@@ -162,37 +209,37 @@ public record Campaign(String name, String method, List<String> allocators, List
             map.put(x.name(), x);
         }
         return new Campaign(name, method, allocators, List.copyOf(map.keySet()), ops, opsPerTrace, seed, warmup,
-                rounds, forks, threads, jmh, hugePages, wholeTrace, postgres, floors, map);
+                rounds, forks, threadCounts, jmh, hugePages, wholeTrace, postgres, floors, map);
     }
 
     public Campaign withTraces(List<String> t) {
-        return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threads, jmh,
+        return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts, jmh,
                 hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     /** A single ops count for every trace (drops the per-trace overrides). */
     public Campaign withOps(int o) {
-        return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threads, jmh,
+        return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threadCounts, jmh,
                 hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withSeed(long s) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, s, warmup, rounds, forks, threads,
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, s, warmup, rounds, forks, threadCounts,
                 jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withRounds(int warm, int measured) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks, threads,
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks, threadCounts,
                 jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withForks(int f) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threads, jmh,
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threadCounts, jmh,
                 hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withPostgres(boolean p) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threads,
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts,
                 jmh, hugePages, wholeTrace, p, floors, workloads);
     }
 
@@ -213,7 +260,7 @@ public record Campaign(String name, String method, List<String> allocators, List
         m.put("warmup", warmup);
         m.put("rounds", rounds);
         m.put("forks", forks);
-        m.put("threads", threads);
+        m.put("threads", threadCounts.size() == 1 ? (Object) threadCounts.get(0) : threadCounts);
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("forks", jmh.forks());
         j.put("warmupIterations", jmh.warmupIterations());

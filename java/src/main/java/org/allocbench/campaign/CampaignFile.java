@@ -31,7 +31,7 @@ import org.allocbench.trace.Workloads;
  *
  * <pre>
  * name: nightly            # the run directory's suffix (default: the file name without extension)
- * base: quick              # preset the file starts from: quick | gate | full
+ * base: quick              # preset the file starts from: quick | gate | full | scale
  * method: interleaved      # interleaved | jmh
  * allocators: [aset-native, glibc]   # default: every allocator (unavailable ones: not-run cells)
  * traces: [small-churn, logrand]     # built-in names, trace files or directories (relative: to this file)
@@ -41,7 +41,8 @@ import org.allocbench.trace.Workloads;
  * warmup: 3                # warm-up rounds (interleaved)
  * rounds: 7                # measured rounds (interleaved)
  * forks: 1                 # child JVMs running the campaign one after another (interleaved)
- * threads: 1               # replay threads per cell, each with its own allocator instance
+ * threads: 1               # replay threads per cell, each with its own context; a list ([1, 2, 4]) or
+ *                          # "scale" (1, 2, 4 ... up to 4x the CPUs) measures every cell at each count
  * jmh: {forks: 2, warmupIterations: 3, iterations: 5, time: 1s}
  * hugePages: [4k, thp]     # adds aset-native-segment@MODE cells: 4k | thp | 2m | 1g
  * wholeTrace: true         # the whole-trace lanes aset-c, aset-pg15-c (and pg15-real)
@@ -175,7 +176,7 @@ public final class CampaignFile {
         int warmup = root.has("warmup") ? (int) integer(where, root, "warmup", 0) : base.warmup();
         int rounds = root.has("rounds") ? positive(where, root, "rounds") : base.rounds();
         int forks = root.has("forks") ? positive(where, root, "forks") : base.forks();
-        int threads = root.has("threads") ? positive(where, root, "threads") : base.threads();
+        List<Integer> threads = root.has("threads") ? threadCounts(where, root.get("threads")) : base.threadCounts();
         Campaign.Jmh jmh = base.jmh();
         if (root.has("jmh")) {
             JsonNode j = root.get("jmh");
@@ -215,7 +216,7 @@ public final class CampaignFile {
             throw new CampaignFileException(where + ": ops: method jmh replays exactly "
                     + PerOpLanes.JMH_TRACE_OPS + " ops per trace (ReplayBenchmark.OPS), not " + ops);
         }
-        if (method.equals(Campaign.JMH) && threads != 1) {
+        if (method.equals(Campaign.JMH) && !threads.equals(List.of(1))) {
             throw new CampaignFileException(where + ": threads: method jmh runs one replay thread per fork;"
                     + " threads > 1 needs method interleaved");
         }
@@ -284,6 +285,25 @@ public final class CampaignFile {
                     + (min == Long.MIN_VALUE ? "" : " of at least " + min) + ", got " + v);
         }
         return v.asLong();
+    }
+
+    /** threads: a count, a list of counts, or "scale" (1, 2, 4 ... up to 4x this machine's CPUs). */
+    private static List<Integer> threadCounts(String where, JsonNode node) {
+        if (node.isTextual() && node.asText().equals("scale")) {
+            return Campaign.scalingThreadCounts(Runtime.getRuntime().availableProcessors());
+        }
+        List<Integer> counts = new java.util.ArrayList<>();
+        for (JsonNode n : node.isArray() ? node : List.of(node)) {
+            if (!n.canConvertToInt() || !n.isIntegralNumber() || n.asInt() < 1 || n.asInt() > 1024) {
+                throw new CampaignFileException(where + ": threads: expected a count 1..1024, a list of counts, or"
+                        + " \"scale\", got " + n);
+            }
+            counts.add(n.asInt());
+        }
+        if (counts.isEmpty()) {
+            throw new CampaignFileException(where + ": threads: the list is empty");
+        }
+        return counts;
     }
 
     private static int positive(String where, JsonNode node, String key) {

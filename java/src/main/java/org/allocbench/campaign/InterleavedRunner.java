@@ -123,36 +123,52 @@ public final class InterleavedRunner {
 
     /** Units of progress the campaign takes (for the estimate): lane processes. */
     public long units() {
-        return (long) units(new Cells(campaign)).size() * campaign.forks();
+        long units = 0;
+        Cells scratch = new Cells(campaign);
+        for (int threads : campaign.threadCounts()) {
+            scratch.threads = threads;
+            units += (long) units(scratch).size() * campaign.forks();
+        }
+        return units;
     }
 
+    /**
+     * Runs every thread count of the campaign in turn (one in most campaigns), each with all its forks; a
+     * scaling campaign's thread counts are the outer loop, so each count's forks interleave as in any run.
+     */
     public void run(Sink sink) {
         List<OpSequence> traces = campaign.traces().stream().map(campaign::sequence).toList();
         Cells cells = new Cells(campaign);
-        List<Unit> units = units(cells);
-        PgLane pg = units.stream().filter(u -> u instanceof PgLane).map(u -> (PgLane) u).findFirst().orElse(null);
+        List<List<Unit>> perCount = new ArrayList<>();
+        List<String> plan = new ArrayList<>();
+        for (int threads : campaign.threadCounts()) {
+            cells.threads = threads;
+            List<Unit> units = units(cells);
+            perCount.add(units);
+            for (int fork = 0; fork < campaign.forks(); fork++) {
+                rotate(units, fork).forEach(u -> plan.add(u.name() + "@" + threads));
+            }
+        }
+        progress.plan(plan);
         try {
             int step = 0;
-            int total = units.size() * campaign.forks();
-            // each fork runs the units one further along the rotation; the progress estimate knows the whole order
-            List<List<Unit>> schedule = new ArrayList<>();
-            for (int fork = 0; fork < campaign.forks(); fork++) {
-                schedule.add(rotate(units, fork));
-            }
-            progress.plan(schedule.stream().flatMap(List::stream).map(Unit::name).toList());
-            for (int fork = 0; fork < campaign.forks(); fork++) {
-                List<OpSequence> order = rotate(traces, fork);
-                for (Unit u : schedule.get(fork)) {
-                    progress.step(++step, total, "fork " + (fork + 1) + "/" + campaign.forks(),
-                            u.name() + " (" + traces.size() + " traces)", u.name());
-                    u.run(fork, order, cells);
-                    sink.cells(cells.all(notes));
+            for (int k = 0; k < perCount.size(); k++) {
+                int threads = campaign.threadCounts().get(k);
+                cells.threads = threads;
+                String scale = campaign.scales() ? threads + " thread" + (threads == 1 ? "" : "s") + ", " : "";
+                for (int fork = 0; fork < campaign.forks(); fork++) {
+                    List<OpSequence> order = rotate(traces, fork);
+                    // each fork runs the units one further along the rotation
+                    for (Unit u : rotate(perCount.get(k), fork)) {
+                        progress.step(++step, plan.size(), scale + "fork " + (fork + 1) + "/" + campaign.forks(),
+                                u.name() + " (" + traces.size() + " traces)", u.name() + "@" + threads);
+                        u.run(fork, order, cells);
+                        sink.cells(cells.all(notes));
+                    }
                 }
             }
         } finally {
-            if (pg != null) {
-                pg.close();
-            }
+            perCount.stream().flatMap(List::stream).filter(u -> u instanceof PgLane).forEach(u -> ((PgLane) u).close());
         }
         sink.cells(cells.all(notes));
     }
@@ -188,7 +204,9 @@ public final class InterleavedRunner {
                     cells.notRun(lane.laneName(), metric, missing);
                 }
             }
-            String pgMissing = campaign.postgres() ? PgInstallation.unavailableReason() : "skipped (--no-postgres)";
+            String pgMissing = !campaign.postgres() ? "skipped (--no-postgres)"
+                    : cells.threads > 1 ? "a backend is one process of one thread (allocbench hugepages --processes"
+                            + " measures PostgreSQL's process model)" : PgInstallation.unavailableReason();
             if (pgMissing == null) {
                 units.add(new PgLane());
             } else {
@@ -213,12 +231,12 @@ public final class InterleavedRunner {
             @Override
             public void run(int fork, List<OpSequence> traces, Cells cells) {
                 List<String> names = traces.stream().map(OpSequence::name).toList();
-                String hlog = fork == 0 && hlogDirectory != null && campaign.threads() == 1
+                String hlog = fork == 0 && hlogDirectory != null && cells.threads == 1
                         ? hlogDirectory.toString() : null;
                 LaneWorker.Response r;
                 try {
                     r = PerOpLaneProcess.run(new LaneWorker.Request(lane, names, campaign.warmup(), campaign.rounds(),
-                            campaign.threads(), hlog, CELL_BUDGET_SECONDS), traces);
+                            cells.threads, hlog, CELL_BUDGET_SECONDS), traces);
                 } catch (RuntimeException e) {
                     traces.forEach(t -> cells.failed(lane, t.name(), metric, e.getMessage()));
                     return;
@@ -261,7 +279,7 @@ public final class InterleavedRunner {
             public void run(int fork, List<OpSequence> all, Cells cells) {
                 List<OpSequence> traces = new ArrayList<>();
                 for (OpSequence t : all) {
-                    String why = lane.cannotReplay(t);
+                    String why = lane.cannotReplay(t, cells.threads);
                     if (why == null) {
                         traces.add(t);
                     } else {
@@ -273,7 +291,7 @@ public final class InterleavedRunner {
                 }
                 List<LaneResult> results;
                 try {
-                    results = WholeTraceRunner.run(lane, traces, campaign.warmup() + campaign.rounds());
+                    results = WholeTraceRunner.run(lane, traces, campaign.warmup() + campaign.rounds(), cells.threads);
                 } catch (RuntimeException e) {
                     traces.forEach(t -> cells.failed(lane.laneName(), t.name(), metric, e.getMessage()));
                     return;
@@ -343,10 +361,12 @@ public final class InterleavedRunner {
         return out;
     }
 
-    /** The cells being measured: samples, forks and faults per lane x trace x metric. */
+    /** The cells being measured: samples, forks and faults per lane x trace x metric x threads. */
     static final class Cells {
         private final Campaign campaign;
         private final Map<CellKey, Acc> cells = new LinkedHashMap<>();
+        /** The thread count the cells recorded now belong to. */
+        int threads = 1;
 
         Cells(Campaign campaign) {
             this.campaign = campaign;
@@ -356,6 +376,7 @@ public final class InterleavedRunner {
             final String lane;
             final String trace;
             final String metric;
+            final int threads;
             final List<Double> samples = new ArrayList<>();
             final List<Integer> forks = new ArrayList<>();
             final List<Long> faults = new ArrayList<>();
@@ -365,15 +386,17 @@ public final class InterleavedRunner {
             String reason;
             final List<String> cuts = new ArrayList<>();
 
-            Acc(String lane, String trace, String metric) {
+            Acc(String lane, String trace, String metric, int threads) {
                 this.lane = lane;
                 this.trace = trace;
                 this.metric = metric;
+                this.threads = threads;
             }
         }
 
         private Acc acc(String lane, String trace, String metric) {
-            return cells.computeIfAbsent(new CellKey(lane, trace, metric), k -> new Acc(lane, trace, metric));
+            return cells.computeIfAbsent(new CellKey(lane, trace, metric, threads, 1),
+                    k -> new Acc(lane, trace, metric, threads));
         }
 
         void add(String lane, String trace, String metric, int fork, List<Double> ns, List<Long> faults,
@@ -399,7 +422,12 @@ public final class InterleavedRunner {
             for (long f : r.minorFaults()) {
                 faults.add(f);
             }
-            add(lane, trace, metric, fork, ns, faults, stats(r.counters()), null);
+            Map<String, Long> stats = new LinkedHashMap<>(stats(r.counters()));
+            if (r.process() != null) { // the runner's memory: the malloc peers' only figure, their arenas show here
+                stats.put("rssBytes", r.process().rssBytes());
+                stats.put("peakRssBytes", r.process().peakRssBytes());
+            }
+            add(lane, trace, metric, fork, ns, faults, stats, null);
         }
 
         /** The cell's time budget ended a fork's rounds early ({@link #CELL_BUDGET_SECONDS}). */
@@ -433,7 +461,7 @@ public final class InterleavedRunner {
             List<Cell> out = new ArrayList<>();
             for (Acc a : cells.values()) {
                 if (Cell.NOT_RUN.equals(a.status)) {
-                    out.add(Cell.notRun(a.lane, a.trace, a.metric, Cell.NOT_RUN, a.reason));
+                    out.add(Cell.notRun(a.lane, a.trace, a.metric, Cell.NOT_RUN, a.reason).at(a.threads, 1));
                     continue;
                 }
                 boolean ok = Cell.OK.equals(a.status) && !a.samples.isEmpty();
@@ -443,6 +471,7 @@ public final class InterleavedRunner {
                         : new Cell(a.lane, a.trace, a.metric, Cell.NS_PER_OP, Cell.FAILED,
                                 a.reason == null ? "no samples" : a.reason, a.samples, a.forks, null, null, null,
                                 a.stats, a.files, counted ? a.faults : List.of()));
+                out.set(out.size() - 1, out.get(out.size() - 1).at(a.threads, 1));
             }
             return out;
         }

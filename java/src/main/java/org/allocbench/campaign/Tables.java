@@ -54,6 +54,14 @@ public final class Tables {
     }
 
     public static void print(PrintWriter out, RunResults run, Campaign campaign) {
+        if (run.threadCounts().size() > 1) { // a scaling run: the usual tables at one thread, then the scaling
+            int fewest = run.threadCounts().get(0);
+            out.printf("At %d thread%s:%n", fewest, fewest == 1 ? "" : "s");
+            print(out, run.atScale(fewest, 1), campaign.withThreads(fewest));
+            ScalingTables.print(out, run);
+            out.flush();
+            return;
+        }
         @SuppressWarnings("unchecked")
         Map<String, String> notes = run.environment().get("allocatorNotes") instanceof Map<?, ?> m
                 ? (Map<String, String>) m : Map.of();

@@ -7,15 +7,46 @@ import org.allocbench.nativecore.MemoryContextCounters;
  * What one whole-trace lane's replay of a trace gave: the time of each
  * iteration, the replaying thread's minor page faults in each (empty where
  * the lane cannot say), and the context's counters just before the last
- * iteration deleted it (null for lanes without statistics).
+ * iteration deleted it (null for lanes without statistics); {@code process}:
+ * what the runner process said of itself (memory, and with several replay
+ * threads their own times), or null where no process of its own ran.
+ * {@code ops} is the ops of one iteration over all its threads, so
+ * ns/op with several threads is the wall time per op done.
  */
-public record LaneResult(long[] nsPerIteration, long[] minorFaults, int ops, MemoryContextCounters counters) {
+public record LaneResult(long[] nsPerIteration, long[] minorFaults, int ops, MemoryContextCounters counters,
+        RunnerProcess process) {
+
+    /**
+     * The runner process's own facts for one trace: VmRSS after its iterations and the peak VmHWM during them
+     * (bytes, /proc/self/status); with {@code threads > 1} each thread's own time per iteration
+     * ({@code threadNs}, iteration-major), when the last replay thread began to run and when the first timed
+     * iteration began (CLOCK_MONOTONIC ns: {@code lastCreatedNs <= firstStartNs} shows creating the threads
+     * was not timed).
+     */
+    public record RunnerProcess(long rssBytes, long peakRssBytes, int threads, long[] threadNs, long lastCreatedNs,
+            long firstStartNs) {
+
+        /** Memory only (one replay thread). */
+        public static RunnerProcess memory(long rssBytes, long peakRssBytes) {
+            return new RunnerProcess(rssBytes, peakRssBytes, 1, new long[0], 0, 0);
+        }
+
+        RunnerProcess from(int first, int iterations) {
+            return threadNs.length == 0 ? this : new RunnerProcess(rssBytes, peakRssBytes, threads,
+                    Arrays.copyOfRange(threadNs, first * threads, iterations * threads), lastCreatedNs, firstStartNs);
+        }
+    }
 
     public LaneResult {
         if (nsPerIteration.length == 0 || ops < 1) {
             throw new IllegalArgumentException("need at least one iteration and one op");
         }
         minorFaults = minorFaults == null ? new long[0] : minorFaults;
+    }
+
+    /** A result without the process's own facts (a lane in this JVM or in a backend). */
+    public LaneResult(long[] nsPerIteration, long[] minorFaults, int ops, MemoryContextCounters counters) {
+        this(nsPerIteration, minorFaults, ops, counters, null);
     }
 
     /** The median over iterations of (iteration time / ops). */
@@ -43,7 +74,7 @@ public record LaneResult(long[] nsPerIteration, long[] minorFaults, int ops, Mem
     public LaneResult from(int first) {
         return new LaneResult(Arrays.copyOfRange(nsPerIteration, first, nsPerIteration.length),
                 minorFaults.length == 0 ? minorFaults : Arrays.copyOfRange(minorFaults, first, minorFaults.length),
-                ops, counters);
+                ops, counters, process == null ? null : process.from(first, nsPerIteration.length));
     }
 
     private static double median(long[] values) {

@@ -93,10 +93,22 @@ public enum WholeTraceLane {
      * would refuse the others, and with them every other trace of its process).
      */
     public String cannotReplay(OpSequence ops) {
+        return cannotReplay(ops, 1);
+    }
+
+    /**
+     * As {@link #cannotReplay(OpSequence)} with {@code replayThreads} copies of the trace replayed at once (the
+     * scale campaign): a trace with threads of its own replays on those only.
+     */
+    public String cannotReplay(OpSequence ops, int replayThreads) {
         int threads = ops.placement() == null ? 1 : ops.placement().threads();
         if (this == MIMALLOC_HEAP && threads > 1) {
             return "a mimalloc heap belongs to the thread that made it, and trace " + ops.name() + " has " + threads
                     + " threads";
+        }
+        if (threads > 1 && replayThreads > 1) {
+            return "trace " + ops.name() + " has " + threads + " threads of its own; thread scaling replays copies"
+                    + " of one-thread traces";
         }
         return null;
     }

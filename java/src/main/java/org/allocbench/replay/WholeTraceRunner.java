@@ -67,6 +67,15 @@ public final class WholeTraceRunner {
      * iteration included (drop warm-up iterations with {@link LaneResult#from}).
      */
     public static List<LaneResult> run(WholeTraceLane lane, List<OpSequence> traces, int iterations) {
+        return run(lane, traces, iterations, 1);
+    }
+
+    /**
+     * As {@link #run(WholeTraceLane, List, int)} with {@code threads} replay threads per trace, each replaying
+     * the whole trace with its own context at once (made once per trace, released together for each
+     * iteration: native/runner/scaled_replay.c); a result's ops are the trace's times {@code threads}.
+     */
+    public static List<LaneResult> run(WholeTraceLane lane, List<OpSequence> traces, int iterations, int threads) {
         String unavailable = lane.unavailableReason();
         if (unavailable != null) {
             throw new RunnerException(lane.laneName() + " cannot run here: " + unavailable);
@@ -77,8 +86,11 @@ public final class WholeTraceRunner {
         Path dir = PrivateTemp.directory(DIRECTORY_PREFIX);
         Process child = null;
         try {
-            List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString(),
-                    library(lane, dir).toString(), lane.runnerLane(), Integer.toString(iterations)));
+            List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString()));
+            if (threads > 1) {
+                command.addAll(List.of("--threads", Integer.toString(threads)));
+            }
+            command.addAll(List.of(library(lane, dir).toString(), lane.runnerLane(), Integer.toString(iterations)));
             for (int k = 0; k < traces.size(); k++) {
                 OpSequence t = traces.get(k);
                 command.add(t.writeEncoded(dir.resolve(k + ".ops")) + ":" + t.slots());
@@ -95,7 +107,7 @@ public final class WholeTraceRunner {
                         + e.getMessage() + " (if " + dir.getParent() + " is mounted noexec, start allocbench with"
                         + " -Djava.io.tmpdir=DIR on a file system that is not)");
             }
-            return supervise(lane, traces, child, ChildStderr.drain(child), dir);
+            return supervise(lane, traces, threads, child, ChildStderr.drain(child), dir);
         } catch (IOException e) {
             throw new UncheckedIOException(lane.laneName() + ": cannot run " + PROGRAM + ": " + e.getMessage(), e);
         } finally {
@@ -123,8 +135,8 @@ public final class WholeTraceRunner {
      * memory), starts it, and reads its results. Its standard input stays open until it is done: the runner
      * ends itself when it closes, so it never outlives this JVM.
      */
-    private static List<LaneResult> supervise(WholeTraceLane lane, List<OpSequence> traces, Process child,
-            ChildStderr stderr, Path dir) throws IOException {
+    private static List<LaneResult> supervise(WholeTraceLane lane, List<OpSequence> traces, int threads,
+            Process child, ChildStderr stderr, Path dir) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         try (OutputStream go = child.getOutputStream()) {
             String ready = out.readLine();
@@ -138,7 +150,7 @@ public final class WholeTraceRunner {
             List<LaneResult> results = new ArrayList<>();
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("result ")) {
-                    results.add(parse(line, traces));
+                    results.add(parse(line, traces, threads));
                 } else if (line.startsWith("error ")) {
                     throw new RunnerException(lane.laneName() + ": " + line.substring(line.indexOf(' ', 6) + 1)
                             + " (trace " + traces.get(Integer.parseInt(line.split(" ")[1])).name() + ")");
@@ -155,16 +167,24 @@ public final class WholeTraceRunner {
         }
     }
 
-    /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U" */
-    private static LaneResult parse(String line, List<OpSequence> traces) {
+    /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U rss R hwm H [threadns T1,.. created C start S]" */
+    static LaneResult parse(String line, List<OpSequence> traces, int threads) {
         String[] f = line.split(" ");
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        for (int i = 2; i + 1 < f.length; i += 2) {
+            fields.put(f[i], f[i + 1]);
+        }
         OpSequence trace = traces.get(Integer.parseInt(f[1]));
-        long[] ns = longs(f[3]);
-        long[] faults = longs(f[5]);
-        long[] stats = longs(f[7]);
+        long[] stats = longs(fields.get("stats"));
         MemoryContextCounters counters = stats[0] == 0 ? null
                 : new MemoryContextCounters(stats[1], stats[2], stats[0], stats[3], stats[4]);
-        return new LaneResult(ns, faults, Math.max(1, trace.length()), counters);
+        long rss = Long.parseLong(fields.getOrDefault("rss", "0"));
+        long peak = Math.max(rss, Long.parseLong(fields.getOrDefault("hwm", "0"))); // VmHWM is updated lazily
+        LaneResult.RunnerProcess process = threads == 1 ? LaneResult.RunnerProcess.memory(rss, peak)
+                : new LaneResult.RunnerProcess(rss, peak, threads, longs(fields.get("threadns")),
+                        Long.parseLong(fields.get("created")), Long.parseLong(fields.get("start")));
+        return new LaneResult(longs(fields.get("ns")), longs(fields.get("minflt")),
+                Math.max(1, trace.length()) * threads, counters, process);
     }
 
     private static long[] longs(String csv) {

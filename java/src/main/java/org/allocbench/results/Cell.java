@@ -29,10 +29,19 @@ import java.util.Map;
  * to the run directory (raw JMH JSON, .hlog), may be empty. {@code minorFaults}:
  * the replaying threads' minor page faults in each sample's iteration (same
  * length as samples; empty where not counted), read outside the timed region.
+ *
+ * <p>{@code threads} and {@code processes} (schema 1.2) are dimensions of the
+ * cell: replay threads running the trace at once in one process (each with
+ * its own context; a malloc peer's heap is the process's), and processes
+ * running it at once on one shared segment ({@code allocbench hugepages
+ * --processes}). Both are at least 1; runs written before 1.2 read as their
+ * settings' threads and 1 process. With {@code processes > 1} a cell's
+ * samples are per process and {@code sampleForks} names the process.
  */
 public record Cell(String allocator, String trace, String metric, String unit, String status, String reason,
         List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
-        Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift) {
+        Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift,
+        int threads, int processes) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -44,6 +53,8 @@ public record Cell(String allocator, String trace, String metric, String unit, S
     public static final String NS_PER_OP = "ns/op";
 
     public Cell {
+        threads = Math.max(1, threads); // absent in runs before schema 1.2
+        processes = Math.max(1, processes);
         samples = RunResults.copyOf("samples", samples);
         sampleForks = RunResults.copyOf("sampleForks", sampleForks);
         if (stats != null && stats.values().stream().anyMatch(java.util.Objects::isNull)) { // Map.of throws on containsValue(null)
@@ -58,6 +69,20 @@ public record Cell(String allocator, String trace, String metric, String unit, S
         if (minorFaults.size() != samples.size() && !minorFaults.isEmpty()) {
             throw new IllegalArgumentException("minorFaults must be as long as samples");
         }
+    }
+
+    /** A cell of one thread in one process. */
+    public Cell(String allocator, String trace, String metric, String unit, String status, String reason,
+            List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
+            Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift) {
+        this(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh, stats,
+                files, minorFaults, interval, drift, 1, 1);
+    }
+
+    /** This cell measured with {@code threads} replay threads in each of {@code processes} processes. */
+    public Cell at(int threadCount, int processCount) {
+        return new Cell(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh,
+                stats, files, minorFaults, interval, drift, threadCount, processCount);
     }
 
     /** A cell without a recorded interval method or drift check (older runs, single-value cells). */
@@ -104,6 +129,6 @@ public record Cell(String allocator, String trace, String metric, String unit, S
 
     /** Which cell this is, across runs; {@code key().label()} names it: "aset-native x small-churn". */
     public CellKey key() {
-        return new CellKey(allocator, trace, metric);
+        return new CellKey(allocator, trace, metric, threads, processes);
     }
 }

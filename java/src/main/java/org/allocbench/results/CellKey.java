@@ -1,14 +1,31 @@
 package org.allocbench.results;
 
 /**
- * The identity of a cell, the same in every run: allocator, trace and metric.
- * Two runs' cells are the same cell exactly when their keys are equal, and
- * {@link #label()} is how the suite names a cell in text.
+ * The identity of a cell, the same in every run: allocator, trace, metric,
+ * and how many replay threads and processes ran it at once. Two runs' cells
+ * are the same cell exactly when their keys are equal, and {@link #label()}
+ * is how the suite names a cell in text.
  */
-public record CellKey(String allocator, String trace, String metric) {
+public record CellKey(String allocator, String trace, String metric, int threads, int processes) {
 
-    /** "aset-native x small-churn"; a metric other than replay is appended: "null x logrand (floor)". */
+    public CellKey {
+        threads = Math.max(1, threads);
+        processes = Math.max(1, processes);
+    }
+
+    /** A cell of one thread in one process. */
+    public CellKey(String allocator, String trace, String metric) {
+        this(allocator, trace, metric, 1, 1);
+    }
+
+    /**
+     * "aset-native x small-churn"; a metric other than replay is appended: "null x logrand (floor)"; and more
+     * than one thread or process: "glibc-c x logrand (wholetrace, 4 threads)".
+     */
     public String label() {
-        return allocator + " x " + trace + (Cell.REPLAY.equals(metric) ? "" : " (" + metric + ")");
+        String scale = (threads > 1 ? threads + " threads" : "")
+                + (threads > 1 && processes > 1 ? ", " : "") + (processes > 1 ? processes + " processes" : "");
+        String suffix = Cell.REPLAY.equals(metric) ? scale : metric + (scale.isEmpty() ? "" : ", " + scale);
+        return allocator + " x " + trace + (suffix.isEmpty() ? "" : " (" + suffix + ")");
     }
 }

@@ -128,7 +128,7 @@ public final class ResultsStore {
                         + " is missing or null");
             }
         }
-        return results;
+        return results.withScaleOfOlderSchema();
     }
 
     /** Where in the document and what: "cells[2].samples: expected a list (line 40, column 18)", no Java types. */

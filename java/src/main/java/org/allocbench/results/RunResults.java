@@ -15,9 +15,11 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
 
     /**
      * The version of the format; readers refuse other major versions with a clear message. 1.1 added
-     * {@code settings.traces} (where each trace came from); 1.0 files read as runs of built-ins.
+     * {@code settings.traces} (where each trace came from); 1.0 files read as runs of built-ins. 1.2 added
+     * the cells' {@code threads} and {@code processes}; older files read as their settings' threads and 1
+     * process ({@link #withScaleOfOlderSchema}).
      */
-    public static final String SCHEMA = "allocbench-results/1.1";
+    public static final String SCHEMA = "allocbench-results/1.2";
 
     public RunResults {
         cells = copyOf("cells", cells);
@@ -61,18 +63,58 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
         return cells.stream().map(Cell::trace).distinct().toList();
     }
 
-    /** The cell of allocator x trace x metric, or null. */
+    /**
+     * The cell of allocator x trace x metric, or null; in a run of several thread or process counts, the one of
+     * the fewest (see {@link #atScale} for the others).
+     */
     public Cell cell(String allocator, String trace, String metric) {
+        Cell found = null;
         for (Cell c : cells) {
-            if (c.allocator().equals(allocator) && c.trace().equals(trace) && c.metric().equals(metric)) {
-                return c;
+            if (c.allocator().equals(allocator) && c.trace().equals(trace) && c.metric().equals(metric)
+                    && (found == null || c.threads() * c.processes() < found.threads() * found.processes())) {
+                found = c;
             }
         }
-        return null;
+        return found;
+    }
+
+    /** The thread counts of the run's cells, ascending (one element, 1, in most runs). */
+    public List<Integer> threadCounts() {
+        return cells.stream().map(Cell::threads).distinct().sorted().toList();
+    }
+
+    /** The process counts of the run's cells, ascending. */
+    public List<Integer> processCounts() {
+        return cells.stream().map(Cell::processes).distinct().sorted().toList();
+    }
+
+    /** This run with only the cells of {@code threads} threads in {@code processes} processes. */
+    public RunResults atScale(int threads, int processes) {
+        return new RunResults(schema, run, environment, settings,
+                cells.stream().filter(c -> c.threads() == threads && c.processes() == processes).toList());
+    }
+
+    /**
+     * A file of schema 1.0 or 1.1 recorded threads only in its settings: its cells ran with those threads (and
+     * one process). Newer files are returned as they are.
+     */
+    RunResults withScaleOfOlderSchema() {
+        boolean older = schema != null && (schema.equals("allocbench-results/1.0")
+                || schema.equals("allocbench-results/1.1") || schema.equals("allocbench-results/1"));
+        if (!older || settings == null || settings.threads() <= 1) {
+            return this;
+        }
+        return new RunResults(schema, run, environment, settings,
+                cells.stream().map(c -> c.at(settings.threads(), 1)).toList());
     }
 
     /** The cell with this key, or null. */
     public Cell cell(CellKey key) {
-        return cell(key.allocator(), key.trace(), key.metric());
+        for (Cell c : cells) {
+            if (c.key().equals(key)) {
+                return c;
+            }
+        }
+        return null;
     }
 }

@@ -34,6 +34,8 @@
  *     then one byte on stdin starts the run, and from then on stdin's end (the
  *     parent closed it or died) ends the run at once: the processes are
  *     killed, the segment removed, exit 4;
+ *   "created KIND NAME KEY" as soon as the segment exists (NAME "-" for
+ *     anonymous; KEY 0 but for sysv), so the parent can record it as its own;
  *   "segment bytes=B page=P huge=on|off|unknown smaps_page=K huge_bytes=H"
  *     (smaps_page and huge_bytes as the first process's mapping showed them
  *     after its touch);
@@ -466,6 +468,8 @@ int main(int argc, char **argv)
     if ((segment = ab_seg_create(&request)) == NULL)
         return fail("%s%s%s", ab_error_message(), *ab_error_detail() ? " " : "", ab_error_detail());
     info = ab_seg_info(segment);
+    printf("created %s %s %" PRId64 "\n", argv[1], info->name[0] != '\0' ? info->name : "-", info->key);
+    fflush(stdout);
     if (request.huge_mode == AB_HUGE_TRANSPARENT && info->fallback[0] != '\0')
         return fail("thp: %s; /sys/kernel/mm/transparent_hugepage/shmem_enabled must be advise or always for"
                     " shared memory to get transparent huge pages", info->fallback);

@@ -46,18 +46,13 @@ public final class CampaignRunner {
     public static Outcome run(Campaign campaign, Path base, String command, Progress progress, PrintWriter out,
             boolean report) {
         GlibcMalloc.pinThisProcess();
-        Path dir = ResultsStore.newRunDirectory(base, campaign.name(), Instant.now());
-        writeCampaign(dir, campaign);
-        Map<String, Object> env = Environment.capture();
-        Map<String, Object> build = castMap(env.get("allocbench"));
-        RunInfo info = new RunInfo(dir.getFileName().toString(), campaign.name(), RunInfo.RUNNING,
-                Instant.now().toString(), null, command, (String) build.get("jar"), (String) build.get("jarSha256"),
-                (String) build.get("gitCommit"), (String) build.get("version"));
         Settings settings = new Settings(campaign.ops(), campaign.seed(), campaign.warmup(), campaign.rounds(),
                 campaign.method().equals(Campaign.JMH) ? campaign.jmh().forks() : campaign.forks(), campaign.threads(),
                 campaign.method().equals(Campaign.JMH) ? "jmh" : "interleaved-forks",
                 TraceSources.of(campaign.workloadList()));
-        RunRecorder recorder = new RunRecorder(dir, RunResults.start(info, env, settings));
+        RunRecorder recorder = startRun(base, campaign.name(), command, settings);
+        Path dir = recorder.directory();
+        writeCampaign(dir, campaign);
         recorder.putEnvironment("campaign", campaign.toFileMap());
         recorder.onInterrupt(() -> {
             progress.clear();
@@ -103,6 +98,25 @@ public final class CampaignRunner {
                 reportFile == null ? "" : ", " + reportFile, progress.elapsedSeconds());
         out.flush();
         return new Outcome(dir, done, unwritten);
+    }
+
+    /**
+     * A new run directory under {@code base} and its recorder, results.json written with status running, the
+     * environment captured: how every command that writes a run begins.
+     */
+    static RunRecorder startRun(Path base, String name, String command, Settings settings) {
+        Path dir = ResultsStore.newRunDirectory(base, name, Instant.now());
+        Map<String, Object> env = Environment.capture();
+        Map<String, Object> build = castMap(env.get("allocbench"));
+        RunInfo info = new RunInfo(dir.getFileName().toString(), name, RunInfo.RUNNING, Instant.now().toString(),
+                null, command, (String) build.get("jar"), (String) build.get("jarSha256"),
+                (String) build.get("gitCommit"), (String) build.get("version"));
+        return new RunRecorder(dir, RunResults.start(info, env, settings));
+    }
+
+    /** The report of a finished run directory, its path relative to it; null if it could not be written. */
+    public static String reportOf(Path dir) {
+        return report(dir, new ArrayList<>());
     }
 
     /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure goes to {@code unwritten}. */

@@ -12,6 +12,8 @@ import org.allocbench.campaign.HugePagesTable;
 import org.allocbench.nativecore.ByteSize;
 import org.allocbench.nativecore.PageMapping;
 import org.allocbench.nativecore.SegmentKind;
+import org.allocbench.results.Cell;
+import org.allocbench.campaign.ProcessScalingCampaign;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,7 +30,13 @@ import picocli.CommandLine.Spec;
     "As root, reserves the 2 MiB / 1 GiB pages the run needs and restores the pools afterwards (also on"
             + " failure or Ctrl-C); otherwise says what is missing and runs what it can.",
     "Runs HugePagesBenchmark through JMH (one fork per cell); a default run takes about 2 minutes.",
-    "Example: allocbench hugepages --kinds anonymous,sysv --out hugepages.json"})
+    "With --processes: PostgreSQL's process model instead. N backend-like processes (1, 4, 16, 64 ...) map one"
+            + " shared segment, each touches all of it and replays a trace through its own AllocSet; page-table"
+            + " memory per process (VmPTE) and in all (PageTables), attach and first-touch time, faults and the"
+            + " trace's ns/op, per segment kind, mapping and process count, into a run directory (results.json,"
+            + " report.html). The processes take turns and mostly wait, so 64 run on 2 cores; about 5 minutes.",
+    "Example: allocbench hugepages --kinds anonymous,sysv --out hugepages.json",
+    "Example: allocbench hugepages --processes 1,4,16,64"})
 final class HugePagesCommand implements Callable<Integer> {
 
     @Spec
@@ -64,11 +72,29 @@ final class HugePagesCommand implements Callable<Integer> {
     private Integer warmup;
 
     @Option(names = "--out", paramLabel = "FILE",
-            description = "Write the JMH JSON of all cells here, and JMH's own output beside it (FILE.log).")
+            description = "Write the JMH JSON of all cells here, and JMH's own output beside it (FILE.log). With"
+                    + " --processes: the base directory of the run directory (default: bench-results/runs).")
     private Path out;
+
+    @Option(names = "--processes", split = ",", paramLabel = "N",
+            description = "Run the process model at these process counts (1..4096), e.g. 1,4,16,64;"
+                    + " --kinds then defaults to anonymous,posix,sysv.")
+    private List<Integer> processes;
+
+    @Option(names = "--traces", paramLabel = "TRACE", defaultValue = "per-tuple-reset",
+            description = "With --processes: the trace each process replays, a built-in name or a trace file of"
+                    + " one thread (default: ${DEFAULT-VALUE}).")
+    private String trace;
+
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "200000",
+            description = "With --processes: ops of a built-in trace (default: ${DEFAULT-VALUE}).")
+    private int ops;
 
     @Override
     public Integer call() {
+        if (processes != null) {
+            return processModel();
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long started = System.nanoTime();
@@ -132,5 +158,71 @@ final class HugePagesCommand implements Callable<Integer> {
         stdout.println("took " + HugePagesTable.elapsed(Duration.ofNanos(System.nanoTime() - started)));
         stdout.flush();
         return o.failures().isEmpty() && o.jsonFailure() == null ? 0 : 1;
+    }
+
+    /** --processes: the process model ({@link ProcessScalingCampaign}) into a run directory, then its tables. */
+    private Integer processModel() {
+        PrintWriter stdout = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long started = System.nanoTime();
+        long bytes;
+        List<PageMapping> chosenMappings = new ArrayList<>();
+        List<SegmentKind> chosenKinds = new ArrayList<>();
+        org.allocbench.trace.Workload workload;
+        boolean kindsGiven = spec.commandLine().getParseResult().hasMatchedOption("--kinds");
+        try {
+            bytes = ByteSize.parsePositive(size);
+            for (String m : mappings) {
+                chosenMappings.add(PageMapping.byLabel(m));
+            }
+            for (String k : kindsGiven ? kinds : List.of("anonymous", "posix", "sysv")) {
+                chosenKinds.add(HugePagesCampaign.kind(k));
+            }
+            if (processes.isEmpty() || processes.stream().anyMatch(n -> n == null || n < 1 || n > 4096)) {
+                throw new IllegalArgumentException("--processes: counts must be 1..4096, e.g. 1,4,16,64");
+            }
+            if (iterations != null && iterations < 1) {
+                throw new IllegalArgumentException("--iterations must be at least 1");
+            }
+            List<org.allocbench.trace.Workload> found = org.allocbench.trace.Workloads.resolve(trace);
+            if (found.size() != 1) {
+                throw new IllegalArgumentException("--traces: name one trace (" + trace + " is " + found.size() + ")");
+            }
+            workload = found.get(0);
+        } catch (IllegalArgumentException | UncheckedIOException e) {
+            err.println("allocbench hugepages: " + e.getMessage());
+            return 2;
+        }
+        boolean root = HugePagesCampaign.runningAsRoot();
+        List<Integer> counts = processes.stream().distinct().sorted().toList();
+        stdout.printf("allocbench hugepages --processes %s: segments of %s (%,d bytes); mappings %s; kinds %s;"
+                + " trace %s%n", counts.stream().map(String::valueOf).reduce((a, b) -> a + "," + b).orElse(""), size,
+                bytes, String.join(",", mappings), String.join(",", chosenKinds.stream().map(SegmentKind::label)
+                        .toList()), workload.name());
+        stdout.printf("THP shmem_enabled %s; %s%n", HugePagesCampaign.transparentHugePages("shmem_enabled"),
+                root ? "running as root: reserving the huge pages this run needs"
+                        : "not root: huge pages cannot be reserved, nor THP allowed for shared memory");
+        stdout.flush();
+        ProcessScalingCampaign campaign = new ProcessScalingCampaign(new ProcessScalingCampaign.Settings(bytes,
+                chosenMappings, chosenKinds, counts, workload, ops, 42, iterations == null ? 5 : iterations));
+        ProcessScalingCampaign.Outcome o;
+        try {
+            o = campaign.run(root, out == null ? org.allocbench.results.ResultsStore.DEFAULT_BASE : out,
+                    String.join(" ", spec.commandLine().getParseResult().originalArgs()), stdout, err);
+        } catch (UncheckedIOException e) {
+            err.println("allocbench hugepages: " + e.getMessage());
+            return 1;
+        }
+        stdout.println();
+        org.allocbench.campaign.ProcessScalingTable.lines(o.results()).forEach(stdout::println);
+        stdout.println();
+        o.notes().forEach(stdout::println);
+        o.restored().forEach(stdout::println);
+        String report = org.allocbench.campaign.CampaignRunner.reportOf(o.directory());
+        stdout.println("Run directory: " + o.directory() + (report == null ? "" : " (results.json, " + report + ")"));
+        stdout.println("took " + HugePagesTable.elapsed(Duration.ofNanos(System.nanoTime() - started)));
+        stdout.flush();
+        boolean failed = o.results().cells().stream().anyMatch(c -> Cell.FAILED.equals(c.status()));
+        return failed ? 1 : 0;
     }
 }

@@ -59,6 +59,7 @@ final class Reclaim {
             case Resource.PgServer s -> stopServer(s);
             case Resource.Cgroup c -> removeCgroup(c.path());
             case Resource.HugePool p -> restorePool(p);
+            case Resource.KernelSetting k -> restoreSetting(k);
             case Resource.PosixSegment s -> unlinkSegment(s.name());
             case Resource.SysvSegment s -> removeSysv(s.key());
             case Resource.RunFile f -> markKilled(f.resultsJson());
@@ -236,6 +237,20 @@ final class Reclaim {
             throw new IllegalStateException("cannot write " + p.nrHugepages() + ": " + e.getMessage());
         }
         return "restored " + p.nrHugepages() + " from " + now.get(0).trim() + " to " + p.previous();
+    }
+
+    /** Writes the previous choice back if another is selected ("always [advise] never": the bracketed one). */
+    private static String restoreSetting(Resource.KernelSetting k) {
+        List<String> now = readLines(k.file());
+        if (now.isEmpty() || now.get(0).contains("[" + k.previous() + "]")) {
+            return null;
+        }
+        try {
+            Files.writeString(k.file(), k.previous());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write " + k.file() + ": " + e.getMessage());
+        }
+        return "restored " + k.file() + " to " + k.previous();
     }
 
     /** Through the segment library, so the segment's own owner record goes with it. */

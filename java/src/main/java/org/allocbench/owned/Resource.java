@@ -29,6 +29,13 @@ public sealed interface Resource {
     record HugePool(Path nrHugepages, long previous) implements Resource {
     }
 
+    /**
+     * A kernel setting of the choose-one kind ({@code /sys/kernel/mm/transparent_hugepage/shmem_enabled}) changed
+     * from {@code previous}; reclaimed by writing that back.
+     */
+    record KernelSetting(Path file, String previous) implements Resource {
+    }
+
     /** A POSIX shared memory object (/dev/shm) by name; reclaimed by unlinking it. */
     record PosixSegment(String name) implements Resource {
     }
@@ -48,6 +55,7 @@ public sealed interface Resource {
             case PgServer s -> List.of("pg", s.dataDir().toString(), s.pgCtl().toString(), s.serverUser());
             case Cgroup c -> List.of("cgroup", c.path().toString());
             case HugePool p -> List.of("hugepool", p.nrHugepages().toString(), Long.toString(p.previous()));
+            case KernelSetting k -> List.of("setting", k.file().toString(), k.previous());
             case PosixSegment s -> List.of("posix", s.name());
             case SysvSegment s -> List.of("sysv", "0x" + Long.toHexString(s.key()));
             case RunFile r -> List.of("run", r.resultsJson().toString());
@@ -69,6 +77,7 @@ public sealed interface Resource {
                 case "pg" -> f.length == 4 ? new PgServer(Path.of(f[1]), Path.of(f[2]), f[3]) : null;
                 case "cgroup" -> f.length == 2 ? new Cgroup(Path.of(f[1])) : null;
                 case "hugepool" -> f.length == 3 ? new HugePool(Path.of(f[1]), Long.parseLong(f[2])) : null;
+                case "setting" -> f.length == 3 ? new KernelSetting(Path.of(f[1]), f[2]) : null;
                 case "posix" -> f.length == 2 ? new PosixSegment(f[1]) : null;
                 case "sysv" -> f.length == 2 && f[1].startsWith("0x") ? new SysvSegment(Long.parseLong(f[1].substring(2), 16)) : null;
                 case "run" -> f.length == 2 ? new RunFile(Path.of(f[1])) : null;

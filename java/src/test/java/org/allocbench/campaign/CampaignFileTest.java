@@ -1,6 +1,8 @@
 package org.allocbench.campaign;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -116,5 +118,33 @@ class CampaignFileTest {
         Path example = Path.of("..", "bench-results", "campaigns", "example.yaml");
         Campaign c = CampaignFile.read(example);
         assertEquals("example", c.name());
+    }
+
+    @Test
+    void threadsTakeACountAListOrScale() {
+        assertEquals(List.of(1, 2, 4), yaml("threads: [4, 1, 2, 2]\n").threadCounts());
+        Campaign scaled = yaml("threads: scale\n");
+        assertEquals(Campaign.scalingThreadCounts(Runtime.getRuntime().availableProcessors()), scaled.threadCounts());
+        assertTrue(scaled.scales());
+        assertEquals(List.of(1, 2, 4, 8), Campaign.scalingThreadCounts(2));
+        assertEquals(List.of(1, 2, 4), Campaign.scalingThreadCounts(1));
+        assertEquals(List.of(3), yaml("threads: 3\n").threadCounts());
+        assertEquals("c.yaml: threads: expected a count 1..1024, a list of counts, or \"scale\", got 0",
+                error("threads: [1, 0]\n"));
+        assertEquals("c.yaml: threads: the list is empty", error("threads: []\n"));
+        assertEquals("c.yaml: threads: method jmh runs one replay thread per fork; threads > 1 needs method"
+                + " interleaved", error("method: jmh\nthreads: [1, 2]\n"));
+        // written back as a list, read back to the same campaign
+        assertEquals(List.of(1, 2, 4), yaml("threads: [1, 2, 4]\n").toFileMap().get("threads"));
+    }
+
+    @Test
+    void theScalePresetMeasuresUpToFourTimesTheCpus() {
+        Campaign scale = Campaign.preset("scale");
+        int cpus = Runtime.getRuntime().availableProcessors();
+        assertEquals(4 * cpus, Integer.highestOneBit(4 * cpus) == 4 * cpus ? scale.threadCounts().getLast()
+                : 4 * cpus, "counts " + scale.threadCounts());
+        assertEquals(1, scale.threadCounts().getFirst());
+        assertFalse(scale.postgres(), "a backend is one thread");
     }
 }

@@ -89,4 +89,25 @@ class PerOpRoundsTest {
         assertTrue(e.getMessage().contains("aset-native"), e.getMessage());
         assertEquals(null, PerOpLanes.unavailableReason("floor"));
     }
+
+    /**
+     * The scale campaign's rule: every worker thread and its body (the allocator's first use, the replay's
+     * plan) exist before the first round starts, so no creation is ever inside the timed window. Proved by
+     * order, not by a time limit: the latest creation precedes the earliest start of a round's work.
+     */
+    @Test
+    void workersAndTheirBodiesAreMadeBeforeAnyRoundIsTimed() {
+        java.util.List<Long> made = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        java.util.List<Long> started = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+        PerOpRounds.Outcome o = PerOpRounds.run(id -> {
+            made.add(System.nanoTime());
+            return () -> started.add(System.nanoTime());
+        }, 10, 2, 3, 4);
+        assertEquals(4, made.size());
+        assertEquals(4 * 5, started.size(), "2 warm-up and 3 measured rounds on each of 4 threads");
+        long lastMade = made.stream().mapToLong(Long::longValue).max().orElseThrow();
+        long firstStart = started.stream().mapToLong(Long::longValue).min().orElseThrow();
+        assertTrue(lastMade < firstStart, "a body was made after a round began");
+        assertEquals(3, o.nsPerOp().size());
+    }
 }

@@ -138,4 +138,31 @@ class WholeTraceRunnerTest {
                     .filter(n -> n.startsWith(WholeTraceRunner.DIRECTORY_PREFIX)).collect(Collectors.toSet());
         }
     }
+
+    /**
+     * Thread scaling in C: the threads exist before the first timed iteration (the runner reports when the last
+     * began to run and when the first iteration began: an order, not a time limit), each replays with its own
+     * context (the counters are three times the docs example's, worked out by hand in docs/postgres-memory.md),
+     * and an iteration's wall time spans every thread's own time.
+     */
+    @Test
+    void threeThreadsStartBehindABarrierEachWithItsOwnContext() throws IOException {
+        OpSequence example = org.allocbench.trace.DocsExample.sequence();
+        LaneResult r = WholeTraceRunner.run(WholeTraceLane.ASET, List.of(example), 4, 3).get(0);
+        LaneResult.RunnerProcess p = r.process();
+        assertEquals(3, p.threads());
+        assertTrue(p.lastCreatedNs() > 0 && p.lastCreatedNs() <= p.firstStartNs(),
+                "a thread began to run after timing began: " + p.lastCreatedNs() + " > " + p.firstStartNs());
+        assertEquals(new MemoryContextCounters(3, 0, 3 * 8192, 3 * 7928, 3 * 264), r.counters());
+        assertEquals(3 * example.length(), r.ops());
+        assertEquals(4 * 3, p.threadNs().length);
+        for (int i = 0; i < 4; i++) {
+            for (int t = 0; t < 3; t++) {
+                assertTrue(r.nsPerIteration()[i] >= p.threadNs()[i * 3 + t], "iteration " + i + ", thread " + t);
+            }
+        }
+        assertTrue(p.rssBytes() > 0 && p.peakRssBytes() >= p.rssBytes());
+        // the warm-up iterations go, the threads' times with them
+        assertEquals(3 * 3, r.from(1).process().threadNs().length);
+    }
 }

@@ -82,4 +82,34 @@ class ResultsStoreTest {
                 """);
         assertEquals(List.of(), ResultsStore.read(old).settings().traces());
     }
+
+    @Test
+    void threadsAndProcessesAreDimensionsAndOlderRunsReadAsTheirSettings(@TempDir Path base) throws Exception {
+        Path dir = ResultsStore.newRunDirectory(base, "scale", Instant.parse("2026-12-05T06:00:00Z"));
+        Cell one = new Cell("glibc-c", "logrand", Cell.WHOLE_TRACE, Cell.NS_PER_OP, Cell.OK, null, List.of(10.0),
+                List.of(0), 10.0, null, null, Map.of(), List.of());
+        RunResults r = sample().withCell(one).withCell(one.at(4, 1)).withCell(one.at(1, 16));
+        ResultsStore.write(dir, r);
+        RunResults back = ResultsStore.read(dir);
+        assertEquals(List.of(1, 4), back.threadCounts());
+        assertEquals(List.of(1, 16), back.processCounts());
+        assertEquals(3, back.cells().stream().map(Cell::key).distinct().count(), "three cells, three keys");
+        assertEquals(4, back.cell(new CellKey("glibc-c", "logrand", Cell.WHOLE_TRACE, 4, 1)).threads());
+        assertEquals(1, back.cell("glibc-c", "logrand", Cell.WHOLE_TRACE).threads(), "the fewest by default");
+        assertEquals("glibc-c x logrand (wholetrace, 4 threads)", one.at(4, 1).key().label());
+        assertEquals("glibc-c x logrand (16 processes)",
+                new CellKey("glibc-c", "logrand", Cell.REPLAY, 1, 16).label());
+        assertEquals(1, back.atScale(4, 1).cells().size());
+
+        // schema 1.1 knew threads only from its settings: its cells ran with them
+        Path old = Files.writeString(base.resolve("old.json"), """
+                {"schema": "allocbench-results/1.1", "run": {"id": "x", "status": "complete"},
+                 "settings": {"ops": 10, "seed": 1, "warmupRounds": 0, "rounds": 1, "forks": 1, "threads": 2,
+                              "method": "interleaved-forks"},
+                 "cells": [{"allocator": "glibc", "trace": "logrand", "metric": "replay", "status": "ok"}]}
+                """);
+        RunResults older = ResultsStore.read(old);
+        assertEquals(2, older.cells().get(0).threads());
+        assertEquals(1, older.cells().get(0).processes());
+    }
 }

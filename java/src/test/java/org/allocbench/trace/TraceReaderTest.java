@@ -31,17 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TraceReaderTest {
 
     /** The example of docs/trace-format.md, byte for byte. */
-    static final String EXAMPLE = """
-            trace 1
-            slots 3
-            a 0 100
-            z 1 24
-            r 0 300
-            f 1
-            a 2 9000
-            R
-            a 0 16
-            """;
+    static final String EXAMPLE = DocsExample.TEXT;
 
     static final long[] EXAMPLE_OPS = {
         encode(ALLOC, 0, 100), encode(ALLOC_ZEROED, 1, 24), encode(REALLOC, 0, 300), encode(FREE, 1, 0),

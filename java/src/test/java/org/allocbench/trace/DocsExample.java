@@ -2,7 +2,6 @@ package org.allocbench.trace;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,8 +32,8 @@ public final class DocsExample {
         try {
             return TraceReader.read(new ByteArrayInputStream(TEXT.getBytes(StandardCharsets.US_ASCII)),
                     "docs-example");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        } catch (IOException | TraceFormatException e) {
+            throw new IllegalStateException("the docs example no longer reads: " + e.getMessage(), e);
         }
     }
 }

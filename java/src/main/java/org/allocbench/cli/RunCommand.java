@@ -42,8 +42,9 @@ final class RunCommand implements Callable<Integer> {
     private CommandSpec spec;
 
     @Option(names = "--campaign", defaultValue = "quick", paramLabel = "NAME|FILE",
-            description = "quick, gate, full, real (the corpus of recorded traces: bench-results/campaigns/real.yaml),"
-                    + " or a campaign file (.yaml, .yml, .json) (default: ${DEFAULT-VALUE}).")
+            description = "quick, gate, full, scale (thread scaling: 1, 2, 4 ... up to 4x the CPUs replay threads per"
+                    + " cell), real (the corpus of recorded traces: bench-results/campaigns/real.yaml), or a campaign"
+                    + " file (.yaml, .yml, .json) (default: ${DEFAULT-VALUE}).")
     private String campaignName;
 
     @Option(names = "--allocators", split = ",", paramLabel = "NAME",

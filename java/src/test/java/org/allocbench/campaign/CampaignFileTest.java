@@ -87,7 +87,7 @@ class CampaignFileTest {
                 error("jmh: {time: soon}\n"));
         assertEquals("c.yaml: hugePages: unknown mode \"64k\" (known: 4k, thp, 2m, 1g)", error("hugePages: [64k]\n"));
         assertEquals("c.yaml: method: expected interleaved or jmh, got \"fast\"", error("method: fast\n"));
-        assertEquals("c.yaml: base: unknown preset \"slow\" (known: quick, gate, full)", error("base: slow\n"));
+        assertEquals("c.yaml: base: unknown preset \"slow\" (known: quick, gate, full, scale)", error("base: slow\n"));
         assertEquals("c.yaml: postgres: expected true or false, got \"yes please\"", error("postgres: yes please\n"));
         assertEquals("c.yaml: threads: method jmh runs one replay thread per fork; threads > 1 needs method"
                 + " interleaved", error("method: jmh\nthreads: 2\n"));

@@ -125,7 +125,7 @@ class RunCommandTest {
         assertTrue(r.err().endsWith(") and no such file or directory\n"), r.err());
         r = run("run", "--campaign", "nightly", "--out", base.toString());
         assertEquals(2, r.exit());
-        assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full; the"
+        assertEquals("allocbench run: --campaign: no preset or file \"nightly\" (presets: quick, gate, full, scale; the"
                 + " checkout's bench-results/campaigns/NAME.yaml by its name, e.g. real; or a .yaml/.json campaign"
                 + " file)\n", r.err());
         // a committed campaign by its name, from the checkout this code was built in

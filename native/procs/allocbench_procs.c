@@ -87,6 +87,13 @@ static AbSegment *segment;
 static Child *children;
 static int nchildren;
 static int release_pipe[2] = {-1, -1};
+/*
+ * Held by the main thread while it creates the segment or forks and records a
+ * process, and by the watcher while it ends everything: so the watcher never
+ * runs between a segment's creation (or a fork) and its recording, which
+ * would leave that one behind.
+ */
+static pthread_mutex_t state_lock; /* recursive: fail() may be reached with it held */
 
 static int usage(const char *message)
 {
@@ -186,7 +193,9 @@ static int fail(const char *fmt, ...)
     va_end(args);
     printf("\n");
     fflush(stdout);
+    pthread_mutex_lock(&state_lock);
     end_everything();
+    pthread_mutex_unlock(&state_lock);
     return 3;
 }
 
@@ -198,6 +207,7 @@ static void *watch_parent(void *unused)
     (void) unused;
     while (read(STDIN_FILENO, &byte, 1) > 0)
         ;
+    pthread_mutex_lock(&state_lock); /* never released: this process ends here */
     end_everything();
     _exit(4);
     return NULL;
@@ -304,9 +314,11 @@ static int start_backend(int index, int kind, const AbTrace *trace, int iteratio
     if (pipe(result) != 0)
         return fail("pipe: %s", strerror(errno));
     fflush(stdout);
+    pthread_mutex_lock(&state_lock);
     pid = fork();
     if (pid < 0)
     {
+        pthread_mutex_unlock(&state_lock);
         close(result[0]);
         close(result[1]);
         return fail("fork of process %d: %s", index, strerror(errno));
@@ -323,6 +335,7 @@ static int start_backend(int index, int kind, const AbTrace *trace, int iteratio
     children[nchildren].pid = pid;
     children[nchildren].result_fd = result[0];
     nchildren++;
+    pthread_mutex_unlock(&state_lock);
     in = fdopen(dup(result[0]), "r");
     if (in == NULL || fgets(line, (int) linelen, in) == NULL)
     {
@@ -413,6 +426,14 @@ int main(int argc, char **argv)
 
     if (argc != 7)
         return usage("wrong number of arguments");
+    {
+        pthread_mutexattr_t recursive;
+
+        pthread_mutexattr_init(&recursive);
+        pthread_mutexattr_settype(&recursive, PTHREAD_MUTEX_RECURSIVE);
+        pthread_mutex_init(&state_lock, &recursive);
+        pthread_mutexattr_destroy(&recursive);
+    }
     memset(&request, 0, sizeof(request));
     if (strcmp(argv[1], "anonymous") == 0)
         kind = AB_SEG_ANONYMOUS;
@@ -465,7 +486,10 @@ int main(int argc, char **argv)
     }
     else if (kind == AB_SEG_SYSV)
         request.key = AB_SEG_SYSV_KEY_CHOOSE;
-    if ((segment = ab_seg_create(&request)) == NULL)
+    pthread_mutex_lock(&state_lock);
+    segment = ab_seg_create(&request);
+    pthread_mutex_unlock(&state_lock);
+    if (segment == NULL)
         return fail("%s%s%s", ab_error_message(), *ab_error_detail() ? " " : "", ab_error_detail());
     info = ab_seg_info(segment);
     printf("created %s %s %" PRId64 "\n", argv[1], info->name[0] != '\0' ? info->name : "-", info->key);
@@ -498,6 +522,7 @@ int main(int argc, char **argv)
     printf("pagetables-held %" PRId64 "\n", page_tables_kb());
     fflush(stdout);
 
+    pthread_mutex_lock(&state_lock);
     close(release_pipe[1]);
     for (int i = 0; i < nchildren; i++)
     {
@@ -512,6 +537,7 @@ int main(int argc, char **argv)
     nchildren = 0;
     ab_seg_destroy(segment);
     segment = NULL;
+    pthread_mutex_unlock(&state_lock);
     printf("pagetables-after %" PRId64 "\n", page_tables_kb());
     printf("done\n");
     fflush(stdout);

@@ -298,8 +298,12 @@ static void backend(int index, int kind, const AbTrace *trace, int iterations, i
             " huge_bytes=%" PRIu64 "\n", stats.totalspace, stats.nblocks, stats.freechunks, stats.freespace,
             stats.usedspace, pages.kernel_page_size, pages.hugetlb + pages.shmem_pmd_mapped + pages.anon_huge_pages);
     fclose(out);
+    free(ns);
+    free(faults);
     while (read(release_pipe[0], &drain, 1) > 0) /* held until the parent closes its end (or dies) */
         ;
+    if (mine != segment)
+        ab_seg_detach(mine);
     _exit(0);
 }
 

@@ -381,5 +381,16 @@ int main(int argc, char **argv)
     }
     printf("done\n");
     fflush(stdout);
+    {
+        void (*trace_free)(AbTrace *);
+
+        *(void **) &trace_free = dlsym(library, "ab_trace_free");
+        for (int k = 0; k < ntraces && trace_free != NULL; k++)
+            trace_free(traces[k]);
+    }
+    free(traces);
+    free(ns);
+    free(minflt);
+    free(thread_ns);
     return 0;
 }

@@ -25,7 +25,9 @@ import org.allocbench.trace.OpSequence;
  * threads within each of those ({@link TreeReplayLoop}: made with the body,
  * before the first round, and ended after the last). With {@code threads > 1} the worker threads are created
  * once for the cell, before the first round, and released together by a
- * barrier each round, so creating threads is never timed; and each thread
+ * barrier each round, so creating threads is never timed (a round's time runs from the first worker's start
+ * to the last one's end, each read by the worker itself: the coordinating thread may be descheduled when
+ * there are more threads than cores); and each thread
  * makes and closes one context before the first round (whatever a thread's
  * first use costs: Netty's per-thread pool, a mimalloc heap, the floor's
  * region), so that is not timed either, even with no warm-up rounds.
@@ -171,6 +173,13 @@ public final class PerOpRounds {
         CyclicBarrier end = new CyclicBarrier(threads + 1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLongArray roundFaults = new AtomicLongArray(warmup + rounds);
+        // each worker's own start and end of each round: a round's time runs from the first start to the last end
+        AtomicLongArray firstStart = new AtomicLongArray(warmup + rounds);
+        AtomicLongArray lastEnd = new AtomicLongArray(warmup + rounds);
+        for (int r = 0; r < warmup + rounds; r++) {
+            firstStart.set(r, Long.MAX_VALUE);
+            lastEnd.set(r, Long.MIN_VALUE);
+        }
         AtomicReference<Outcome> description = new AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -183,7 +192,8 @@ public final class PerOpRounds {
                     failure.compareAndSet(null, x);
                 }
                 try {
-                    workerRounds(body, id, warmup + rounds, start, end, failure, roundFaults, description);
+                    workerRounds(body, id, warmup + rounds, start, end, failure, roundFaults, description,
+                            firstStart, lastEnd);
                 } finally {
                     if (body != null) {
                         body.close();
@@ -197,9 +207,9 @@ public final class PerOpRounds {
         try {
             for (int r = 0; r < warmup + rounds; r++) {
                 start.await();
-                long t0 = System.nanoTime();
                 end.await();
-                long elapsed = System.nanoTime() - t0;
+                // not this thread's clock around the barriers: with more threads than cores it may run late
+                long elapsed = lastEnd.get(r) - firstStart.get(r);
                 if (r >= warmup) {
                     ns.add(elapsed / ((double) ops * threads));
                 }
@@ -223,12 +233,14 @@ public final class PerOpRounds {
 
     /** One worker's rounds (and thread 0's description), between the start and end barriers of each. */
     private static void workerRounds(Body body, int id, int total, CyclicBarrier start, CyclicBarrier end,
-            AtomicReference<Throwable> failure, AtomicLongArray roundFaults, AtomicReference<Outcome> description) {
+            AtomicReference<Throwable> failure, AtomicLongArray roundFaults, AtomicReference<Outcome> description,
+            AtomicLongArray firstStart, AtomicLongArray lastEnd) {
         for (int r = 0; r < total; r++) {
             long f0 = ThreadUsage.minorFaults();
             if (!await(start, failure)) {
                 return;
             }
+            long began = System.nanoTime();
             if (body != null && failure.get() == null) {
                 try {
                     body.round();
@@ -236,6 +248,9 @@ public final class PerOpRounds {
                     failure.compareAndSet(null, x);
                 }
             }
+            long ended = System.nanoTime();
+            firstStart.accumulateAndGet(r, began, Math::min);
+            lastEnd.accumulateAndGet(r, ended, Math::max);
             if (!await(end, failure)) {
                 return;
             }

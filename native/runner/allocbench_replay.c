@@ -38,10 +38,11 @@
  *     from then on a thread watches stdin, and its end (the parent closed it,
  *     or died) ends the runner at once (exit 4): no runner outlives its parent;
  *   per trace, in the order given: "result K ns N1,N2,... minflt F1,F2,...
- *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED rss R hwm H" (per-iteration
+ *     stats TOTAL,BLOCKS,FREECHUNKS,FREE,USED rss R hwm H base B" (per-iteration
  *     nanoseconds and minor faults; the AllocSet's counters before the last
- *     delete, zeros for the other lanes; VmRSS after the trace's iterations
- *     and its peak VmHWM during them, bytes, from /proc/self/status), and with
+ *     delete, zeros for the other lanes; VmRSS after the trace's iterations,
+ *     its peak VmHWM during them and VmRSS just before them, bytes, from
+ *     /proc/self/status), and with
  *     --threads also " threadns T1,T2,... created C start S" (each thread's own
  *     time per iteration, iteration-major; when the last thread began to run
  *     and when the first timed iteration began, CLOCK_MONOTONIC ns);
@@ -341,8 +342,11 @@ int main(int argc, char **argv)
         ScaledOutcome scaled = {.wall_ns = ns, .minflt = minflt, .thread_ns = thread_ns};
         char error[600];
 
+        uint64_t base_rss;
+
         memset(&stats, 0, sizeof(stats));
         reset_peak_rss();
+        base_rss = status_bytes("VmRSS");
         if (threads == 1)
         {
             if (trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE, heap_api,
@@ -370,7 +374,8 @@ int main(int argc, char **argv)
         printf(" stats %" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64 ",%" PRIu64, (uint64_t) stats.totalspace,
                (uint64_t) stats.nblocks, (uint64_t) stats.freechunks, (uint64_t) stats.freespace,
                (uint64_t) stats.usedspace);
-        printf(" rss %" PRIu64 " hwm %" PRIu64, status_bytes("VmRSS"), status_bytes("VmHWM"));
+        printf(" rss %" PRIu64 " hwm %" PRIu64 " base %" PRIu64, status_bytes("VmRSS"), status_bytes("VmHWM"),
+               base_rss);
         if (threads > 1)
         {
             print_list("threadns", thread_ns, iterations * threads);

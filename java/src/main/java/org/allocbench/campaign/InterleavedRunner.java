@@ -424,6 +424,7 @@ public final class InterleavedRunner {
             }
             Map<String, Long> stats = new LinkedHashMap<>(stats(r.counters()));
             if (r.process() != null) { // the runner's memory: the malloc peers' only figure, their arenas show here
+                stats.put("baseRssBytes", r.process().baseRssBytes());
                 stats.put("rssBytes", r.process().rssBytes());
                 stats.put("peakRssBytes", r.process().peakRssBytes());
             }

@@ -14,8 +14,9 @@ import org.allocbench.stats.Scaling;
  * campaign): per trace and view (whole trace in C, per-op from Java), one row
  * per lane with, at each thread count, the throughput over all threads and the
  * efficiency against one thread with its interval ({@link Scaling}), and for
- * the C lanes the runner's peak RSS per replay thread at one thread and at the
- * most, where glibc's per-thread arenas show.
+ * the C lanes the memory the replay added per replay thread (the runner's peak
+ * RSS during the trace less its RSS before it) at one thread and at the most,
+ * where glibc's per-thread arenas show.
  */
 final class ScalingTables {
 
@@ -49,7 +50,7 @@ final class ScalingTables {
         for (int n : counts) {
             out.printf(" %26s", n + (n == 1 ? " thread" : " threads"));
         }
-        out.printf(memory ? " %24s%n" : "%n", "peak RSS/thread 1|" + max);
+        out.printf(memory ? " %26s%n" : "%n", "added RSS/thread 1|" + max);
         for (String lane : lanes) {
             List<Scaling.Point> points = Scaling.of(run, lane, trace, metric, Bootstrap.DEFAULT);
             if (points.isEmpty()) {
@@ -61,7 +62,7 @@ final class ScalingTables {
                 out.printf(" %26s", p == null ? "-" : cell(p));
             }
             if (memory) {
-                out.printf(" %24s", rssPerThread(points, 1) + " | " + rssPerThread(points, max));
+                out.printf(" %26s", rssPerThread(points, 1) + " | " + rssPerThread(points, max));
             }
             out.println();
         }
@@ -79,10 +80,12 @@ final class ScalingTables {
                 ? String.format(Locale.ROOT, " [%.2f,%.2f]%s", e.low(), e.high(), e.overForks() ? "" : "~") : "");
     }
 
+    /** The peak RSS the replay added (peak less before), per thread, as the cell records it (its last fork). */
     private static String rssPerThread(List<Scaling.Point> points, int threads) {
-        return points.stream().filter(p -> p.threads() == threads && p.cell().stats().get("peakRssBytes") != null)
-                .map(p -> String.format(Locale.ROOT, "%.1f MiB",
-                        p.cell().stats().get("peakRssBytes") / (double) threads / (1 << 20)))
+        return points.stream().filter(p -> p.threads() == threads && p.cell().stats().get("peakRssBytes") != null
+                        && p.cell().stats().get("baseRssBytes") != null)
+                .map(p -> String.format(Locale.ROOT, "%.0f KiB", (p.cell().stats().get("peakRssBytes")
+                        - p.cell().stats().get("baseRssBytes")) / (double) threads / 1024))
                 .findFirst().orElse("-");
     }
 }

@@ -17,22 +17,23 @@ public record LaneResult(long[] nsPerIteration, long[] minorFaults, int ops, Mem
         RunnerProcess process) {
 
     /**
-     * The runner process's own facts for one trace: VmRSS after its iterations and the peak VmHWM during them
-     * (bytes, /proc/self/status); with {@code threads > 1} each thread's own time per iteration
+     * The runner process's own facts for one trace: VmRSS just before its iterations, after them and the peak
+     * VmHWM during them (bytes, /proc/self/status: peak less before is what the replay added, the process's
+     * own code and data left out); with {@code threads > 1} each thread's own time per iteration
      * ({@code threadNs}, iteration-major), when the last replay thread began to run and when the first timed
      * iteration began (CLOCK_MONOTONIC ns: {@code lastCreatedNs <= firstStartNs} shows creating the threads
      * was not timed).
      */
-    public record RunnerProcess(long rssBytes, long peakRssBytes, int threads, long[] threadNs, long lastCreatedNs,
-            long firstStartNs) {
+    public record RunnerProcess(long baseRssBytes, long rssBytes, long peakRssBytes, int threads, long[] threadNs,
+            long lastCreatedNs, long firstStartNs) {
 
         /** Memory only (one replay thread). */
-        public static RunnerProcess memory(long rssBytes, long peakRssBytes) {
-            return new RunnerProcess(rssBytes, peakRssBytes, 1, new long[0], 0, 0);
+        public static RunnerProcess memory(long baseRssBytes, long rssBytes, long peakRssBytes) {
+            return new RunnerProcess(baseRssBytes, rssBytes, peakRssBytes, 1, new long[0], 0, 0);
         }
 
         RunnerProcess from(int first, int iterations) {
-            return threadNs.length == 0 ? this : new RunnerProcess(rssBytes, peakRssBytes, threads,
+            return threadNs.length == 0 ? this : new RunnerProcess(baseRssBytes, rssBytes, peakRssBytes, threads,
                     Arrays.copyOfRange(threadNs, first * threads, iterations * threads), lastCreatedNs, firstStartNs);
         }
     }

@@ -167,7 +167,7 @@ public final class WholeTraceRunner {
         }
     }
 
-    /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U rss R hwm H [threadns T1,.. created C start S]" */
+    /** "result K ns N1,N2 minflt F1,F2 stats T,B,FC,F,U rss R hwm H base B [threadns T1,.. created C start S]" */
     static LaneResult parse(String line, List<OpSequence> traces, int threads) {
         String[] f = line.split(" ");
         java.util.Map<String, String> fields = new java.util.HashMap<>();
@@ -180,8 +180,9 @@ public final class WholeTraceRunner {
                 : new MemoryContextCounters(stats[1], stats[2], stats[0], stats[3], stats[4]);
         long rss = Long.parseLong(fields.getOrDefault("rss", "0"));
         long peak = Math.max(rss, Long.parseLong(fields.getOrDefault("hwm", "0"))); // VmHWM is updated lazily
-        LaneResult.RunnerProcess process = threads == 1 ? LaneResult.RunnerProcess.memory(rss, peak)
-                : new LaneResult.RunnerProcess(rss, peak, threads, longs(fields.get("threadns")),
+        long base = Math.min(peak, Long.parseLong(fields.getOrDefault("base", "0")));
+        LaneResult.RunnerProcess process = threads == 1 ? LaneResult.RunnerProcess.memory(base, rss, peak)
+                : new LaneResult.RunnerProcess(base, rss, peak, threads, longs(fields.get("threadns")),
                         Long.parseLong(fields.get("created")), Long.parseLong(fields.get("start")));
         return new LaneResult(longs(fields.get("ns")), longs(fields.get("minflt")),
                 Math.max(1, trace.length()) * threads, counters, process);

@@ -114,9 +114,15 @@ public final class CampaignRunner {
         return new RunRecorder(dir, RunResults.start(info, env, settings));
     }
 
-    /** The report of a finished run directory, its path relative to it; null if it could not be written. */
-    public static String reportOf(Path dir) {
-        return report(dir, new ArrayList<>());
+    /**
+     * The report of a finished run directory, its path relative to it; null if it could not be written, after
+     * telling {@code problem} why.
+     */
+    public static String reportOf(Path dir, java.util.function.Consumer<String> problem) {
+        List<Unwritten> unwritten = new ArrayList<>();
+        String written = report(dir, unwritten);
+        unwritten.forEach(u -> problem.accept(u.what() + " was not written: " + u.why().getMessage()));
+        return written;
     }
 
     /** The HTML report and charts ({@link org.allocbench.report.RunReport}); a failure goes to {@code unwritten}. */

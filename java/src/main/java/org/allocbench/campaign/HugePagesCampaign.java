@@ -83,16 +83,27 @@ public final class HugePagesCampaign {
     /** Plans every (kind, mapping) pair; a pair the kind cannot have is skipped with a note. */
     public HugePagesCampaign(Settings settings) {
         this.settings = settings;
-        for (SegmentKind kind : settings.kinds()) {
-            for (PageMapping m : settings.mappings()) {
+        plan.putAll(plan(settings.kinds(), settings.mappings(), " x ", notes));
+    }
+
+    /**
+     * The (kind, mapping) pairs segments can have, by kind; each pair they cannot have is left out with a note
+     * ("skipped: sysv x thp: why", the pair joined by {@code join}).
+     */
+    static Map<SegmentKind, List<PageMapping>> plan(List<SegmentKind> kinds, List<PageMapping> mappings, String join,
+            List<String> notes) {
+        Map<SegmentKind, List<PageMapping>> plan = new LinkedHashMap<>();
+        for (SegmentKind kind : kinds) {
+            for (PageMapping m : mappings) {
                 Optional<String> why = m.unsupportedOn(kind);
                 if (why.isPresent()) {
-                    notes.add("skipped: " + kind.label() + " x " + m.label() + ": " + why.get());
+                    notes.add("skipped: " + kind.label() + join + m.label() + ": " + why.get());
                 } else {
                     plan.computeIfAbsent(kind, k -> new ArrayList<>()).add(m);
                 }
             }
         }
+        return plan;
     }
 
     /** A segment kind of this campaign: anonymous, sysv or posix. */
@@ -199,16 +210,25 @@ public final class HugePagesCampaign {
 
     /** Reserves (as root) what each used hugetlb mapping lacks; a mapping still short is not run, with a note. */
     private void reserve(boolean root, HugePagePools pools, PrintWriter out) {
-        for (PageMapping m : settings.mappings()) {
-            long needed = m.hugePagesNeeded(settings.bytes());
+        reserve(root, pools, plan, settings.mappings(), settings.bytes(), notes, out);
+    }
+
+    /**
+     * Reserves (as root) what each hugetlb mapping of {@code plan} lacks for a segment of {@code bytes}; a mapping
+     * still short is removed from the plan, with a note.
+     */
+    static void reserve(boolean root, HugePagePools pools, Map<SegmentKind, List<PageMapping>> plan,
+            List<PageMapping> mappings, long bytes, List<String> notes, PrintWriter out) {
+        for (PageMapping m : mappings) {
+            long needed = m.hugePagesNeeded(bytes);
             boolean used = plan.values().stream().anyMatch(list -> list.contains(m));
             if (needed == 0 || !used) {
                 continue;
             }
             if (root) {
-                pools.ensure(m, settings.bytes()).ifPresent(out::println);
+                pools.ensure(m, bytes).ifPresent(out::println);
             }
-            Optional<String> missing = m.missingHugePages(settings.bytes());
+            Optional<String> missing = m.missingHugePages(bytes);
             if (missing.isPresent()) {
                 notes.add("not run: " + missing.get());
                 plan.values().forEach(list -> list.remove(m));

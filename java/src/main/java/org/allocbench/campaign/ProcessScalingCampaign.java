@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.allocbench.measure.SegmentProcesses;
 import org.allocbench.nativecore.PageMapping;
@@ -74,16 +73,7 @@ public final class ProcessScalingCampaign {
 
     public ProcessScalingCampaign(Settings settings) {
         this.settings = settings;
-        for (SegmentKind kind : settings.kinds()) {
-            for (PageMapping m : settings.mappings()) {
-                Optional<String> why = m.unsupportedOn(kind);
-                if (why.isPresent()) {
-                    notes.add("skipped: " + kind.label() + "/" + m.label() + ": " + why.get());
-                } else {
-                    plan.computeIfAbsent(kind, k -> new ArrayList<>()).add(m);
-                }
-            }
-        }
+        plan.putAll(HugePagesCampaign.plan(settings.kinds(), settings.mappings(), "/", notes));
     }
 
     /** Runs every pair at every count into a new run directory under {@code base}; progress on {@code err}. */
@@ -133,32 +123,14 @@ public final class ProcessScalingCampaign {
 
     /** Reserves what hugetlb pairs lack and lets shared memory have THP, as root; drops the pairs still short. */
     private void prepare(boolean root, HugePagePools pools, ShmemSetting shmem, PrintWriter out) {
-        for (PageMapping m : settings.mappings()) {
-            boolean used = plan.values().stream().anyMatch(list -> list.contains(m));
-            if (!used) {
-                continue;
-            }
-            if (m == PageMapping.TRANSPARENT) {
-                String why = root ? shmem.allow(out) : shmemThpMissing();
-                if (why != null) {
-                    notes.add("not run: thp: " + why);
-                    plan.values().forEach(list -> list.remove(m));
-                }
-                continue;
-            }
-            if (m.hugePagesNeeded(settings.bytes()) == 0) {
-                continue;
-            }
-            if (root) {
-                pools.ensure(m, settings.bytes()).ifPresent(out::println);
-            }
-            Optional<String> missing = m.missingHugePages(settings.bytes());
-            if (missing.isPresent()) {
-                notes.add("not run: " + missing.get());
-                plan.values().forEach(list -> list.remove(m));
+        if (plan.values().stream().anyMatch(list -> list.contains(PageMapping.TRANSPARENT))) {
+            String why = root ? shmem.allow(out) : shmemThpMissing();
+            if (why != null) {
+                notes.add("not run: thp: " + why);
+                plan.values().forEach(list -> list.remove(PageMapping.TRANSPARENT));
             }
         }
-        out.flush();
+        HugePagesCampaign.reserve(root, pools, plan, settings.mappings(), settings.bytes(), notes, out);
     }
 
     /** One pair at one count, as cells (failed ones with the reason). */

@@ -63,7 +63,7 @@ final class HugePagesCommand implements Callable<Integer> {
 
     @Option(names = "--iterations", paramLabel = "N",
             description = "Measured iterations per fork (default: the benchmark's, 5 first touches and 3 s of the"
-                    + " others).")
+                    + " others); with --processes, the trace's replays per process (default: 5).")
     private Integer iterations;
 
     @Option(names = "--warmup", paramLabel = "N",
@@ -102,13 +102,7 @@ final class HugePagesCommand implements Callable<Integer> {
         List<PageMapping> chosenMappings = new ArrayList<>();
         List<SegmentKind> chosenKinds = new ArrayList<>();
         try {
-            bytes = ByteSize.parsePositive(size);
-            for (String m : mappings) {
-                chosenMappings.add(PageMapping.byLabel(m));
-            }
-            for (String k : kinds) {
-                chosenKinds.add(HugePagesCampaign.kind(k));
-            }
+            bytes = segments(kinds, chosenMappings, chosenKinds);
         } catch (IllegalArgumentException e) {
             err.println("allocbench hugepages: " + e.getMessage());
             return 2;
@@ -160,6 +154,18 @@ final class HugePagesCommand implements Callable<Integer> {
         return o.failures().isEmpty() && o.jsonFailure() == null ? 0 : 1;
     }
 
+    /** --size parsed, --mappings and {@code kindLabels} into the lists given; IllegalArgumentException names the bad one. */
+    private long segments(List<String> kindLabels, List<PageMapping> chosenMappings, List<SegmentKind> chosenKinds) {
+        long bytes = ByteSize.parsePositive(size);
+        for (String m : mappings) {
+            chosenMappings.add(PageMapping.byLabel(m));
+        }
+        for (String k : kindLabels) {
+            chosenKinds.add(HugePagesCampaign.kind(k));
+        }
+        return bytes;
+    }
+
     /** --processes: the process model ({@link ProcessScalingCampaign}) into a run directory, then its tables. */
     private Integer processModel() {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -171,13 +177,7 @@ final class HugePagesCommand implements Callable<Integer> {
         org.allocbench.trace.Workload workload;
         boolean kindsGiven = spec.commandLine().getParseResult().hasMatchedOption("--kinds");
         try {
-            bytes = ByteSize.parsePositive(size);
-            for (String m : mappings) {
-                chosenMappings.add(PageMapping.byLabel(m));
-            }
-            for (String k : kindsGiven ? kinds : List.of("anonymous", "posix", "sysv")) {
-                chosenKinds.add(HugePagesCampaign.kind(k));
-            }
+            bytes = segments(kindsGiven ? kinds : List.of("anonymous", "posix", "sysv"), chosenMappings, chosenKinds);
             if (processes.isEmpty() || processes.stream().anyMatch(n -> n == null || n < 1 || n > 4096)) {
                 throw new IllegalArgumentException("--processes: counts must be 1..4096, e.g. 1,4,16,64");
             }
@@ -218,7 +218,7 @@ final class HugePagesCommand implements Callable<Integer> {
         stdout.println();
         o.notes().forEach(stdout::println);
         o.restored().forEach(stdout::println);
-        String report = org.allocbench.campaign.CampaignRunner.reportOf(o.directory());
+        String report = org.allocbench.campaign.CampaignRunner.reportOf(o.directory(), stdout::println);
         stdout.println("Run directory: " + o.directory() + (report == null ? "" : " (results.json, " + report + ")"));
         stdout.println("took " + HugePagesTable.elapsed(Duration.ofNanos(System.nanoTime() - started)));
         stdout.flush();

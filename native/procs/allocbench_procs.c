@@ -5,14 +5,17 @@
  * touch shared_buffers.  What it measures is what huge pages are chosen
  * for: page-table memory, which every process pays for every page it maps.
  *
- *   allocbench-procs KIND MAPPING SIZE PROCESSES ITERATIONS OPS_FILE:NSLOTS
+ *   allocbench-procs KIND MAPPING SIZE PROCESSES ITERATIONS OPS_FILE:NSLOTS [NAME|KEY]
  *
  * KIND is anonymous (MAP_SHARED|MAP_ANONYMOUS, inherited across fork, as
  * PostgreSQL's main segment), posix (shm_open) or sysv (shmget); MAPPING is
  * 4k, thp (anonymous only, and only where shmem_enabled lets shared memory
  * have transparent huge pages: a private THP mapping would be copied by
  * every writer after fork), 2m or 1g (hugetlb pages, huge_pages=on: they
- * must be reserved).  SIZE in bytes.
+ * must be reserved).  SIZE in bytes.  NAME (posix) or KEY (sysv, decimal) is
+ * the segment's, chosen by the caller so that it can record the segment as
+ * its own before it exists (a kill of both then still finds it); without
+ * it, a name with this process's PID or the first free key is taken.
  *
  * Why the processes run one after another.  They stay alive together (their
  * page tables are what is measured), but each attaches, touches and replays
@@ -35,7 +38,7 @@
  *     parent closed it or died) ends the run at once: the processes are
  *     killed, the segment removed, exit 4;
  *   "created KIND NAME KEY" as soon as the segment exists (NAME "-" for
- *     anonymous; KEY 0 but for sysv), so the parent can record it as its own;
+ *     anonymous; KEY 0 but for sysv);
  *   "segment bytes=B page=P huge=on|off|unknown smaps_page=K huge_bytes=H"
  *     (smaps_page and huge_bytes as the first process's mapping showed them
  *     after its touch);
@@ -46,7 +49,8 @@
  *     stats: the AllocSet's counters before the last iteration's delete);
  *   per process, with all of them alive: "held I vmpte=B vmrss=B";
  *   "pagetables-held KB"; "pagetables-after KB" (all ended); "done" (exit 0).
- *   A failure: "error MESSAGE" (exit 3).  Usage errors on stderr, exit 2.
+ *   A failure: "error MESSAGE" (exit 3); "error exists: MESSAGE" when the
+ *   NAME or KEY given is in use (nothing was made).  Usage errors on stderr, exit 2.
  *
  * Leaves nothing behind: the processes die with this one (PR_SET_PDEATHSIG)
  * and see the end of a pipe only this one holds; the segment is removed on
@@ -98,7 +102,7 @@ static pthread_mutex_t state_lock; /* recursive: fail() may be reached with it h
 static int usage(const char *message)
 {
     fprintf(stderr, "allocbench-procs: %s\nusage: allocbench-procs anonymous|posix|sysv 4k|thp|2m|1g SIZE"
-                    " PROCESSES ITERATIONS OPS_FILE:NSLOTS\n", message);
+                    " PROCESSES ITERATIONS OPS_FILE:NSLOTS [NAME|KEY]\n", message);
     return 2;
 }
 
@@ -428,7 +432,7 @@ int main(int argc, char **argv)
     int kind;
     char go;
 
-    if (argc != 7)
+    if (argc != 7 && argc != 8)
         return usage("wrong number of arguments");
     {
         pthread_mutexattr_t recursive;
@@ -485,14 +489,29 @@ int main(int argc, char **argv)
     request.size = (uint64_t) size;
     if (kind == AB_SEG_POSIX)
     {
-        snprintf(problem, sizeof(problem), AB_SEG_POSIX_PREFIX "procs.%ld", (long) getpid());
+        if (argc == 8)
+            snprintf(problem, sizeof(problem), "%s", argv[7]);
+        else
+            snprintf(problem, sizeof(problem), AB_SEG_POSIX_PREFIX "procs.%ld", (long) getpid());
         request.name = problem;
     }
     else if (kind == AB_SEG_SYSV)
+    {
+        long key;
+
         request.key = AB_SEG_SYSV_KEY_CHOOSE;
+        if (argc == 8)
+        {
+            if (!parse_long(argv[7], AB_SEG_SYSV_KEY_MIN, AB_SEG_SYSV_KEY_MAX, &key))
+                return fail("KEY must be a decimal key of the suite's range, not \"%s\"", argv[7]);
+            request.key = key;
+        }
+    }
     pthread_mutex_lock(&state_lock);
     segment = ab_seg_create(&request);
     pthread_mutex_unlock(&state_lock);
+    if (segment == NULL && ab_error_code() == AB_ERR_SEGMENT_EXISTS)
+        return fail("exists: %s", ab_error_message()); /* the caller's name or key is taken: it may pick another */
     if (segment == NULL)
         return fail("%s%s%s", ab_error_message(), *ab_error_detail() ? " " : "", ab_error_detail());
     info = ab_seg_info(segment);

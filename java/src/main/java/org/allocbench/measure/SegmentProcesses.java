@@ -32,14 +32,20 @@ import org.allocbench.trace.OpSequence;
  * one is read from /proc or getrusage, none is computed).
  *
  * <p>The program and the trace are copied into a private directory, deleted
- * once the program has loaded them. The segment it creates is recorded as
- * this JVM's ({@link Ownership}) as soon as it says so, and released when it
- * has removed it; its standard input stays open while it runs, and it ends
- * itself, its processes and its segment when that closes (this JVM ended).
+ * once the program has loaded them. The segment's name (POSIX) or key (SysV)
+ * is chosen here and recorded as this JVM's ({@link Ownership}) before the
+ * program starts, so a kill of this JVM and the program together still
+ * leaves a record for the reaper; a key someone else holds is given up (not
+ * removed) and another is tried. The record is released once the program has
+ * removed the segment; its standard input stays open while it runs, and it
+ * ends itself, its processes and its segment when that closes (this JVM ended).
  */
 public final class SegmentProcesses {
 
     static final String PROGRAM = "allocbench-procs";
+    /** Keys tried before giving up when each chosen one is in use. */
+    private static final int KEY_ATTEMPTS = 8;
+    private static final java.util.concurrent.atomic.AtomicInteger NAMES = new java.util.concurrent.atomic.AtomicInteger();
 
     private SegmentProcesses() {
     }
@@ -85,20 +91,64 @@ public final class SegmentProcesses {
      */
     public static Run run(SegmentKind kind, PageMapping mapping, long bytes, int processes, int iterations,
             OpSequence trace) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return run(kind, mapping, bytes, processes, iterations, trace, segmentName(kind));
+            } catch (NameTaken e) {
+                if (attempt == KEY_ATTEMPTS) {
+                    throw new ProcessModelException(e.getMessage() + " (" + KEY_ATTEMPTS + " keys tried)");
+                }
+            }
+        }
+    }
+
+    /** The program's "error exists": the chosen name or key is someone else's; nothing was made. */
+    private static final class NameTaken extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NameTaken(String message) {
+            super(message);
+        }
+    }
+
+    /** A fresh POSIX name, or a random SysV key of the suite's range; null for anonymous segments. */
+    private static Resource segmentName(SegmentKind kind) {
+        return switch (kind) {
+            case POSIX -> new Resource.PosixSegment("/allocbench.procs." + ProcessHandle.current().pid() + "."
+                    + NAMES.incrementAndGet());
+            case SYSV -> new Resource.SysvSegment(java.util.concurrent.ThreadLocalRandom.current()
+                    .nextLong(0x41420000L, 0x41430000L));
+            default -> null;
+        };
+    }
+
+    private static Run run(SegmentKind kind, PageMapping mapping, long bytes, int processes, int iterations,
+            OpSequence trace, Resource segment) {
         Path dir = PrivateTemp.directory("allocbench-procs-");
         Process child = null;
         try {
-            List<String> command = List.of(BundledFiles.copy(PROGRAM, dir, true).toString(), kind.label(),
-                    mapping.label(), Long.toString(bytes), Integer.toString(processes), Integer.toString(iterations),
-                    trace.writeEncoded(dir.resolve("trace.ops")) + ":" + trace.slots());
+            List<String> command = new ArrayList<>(List.of(BundledFiles.copy(PROGRAM, dir, true).toString(),
+                    kind.label(), mapping.label(), Long.toString(bytes), Integer.toString(processes),
+                    Integer.toString(iterations), trace.writeEncoded(dir.resolve("trace.ops")) + ":" + trace.slots()));
+            switch (segment) {
+                case Resource.PosixSegment p -> command.add(p.name());
+                case Resource.SysvSegment k -> command.add(Long.toString(k.key()));
+                case null, default -> { }
+            }
+            if (segment != null) {
+                Ownership.claim(segment); // before it can exist
+            }
             ProcessBuilder builder = new ProcessBuilder(command);
             GlibcMalloc.environment(builder.environment());
             try {
                 child = builder.start();
             } catch (IOException e) {
+                if (segment != null) {
+                    Ownership.release(segment);
+                }
                 throw new ProcessModelException("cannot start " + PROGRAM + " from " + dir + ": " + e.getMessage());
             }
-            return supervise(kind, mapping, child, ChildStderr.drain(child), dir);
+            return supervise(kind, mapping, child, ChildStderr.drain(child), dir, segment);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run " + PROGRAM + ": " + e.getMessage(), e);
         } finally {
@@ -109,11 +159,11 @@ public final class SegmentProcesses {
         }
     }
 
-    private static Run supervise(SegmentKind kind, PageMapping mapping, Process child, ChildStderr stderr, Path dir)
-            throws IOException {
+    private static Run supervise(SegmentKind kind, PageMapping mapping, Process child, ChildStderr stderr, Path dir,
+            Resource segment) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-        Resource segment = null;
-        boolean removedByProgram = false; // it says "done" or "error" only after removing the segment
+        boolean removedByProgram = false; // it says "done" or "error" only after removing the segment (or making none)
+        boolean started = false; // before the go, it has made no segment
         try (OutputStream go = child.getOutputStream()) {
             String ready = out.readLine();
             if (ready == null || !ready.startsWith("ready ")) {
@@ -121,6 +171,7 @@ public final class SegmentProcesses {
                         + stderr.tail());
             }
             PrivateTemp.delete(dir);
+            started = true;
             go.write('g');
             go.flush();
             Map<Integer, String[]> reports = new HashMap<>();
@@ -132,12 +183,6 @@ public final class SegmentProcesses {
             for (String line; (line = out.readLine()) != null; ) {
                 String[] f = line.split(" ");
                 switch (f[0]) {
-                    case "created" -> {
-                        segment = resource(f);
-                        if (segment != null) {
-                            Ownership.claim(segment);
-                        }
-                    }
                     case "pagetables-before" -> before = Long.parseLong(f[1]);
                     case "process" -> reports.put(Integer.parseInt(f[1]), f);
                     case "segment" -> segmentLine = line;
@@ -146,6 +191,9 @@ public final class SegmentProcesses {
                     case "pagetables-after" -> after = Long.parseLong(f[1]);
                     case "error" -> {
                         removedByProgram = true;
+                        if (line.startsWith("error exists: ")) {
+                            throw new NameTaken(line.substring(14));
+                        }
                         throw new ProcessModelException(line.substring(6));
                     }
                     default -> { }
@@ -167,7 +215,7 @@ public final class SegmentProcesses {
             return new Run(kind, mapping, number(s, "bytes"), number(s, "page"), number(s, "smaps_page"),
                     number(s, "huge_bytes"), backends, before, heldKb, after);
         } finally {
-            if (segment != null && removedByProgram) {
+            if (segment != null && (removedByProgram || !started)) {
                 Ownership.release(segment);
             } else if (segment != null) { // it died or was cut off before removing it: remove it here
                 child.destroyForcibly();
@@ -175,15 +223,6 @@ public final class SegmentProcesses {
                 Ownership.reclaimNow(segment);
             }
         }
-    }
-
-    /** "created posix /allocbench.procs.12 0", "created sysv - 1094844416"; anonymous segments need no record. */
-    private static Resource resource(String[] f) {
-        return switch (f[1]) {
-            case "posix" -> new Resource.PosixSegment(f[2]);
-            case "sysv" -> new Resource.SysvSegment(Long.parseLong(f[3]));
-            default -> null;
-        };
     }
 
     private static Backend backend(Map<String, String> p, Map<String, String> h) {

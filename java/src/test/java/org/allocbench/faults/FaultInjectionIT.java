@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
  * Faults injected into real runs of the packaged jar, and what they leave.
  *
  * <p>SIGKILL at seeded random moments (seed: {@code -Dallocbench.faults.seed},
- * default 42) into run, verify-pg, limit, gate and hugepages; every other kill
+ * default 42) into run, verify-pg, limit, gate, hugepages and hugepages --processes; every other kill
  * takes the command's whole process group (as a CI timeout does), the others
  * its JVM alone (as the OOM killer does). After each: every process of the
  * command is gone, the host has no temporary directory, segment, cgroup,
@@ -113,12 +113,17 @@ class FaultInjectionIT {
                 "--warmup", "1", "--out", out.resolve("hugepages.json").toString()), out -> List.of("hugepages",
                 "--size", "8m", "--mappings", "4k", "--forks", "1", "--iterations", "1", "--warmup", "1", "--out",
                 out.resolve("hugepages.json").toString()));
+        // the process model: many processes on one segment, pools raised and shmem_enabled changed as root
+        scenario(random, "hugepages-processes", 4, 300, 6_000, true, out -> List.of("hugepages", "--processes",
+                "1,4,16", "--size", "64m", "--mappings", "4k,thp,2m", "--iterations", "2", "--out", out.toString()),
+                out -> List.of("hugepages", "--processes", "2", "--size", "8m", "--mappings", "4k", "--kinds",
+                        "sysv", "--iterations", "1", "--out", out.toString()));
 
         System.out.printf("fault injection (seed %d): %d faults injected (%d commands finished before their"
                 + " moment), %d resources checked, %d leftovers%s%n", SEED, faults, finishedFirst, checks,
                 leftovers.size(), skipped.isEmpty() ? "" : "; skipped: " + String.join("; ", skipped));
         assertEquals(List.of(), leftovers);
-        assertTrue(faults + finishedFirst >= (postgres ? 32 : 26), "kill points: " + (faults + finishedFirst));
+        assertTrue(faults + finishedFirst >= (postgres ? 36 : 30), "kill points: " + (faults + finishedFirst));
         assertTrue(faults >= 20, "most moments must find the command still running: " + faults);
     }
 

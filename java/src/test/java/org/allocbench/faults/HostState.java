@@ -15,20 +15,21 @@ import java.util.stream.Stream;
  * What a run of the suite can leave on a host, read off it: the suite's
  * temporary directories (in /tmp and in the run's own java.io.tmpdir), POSIX
  * segments in /dev/shm, SysV segments, cgroups named allocbench-*, the huge page
- * pools, and PostgreSQL servers of throwaway clusters. JMH's lock file
+ * pools, transparent huge pages' shmem_enabled (hugepages --processes sets it for
+ * a run), and PostgreSQL servers of throwaway clusters. JMH's lock file
  * ({@code jmh.lock}) is JMH's own, kept after every run by design. {@link #leftSince}
  * compares two readings; each category is one check.
  */
 record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<String> sysv, Set<String> cgroups,
-        Map<String, String> pools, Set<String> servers) {
+        Map<String, String> pools, String shmemThp, Set<String> servers) {
 
     /** How many kinds of thing one comparison checks. */
-    static final int CHECKS = 7;
+    static final int CHECKS = 8;
 
     static HostState read(Path runTmp) {
         return new HostState(names(Path.of("/tmp"), "allocbench-", "allocbench-owners-", "allocbench-faults-"),
                 names(runTmp, "", "jmh.lock"), names(Path.of("/dev/shm"), ""), readSysv(),
-                readCgroups(), readPools(), readServers());
+                readCgroups(), readPools(), readShmemThp(), readServers());
     }
 
     /** What is here now and was not in {@code before}, one line per thing; empty if nothing was left. */
@@ -45,6 +46,9 @@ record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<St
                 left.add("huge page pool " + pool + ": nr_hugepages " + before.pools.get(pool) + " -> " + n);
             }
         });
+        if (!shmemThp.equals(before.shmemThp)) {
+            left.add("transparent_hugepage/shmem_enabled: " + before.shmemThp + " -> " + shmemThp);
+        }
         return left;
     }
 
@@ -105,6 +109,14 @@ record HostState(Set<String> tmp, Set<String> runTmp, Set<String> devShm, Set<St
             // no hugetlb
         }
         return out;
+    }
+
+    private static String readShmemThp() {
+        try {
+            return Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled")).trim();
+        } catch (IOException e) {
+            return "absent";
+        }
     }
 
     /** Throwaway clusters' postmasters and backends: "pid command". */

@@ -49,12 +49,12 @@ import org.allocbench.trace.Workload;
  */
 public final class ProcessScalingCampaign {
 
-    public static final String SEGMENT_PTE = "segment-pte";
-    public static final String VMPTE = "vmpte";
-    public static final String PAGE_TABLES = "pagetables";
-    public static final String ATTACH = "attach";
-    public static final String FIRST_TOUCH = "first-touch";
-    public static final String TOUCH_FAULTS = "touch-faults";
+    public static final String SEGMENT_PTE = Cell.SEGMENT_PTE;
+    public static final String VMPTE = Cell.VMPTE;
+    public static final String PAGE_TABLES = Cell.PAGE_TABLES;
+    public static final String ATTACH = Cell.ATTACH;
+    public static final String FIRST_TOUCH = Cell.FIRST_TOUCH;
+    public static final String TOUCH_FAULTS = Cell.TOUCH_FAULTS;
     public static final String METHOD = "process-model";
     static final Path SHMEM_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled");
 

@@ -92,14 +92,7 @@ public final class ProcessScalingTable {
                 c.ciLow() * scale, c.ciHigh() * scale);
     }
 
-    /** 2,158,592 -> "2.06 MiB"; 4096 -> "4.0 KiB"; 0 -> "0". */
     static String bytes(double b) {
-        if (Math.abs(b) >= 1 << 20) {
-            return String.format(Locale.ROOT, "%.2f MiB", b / (1 << 20));
-        }
-        if (Math.abs(b) >= 1024) {
-            return String.format(Locale.ROOT, "%.1f KiB", b / 1024);
-        }
-        return String.format(Locale.ROOT, "%.0f B", b);
+        return org.allocbench.report.Numbers.bytes(b);
     }
 }

@@ -7,9 +7,20 @@ import java.util.Locale;
  * {@link Locale#ROOT}: a report reads the same whichever host wrote it, and
  * two reports of the same run are byte-for-byte the same.
  */
-final class Numbers {
+public final class Numbers {
 
     private Numbers() {
+    }
+
+    /** Bytes as people write them: 2,101,248 -> "2.00 MiB"; 4096 -> "4.0 KiB"; 0 -> "0 B". */
+    public static String bytes(double b) {
+        if (Math.abs(b) >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.2f MiB", b / (1 << 20));
+        }
+        if (Math.abs(b) >= 1024) {
+            return String.format(Locale.ROOT, "%.1f KiB", b / 1024);
+        }
+        return String.format(Locale.ROOT, "%.0f B", b);
     }
 
     /**

@@ -26,6 +26,7 @@ final class ReportPage {
 
     private final Path runDir;
     private final RunResults results;
+    private final RunResults all;
     private final List<String> traces;
     private final Path chartsDir;
     private final StringBuilder body = new StringBuilder(1 << 16);
@@ -34,9 +35,18 @@ final class ReportPage {
     private int chartCount;
 
     ReportPage(Path runDir, RunResults results, Path chartsDir) {
+        this(runDir, results, results, chartsDir);
+    }
+
+    /**
+     * A page about {@code view}, the cells most sections compare (in a scaling run those of one thread and one
+     * process), whose scaling sections see {@code all}.
+     */
+    ReportPage(Path runDir, RunResults all, RunResults view, Path chartsDir) {
         this.runDir = runDir;
-        this.results = results;
-        this.traces = results.traces();
+        this.results = view;
+        this.all = all;
+        this.traces = view.traces();
         this.chartsDir = chartsDir;
     }
 
@@ -44,8 +54,14 @@ final class ReportPage {
         return runDir;
     }
 
+    /** The cells the comparing sections show: in a scaling run, those of the fewest threads and one process. */
     RunResults results() {
         return results;
+    }
+
+    /** Every cell of the run, every thread and process count. */
+    RunResults allResults() {
+        return all;
     }
 
     /** The run's traces, in the order every section lists them. */
@@ -94,14 +110,28 @@ final class ReportPage {
      * (one with nothing to draw).
      */
     void figure(BufferedImage img, String name, String alt) throws IOException {
+        figure(img, String.format(Locale.ROOT, "%02d-%s.png", chartCount + 1, Html.anchor(name)), alt, true);
+    }
+
+    /**
+     * As {@link #figure(BufferedImage, String, String)}, saved as charts/NAME.png exactly: a name other documents
+     * (the README) can link to.
+     */
+    void namedFigure(BufferedImage img, String name, String alt) throws IOException {
+        figure(img, Html.anchor(name) + ".png", alt, false);
+    }
+
+    private void figure(BufferedImage img, String file, String alt, boolean numbered) throws IOException {
         if (img == null) {
             return;
+        }
+        if (numbered) {
+            chartCount++;
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         if (!ImageIO.write(img, "png", png)) {
             throw new IOException("no PNG writer in this JVM");
         }
-        String file = String.format(Locale.ROOT, "%02d-%s.png", ++chartCount, Html.anchor(name));
         Files.write(chartsDir.resolve(file), png.toByteArray());
         body.append("<figure><img src=\"data:image/png;base64,")
                 .append(Base64.getEncoder().encodeToString(png.toByteArray())).append("\" alt=\"")

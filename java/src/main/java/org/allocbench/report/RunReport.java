@@ -34,8 +34,11 @@ public final class RunReport {
     public static final String BASELINE = LaneKind.REFERENCE;
 
     private static final List<ReportSection> SECTIONS = List.of(new RunSection(), new SummarySection(),
-            new EnvironmentSection(), new TimeSection(), new LatencySection(), new MemorySection(),
-            new HugePagesSection(), new LimitSection(), new NotRunSection(), new ProblemsSection());
+            new EnvironmentSection(), new TimeSection(), new ScalingSection(), new ProcessModelSection(),
+            new LatencySection(), new MemorySection(), new HugePagesSection(), new LimitSection(), new NotRunSection(),
+            new ProblemsSection());
+    /** settings.method of a process-model run (allocbench hugepages --processes), which compares no allocators. */
+    private static final String PROCESS_MODEL = "process-model";
 
     private RunReport() {
     }
@@ -52,7 +55,7 @@ public final class RunReport {
         RunResults results = ResultsStore.read(runDir);
         Path chartsDir = runDir.resolve(CHARTS_DIR);
         prepareChartsDir(chartsDir);
-        ReportPage page = new ReportPage(runDir, results, chartsDir);
+        ReportPage page = new ReportPage(runDir, results, comparable(results), chartsDir);
         for (ReportSection section : SECTIONS) {
             section.writeTo(page);
         }
@@ -61,6 +64,22 @@ public final class RunReport {
         Files.writeString(temp, html(page), StandardCharsets.UTF_8);
         Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
         return target;
+    }
+
+    /**
+     * The cells the comparing sections (summary, time, memory, ...) show: all of them in most runs; in a run of
+     * several thread counts those of the fewest threads (the scaling section has the rest); none in a
+     * process-model run, whose cells are segments, not allocators (its own section shows them).
+     */
+    static RunResults comparable(RunResults results) {
+        if (results.settings() != null && PROCESS_MODEL.equals(results.settings().method())) {
+            return new RunResults(results.schema(), results.run(), results.environment(), results.settings(),
+                    List.of());
+        }
+        if (results.threadCounts().size() > 1 || results.processCounts().size() > 1) {
+            return results.atScale(results.threadCounts().get(0), 1);
+        }
+        return results;
     }
 
     /** Charts of an earlier report of this run go: the new report draws all it needs. */

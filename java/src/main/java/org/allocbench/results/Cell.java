@@ -51,6 +51,13 @@ public record Cell(String allocator, String trace, String metric, String unit, S
     public static final String WHOLE_TRACE = "wholetrace";
     public static final String WHOLE_TRACE_FLOOR = "wholetrace-floor";
     public static final String NS_PER_OP = "ns/op";
+    /** The process model's metrics (allocbench hugepages --processes; results.json's documentation has each). */
+    public static final String SEGMENT_PTE = "segment-pte";
+    public static final String VMPTE = "vmpte";
+    public static final String PAGE_TABLES = "pagetables";
+    public static final String ATTACH = "attach";
+    public static final String FIRST_TOUCH = "first-touch";
+    public static final String TOUCH_FAULTS = "touch-faults";
 
     public Cell {
         threads = Math.max(1, threads); // absent in runs before schema 1.2

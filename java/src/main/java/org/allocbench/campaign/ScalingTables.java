@@ -26,9 +26,9 @@ final class ScalingTables {
     static void print(PrintWriter out, RunResults run) {
         List<Integer> counts = run.threadCounts();
         out.printf("Thread scaling: %s threads, each replaying the whole trace with its own context (the malloc"
-                + " peers share their process's heap); Mops/s over all threads; eff = throughput / (threads x one"
-                + " thread's), 1.00 = perfect, [95%% CI] over forks (unpaired); a machine with %d CPUs shows the"
-                + " curve's shape up to %d threads only%n%n", counts.stream().map(String::valueOf)
+                + " peers share their process's heap); Mops/s over all threads (ns per op of each thread's own);"
+                + " eff = throughput / (threads x one thread's), 1.00 = perfect, [95%% CI] over forks (unpaired); a"
+                + " machine with %d CPUs shows the curve's shape up to %d threads only%n%n", counts.stream().map(String::valueOf)
                 .reduce((a, b) -> a + ", " + b).orElse("1"), Runtime.getRuntime().availableProcessors(),
                 Runtime.getRuntime().availableProcessors());
         for (String trace : run.traces()) {
@@ -48,7 +48,7 @@ final class ScalingTables {
         boolean memory = metric.equals(Cell.WHOLE_TRACE);
         out.printf("  %s: %s%n  %-18s", trace, title, "lane");
         for (int n : counts) {
-            out.printf(" %26s", n + (n == 1 ? " thread" : " threads"));
+            out.printf(" %33s", n + (n == 1 ? " thread" : " threads"));
         }
         out.printf(memory ? " %26s%n" : "%n", "added RSS/thread 1|" + max);
         for (String lane : lanes) {
@@ -59,7 +59,7 @@ final class ScalingTables {
             out.printf("  %-18s", lane);
             for (int n : counts) {
                 Scaling.Point p = points.stream().filter(x -> x.threads() == n).findFirst().orElse(null);
-                out.printf(" %26s", p == null ? "-" : cell(p));
+                out.printf(" %33s", p == null ? "-" : cell(p));
             }
             if (memory) {
                 out.printf(" %26s", rssPerThread(points, 1) + " | " + rssPerThread(points, max));
@@ -69,9 +69,9 @@ final class ScalingTables {
         out.println();
     }
 
-    /** "12.3 0.91 [0.85,0.97]": Mops/s, then the efficiency and its interval (none at one thread). */
+    /** "321.4 (6.2) 0.95 [0.90,1.01]": Mops/s, ns/op per thread, the efficiency and its interval (not at 1). */
     private static String cell(Scaling.Point p) {
-        String mops = String.format(Locale.ROOT, "%.1f", p.opsPerSecond() / 1e6);
+        String mops = String.format(Locale.ROOT, "%.1f (%.1f)", p.opsPerSecond() / 1e6, p.nsPerOpPerThread());
         RatioEstimate e = p.efficiency();
         if (p.threads() == 1 || e == null) {
             return mops;

@@ -67,7 +67,8 @@ final class ScalingSection implements ReportSection {
                 + " thread (earlier traces of the same process leave what their allocator kept).</p>\n"
                 : "<p>Per-op from Java, a JVM thread per replay thread.</p>\n");
         List<Column> columns = new ArrayList<>(List.of(Column.text("lane")));
-        counts.forEach(n -> columns.add(Column.num(n + (n == 1 ? " thread: Mops/s" : " threads: Mops/s, eff."))));
+        counts.forEach(n -> columns.add(Column.num(n + (n == 1 ? " thread: Mops/s (ns/op)"
+                : " threads: Mops/s (ns/op per thread), eff."))));
         boolean memory = metric.equals(Cell.WHOLE_TRACE);
         if (memory) {
             columns.add(Column.num("added RSS/thread, 1 | " + counts.get(counts.size() - 1)));
@@ -100,7 +101,8 @@ final class ScalingSection implements ReportSection {
     }
 
     private static String text(Scaling.Point p) {
-        String mops = Numbers.significant(p.opsPerSecond() / 1e6);
+        String mops = Numbers.significant(p.opsPerSecond() / 1e6) + " (" + Numbers.significant(p.nsPerOpPerThread())
+                + ")";
         RatioEstimate e = p.efficiency();
         if (p.threads() == 1 || e == null) {
             return mops;

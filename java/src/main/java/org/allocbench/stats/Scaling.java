@@ -24,6 +24,11 @@ public final class Scaling {
 
     /** One thread count's figures: the cell, its throughput (ops/s) and efficiency against one thread. */
     public record Point(int threads, Cell cell, double opsPerSecond, RatioEstimate efficiency) {
+
+        /** Each thread's ns per op of its own: the cell's ns per op done times the threads. */
+        public double nsPerOpPerThread() {
+            return cell.median() * threads;
+        }
     }
 
     /** The lane's points on the trace, by thread count (those without a usable cell left out). */

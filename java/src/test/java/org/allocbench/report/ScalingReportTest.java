@@ -62,8 +62,8 @@ class ScalingReportTest {
         }
         String html = write(dir, run);
         assertTrue(html.contains("<h2 id=\"scaling\">Thread scaling</h2>"), html);
-        assertTrue(html.contains("<td class=\"num\">167, 0.83 ["), "2 threads: 166.7 Mops/s, efficiency 0.83");
-        assertTrue(html.contains("<td class=\"num\">200, 0.50 ["), "4 threads: 200 Mops/s, efficiency 0.50");
+        assertTrue(html.contains("<td class=\"num\">167 (12.0), 0.83 ["), "2 threads: 166.7 Mops/s, 12 ns/op each, 0.83");
+        assertTrue(html.contains("<td class=\"num\">200 (20.0), 0.50 ["), "4 threads: 200 Mops/s, 20 ns/op each, 0.50");
         assertTrue(html.contains("2,048 KiB | 512 KiB"), "added RSS: 2 MiB, per thread at 1 and at 4 threads");
         for (String chart : List.of("scaling-logrand-throughput.png", "scaling-logrand-efficiency.png")) {
             assertTrue(Files.size(dir.resolve("charts").resolve(chart)) > 1000, chart);

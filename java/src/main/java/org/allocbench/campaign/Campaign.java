@@ -160,16 +160,17 @@ public record Campaign(String name, String method, List<String> allocators, List
     /**
      * Thread scaling: the quick campaign's allocators over three traces (small chunks churned, a per-tuple
      * reset, sizes of a log-random spread), 100,000 ops each per thread, at 1, 2, 4, ... up to 4x the CPUs
-     * replay threads; per-op lanes from Java and the whole-trace C lanes (a pthread per replay thread), no
-     * pg15-real (a backend is one thread: {@code allocbench hugepages --processes} measures the process
-     * model). Each thread replays the trace with its own context; the malloc peers share their process heap.
+     * replay threads; per-op lanes from Java and the whole-trace C lanes (a pthread per replay thread), and
+     * pg15-real at one thread only (a backend is one thread: {@code allocbench hugepages --processes} measures
+     * the process model). Each thread replays the trace with its own context; the malloc peers share their
+     * process heap.
      * On a 2-core machine the curves show their shape up to 2 threads only: meant for bigger hosts.
      */
     public static Campaign scale() {
         return new Campaign("scale", INTERLEAVED, allThatFree(), List.of("small-churn", "per-tuple-reset", "logrand"),
                 100_000, Map.of(), 42, 15, 7, 3,
                 scalingThreadCounts(Runtime.getRuntime().availableProcessors()), Jmh.DEFAULT, List.of(), true,
-                false, true, null);
+                true, true, null);
     }
 
     /** A built-in campaign by name, or null. */

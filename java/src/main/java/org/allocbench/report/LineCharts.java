@@ -80,6 +80,9 @@ final class LineCharts {
             maxY = Math.max(maxY, reference);
         }
         chart.getStyler().setSeriesColors(colors.toArray(Color[]::new));
+        // a legend of eight names below the plot runs off its right edge: beside it, one name a line
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Vertical);
         chart.getStyler().setXAxisMin(minX);
         chart.getStyler().setXAxisMax(maxX);
         if (!logY) {

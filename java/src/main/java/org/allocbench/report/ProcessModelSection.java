@@ -39,7 +39,6 @@ final class ProcessModelSection implements ReportSection {
         List<Column> columns = new ArrayList<>(List.of(Column.text("segment")));
         counts.forEach(n -> columns.add(Column.num(n + (n == 1 ? " process" : " processes"))));
         columns.add(Column.num("expected"));
-        columns.add(Column.num("in all, " + counts.get(counts.size() - 1) + " processes"));
         DataTable table = page.table(columns);
         double[] x = counts.stream().mapToDouble(Integer::doubleValue).toArray();
         List<LineCharts.Line> perProcess = new ArrayList<>();
@@ -62,17 +61,31 @@ final class ProcessModelSection implements ReportSection {
                 }
             }
             row.add(expected == null ? "-" : Numbers.bytes(expected));
-            row.add(Double.isNaN(all[all.length - 1]) ? "-" : Numbers.bytes(all[all.length - 1]));
             table.row(null, row.toArray());
             perProcess.add(new LineCharts.Line(segment, x, mine));
             total.add(new LineCharts.Line(segment, x, all));
         }
         table.end();
+        page.body().append("<p>PageTables of the whole system with every process attached, less before the first"
+                + " (the processes' own page tables too; a growth at or below 0 is the rest of the system's"
+                + " own changes):</p>\n");
+        List<Column> totals = new ArrayList<>(List.of(Column.text("segment")));
+        counts.forEach(n -> totals.add(Column.num(n + (n == 1 ? " process" : " processes"))));
+        DataTable inAll = page.table(totals);
+        for (LineCharts.Line line : total) {
+            List<Object> row = new ArrayList<>(List.of(Html.esc(line.name())));
+            for (double v : line.y()) {
+                row.add(Double.isNaN(v) ? "-" : Numbers.bytes(v));
+            }
+            inAll.row(null, row.toArray());
+        }
+        inAll.end();
         page.namedFigure(LineCharts.draw("Page tables for the segment, per process", "processes",
                 "bytes per process", perProcess, true, Double.NaN), "process-page-tables",
-                "Page-table bytes per process against processes, by segment and page size" + (zeros
-                        ? " (0 bytes cannot be drawn on a log scale: those mappings, 1 GiB pages, needed no new"
-                                + " page-table page)" : ""));
+                "Page-table bytes per process against processes, by segment and page size; segments of the same"
+                        + " page size lie on one another (the table has each)" + (zeros
+                        ? "; 0 bytes cannot be drawn on a log scale: those mappings, 1 GiB pages, needed no new"
+                                + " page-table page" : ""));
         page.namedFigure(LineCharts.draw("PageTables of the whole system, growth with all processes attached",
                 "processes", "bytes", total, true, Double.NaN), "process-page-tables-total",
                 "System-wide page-table growth against processes, by segment and page size (a growth of 0 or"
@@ -84,8 +97,10 @@ final class ProcessModelSection implements ReportSection {
     private static void costs(ReportPage page, RunResults run, String trace, List<String> segments,
             List<Integer> counts) {
         page.body().append("<p>Each process's cost, median over processes [95% interval over processes]:"
-                + " attach (shm_open and mmap, or shmat; anonymous segments are inherited), the first touch of"
-                + " the whole segment and its minor faults, and the replay of " + Html.esc(trace) + ".</p>\n");
+                + " attach (shm_open and mmap, or shmat; anonymous segments are inherited, not attached), the first"
+                + " touch of the whole segment and its minor faults, and the replay of " + Html.esc(trace) + ". With"
+                + " one process, the touch also allocates and zeroes the pages (the later processes only map them),"
+                + " and on a VM the host may be giving that memory to the guest for the first time.</p>\n");
         DataTable table = page.table(List.of(Column.text("segment"), Column.num("processes"),
                 Column.num("attach µs"), Column.num("first touch ms"), Column.num("faults"),
                 Column.num("replay ns/op")));
@@ -101,7 +116,8 @@ final class ProcessModelSection implements ReportSection {
                 Cell attach = cell(run, segment, trace, Cell.ATTACH, n);
                 Cell faults = cell(run, segment, trace, Cell.TOUCH_FAULTS, n);
                 Cell replay = cell(run, segment, trace, Cell.WHOLE_TRACE, n);
-                table.row(null, Html.esc(segment), n, Numbers.significant(attach.median() / 1e3),
+                table.row(null, Html.esc(segment), n, segment.startsWith("anonymous/") ? "inherited"
+                        : Numbers.significant(attach.median() / 1e3),
                         scaled(touch, 1e-6), Numbers.count(Math.round(faults.median())), scaled(replay, 1));
             }
         }

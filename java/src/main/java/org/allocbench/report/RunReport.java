@@ -94,7 +94,7 @@ public final class RunReport {
 
     /** The whole page around the sections' body: head with the stylesheet, title, summary line, contents, footer. */
     private static String html(ReportPage page) {
-        RunResults results = page.results();
+        RunResults results = page.allResults(); // the lead line counts every cell, whatever the sections compare
         RunInfo run = results.run();
         String id = run == null || run.id() == null ? page.runDir().getFileName().toString() : run.id();
         StringBuilder html = new StringBuilder(page.body().length() + 8192);

@@ -24,9 +24,8 @@ final class ScalingSection implements ReportSection {
             + " replays the whole trace with its own context (the malloc peers share their process's heap), the"
             + " threads made before anything is timed and released together for every iteration. Throughput is"
             + " over all threads; <em>efficiency</em> = throughput / (threads &times; one thread's): 1.00 is"
-            + " perfect, with a 95%% interval over forks (unpaired). A machine with %d CPUs shows the curve's shape"
-            + " up to %d threads only; the campaign is meant for bigger hosts. The sections above show the run at"
-            + " %d thread(s).</p>\n";
+            + " perfect, with a 95%% interval over forks (unpaired). %s; the campaign is meant for bigger hosts."
+            + " The sections above show the run at %d thread(s).</p>\n";
 
     @Override
     public void writeTo(ReportPage page) throws IOException {
@@ -36,8 +35,12 @@ final class ScalingSection implements ReportSection {
             return;
         }
         page.section("scaling", "Thread scaling");
-        int cpus = Runtime.getRuntime().availableProcessors();
-        page.body().append(String.format(Locale.ROOT, INTRODUCTION, cpus, cpus, counts.get(0)));
+        // the CPUs of the host that ran it, as recorded: a report made elsewhere must say the same
+        int cpus = run.environment().get("logicalCpus") instanceof Number n ? n.intValue() : 0;
+        String shape = cpus > 0 ? String.format(Locale.ROOT, "This host's %d CPUs show the curve's shape up to %d"
+                + " threads only", cpus, cpus) : "A host shows the curve's shape only up to as many threads as it has"
+                + " CPUs";
+        page.body().append(String.format(Locale.ROOT, INTRODUCTION, shape, counts.get(0)));
         for (String trace : run.traces()) {
             page.subheading("scaling-" + trace, trace);
             List<LineCharts.Line> throughput = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +19,7 @@ import org.allocbench.nativecore.SegmentKind;
 import org.allocbench.owned.Ownership;
 import org.allocbench.owned.PrivateTemp;
 import org.allocbench.owned.Resource;
+import org.allocbench.replay.ChildProtocol;
 import org.allocbench.replay.ChildStderr;
 import org.allocbench.trace.OpSequence;
 
@@ -260,16 +260,10 @@ public final class SegmentProcesses {
     }
 
     private static long[] longs(String csv) {
-        return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
+        return ChildProtocol.longs(csv);
     }
 
     private static int waitFor(Process child) {
-        try {
-            return child.waitFor();
-        } catch (InterruptedException e) {
-            child.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while " + PROGRAM + " ran", e);
-        }
+        return ChildProtocol.waitFor(child, PROGRAM);
     }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.nativecore.GlibcMalloc;
@@ -189,16 +188,10 @@ public final class WholeTraceRunner {
     }
 
     private static long[] longs(String csv) {
-        return Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
+        return ChildProtocol.longs(csv);
     }
 
     private static int waitFor(Process child) {
-        try {
-            return child.waitFor();
-        } catch (InterruptedException e) {
-            child.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while " + PROGRAM + " ran", e);
-        }
+        return ChildProtocol.waitFor(child, PROGRAM);
     }
 }

@@ -66,8 +66,9 @@ public final class ProcessScalingTable {
                 Cell attach = cell(run, lane, trace, ProcessScalingCampaign.ATTACH, n);
                 Cell faults = cell(run, lane, trace, ProcessScalingCampaign.TOUCH_FAULTS, n);
                 Cell replay = cell(run, lane, trace, Cell.WHOLE_TRACE, n);
-                out.add(String.format(Locale.ROOT, "%-14s %7d %12.1f %26s %,14.0f %24s", lane, n,
-                        attach.median() / 1e3, interval(touch, 1e-6, "%.1f"), faults.median(),
+                out.add(String.format(Locale.ROOT, "%-14s %7d %12s %26s %,14.0f %24s", lane, n,
+                        lane.startsWith("anonymous/") ? "inherited" : String.format(Locale.ROOT, "%.1f",
+                                attach.median() / 1e3), interval(touch, 1e-6, "%.1f"), faults.median(),
                         interval(replay, 1, "%.1f")));
             }
         }

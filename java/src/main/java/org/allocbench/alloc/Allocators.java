@@ -3,6 +3,7 @@ package org.allocbench.alloc;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.allocbench.arena.JavaAllocSet;
 import org.allocbench.nativecore.AllocSetSizes;
 
 /** Every allocator the suite knows, available here or not, in a stable order. */
@@ -19,8 +20,13 @@ public final class Allocators {
         all.add(new AllocatorFactory("aset-pg15", "the same C AllocSet with PostgreSQL 15's 16-byte chunk header"
                 + " (liballocbench-pg15), per-op FFM calls",
                 AllocatorFactory.Availability.YES, () -> new Pg15AllocSetAllocator(AllocSetSizes.DEFAULT)));
-        all.add(new AllocatorFactory("aset-java", "the same AllocSet in pure Java over MemorySegment",
-                AllocatorFactory.Availability.YES, () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)));
+        all.add(new AllocatorFactory(JavaAllocSetAllocator.NAME, "the same AllocSet in pure Java over MemorySegment,"
+                + " its blocks from malloc as the C one's (a downcall per block)", AllocatorFactory.Availability.YES,
+                () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.MALLOC)));
+        all.add(new AllocatorFactory(JavaAllocSetAllocator.ZEROING_NAME, "the pure-Java AllocSet with its blocks"
+                + " from JDK arenas (zero-filled, a per-thread cache of freed blocks): the price of zeroing",
+                AllocatorFactory.Availability.YES,
+                () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.ARENA)));
         all.addAll(NativePeers.factories());
         all.addAll(JavaPeers.factories());
         return List.copyOf(all);

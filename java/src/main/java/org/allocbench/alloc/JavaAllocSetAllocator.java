@@ -22,13 +22,26 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
             Capabilities.Sharing.OWNER);
 
+    /** Blocks from malloc, as the C AllocSet's. */
+    public static final String NAME = "aset-java";
+    /** Blocks from JDK arenas, zero-filled: beside {@link #NAME}, the price of zeroing. */
+    public static final String ZEROING_NAME = "aset-java-zeroing";
+
     private final AllocSetSizes sizes;
+    private final JavaAllocSet.Blocks blocks;
     /** Null until first use (a root); a child's from the start. */
     private JavaAllocSet set;
 
+    /** Blocks from malloc ({@value #NAME}). */
     public JavaAllocSetAllocator(AllocSetSizes sizes) {
-        super("aset-java", CAPABILITIES);
+        this(sizes, JavaAllocSet.Blocks.MALLOC);
+    }
+
+    /** {@value #NAME} over malloc blocks, {@value #ZEROING_NAME} over arena blocks. */
+    public JavaAllocSetAllocator(AllocSetSizes sizes, JavaAllocSet.Blocks blocks) {
+        super(blocks == JavaAllocSet.Blocks.MALLOC ? NAME : ZEROING_NAME, CAPABILITIES);
         this.sizes = Objects.requireNonNull(sizes, "sizes");
+        this.blocks = blocks;
         JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
     }
 
@@ -36,21 +49,23 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
      * Over a child set: its parent's reset or delete closes the set itself (the set's own tree), after which
      * every operation of this instance throws ("memory context ... has been deleted").
      */
-    private JavaAllocSetAllocator(JavaAllocSet childSet) {
-        super("aset-java", CAPABILITIES);
+    private JavaAllocSetAllocator(JavaAllocSet childSet, String name) {
+        super(name, CAPABILITIES);
         this.sizes = null;
+        this.blocks = null;
         this.set = childSet;
     }
 
     @Override
     public String version() {
-        return "pure Java over MemorySegment (pg16 layout)";
+        return "pure Java over MemorySegment (pg16 layout), blocks from "
+                + (name().equals(NAME) ? "malloc" : "JDK arenas (zero-filled)");
     }
 
     private JavaAllocSet set() {
         JavaAllocSet current = set;
         if (current == null) {
-            current = set = new JavaAllocSet(name(), sizes);
+            current = set = new JavaAllocSet(name(), sizes, blocks);
         }
         return current;
     }
@@ -88,7 +103,7 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     public Allocator child(String contextName, long minContextSize, long initBlockSize, long maxBlockSize) {
         ensureOpen();
         return new JavaAllocSetAllocator(set().createChild(contextName, minContextSize, initBlockSize,
-                maxBlockSize));
+                maxBlockSize), name());
     }
 
     /** The set and its descendants in PostgreSQL's MemoryContextStats format (as the native dump prints it). */

@@ -43,7 +43,7 @@ import org.allocbench.arena.BlockCache.Block;
  * application can drop a thread's cached blocks between phases; the rest is
  * package-private.
  */
-public final class ArenaBlockSource {
+public final class ArenaBlockSource implements BlockSource {
 
     private final Long2ObjectOpenHashMap<Block> blocks = new Long2ObjectOpenHashMap<>();
     /** Held so that the cache is not released while this source may still use it (see BlockCache). */
@@ -74,7 +74,8 @@ public final class ArenaBlockSource {
      * A block of {@code size} bytes (8-byte aligned; not zeroed, except the
      * first block of the source), or 0 if out of memory.
      */
-    long alloc(long size) {
+    @Override
+    public long alloc(long size) {
         checkThread();
         if (size <= 0) {
             return 0; // an overflowed size computation: no machine has that much
@@ -96,7 +97,8 @@ public final class ArenaBlockSource {
     }
 
     /** Gives a block back. False if {@code block} is not one of ours (nothing is freed then). */
-    boolean free(long block) {
+    @Override
+    public boolean free(long block) {
         checkThread();
         Block freed = blocks.remove(block);
         if (freed == null) {
@@ -112,7 +114,8 @@ public final class ArenaBlockSource {
      * the size is the same), else moved and the old one freed; or 0 if out of
      * memory, the old block untouched.
      */
-    long realloc(long block, long oldSize, long newSize) {
+    @Override
+    public long realloc(long block, long oldSize, long newSize) {
         checkThread();
         if (newSize == oldSize) {
             return block;
@@ -132,17 +135,20 @@ public final class ArenaBlockSource {
     }
 
     /** Whether {@code block} is a live block of this source. */
-    boolean owns(long block) {
+    @Override
+    public boolean owns(long block) {
         return blocks.containsKey(block);
     }
 
     /** Blocks currently held. */
-    int size() {
+    @Override
+    public int size() {
         return blocks.size();
     }
 
     /** Frees every block (after an error left the set unusable, or at close). */
-    void freeAll() {
+    @Override
+    public void freeAll() {
         checkThread();
         for (Block block : blocks.values()) {
             cache.giveBack(block);

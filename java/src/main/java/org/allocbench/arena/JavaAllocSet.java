@@ -50,7 +50,9 @@ import org.allocbench.nativecore.MemoryContextException;
  * freelist or the head block, a small free) allocates nothing on the Java heap,
  * looks nothing up in a map, and compiles to about what the C does.
  *
- * <p><b>Blocks.</b> Blocks come from {@link ArenaBlockSource}: an arena can
+ * <p><b>Blocks.</b> Blocks come from the C library's malloc ({@link Blocks#MALLOC}, as the C AllocSet's:
+ * one downcall per block, never zeroed, realloc in place where the heap allows), or from
+ * {@link ArenaBlockSource} ({@link Blocks#ARENA}, the default of the constructors without a kind): an arena can
  * only be freed whole, and a dedicated block must go back on pfree without its
  * neighbours, so each block is an arena of its own. An arena cannot realloc,
  * so repalloc of a dedicated block allocates a new one of
@@ -123,7 +125,8 @@ public final class JavaAllocSet implements AutoCloseable {
     private final long initBlockSize;
     private final long maxBlockSize;
     private final long allocChunkLimit;
-    private final ArenaBlockSource source = new ArenaBlockSource();
+    private final Blocks blockKind;
+    private final BlockSource source;
     /** The set's address: start of the keeper allocation, the owner word of every block. */
     private final long set;
     /** The keeper block, right after the context struct. */
@@ -145,19 +148,44 @@ public final class JavaAllocSet implements AutoCloseable {
     private JavaAllocSet prevSibling;
     private JavaAllocSet nextSibling;
 
-    /** A set with the given sizes (see {@link AllocSetSizes} for the presets). */
+    /**
+     * Where the blocks come from: {@link #MALLOC}, the C library's malloc as the C AllocSet (a downcall per
+     * block, nothing zeroed), or {@link #ARENA}, a JDK arena per block (zero-filled, with a bounded per-thread
+     * cache of freed blocks: {@link ArenaBlockSource}).
+     */
+    public enum Blocks {
+        MALLOC, ARENA;
+
+        BlockSource create() {
+            return this == MALLOC ? new MallocBlockSource() : new ArenaBlockSource();
+        }
+    }
+
+    /** A set with the given sizes (see {@link AllocSetSizes} for the presets), its blocks from arenas. */
     public JavaAllocSet(String name, AllocSetSizes sizes) {
+        this(name, sizes, Blocks.ARENA);
+    }
+
+    /** A set with the given sizes, its blocks from {@code blocks}; its children's come from the same kind. */
+    public JavaAllocSet(String name, AllocSetSizes sizes, Blocks blocks) {
         this(name, Objects.requireNonNull(sizes, "sizes").minContextSize(), sizes.initBlockSize(),
-                sizes.maxBlockSize());
+                sizes.maxBlockSize(), blocks);
+    }
+
+    /** As {@link #JavaAllocSet(String, long, long, long, Blocks)} over arena blocks. */
+    public JavaAllocSet(String name, long minContextSize, long initBlockSize, long maxBlockSize) {
+        this(name, minContextSize, initBlockSize, maxBlockSize, Blocks.ARENA);
     }
 
     /**
      * aset_create: validates the parameters as native does (same messages),
      * takes the keeper block and derives the chunk limit from maxBlockSize.
      */
-    public JavaAllocSet(String name, long minContextSize, long initBlockSize, long maxBlockSize) {
+    public JavaAllocSet(String name, long minContextSize, long initBlockSize, long maxBlockSize, Blocks blocks) {
         this.name = Objects.requireNonNull(name, "name");
         checkSizes(minContextSize, initBlockSize, maxBlockSize);
+        this.blockKind = Objects.requireNonNull(blocks, "blocks");
+        this.source = blocks.create();
 
         // The keeper block must hold the set, a block header and at least one chunk header.
         long firstBlockSize = CONTEXT_STRUCT_SIZE + BLOCK_HDRSZ + CHUNK_HDRSZ;
@@ -563,7 +591,7 @@ public final class JavaAllocSet implements AutoCloseable {
      */
     public JavaAllocSet createChild(String childName, long minContextSize, long initBlockSize, long maxBlockSize) {
         checkOwner();
-        JavaAllocSet child = new JavaAllocSet(childName, minContextSize, initBlockSize, maxBlockSize);
+        JavaAllocSet child = new JavaAllocSet(childName, minContextSize, initBlockSize, maxBlockSize, blockKind);
         child.parent = this;
         child.nextSibling = firstChild;
         if (firstChild != null) {

@@ -256,7 +256,7 @@ class AllocatorContractTest {
     @Test
     void everyAllocatorHasAUniqueNameAndUnavailableOnesSayWhy() {
         List<AllocatorFactory> all = Allocators.all();
-        assertEquals(List.of("aset-native", "aset-pg15", "aset-java", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+        assertEquals(List.of("aset-native", "aset-pg15", "aset-java", "aset-java-zeroing", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
                 "jdk-arena", "jdk-slicing", "netty-pooled"), all.stream().map(AllocatorFactory::name).toList());
         for (AllocatorFactory f : all) {
             assertTrue(f.availability().available() || !f.availability().reason().isBlank(), f.name());

@@ -21,7 +21,7 @@ class JavaAllocSetAllocatorTest {
     void describesItself() {
         try (Allocator allocator = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)) {
             assertEquals("aset-java", allocator.name());
-            assertEquals("pure Java over MemorySegment (pg16 layout)", allocator.version());
+            assertEquals("pure Java over MemorySegment (pg16 layout), blocks from malloc", allocator.version());
             assertEquals(new Capabilities(true, true, true, true, 8, "", true, Capabilities.Sharing.OWNER),
                     allocator.capabilities());
         }

@@ -59,22 +59,25 @@ class JavaVsNativeAllocSetTest {
         for (int p = 0; p < presets.length; p++) {
             for (Sizes sizes : Sizes.values()) {
                 for (int i = 0; i < 4; i++) {
-                    all.add(Arguments.of(names[p], presets[p], sizes, seed++));
+                    // both block sources: the statistics never see where a block came from
+                    JavaAllocSet.Blocks blocks = JavaAllocSet.Blocks.values()[i % 2];
+                    all.add(Arguments.of(names[p], presets[p], sizes, seed++, blocks));
                 }
             }
         }
         return all.stream();
     }
 
-    @ParameterizedTest(name = "{0} {2} seed {3}")
+    @ParameterizedTest(name = "{0} {2} seed {3}, {4} blocks")
     @MethodSource("sequences")
-    void sameStatisticsAfterEveryOp(String presetName, AllocSetSizes preset, Sizes sizes, long seed) {
+    void sameStatisticsAfterEveryOp(String presetName, AllocSetSizes preset, Sizes sizes, long seed,
+            JavaAllocSet.Blocks blocks) {
         SplittableRandom random = new SplittableRandom(seed);
         long[] javaPtr = new long[SLOTS];
         long[] nativePtr = new long[SLOTS];
         long[] size = new long[SLOTS];
         int[] tag = new int[SLOTS];
-        try (JavaAllocSet jset = new JavaAllocSet("java", preset);
+        try (JavaAllocSet jset = new JavaAllocSet("java", preset, blocks);
                 NativeMemoryContext nat = NativeMemoryContext.create("native", preset)) {
             long cx = nat.address();
             long limit = jset.allocChunkLimit();

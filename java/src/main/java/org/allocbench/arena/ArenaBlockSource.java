@@ -157,9 +157,6 @@ public final class ArenaBlockSource implements BlockSource {
     }
 
     private void checkThread() {
-        if (Thread.currentThread() != cache.thread) {
-            throw new WrongThreadException("the blocks of this source belong to thread \"" + cache.thread.getName()
-                    + "\", not \"" + Thread.currentThread().getName() + "\"");
-        }
+        BlockSource.checkThread(cache.thread);
     }
 }

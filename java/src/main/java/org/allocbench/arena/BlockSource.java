@@ -31,4 +31,12 @@ interface BlockSource {
     /** Frees every block (after an error left the set unusable, or at close). */
     void freeAll();
 
+
+    /** Refuses every thread but {@code owner}, the one that made the source, naming both. */
+    static void checkThread(Thread owner) {
+        if (Thread.currentThread() != owner) {
+            throw new WrongThreadException("the blocks of this source belong to thread \"" + owner.getName()
+                    + "\", not \"" + Thread.currentThread().getName() + "\"");
+        }
+    }
 }

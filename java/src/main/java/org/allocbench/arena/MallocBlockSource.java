@@ -128,9 +128,6 @@ final class MallocBlockSource implements BlockSource {
     }
 
     private void checkThread() {
-        if (Thread.currentThread() != thread) {
-            throw new WrongThreadException("the blocks of this source belong to thread \"" + thread.getName()
-                    + "\", not \"" + Thread.currentThread().getName() + "\"");
-        }
+        BlockSource.checkThread(thread);
     }
 }

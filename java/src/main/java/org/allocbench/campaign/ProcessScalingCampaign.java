@@ -32,11 +32,11 @@ import org.allocbench.trace.Workload;
  *
  * <p>Cells ({@code allocator} = {@code kind/mapping}, e.g. {@code sysv/2m};
  * samples one per process, {@code sampleForks} the process's index):
- * {@value #SEGMENT_PTE} (page tables each process gained by attaching and
+ * {@value Cell#SEGMENT_PTE} (page tables each process gained by attaching and
  * touching the segment: its VmPTE with all attached less its VmPTE before it
- * attached), {@value #VMPTE} (VmPTE with all attached), {@value #PAGE_TABLES}
+ * attached), {@value Cell#VMPTE} (VmPTE with all attached), {@value Cell#PAGE_TABLES}
  * (one sample: /proc/meminfo PageTables with all attached less before the
- * first), {@value #ATTACH}, {@value #FIRST_TOUCH}, {@value #TOUCH_FAULTS}, and
+ * first), {@value Cell#ATTACH}, {@value Cell#FIRST_TOUCH}, {@value Cell#TOUCH_FAULTS}, and
  * {@value Cell#WHOLE_TRACE} (each process's replay of the trace through its
  * own AllocSet, ns/op per iteration).
  *
@@ -49,12 +49,6 @@ import org.allocbench.trace.Workload;
  */
 public final class ProcessScalingCampaign {
 
-    public static final String SEGMENT_PTE = Cell.SEGMENT_PTE;
-    public static final String VMPTE = Cell.VMPTE;
-    public static final String PAGE_TABLES = Cell.PAGE_TABLES;
-    public static final String ATTACH = Cell.ATTACH;
-    public static final String FIRST_TOUCH = Cell.FIRST_TOUCH;
-    public static final String TOUCH_FAULTS = Cell.TOUCH_FAULTS;
     public static final String METHOD = "process-model";
     static final Path SHMEM_ENABLED = Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled");
 
@@ -142,7 +136,7 @@ public final class ProcessScalingCampaign {
             r = SegmentProcesses.run(kind, mapping, settings.bytes(), processes, settings.iterations(), trace);
         } catch (RuntimeException e) {
             err.println("  failed: " + e.getMessage());
-            return List.of(SEGMENT_PTE, Cell.WHOLE_TRACE).stream()
+            return List.of(Cell.SEGMENT_PTE, Cell.WHOLE_TRACE).stream()
                     .map(metric -> Cell.notRun(lane, trace.name(), metric, Cell.FAILED, e.getMessage())
                             .at(1, processes)).toList();
         }
@@ -153,14 +147,14 @@ public final class ProcessScalingCampaign {
         segment.put("smapsPageSize", r.smapsPageSize());
         segment.put("hugeBytes", r.hugeBytes());
         segment.put("expectedBytes", expectedPageTableBytes(r.segmentBytes(), mapping));
-        cells.add(perProcess(lane, trace, SEGMENT_PTE, "bytes", r, b -> (double) b.segmentPageTableBytes(), segment));
-        cells.add(perProcess(lane, trace, VMPTE, "bytes", r, b -> (double) b.vmPteHeldBytes(), Map.of()));
-        cells.add(perProcess(lane, trace, ATTACH, "ns", r, b -> (double) b.attachNs(), Map.of()));
-        cells.add(perProcess(lane, trace, FIRST_TOUCH, "ns", r, b -> (double) b.touchNs(), Map.of()));
-        cells.add(perProcess(lane, trace, TOUCH_FAULTS, "faults", r, b -> (double) b.touchFaults(), Map.of()));
+        cells.add(perProcess(lane, trace, Cell.SEGMENT_PTE, "bytes", r, b -> (double) b.segmentPageTableBytes(), segment));
+        cells.add(perProcess(lane, trace, Cell.VMPTE, "bytes", r, b -> (double) b.vmPteHeldBytes(), Map.of()));
+        cells.add(perProcess(lane, trace, Cell.ATTACH, "ns", r, b -> (double) b.attachNs(), Map.of()));
+        cells.add(perProcess(lane, trace, Cell.FIRST_TOUCH, "ns", r, b -> (double) b.touchNs(), Map.of()));
+        cells.add(perProcess(lane, trace, Cell.TOUCH_FAULTS, "faults", r, b -> (double) b.touchFaults(), Map.of()));
         Map<String, Long> meminfo = Map.of("beforeBytes", r.pageTablesBeforeKb() * 1024, "heldBytes",
                 r.pageTablesHeldKb() * 1024, "afterBytes", r.pageTablesAfterKb() * 1024);
-        cells.add(new Cell(lane, trace.name(), PAGE_TABLES, "bytes", Cell.OK, null,
+        cells.add(new Cell(lane, trace.name(), Cell.PAGE_TABLES, "bytes", Cell.OK, null,
                 List.of((double) r.pageTablesGrowthBytes()), List.of(0), (double) r.pageTablesGrowthBytes(), null,
                 null, meminfo, List.of(), List.of()).at(1, processes));
         cells.add(replay(lane, trace, r));

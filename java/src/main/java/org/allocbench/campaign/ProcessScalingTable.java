@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunResults;
 
 /**
@@ -19,7 +20,7 @@ public final class ProcessScalingTable {
     public static List<String> lines(RunResults run) {
         List<String> out = new ArrayList<>();
         List<Integer> counts = run.processCounts();
-        List<String> lanes = run.cells().stream().filter(c -> c.metric().equals(ProcessScalingCampaign.SEGMENT_PTE))
+        List<String> lanes = run.cells().stream().filter(c -> c.metric().equals(Cell.SEGMENT_PTE))
                 .map(Cell::allocator).distinct().toList();
         if (lanes.isEmpty()) {
             return out;
@@ -36,14 +37,14 @@ public final class ProcessScalingTable {
             StringBuilder row = new StringBuilder(String.format(Locale.ROOT, "%-14s", lane));
             Long expected = null;
             for (int n : counts) {
-                Cell c = cell(run, lane, trace, ProcessScalingCampaign.SEGMENT_PTE, n);
+                Cell c = cell(run, lane, trace, Cell.SEGMENT_PTE, n);
                 row.append(String.format(Locale.ROOT, " %12s", c == null || c.median() == null ? "-"
                         : bytes(c.median())));
                 if (c != null && c.stats().get("expectedBytes") != null) {
                     expected = c.stats().get("expectedBytes");
                 }
             }
-            Cell total = cell(run, lane, trace, ProcessScalingCampaign.PAGE_TABLES, last(counts));
+            Cell total = cell(run, lane, trace, Cell.PAGE_TABLES, last(counts));
             row.append(String.format(Locale.ROOT, " %12s %24s", expected == null ? "-" : bytes(expected),
                     total == null || total.median() == null ? "-" : bytes(total.median())));
             out.add(row.toString());
@@ -56,15 +57,15 @@ public final class ProcessScalingTable {
                 "first touch ms", "faults", "replay ns/op"));
         for (String lane : lanes) {
             for (int n : counts) {
-                Cell touch = cell(run, lane, trace, ProcessScalingCampaign.FIRST_TOUCH, n);
+                Cell touch = cell(run, lane, trace, Cell.FIRST_TOUCH, n);
                 if (touch == null || touch.median() == null) {
-                    Cell failed = cell(run, lane, trace, ProcessScalingCampaign.SEGMENT_PTE, n);
+                    Cell failed = cell(run, lane, trace, Cell.SEGMENT_PTE, n);
                     out.add(String.format(Locale.ROOT, "%-14s %7d  %s", lane, n,
                             failed == null ? "not run" : failed.status() + ": " + failed.reason()));
                     continue;
                 }
-                Cell attach = cell(run, lane, trace, ProcessScalingCampaign.ATTACH, n);
-                Cell faults = cell(run, lane, trace, ProcessScalingCampaign.TOUCH_FAULTS, n);
+                Cell attach = cell(run, lane, trace, Cell.ATTACH, n);
+                Cell faults = cell(run, lane, trace, Cell.TOUCH_FAULTS, n);
                 Cell replay = cell(run, lane, trace, Cell.WHOLE_TRACE, n);
                 out.add(String.format(Locale.ROOT, "%-14s %7d %12s %26s %,14.0f %24s", lane, n,
                         lane.startsWith("anonymous/") ? "inherited" : String.format(Locale.ROOT, "%.1f",
@@ -80,8 +81,7 @@ public final class ProcessScalingTable {
     }
 
     private static Cell cell(RunResults run, String lane, String trace, String metric, int processes) {
-        return run.cells().stream().filter(c -> c.allocator().equals(lane) && c.trace().equals(trace)
-                && c.metric().equals(metric) && c.processes() == processes).findFirst().orElse(null);
+        return run.cell(new CellKey(lane, trace, metric, 1, processes));
     }
 
     private static String interval(Cell c, double scale, String format) {

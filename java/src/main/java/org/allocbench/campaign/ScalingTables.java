@@ -80,12 +80,9 @@ final class ScalingTables {
                 ? String.format(Locale.ROOT, " [%.2f,%.2f]%s", e.low(), e.high(), e.overForks() ? "" : "~") : "");
     }
 
-    /** The peak RSS the replay added (peak less before), per thread, as the cell records it (its last fork). */
     private static String rssPerThread(List<Scaling.Point> points, int threads) {
-        return points.stream().filter(p -> p.threads() == threads && p.cell().stats().get("peakRssBytes") != null
-                        && p.cell().stats().get("baseRssBytes") != null)
-                .map(p -> String.format(Locale.ROOT, "%.0f KiB", (p.cell().stats().get("peakRssBytes")
-                        - p.cell().stats().get("baseRssBytes")) / (double) threads / 1024))
-                .findFirst().orElse("-");
+        return points.stream().filter(p -> p.threads() == threads && !Double.isNaN(p.addedRssPerThread()))
+                .map(p -> String.format(Locale.ROOT, "%.0f KiB", p.addedRssPerThread() / 1024)).findFirst()
+                .orElse("-");
     }
 }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.allocbench.report.DataTable.Column;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunResults;
 
 /**
@@ -133,8 +134,7 @@ final class ProcessModelSection implements ReportSection {
     }
 
     private static Cell cell(RunResults run, String segment, String trace, String metric, int processes) {
-        return run.cells().stream().filter(c -> c.allocator().equals(segment) && c.trace().equals(trace)
-                && c.metric().equals(metric) && c.processes() == processes).findFirst().orElse(null);
+        return run.cell(new CellKey(segment, trace, metric, 1, processes));
     }
 
 }

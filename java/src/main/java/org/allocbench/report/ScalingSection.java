@@ -116,10 +116,8 @@ final class ScalingSection implements ReportSection {
     }
 
     private static String addedRss(List<Scaling.Point> points, int threads) {
-        return points.stream().filter(p -> p.threads() == threads).map(Scaling.Point::cell)
-                .filter(c -> c.stats().get("peakRssBytes") != null && c.stats().get("baseRssBytes") != null)
-                .map(c -> String.format(Locale.ROOT, "%,.0f KiB",
-                        (c.stats().get("peakRssBytes") - c.stats().get("baseRssBytes")) / (double) threads / 1024))
-                .findFirst().orElse("-");
+        return points.stream().filter(p -> p.threads() == threads && !Double.isNaN(p.addedRssPerThread()))
+                .map(p -> String.format(Locale.ROOT, "%,.0f KiB", p.addedRssPerThread() / 1024)).findFirst()
+                .orElse("-");
     }
 }

@@ -3,6 +3,7 @@ package org.allocbench.stats;
 import java.util.ArrayList;
 import java.util.List;
 import org.allocbench.results.Cell;
+import org.allocbench.results.CellKey;
 import org.allocbench.results.RunResults;
 
 /**
@@ -28,6 +29,16 @@ public final class Scaling {
         /** Each thread's ns per op of its own: the cell's ns per op done times the threads. */
         public double nsPerOpPerThread() {
             return cell.median() * threads;
+        }
+
+        /**
+         * The memory the replay added per thread, bytes: the runner's peak RSS during the trace less its RSS
+         * before it (the C lanes' stats, of the cell's last fork), over the threads; NaN where not recorded.
+         */
+        public double addedRssPerThread() {
+            Long peak = cell.stats().get("peakRssBytes");
+            Long base = cell.stats().get("baseRssBytes");
+            return peak == null || base == null ? Double.NaN : (peak - base) / (double) threads;
         }
     }
 
@@ -60,8 +71,7 @@ public final class Scaling {
     }
 
     private static Cell find(RunResults run, String allocator, String trace, String metric, int threads) {
-        return run.cells().stream().filter(c -> c.allocator().equals(allocator) && c.trace().equals(trace)
-                && c.metric().equals(metric) && c.threads() == threads && c.processes() == 1).findFirst().orElse(null);
+        return run.cell(new CellKey(allocator, trace, metric, threads, 1));
     }
 
     private static boolean usable(Cell c) {

@@ -72,10 +72,7 @@ struct ThreadRun
     const TreeTrace *t;
     int              lane;
     Lane            *lanes;       /* [nthreads] */
-    uint32_t        *release_first; /* [nops + 1]: the malloc lane's chunks each R/d frees */
-    uint32_t        *release;
-    uint32_t        *end_live;    /* slots live at the end */
-    uint32_t         nend;
+    TreeReleases     releases;    /* the malloc lane's chunks each R/d frees, and those live at the end */
     void           **chunk;       /* [nslots] */
     const uint64_t  *plan;        /* the floor's: [nops] offsets into region */
     unsigned char   *region;
@@ -242,84 +239,6 @@ done:
 }
 
 /*
- * The malloc lane's releases: which slots each R and d frees, and which are
- * live at the end, by simulating the live set once (per-context lists).
- */
-static int plan_releases(ThreadRun *r)
-{
-    const TreeTrace *t = r->t;
-    uint32_t *head = malloc(t->ncontexts * sizeof(uint32_t));
-    uint32_t *next = malloc(t->nslots * sizeof(uint32_t));
-    uint32_t *prev = malloc(t->nslots * sizeof(uint32_t));
-    size_t nrelease = 0, sweep_at = 0;
-    int rc = AB_ERR_OUT_OF_MEMORY;
-
-    r->release_first = malloc((t->nops + 1) * sizeof(uint32_t));
-    r->release = malloc((t->nops + 1) * sizeof(uint32_t)); /* each chunk is released once */
-    r->end_live = malloc(t->nslots * sizeof(uint32_t));
-    if (head == NULL || next == NULL || prev == NULL || r->release_first == NULL || r->release == NULL
-        || r->end_live == NULL)
-        goto done;
-    for (uint32_t c = 0; c < t->ncontexts; c++)
-        head[c] = AB_NO_CONTEXT;
-    for (size_t i = 0; i < t->nops; i++)
-    {
-        uint32_t id = AB_PLACEMENT_CONTEXT(t->placement[i]);
-        uint32_t s = AB_OP_SLOT(t->ops[i]);
-
-        r->release_first[i] = (uint32_t) nrelease;
-        switch (AB_OP_KIND(t->ops[i]))
-        {
-            case AB_OP_ALLOC:
-            case AB_OP_ALLOC_ZEROED:
-                prev[s] = AB_NO_CONTEXT;
-                next[s] = head[id];
-                if (head[id] != AB_NO_CONTEXT)
-                    prev[head[id]] = s;
-                head[id] = s;
-                break;
-            case AB_OP_FREE:
-                if (prev[s] != AB_NO_CONTEXT)
-                    next[prev[s]] = next[s];
-                else
-                    head[id] = next[s];
-                if (next[s] != AB_NO_CONTEXT)
-                    prev[next[s]] = prev[s];
-                break;
-            case AB_OP_RESET:
-            case AB_OP_DELETE:
-            {
-                const uint32_t *list = t->plan->sweep + sweep_at;
-
-                for (uint32_t k = 1; k <= list[0]; k++)
-                {
-                    for (uint32_t live = head[list[k]]; live != AB_NO_CONTEXT; live = next[live])
-                        r->release[nrelease++] = live;
-                    head[list[k]] = AB_NO_CONTEXT;
-                }
-                sweep_at += 1 + list[0];
-                break;
-            }
-            default:
-                break;
-        }
-    }
-    r->release_first[t->nops] = (uint32_t) nrelease;
-    r->nend = 0;
-    for (uint32_t c = 0; c < t->ncontexts; c++)
-        for (uint32_t live = head[c]; live != AB_NO_CONTEXT; live = next[live])
-            r->end_live[r->nend++] = live;
-    rc = AB_OK;
-done:
-    free(head);
-    free(next);
-    free(prev);
-    if (rc != AB_OK)
-        ab_error_set(rc, NULL, "out of memory (the release plan of a trace of %zu ops)", t->nops);
-    return rc;
-}
-
-/*
  * Reads the counter points that precede op index, a c, R or d: every other
  * thread waits then, and these ops run one at a time in trace order, so a
  * shared cursor into the sorted points is enough.
@@ -400,8 +319,8 @@ static int run_op(ThreadRun *r, Worker *w, size_t i)
                     ab_delete(r->ctx[id]);
             }
             else if (!floor)
-                for (uint32_t k = r->release_first[i]; k < r->release_first[i + 1]; k++)
-                    free(r->chunk[r->release[k]]);
+                for (uint32_t k = r->releases.first[i]; k < r->releases.first[i + 1]; k++)
+                    free(r->chunk[r->releases.release[k]]);
             return AB_OK;
         default:
             return AB_OK;
@@ -472,9 +391,7 @@ static void free_run(ThreadRun *r)
             free(r->lanes[u].waits);
         }
     free(r->lanes);
-    free(r->release_first);
-    free(r->release);
-    free(r->end_live);
+    ab_tree_releases_free(&r->releases);
     free(r->chunk);
     free(r->ctx);
     free((void *) r->done);
@@ -530,8 +447,8 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     if (r->lane == AB_REPLAY_ASET)
         ab_delete(r->ctx[0]);
     else if (rc == AB_OK && r->lane == AB_REPLAY_MALLOC)
-        for (uint32_t k = 0; k < r->nend; k++)
-            free(r->chunk[r->end_live[k]]);
+        for (uint32_t k = 0; k < r->releases.nend; k++)
+            free(r->chunk[r->releases.end_live[k]]);
     /* a failed malloc-lane iteration leaks what was live: the threads stopped at unknown points */
     *ns = now_ns() - start - excluded;
     return rc;
@@ -582,7 +499,7 @@ int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t s
         ab_error_set(AB_ERR_OUT_OF_MEMORY, NULL, "out of memory (replay threads)");
         goto done;
     }
-    if ((rc = plan_waits(&r)) != AB_OK || (rc = plan_releases(&r)) != AB_OK)
+    if ((rc = plan_waits(&r)) != AB_OK || (rc = ab_tree_releases(r.t, &r.releases)) != AB_OK)
         goto done;
     for (; started < trace->nthreads; started++)
     {

@@ -59,6 +59,23 @@ int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t s
                            const AbCounterPoint *points, size_t npoints, AbCounters *counters);
 
 /*
+ * replay_tree_releases.c: what the allocators without contexts (the malloc lane, the floor) free for each R
+ * and d, and at the end, from the live set simulated once.  release[first[i] .. first[i + 1]) are the slots
+ * op i releases (none but for R and d); end_live[0 .. nend) the slots live after the last op.
+ */
+typedef struct TreeReleases
+{
+    uint32_t *first;    /* [nops + 1] */
+    uint32_t *release;  /* each slot released at most once per live period */
+    uint32_t *end_live;
+    uint32_t  nend;
+} TreeReleases;
+
+/* AB_OK, or AB_ERR_OUT_OF_MEMORY with the error set and nothing held. */
+int ab_tree_releases(const TreeTrace *trace, TreeReleases *out);
+void ab_tree_releases_free(TreeReleases *releases);
+
+/*
  * replay_tree_floor.c: the floor's state of a version 2 trace; its plan is indexed by op (the offset of
  * each a, z, r; 0 for the others).  NULL with the error set.
  */

@@ -20,71 +20,37 @@
 static uint64_t *flatten(const TreeTrace *t, size_t *count)
 {
     uint64_t *flat = malloc((2 * t->nops + 1) * sizeof(uint64_t)); /* each chunk is freed at most once */
-    uint32_t *head = malloc(t->ncontexts * sizeof(uint32_t));
-    uint32_t *next = malloc(t->nslots * sizeof(uint32_t));
-    uint32_t *prev = malloc(t->nslots * sizeof(uint32_t));
-    size_t n = 0, sweep_at = 0;
+    TreeReleases releases;
+    size_t n = 0;
 
-    if (flat == NULL || head == NULL || next == NULL || prev == NULL)
+    if (flat == NULL || ab_tree_releases(t, &releases) != AB_OK)
     {
         free(flat);
-        flat = NULL;
-        goto done;
+        return NULL;
     }
-    for (uint32_t c = 0; c < t->ncontexts; c++)
-        head[c] = AB_NO_CONTEXT;
     for (size_t i = 0; i < t->nops; i++)
     {
         uint64_t op = t->ops[i];
-        uint32_t id = AB_PLACEMENT_CONTEXT(t->placement[i]);
-        uint32_t s = AB_OP_SLOT(op);
 
         switch (AB_OP_KIND(op))
         {
             case AB_OP_ALLOC:
             case AB_OP_ALLOC_ZEROED:
-                prev[s] = AB_NO_CONTEXT;
-                next[s] = head[id];
-                if (head[id] != AB_NO_CONTEXT)
-                    prev[head[id]] = s;
-                head[id] = s;
-                flat[n++] = op;
-                break;
             case AB_OP_REALLOC:
-                flat[n++] = op;
-                break;
             case AB_OP_FREE:
-                if (prev[s] != AB_NO_CONTEXT)
-                    next[prev[s]] = next[s];
-                else
-                    head[id] = next[s];
-                if (next[s] != AB_NO_CONTEXT)
-                    prev[next[s]] = prev[s];
                 flat[n++] = op;
                 break;
             case AB_OP_RESET:
             case AB_OP_DELETE:
-            {
-                const uint32_t *list = t->plan->sweep + sweep_at;
-
-                for (uint32_t k = 1; k <= list[0]; k++)
-                {
-                    for (uint32_t live = head[list[k]]; live != AB_NO_CONTEXT; live = next[live])
-                        flat[n++] = AB_OP_ENCODE(AB_OP_FREE, live, 0);
-                    head[list[k]] = AB_NO_CONTEXT;
-                }
-                sweep_at += 1 + list[0];
+                for (uint32_t k = releases.first[i]; k < releases.first[i + 1]; k++)
+                    flat[n++] = AB_OP_ENCODE(AB_OP_FREE, releases.release[k], 0);
                 break;
-            }
             default: /* AB_OP_CREATE: nothing handed out */
                 break;
         }
     }
     *count = n;
-done:
-    free(head);
-    free(next);
-    free(prev);
+    ab_tree_releases_free(&releases);
     return flat;
 }
 

@@ -127,7 +127,7 @@ public final class Exports {
     /** The ranked ratios of both views, per trace then overall, as the tables and the report show them. */
     static List<Ratio> ratios(RunResults all) {
         // a scaling run ranks its allocators at its fewest threads (its cells of more have their own names above)
-        RunResults run = all.threadCounts().size() > 1 ? all.atScale(all.threadCounts().get(0), 1) : all;
+        RunResults run = all.comparable();
         List<Ratio> out = new ArrayList<>();
         List<String> traces = run.traces();
         for (View view : View.values()) {

@@ -57,7 +57,7 @@ public final class Tables {
         if (run.threadCounts().size() > 1) { // a scaling run: the usual tables at one thread, then the scaling
             int fewest = run.threadCounts().get(0);
             out.printf("At %d thread%s:%n", fewest, fewest == 1 ? "" : "s");
-            print(out, run.atScale(fewest, 1), campaign.withThreads(fewest));
+            print(out, run.comparable(), campaign.withThreads(fewest));
             ScalingTables.print(out, run);
             out.flush();
             return;

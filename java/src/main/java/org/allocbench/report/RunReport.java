@@ -76,10 +76,7 @@ public final class RunReport {
             return new RunResults(results.schema(), results.run(), results.environment(), results.settings(),
                     List.of());
         }
-        if (results.threadCounts().size() > 1 || results.processCounts().size() > 1) {
-            return results.atScale(results.threadCounts().get(0), 1);
-        }
-        return results;
+        return results.comparable();
     }
 
     /** Charts of an earlier report of this run go: the new report draws all it needs. */

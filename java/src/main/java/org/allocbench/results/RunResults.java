@@ -88,6 +88,14 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
         return cells.stream().map(Cell::processes).distinct().sorted().toList();
     }
 
+    /**
+     * The cells the comparisons of allocators see (rankings, ratios, the tables per trace): in a run of several
+     * thread or process counts, those of the fewest threads in one process; otherwise the run itself.
+     */
+    public RunResults comparable() {
+        return threadCounts().size() > 1 || processCounts().size() > 1 ? atScale(threadCounts().get(0), 1) : this;
+    }
+
     /** This run with only the cells of {@code threads} threads in {@code processes} processes. */
     public RunResults atScale(int threads, int processes) {
         return new RunResults(schema, run, environment, settings,

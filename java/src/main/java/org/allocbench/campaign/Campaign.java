@@ -214,14 +214,14 @@ public record Campaign(String name, String method, List<String> allocators, List
     }
 
     public Campaign withTraces(List<String> t) {
-        return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts, jmh,
-                hugePages, wholeTrace, postgres, floors, workloads);
+        return new Campaign(name, method, allocators, t, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts,
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     /** A single ops count for every trace (drops the per-trace overrides). */
     public Campaign withOps(int o) {
-        return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threadCounts, jmh,
-                hugePages, wholeTrace, postgres, floors, workloads);
+        return new Campaign(name, method, allocators, traces, o, Map.of(), seed, warmup, rounds, forks, threadCounts,
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withSeed(long s) {
@@ -230,18 +230,18 @@ public record Campaign(String name, String method, List<String> allocators, List
     }
 
     public Campaign withRounds(int warm, int measured) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks, threadCounts,
-                jmh, hugePages, wholeTrace, postgres, floors, workloads);
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warm, measured, forks,
+                threadCounts, jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withForks(int f) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threadCounts, jmh,
-                hugePages, wholeTrace, postgres, floors, workloads);
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, f, threadCounts,
+                jmh, hugePages, wholeTrace, postgres, floors, workloads);
     }
 
     public Campaign withPostgres(boolean p) {
-        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks, threadCounts,
-                jmh, hugePages, wholeTrace, p, floors, workloads);
+        return new Campaign(name, method, allocators, traces, ops, opsPerTrace, seed, warmup, rounds, forks,
+                threadCounts, jmh, hugePages, wholeTrace, p, floors, workloads);
     }
 
     /** The campaign as a campaign file's keys (what {@link CampaignFile} reads back to the same campaign). */

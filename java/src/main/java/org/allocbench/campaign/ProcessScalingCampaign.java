@@ -147,7 +147,8 @@ public final class ProcessScalingCampaign {
         segment.put("smapsPageSize", r.smapsPageSize());
         segment.put("hugeBytes", r.hugeBytes());
         segment.put("expectedBytes", expectedPageTableBytes(r.segmentBytes(), mapping));
-        cells.add(perProcess(lane, trace, Cell.SEGMENT_PTE, "bytes", r, b -> (double) b.segmentPageTableBytes(), segment));
+        cells.add(perProcess(lane, trace, Cell.SEGMENT_PTE, "bytes", r, b -> (double) b.segmentPageTableBytes(),
+                segment));
         cells.add(perProcess(lane, trace, Cell.VMPTE, "bytes", r, b -> (double) b.vmPteHeldBytes(), Map.of()));
         cells.add(perProcess(lane, trace, Cell.ATTACH, "ns", r, b -> (double) b.attachNs(), Map.of()));
         cells.add(perProcess(lane, trace, Cell.FIRST_TOUCH, "ns", r, b -> (double) b.touchNs(), Map.of()));

@@ -87,6 +87,10 @@ public abstract class AbstractAllocator implements Allocator {
     @Override
     public final MemorySegment allocate(long byteSize, long byteAlignment) {
         ensureOpen();
+        if (!nativeMemory()) {
+            throw new UnsupportedOperationException(name + " keeps its memory in Java arrays: a segment of it"
+                    + " could not be ended by reset or close, so it is not a SegmentAllocator (use alloc and memory)");
+        }
         nonNegativeSize(byteSize);
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1) {
             throw new IllegalArgumentException("alignment " + byteAlignment + " is not a power of two");

@@ -1,6 +1,10 @@
 package org.allocbench.alloc;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SegmentAllocator;
+import org.allocbench.nativecore.AddressSpace;
 
 /**
  * The one interface every allocator in the suite implements, so that a trace
@@ -62,8 +66,38 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      */
     void free(long handle);
 
-    /** The native address of a live handle's memory. */
+    /**
+     * The native address of a live handle's memory. An allocator whose memory is on the Java heap
+     * ({@link #nativeMemory()} false) has none and throws {@link UnsupportedOperationException}: use
+     * {@link #memory} or {@link #writeByte}.
+     */
     long address(long handle);
+
+    /**
+     * A live handle's first {@code size} bytes as a segment to read and write: the memory at {@link #address},
+     * or a slice of the Java array that holds it. Unscoped and unchecked: valid while the handle is live. For
+     * tests and tools (it makes a segment); the replay loop uses {@link #writeByte}.
+     */
+    default MemorySegment memory(long handle, long size) {
+        return MemorySegment.ofAddress(address(handle)).reinterpret(size);
+    }
+
+    /**
+     * Writes one byte of a live handle's memory, {@code offset} bytes in: what a program does with what it was
+     * given (the replay loop touches each chunk's first and last byte). A plain store at
+     * {@link #address}{@code (handle) + offset} unless the memory is on the Java heap.
+     */
+    default void writeByte(long handle, long offset, byte value) {
+        AddressSpace.ALL.set(JAVA_BYTE, address(handle) + offset, value);
+    }
+
+    /**
+     * False for an allocator whose memory is on the Java heap (the GC owns it): it has no native addresses, and
+     * its {@link SegmentAllocator} bridge refuses (a heap segment cannot be killed by a reset).
+     */
+    default boolean nativeMemory() {
+        return true;
+    }
 
     /**
      * Releases every allocation at once if {@link Capabilities#bulkReset()}, else only the segments handed

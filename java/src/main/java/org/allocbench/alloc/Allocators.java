@@ -27,6 +27,10 @@ public final class Allocators {
                 + " from JDK arenas (zero-filled, a per-thread cache of freed blocks): the price of zeroing",
                 AllocatorFactory.Availability.YES,
                 () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.ARENA)));
+        all.add(new AllocatorFactory(JavaAllocSetAllocator.HEAP_NAME, "the pure-Java AllocSet with its blocks in"
+                + " Java arrays (long[], owned by the garbage collector): the price of the heap",
+                AllocatorFactory.Availability.YES,
+                () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.HEAP)));
         all.addAll(NativePeers.factories());
         all.addAll(JavaPeers.factories());
         return List.copyOf(all);

@@ -69,6 +69,25 @@ final class CheckedAllocator extends AbstractAllocator {
     }
 
     @Override
+    public java.lang.foreign.MemorySegment memory(long handle, long size) {
+        ensureOpen();
+        live.requireLive(handle);
+        return raw.memory(handle, size);
+    }
+
+    @Override
+    public void writeByte(long handle, long offset, byte value) {
+        ensureOpen();
+        live.requireLive(handle);
+        raw.writeByte(handle, offset, value);
+    }
+
+    @Override
+    public boolean nativeMemory() {
+        return raw.nativeMemory();
+    }
+
+    @Override
     protected void releaseAll() {
         freeLiveUnlessBulk();
         raw.reset();

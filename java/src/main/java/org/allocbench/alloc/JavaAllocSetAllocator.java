@@ -1,8 +1,11 @@
 package org.allocbench.alloc;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Objects;
 import org.allocbench.arena.JavaAllocSet;
 import org.allocbench.arena.JavaContextStats;
+import org.allocbench.nativecore.AddressSpace;
 import org.allocbench.nativecore.AllocSetSizes;
 
 /**
@@ -26,6 +29,8 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     public static final String NAME = "aset-java";
     /** Blocks from JDK arenas, zero-filled: beside {@link #NAME}, the price of zeroing. */
     public static final String ZEROING_NAME = "aset-java-zeroing";
+    /** Blocks in Java arrays, owned by the GC: beside {@link #NAME}, the price of the heap. */
+    public static final String HEAP_NAME = "aset-java-heap";
 
     private final AllocSetSizes sizes;
     private final JavaAllocSet.Blocks blocks;
@@ -39,10 +44,19 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
 
     /** {@value #NAME} over malloc blocks, {@value #ZEROING_NAME} over arena blocks. */
     public JavaAllocSetAllocator(AllocSetSizes sizes, JavaAllocSet.Blocks blocks) {
-        super(blocks == JavaAllocSet.Blocks.MALLOC ? NAME : ZEROING_NAME, CAPABILITIES);
+        super(nameOf(blocks), CAPABILITIES);
         this.sizes = Objects.requireNonNull(sizes, "sizes");
         this.blocks = blocks;
         JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
+    }
+
+    /** The allocator's name for a kind of blocks. */
+    public static String nameOf(JavaAllocSet.Blocks blocks) {
+        return switch (blocks) {
+            case MALLOC -> NAME;
+            case ARENA -> ZEROING_NAME;
+            case HEAP -> HEAP_NAME;
+        };
     }
 
     /**
@@ -52,14 +66,17 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     private JavaAllocSetAllocator(JavaAllocSet childSet, String name) {
         super(name, CAPABILITIES);
         this.sizes = null;
-        this.blocks = null;
+        this.blocks = childSet.blocks();
         this.set = childSet;
     }
 
     @Override
     public String version() {
-        return "pure Java over MemorySegment (pg16 layout), blocks from "
-                + (name().equals(NAME) ? "malloc" : "JDK arenas (zero-filled)");
+        return "pure Java over MemorySegment (pg16 layout), blocks from " + switch (blocks) {
+            case MALLOC -> "malloc";
+            case ARENA -> "JDK arenas (zero-filled)";
+            case HEAP -> "Java arrays (the GC's)";
+        };
     }
 
     private JavaAllocSet set() {
@@ -96,7 +113,32 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
 
     @Override
     public long address(long handle) {
+        if (blocks == JavaAllocSet.Blocks.HEAP) {
+            throw new UnsupportedOperationException(name() + "'s chunks are in Java arrays: they have no native"
+                    + " address (use memory or writeByte)");
+        }
         return handle;
+    }
+
+    @Override
+    public MemorySegment memory(long handle, long size) {
+        ensureOpen();
+        return set().segment(handle, size);
+    }
+
+    @Override
+    public void writeByte(long handle, long offset, byte value) {
+        // one branch on a final field: off-heap the same plain store as every other allocator's
+        if (blocks == JavaAllocSet.Blocks.HEAP) {
+            set().setByte(handle + offset, value);
+        } else {
+            AddressSpace.ALL.set(ValueLayout.JAVA_BYTE, handle + offset, value);
+        }
+    }
+
+    @Override
+    public boolean nativeMemory() {
+        return blocks != JavaAllocSet.Blocks.HEAP;
     }
 
     @Override

@@ -29,10 +29,9 @@ import org.allocbench.arena.BlockCache.Block;
  * thread has cached; what a thread has cached is released after it ends (see
  * {@link BlockCache}).
  *
- * <p>Blocks are not zeroed, as malloc's are not, with one exception: the first
- * block of a source is its set's keeper, which holds the 200-byte stand-in for
- * the context struct that the set leaves zero; a new context starts on zeroed
- * memory, cached or not.
+ * <p>Blocks are not zeroed, as malloc's are not: a cached block comes back as
+ * its last user left it (a new one is zeroed by the JDK, which is the price
+ * this source exists to show).
  *
  * <p>A source belongs to the thread that creates it, as its set does, and uses
  * that thread's cache; other threads are refused. {@link #realloc} keeps a
@@ -49,8 +48,6 @@ public final class ArenaBlockSource implements BlockSource {
     /** Held so that the cache is not released while this source may still use it (see BlockCache). */
     private final BlockCache.Anchor anchor = BlockCache.anchor();
     private final BlockCache cache = anchor.cache;
-    /** Whether the keeper (the first block) has been handed out. */
-    private boolean keeperTaken;
 
     ArenaBlockSource() {
     }
@@ -71,8 +68,7 @@ public final class ArenaBlockSource implements BlockSource {
     }
 
     /**
-     * A block of {@code size} bytes (8-byte aligned; not zeroed, except the
-     * first block of the source), or 0 if out of memory.
+     * A block of {@code size} bytes (8-byte aligned; a cached one not zeroed), or 0 if out of memory.
      */
     @Override
     public long alloc(long size) {
@@ -81,17 +77,12 @@ public final class ArenaBlockSource implements BlockSource {
             return 0; // an overflowed size computation: no machine has that much
         }
         Block block = cache.reuse(size);
-        if (block != null) {
-            if (!keeperTaken) {
-                OffHeap.zero(block.address, size);
-            }
-        } else {
+        if (block == null) {
             block = cache.create(size); // zeroed by the JDK
             if (block == null) {
                 return 0;
             }
         }
-        keeperTaken = true;
         blocks.put(block.address, block);
         return block.address;
     }

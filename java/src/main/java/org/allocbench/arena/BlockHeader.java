@@ -30,47 +30,47 @@ final class BlockHeader {
     private BlockHeader() {
     }
 
-    static void init(long block, long owner, long prev, long next, long freeptr, long endptr) {
-        OffHeap.setLong(block + OWNER, owner);
-        OffHeap.setLong(block + PREV, prev);
-        OffHeap.setLong(block + NEXT, next);
-        OffHeap.setLong(block + FREEPTR, freeptr);
-        OffHeap.setLong(block + ENDPTR, endptr);
+    static void init(BlockSource memory, long block, long owner, long prev, long next, long freeptr, long endptr) {
+        memory.setLong(block + OWNER, owner);
+        memory.setLong(block + PREV, prev);
+        memory.setLong(block + NEXT, next);
+        memory.setLong(block + FREEPTR, freeptr);
+        memory.setLong(block + ENDPTR, endptr);
     }
 
-    static long owner(long block) {
-        return OffHeap.getLong(block + OWNER);
+    static long owner(BlockSource memory, long block) {
+        return memory.getLong(block + OWNER);
     }
 
-    static long prev(long block) {
-        return OffHeap.getLong(block + PREV);
+    static long prev(BlockSource memory, long block) {
+        return memory.getLong(block + PREV);
     }
 
-    static void setPrev(long block, long prev) {
-        OffHeap.setLong(block + PREV, prev);
+    static void setPrev(BlockSource memory, long block, long prev) {
+        memory.setLong(block + PREV, prev);
     }
 
-    static long next(long block) {
-        return OffHeap.getLong(block + NEXT);
+    static long next(BlockSource memory, long block) {
+        return memory.getLong(block + NEXT);
     }
 
-    static void setNext(long block, long next) {
-        OffHeap.setLong(block + NEXT, next);
+    static void setNext(BlockSource memory, long block, long next) {
+        memory.setLong(block + NEXT, next);
     }
 
-    static long freeptr(long block) {
-        return OffHeap.getLong(block + FREEPTR);
+    static long freeptr(BlockSource memory, long block) {
+        return memory.getLong(block + FREEPTR);
     }
 
-    static void setFreeptr(long block, long freeptr) {
-        OffHeap.setLong(block + FREEPTR, freeptr);
+    static void setFreeptr(BlockSource memory, long block, long freeptr) {
+        memory.setLong(block + FREEPTR, freeptr);
     }
 
-    static long endptr(long block) {
-        return OffHeap.getLong(block + ENDPTR);
+    static long endptr(BlockSource memory, long block) {
+        return memory.getLong(block + ENDPTR);
     }
 
-    static void setEndptr(long block, long endptr) {
-        OffHeap.setLong(block + ENDPTR, endptr);
+    static void setEndptr(BlockSource memory, long block, long endptr) {
+        memory.setLong(block + ENDPTR, endptr);
     }
 }

@@ -3,10 +3,10 @@ package org.allocbench.arena;
 /**
  * Where a {@link JavaAllocSet}'s blocks come from: the Java counterpart of
  * the native block source ({@code native/src/block_source.c}). Addresses are
- * plain longs; a block is 8-byte aligned, and not zeroed except the first one
- * a source hands out (the keeper, whose 200-byte stand-in for the context
- * struct the set leaves zero). A source belongs to the thread that made it,
- * as its set does: other threads are refused with a WrongThreadException.
+ * plain longs; a block is 8-byte aligned and never zeroed (as malloc's: the
+ * set zeroes the 200-byte stand-in for its context struct itself, and writes
+ * every other byte before it reads it). A source belongs to the thread that
+ * made it, as its set does: other threads are refused with a WrongThreadException.
  */
 interface BlockSource {
 
@@ -30,6 +30,40 @@ interface BlockSource {
 
     /** Frees every block (after an error left the set unusable, or at close). */
     void freeAll();
+
+    // ---- the blocks' memory: what an address means is the source's. Off-heap (the defaults) an address is the
+    // native address itself, read through AddressSpace.ALL; a heap source maps it to an array. Words are
+    // 8-byte aligned; copies and zeroing are of whole words where the set uses them.
+
+    /** The aligned word at {@code address}. */
+    default long getLong(long address) {
+        return OffHeap.getLong(address);
+    }
+
+    /** Writes the aligned word at {@code address}. */
+    default void setLong(long address, long value) {
+        OffHeap.setLong(address, value);
+    }
+
+    /** memcpy of {@code bytes} bytes between two blocks of this source (or two places in one). */
+    default void copy(long from, long to, long bytes) {
+        OffHeap.copy(from, to, bytes);
+    }
+
+    /** memset(address, 0, bytes). */
+    default void zero(long address, long bytes) {
+        OffHeap.zero(address, bytes);
+    }
+
+    /** The {@code size} bytes at {@code address} as a segment. */
+    default java.lang.foreign.MemorySegment segment(long address, long size) {
+        return org.allocbench.nativecore.AddressSpace.ALL.asSlice(address, size);
+    }
+
+    /** Writes one byte (what a caller does to the memory of a chunk). */
+    default void setByte(long address, byte value) {
+        OffHeap.setByte(address, value);
+    }
 
 
     /** Refuses every thread but {@code owner}, the one that made the source, naming both. */

@@ -51,7 +51,10 @@ import org.allocbench.nativecore.MemoryContextException;
  * looks nothing up in a map, and compiles to about what the C does.
  *
  * <p><b>Blocks.</b> Blocks come from the C library's malloc ({@link Blocks#MALLOC}, as the C AllocSet's:
- * one downcall per block, never zeroed, realloc in place where the heap allows), or from
+ * one downcall per block, never zeroed, realloc in place where the heap allows), from Java arrays
+ * ({@link Blocks#HEAP}, {@link HeapBlockSource}: the GC owns them, and an address is a slot and an offset that
+ * the source resolves, so every word goes through the source's accessors, which off-heap are the plain
+ * {@link org.allocbench.nativecore.AddressSpace#ALL} reads below), or from
  * {@link ArenaBlockSource} ({@link Blocks#ARENA}, the default of the constructors without a kind): an arena can
  * only be freed whole, and a dedicated block must go back on pfree without its
  * neighbours, so each block is an arena of its own. An arena cannot realloc,
@@ -150,14 +153,23 @@ public final class JavaAllocSet implements AutoCloseable {
 
     /**
      * Where the blocks come from: {@link #MALLOC}, the C library's malloc as the C AllocSet (a downcall per
-     * block, nothing zeroed), or {@link #ARENA}, a JDK arena per block (zero-filled, with a bounded per-thread
-     * cache of freed blocks: {@link ArenaBlockSource}).
+     * block, nothing zeroed), {@link #ARENA}, a JDK arena per block (zero-filled, with a bounded per-thread
+     * cache of freed blocks: {@link ArenaBlockSource}), or {@link #HEAP}, Java arrays.
      */
     public enum Blocks {
-        MALLOC, ARENA;
+        MALLOC, ARENA,
+        /**
+         * Java arrays ({@link HeapBlockSource}): the garbage collector owns the blocks, and pointers are not
+         * native addresses (read and write a chunk through the set: {@link #setByte}).
+         */
+        HEAP;
 
         BlockSource create() {
-            return this == MALLOC ? new MallocBlockSource() : new ArenaBlockSource();
+            return switch (this) {
+                case MALLOC -> new MallocBlockSource();
+                case ARENA -> new ArenaBlockSource();
+                case HEAP -> new HeapBlockSource();
+            };
         }
     }
 
@@ -196,8 +208,9 @@ public final class JavaAllocSet implements AutoCloseable {
             throw new MemoryContextException(MemoryContextException.Kind.OUT_OF_MEMORY, "out of memory",
                     "Failed while creating memory context \"" + name + "\".");
         }
+        source.zero(set, CONTEXT_STRUCT_SIZE); // the struct's stand-in: blocks come unzeroed, as from malloc
         this.keeper = set + CONTEXT_STRUCT_SIZE;
-        BlockHeader.init(keeper, set, 0, 0, keeper + BLOCK_HDRSZ, set + firstBlockSize);
+        BlockHeader.init(source, keeper, set, 0, 0, keeper + BLOCK_HDRSZ, set + firstBlockSize);
         this.blocks = keeper;
         this.initBlockSize = initBlockSize;
         this.maxBlockSize = maxBlockSize;
@@ -278,7 +291,7 @@ public final class JavaAllocSet implements AutoCloseable {
     public long allocZeroed(long size) {
         checkOwner();
         long pointer = allocChunk(size, 0);
-        OffHeap.zero(pointer, size);
+        source.zero(pointer, size);
         return pointer;
     }
 
@@ -293,7 +306,7 @@ public final class JavaAllocSet implements AutoCloseable {
         }
         long pointer = allocChunk(size, flags);
         if (pointer != 0 && (flags & AllocFlags.ZERO) != 0) {
-            OffHeap.zero(pointer, size);
+            source.zero(pointer, size);
         }
         return pointer;
     }
@@ -308,26 +321,26 @@ public final class JavaAllocSet implements AutoCloseable {
         long chunk = freelist[fidx];
         if (chunk != 0) {
             // The header still holds its fidx and block offset from when it was carved.
-            freelist[fidx] = OffHeap.getLong(chunk + CHUNK_HDRSZ);
+            freelist[fidx] = source.getLong(chunk + CHUNK_HDRSZ);
             return chunk + CHUNK_HDRSZ;
         }
         long chkSize = chunkSize(fidx);
         long block = blocks;
-        long freeptr = BlockHeader.freeptr(block);
-        if (BlockHeader.endptr(block) - freeptr < chkSize + CHUNK_HDRSZ) {
+        long freeptr = BlockHeader.freeptr(source, block);
+        if (BlockHeader.endptr(source, block) - freeptr < chkSize + CHUNK_HDRSZ) {
             return allocFromNewBlock(size, flags, fidx);
         }
         return carveChunk(block, freeptr, chkSize, fidx);
     }
 
-    private static long carveChunk(long block, long freeptr, long chkSize, int fidx) {
-        BlockHeader.setFreeptr(block, freeptr + chkSize + CHUNK_HDRSZ);
-        OffHeap.setLong(freeptr, ChunkHeader.small(freeptr, block, fidx));
+    private long carveChunk(long block, long freeptr, long chkSize, int fidx) {
+        BlockHeader.setFreeptr(source, block, freeptr + chkSize + CHUNK_HDRSZ);
+        source.setLong(freeptr, ChunkHeader.small(freeptr, block, fidx));
         return freeptr + CHUNK_HDRSZ;
     }
 
     private void pushFreeChunk(long chunk, int fidx) {
-        OffHeap.setLong(chunk + CHUNK_HDRSZ, freelist[fidx]);
+        source.setLong(chunk + CHUNK_HDRSZ, freelist[fidx]);
         freelist[fidx] = chunk;
     }
 
@@ -341,16 +354,16 @@ public final class JavaAllocSet implements AutoCloseable {
         }
         memAllocated += blksize;
         long chunk = block + BLOCK_HDRSZ;
-        OffHeap.setLong(chunk, ChunkHeader.external(chunk, block));
+        source.setLong(chunk, ChunkHeader.external(chunk, block));
 
         // Second in the list: the head block stays the one chunks are carved from.
         long head = blocks;
-        long next = BlockHeader.next(head);
-        BlockHeader.init(block, set, head, next, block + blksize, block + blksize);
+        long next = BlockHeader.next(source, head);
+        BlockHeader.init(source, block, set, head, next, block + blksize, block + blksize);
         if (next != 0) {
-            BlockHeader.setPrev(next, block);
+            BlockHeader.setPrev(source, next, block);
         }
-        BlockHeader.setNext(head, block);
+        BlockHeader.setNext(source, head, block);
         return chunk + CHUNK_HDRSZ;
     }
 
@@ -360,8 +373,8 @@ public final class JavaAllocSet implements AutoCloseable {
      */
     private long allocFromNewBlock(long size, int flags, int fidx) {
         long block = blocks;
-        long freeptr = BlockHeader.freeptr(block);
-        long availspace = BlockHeader.endptr(block) - freeptr;
+        long freeptr = BlockHeader.freeptr(source, block);
+        long availspace = BlockHeader.endptr(source, block) - freeptr;
         while (availspace >= (1L << ALLOC_MINBITS) + CHUNK_HDRSZ) {
             long availchunk = availspace - CHUNK_HDRSZ;
             int aFidx = freeIndex(availchunk);
@@ -373,8 +386,8 @@ public final class JavaAllocSet implements AutoCloseable {
             long chunk = freeptr;
             freeptr += availchunk + CHUNK_HDRSZ;
             availspace -= availchunk + CHUNK_HDRSZ;
-            BlockHeader.setFreeptr(block, freeptr);
-            OffHeap.setLong(chunk, ChunkHeader.small(chunk, block, aFidx));
+            BlockHeader.setFreeptr(source, block, freeptr);
+            source.setLong(chunk, ChunkHeader.small(chunk, block, aFidx));
             pushFreeChunk(chunk, aFidx);
         }
 
@@ -402,8 +415,8 @@ public final class JavaAllocSet implements AutoCloseable {
 
         memAllocated += blksize;
         long oldHead = blocks;
-        BlockHeader.init(block, set, 0, oldHead, block + BLOCK_HDRSZ, block + blksize);
-        BlockHeader.setPrev(oldHead, block);
+        BlockHeader.init(source, block, set, 0, oldHead, block + BLOCK_HDRSZ, block + blksize);
+        BlockHeader.setPrev(source, oldHead, block);
         blocks = block;
         return carveChunk(block, block + BLOCK_HDRSZ, chkSize, fidx);
     }
@@ -420,7 +433,7 @@ public final class JavaAllocSet implements AutoCloseable {
             return;
         }
         int fidx = ChunkHeader.fidx(header);
-        if (BlockHeader.owner(ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
+        if (BlockHeader.owner(source, ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
             throw notOurs("pfree", pointer, header);
         }
         pushFreeChunk(chunk, fidx);
@@ -428,7 +441,7 @@ public final class JavaAllocSet implements AutoCloseable {
 
     private void freeLarge(long chunk) {
         long block = largeBlock("pfree", chunk);
-        long blksize = BlockHeader.endptr(block) - block;
+        long blksize = BlockHeader.endptr(source, block) - block;
         unlinkBlock(block);
         memAllocated -= blksize;
         source.free(block);
@@ -461,7 +474,7 @@ public final class JavaAllocSet implements AutoCloseable {
             return reallocLarge(chunk, size, flags);
         }
         int fidx = ChunkHeader.fidx(header);
-        if (BlockHeader.owner(ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
+        if (BlockHeader.owner(source, ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
             throw notOurs("repalloc", pointer, header);
         }
         long oldChkSize = chunkSize(fidx);
@@ -473,7 +486,7 @@ public final class JavaAllocSet implements AutoCloseable {
         if (newPointer == 0) {
             return 0; // NO_OOM: the old chunk is as it was
         }
-        OffHeap.copy(pointer, newPointer, oldChkSize);
+        source.copy(pointer, newPointer, oldChkSize);
         pushFreeChunk(chunk, fidx);
         return newPointer;
     }
@@ -483,7 +496,7 @@ public final class JavaAllocSet implements AutoCloseable {
         long block = largeBlock("repalloc", chunk);
         checkSizeValid(size, flags);
         long blksize = maxAlign(size) + BLOCK_HDRSZ + CHUNK_HDRSZ;
-        long oldBlksize = BlockHeader.endptr(block) - block;
+        long oldBlksize = BlockHeader.endptr(source, block) - block;
         long moved = source.realloc(block, oldBlksize, blksize);
         if (moved == 0) {
             return allocationFailure(size, flags);
@@ -491,31 +504,31 @@ public final class JavaAllocSet implements AutoCloseable {
         memAllocated -= oldBlksize;
         memAllocated += blksize;
         // The copy brought the header (owner, prev, next) and the chunk header (offset 40) along.
-        BlockHeader.setFreeptr(moved, moved + blksize);
-        BlockHeader.setEndptr(moved, moved + blksize);
-        long prev = BlockHeader.prev(moved);
-        long next = BlockHeader.next(moved);
+        BlockHeader.setFreeptr(source, moved, moved + blksize);
+        BlockHeader.setEndptr(source, moved, moved + blksize);
+        long prev = BlockHeader.prev(source, moved);
+        long next = BlockHeader.next(source, moved);
         if (prev != 0) {
-            BlockHeader.setNext(prev, moved);
+            BlockHeader.setNext(source, prev, moved);
         } else {
             blocks = moved;
         }
         if (next != 0) {
-            BlockHeader.setPrev(next, moved);
+            BlockHeader.setPrev(source, next, moved);
         }
         return moved + BLOCK_HDRSZ + CHUNK_HDRSZ;
     }
 
     private void unlinkBlock(long block) {
-        long prev = BlockHeader.prev(block);
-        long next = BlockHeader.next(block);
+        long prev = BlockHeader.prev(source, block);
+        long next = BlockHeader.next(source, block);
         if (prev != 0) {
-            BlockHeader.setNext(prev, next);
+            BlockHeader.setNext(source, prev, next);
         } else {
             blocks = next;
         }
         if (next != 0) {
-            BlockHeader.setPrev(next, prev);
+            BlockHeader.setPrev(source, next, prev);
         }
     }
 
@@ -539,13 +552,13 @@ public final class JavaAllocSet implements AutoCloseable {
         Arrays.fill(freelist, 0);
         blocks = keeper;
         while (block != 0) {
-            long next = BlockHeader.next(block);
+            long next = BlockHeader.next(source, block);
             if (block == keeper) {
-                BlockHeader.setFreeptr(block, block + BLOCK_HDRSZ);
-                BlockHeader.setPrev(block, 0);
-                BlockHeader.setNext(block, 0);
+                BlockHeader.setFreeptr(source, block, block + BLOCK_HDRSZ);
+                BlockHeader.setPrev(source, block, 0);
+                BlockHeader.setNext(source, block, 0);
             } else {
-                memAllocated -= BlockHeader.endptr(block) - block;
+                memAllocated -= BlockHeader.endptr(source, block) - block;
                 source.free(block);
             }
             block = next;
@@ -644,7 +657,7 @@ public final class JavaAllocSet implements AutoCloseable {
         checkOwner();
         unlinkFromParent();
         resetBlocks();
-        memAllocated -= BlockHeader.endptr(keeper) - set;
+        memAllocated -= BlockHeader.endptr(source, keeper) - set;
         source.free(set);
         source.freeAll(); // nothing is left unless the list was corrupted; never leak
         blocks = 0;
@@ -685,10 +698,10 @@ public final class JavaAllocSet implements AutoCloseable {
         long header = chunkHeader("GetMemoryChunkSpace", pointer);
         long chunk = pointer - CHUNK_HDRSZ;
         if (ChunkHeader.isExternal(header)) {
-            return BlockHeader.endptr(largeBlock("GetMemoryChunkSpace", chunk)) - pointer;
+            return BlockHeader.endptr(source, largeBlock("GetMemoryChunkSpace", chunk)) - pointer;
         }
         int fidx = ChunkHeader.fidx(header);
-        if (BlockHeader.owner(ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
+        if (BlockHeader.owner(source, ChunkHeader.block(chunk, header)) != set || fidx >= NUM_FREELISTS) {
             throw notOurs("GetMemoryChunkSpace", pointer, header);
         }
         return chunkSize(fidx);
@@ -699,11 +712,32 @@ public final class JavaAllocSet implements AutoCloseable {
         return chunkCapacity(pointer) + CHUNK_HDRSZ;
     }
 
+    /**
+     * Writes one byte at {@code address} (a chunk's pointer plus an offset within what was asked for): what a
+     * caller of palloc does with the memory. The only way to reach a chunk of a {@link Blocks#HEAP} set, whose
+     * pointers are not native addresses; for the others it is a plain store.
+     */
+    public void setByte(long address, byte value) {
+        checkOwner();
+        source.setByte(address, value);
+    }
+
+    /** The {@code size} bytes at {@code address} as a segment (off-heap unscoped; on the heap a slice of the array). */
+    public java.lang.foreign.MemorySegment segment(long address, long size) {
+        checkOwner();
+        return source.segment(address, size);
+    }
+
+    /** Where this set's blocks come from. */
+    public Blocks blocks() {
+        return blockKind;
+    }
+
     /** The raw chunk header word in front of {@code pointer} (for tests and debugging). */
     public long chunkHeaderWord(long pointer) {
         checkOwner();
         checkPointerShape("chunkHeaderWord", pointer);
-        return OffHeap.getLong(pointer - CHUNK_HDRSZ);
+        return source.getLong(pointer - CHUNK_HDRSZ);
     }
 
     /** How many free chunks are on freelist {@code fidx} (0..10: chunk size 8 << fidx). */
@@ -713,7 +747,7 @@ public final class JavaAllocSet implements AutoCloseable {
             throw new IndexOutOfBoundsException("freelist index " + fidx + " is not in 0..10");
         }
         int n = 0;
-        for (long chunk = freelist[fidx]; chunk != 0; chunk = OffHeap.getLong(chunk + CHUNK_HDRSZ)) {
+        for (long chunk = freelist[fidx]; chunk != 0; chunk = source.getLong(chunk + CHUNK_HDRSZ)) {
             n++;
         }
         return n;
@@ -730,14 +764,14 @@ public final class JavaAllocSet implements AutoCloseable {
         long freechunks = 0;
         long totalspace = CONTEXT_STRUCT_SIZE;
         long freespace = 0;
-        for (long block = blocks; block != 0; block = BlockHeader.next(block)) {
-            long endptr = BlockHeader.endptr(block);
+        for (long block = blocks; block != 0; block = BlockHeader.next(source, block)) {
+            long endptr = BlockHeader.endptr(source, block);
             nblocks++;
             totalspace += endptr - block;
-            freespace += endptr - BlockHeader.freeptr(block);
+            freespace += endptr - BlockHeader.freeptr(source, block);
         }
         for (int fidx = 0; fidx < NUM_FREELISTS; fidx++) {
-            for (long chunk = freelist[fidx]; chunk != 0; chunk = OffHeap.getLong(chunk + CHUNK_HDRSZ)) {
+            for (long chunk = freelist[fidx]; chunk != 0; chunk = source.getLong(chunk + CHUNK_HDRSZ)) {
                 freechunks++;
                 freespace += chunkSize(fidx) + CHUNK_HDRSZ;
             }
@@ -767,9 +801,9 @@ public final class JavaAllocSet implements AutoCloseable {
     }
 
     /** The header word of a pointer that looks like an AllocSet chunk; native's chunk_ok otherwise. */
-    private static long chunkHeader(String what, long pointer) {
+    private long chunkHeader(String what, long pointer) {
         checkPointerShape(what, pointer);
-        long header = OffHeap.getLong(pointer - CHUNK_HDRSZ);
+        long header = source.getLong(pointer - CHUNK_HDRSZ);
         if (!ChunkHeader.kindValid(header)) {
             throw invalidPointer(what, pointer, header);
         }
@@ -788,11 +822,11 @@ public final class JavaAllocSet implements AutoCloseable {
     /** The dedicated block of an external chunk, if header, block and block source agree. */
     private long largeBlock(String what, long chunk) {
         long block = chunk - BLOCK_HDRSZ;
-        if (BlockHeader.freeptr(block) != BlockHeader.endptr(block)) {
+        if (BlockHeader.freeptr(source, block) != BlockHeader.endptr(source, block)) {
             throw invalidArgument("could not find block containing chunk " + hex(chunk));
         }
-        if (BlockHeader.owner(block) != set) {
-            throw notOurs(what, chunk + CHUNK_HDRSZ, OffHeap.getLong(chunk));
+        if (BlockHeader.owner(source, block) != set) {
+            throw notOurs(what, chunk + CHUNK_HDRSZ, source.getLong(chunk));
         }
         if (!source.owns(block)) {
             throw invalidArgument("could not find block containing chunk " + hex(chunk));
@@ -827,12 +861,12 @@ public final class JavaAllocSet implements AutoCloseable {
     /** A chunk header whose block is another set's (or, if the block is ours, a corrupt header). */
     private RuntimeException notOurs(String what, long pointer, long header) {
         long block = ChunkHeader.block(pointer - CHUNK_HDRSZ, header);
-        if (BlockHeader.owner(block) == set) {
+        if (BlockHeader.owner(source, block) == set) {
             return invalidPointer(what, pointer, header);
         }
         return new IllegalArgumentException(what + " called with pointer " + hex(pointer)
                 + " that is not a chunk of memory context \"" + name + "\" (its block " + hex(block)
-                + " is owned by " + hex(BlockHeader.owner(block)) + ", this set is " + hex(set) + ")");
+                + " is owned by " + hex(BlockHeader.owner(source, block)) + ", this set is " + hex(set) + ")");
     }
 
     private static MemoryContextException invalidArgument(String message) {

@@ -11,13 +11,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Blocks from the C library's malloc, calloc, realloc and free, one FFM
+ * Blocks from the C library's malloc, realloc and free, one FFM
  * downcall per block, exactly as the C AllocSet gets them: no zero-fill (the
  * JDK's {@code Arena.allocate} always zeroes, which is what made large blocks
  * cost the Java set a page fault and a memset each), glibc's free lists reusing
  * freed blocks of any size, and realloc growing a block in place where the
- * heap lets it. The keeper (the first block) comes from calloc: the set leaves
- * its context-struct stand-in zero.
+ * heap lets it.
  *
  * <p>A block is a few KiB at least, so the downcall (tens of ns) is small
  * beside what fills it; the chunk operations never leave Java. Live blocks are
@@ -28,13 +27,19 @@ final class MallocBlockSource implements BlockSource {
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final MethodHandle MALLOC = downcall("malloc", FunctionDescriptor.of(ADDRESS, JAVA_LONG));
-    private static final MethodHandle CALLOC = downcall("calloc",
-            FunctionDescriptor.of(ADDRESS, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle REALLOC = downcall("realloc",
             FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG));
     private static final MethodHandle FREE = downcall("free", FunctionDescriptor.ofVoid(ADDRESS));
 
-    private final LongOpenHashSet blocks = new LongOpenHashSet();
+    /**
+     * What the live-block set is sized for, and never shrinks below: fastutil halves a set whose size falls
+     * under a quarter of its capacity, and a context whose dedicated blocks come and go in tens (large-chunks)
+     * then rehashed tens of times per 100,000 ops, each a new array, 8 KB of garbage per replay where the C
+     * AllocSet makes none. 64 (a 1 KiB table) covers a DEFAULT context's blocks up to 64 MiB held.
+     */
+    private static final int EXPECTED_BLOCKS = 64;
+
+    private final LongOpenHashSet blocks = new LongOpenHashSet(EXPECTED_BLOCKS);
     private final Thread thread = Thread.currentThread();
 
     MallocBlockSource() {
@@ -57,8 +62,7 @@ final class MallocBlockSource implements BlockSource {
         }
         long block;
         try {
-            block = blocks.isEmpty() ? ((MemorySegment) CALLOC.invokeExact(1L, size)).address()
-                    : ((MemorySegment) MALLOC.invokeExact(size)).address();
+            block = ((MemorySegment) MALLOC.invokeExact(size)).address();
         } catch (Throwable t) {
             throw new IllegalStateException("malloc failed to run: " + t, t);
         }

@@ -1,5 +1,6 @@
 package org.allocbench.arena;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static org.allocbench.nativecore.AddressSpace.ALL;
 
@@ -26,6 +27,10 @@ final class OffHeap {
 
     static void setLong(long address, long value) {
         ALL.set(JAVA_LONG, address, value);
+    }
+
+    static void setByte(long address, byte value) {
+        ALL.set(JAVA_BYTE, address, value);
     }
 
     /** memcpy (the ranges never overlap: they are different chunks or blocks). */

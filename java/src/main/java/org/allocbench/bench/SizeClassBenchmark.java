@@ -1,7 +1,5 @@
 package org.allocbench.bench;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.allocbench.nativecore.AddressSpace.ALL;
 
 import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.Allocator;
@@ -122,7 +120,7 @@ public class SizeClassBenchmark {
     @Benchmark
     public long allocFreePair() {
         long handle = instance.alloc(size);
-        touch(instance.address(handle), size);
+        touch(instance, handle, size);
         instance.free(handle);
         return handle;
     }
@@ -133,7 +131,7 @@ public class SizeClassBenchmark {
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
             long handle = instance.alloc(size);
-            touch(instance.address(handle), size);
+            touch(instance, handle, size);
             batch[i] = handle;
             sum += handle;
         }
@@ -146,8 +144,8 @@ public class SizeClassBenchmark {
         return sum;
     }
 
-    private static void touch(long address, long size) {
-        ALL.set(JAVA_BYTE, address, (byte) 1);
-        ALL.set(JAVA_BYTE, address + size - 1, (byte) 1);
+    private static void touch(Allocator instance, long handle, long size) {
+        instance.writeByte(handle, 0, (byte) 1);
+        instance.writeByte(handle, size - 1, (byte) 1);
     }
 }

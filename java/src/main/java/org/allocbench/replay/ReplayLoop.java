@@ -1,7 +1,5 @@
 package org.allocbench.replay;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.allocbench.nativecore.AddressSpace.ALL;
 
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
@@ -163,7 +161,7 @@ public final class ReplayLoop implements TraceReplay {
 
     /** After a and z: touch both ends, remember the chunk, add the slot to the live set. */
     private void handedOut(Allocator context, int slot, long handle, long size) {
-        touch(context.address(handle), size);
+        touch(context, handle, size, everyPage);
         int at = liveCount++;
         slotData[2 * slot] = handle;
         slotData[2 * slot + 1] = size | (long) at << 32;
@@ -174,7 +172,7 @@ public final class ReplayLoop implements TraceReplay {
     private void resized(Allocator context, int slot, long size) {
         long data = slotData[2 * slot + 1];
         long handle = context.resize(slotData[2 * slot], data & 0xffffffffL, size);
-        touch(context.address(handle), size);
+        touch(context, handle, size, everyPage);
         slotData[2 * slot] = handle;
         slotData[2 * slot + 1] = size | (data & 0xffffffff00000000L);
     }
@@ -212,17 +210,18 @@ public final class ReplayLoop implements TraceReplay {
         liveCount = 0;
     }
 
-    private void touch(long address, long size) {
+    /**
+     * The touch rule, the same for every allocator and loop: the chunk's first and last byte (and one byte per
+     * page between them with {@code everyPage}), written through {@link Allocator#writeByte} (a plain store,
+     * except for memory on the Java heap).
+     */
+    static void touch(Allocator context, long handle, long size, boolean everyPage) {
         if (everyPage) {
-            touchPages(address, size);
+            for (long off = PAGE; off < size; off += PAGE) {
+                context.writeByte(handle, off, (byte) 1);
+            }
         }
-        ALL.set(JAVA_BYTE, address, (byte) 1);
-        ALL.set(JAVA_BYTE, address + size - 1, (byte) 1);
-    }
-
-    private static void touchPages(long address, long size) {
-        for (long off = PAGE; off < size; off += PAGE) {
-            ALL.set(JAVA_BYTE, address + off, (byte) 1);
-        }
+        context.writeByte(handle, 0, (byte) 1);
+        context.writeByte(handle, size > 0 ? size - 1 : 0, (byte) 1);
     }
 }

@@ -1,8 +1,5 @@
 package org.allocbench.replay;
 
-import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.allocbench.nativecore.AddressSpace.ALL;
-
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.Capabilities;
@@ -55,7 +52,6 @@ import org.allocbench.trace.Placement;
  */
 public final class TreeReplayLoop implements TraceReplay {
 
-    private static final long PAGE = 4096;
 
     private final OpSequence ops;
     private final Placement placement;
@@ -227,14 +223,14 @@ public final class TreeReplayLoop implements TraceReplay {
     }
 
     private void handedOut(Allocator context, int slot, long handle, long size) {
-        touch(context.address(handle), size);
+        ReplayLoop.touch(context, handle, size, everyPage);
         slotData[2 * slot] = handle;
         slotData[2 * slot + 1] = size;
     }
 
     private void resized(Allocator context, int slot, long size) {
         long handle = context.resize(slotData[2 * slot], slotData[2 * slot + 1], size);
-        touch(context.address(handle), size);
+        ReplayLoop.touch(context, handle, size, everyPage);
         slotData[2 * slot] = handle;
         slotData[2 * slot + 1] = size;
     }
@@ -316,16 +312,6 @@ public final class TreeReplayLoop implements TraceReplay {
             throw new IllegalStateException("context " + id + " is not live in this replay");
         }
         return a;
-    }
-
-    private void touch(long address, long size) {
-        if (everyPage) {
-            for (long off = PAGE; off < size; off += PAGE) {
-                ALL.set(JAVA_BYTE, address + off, (byte) 1);
-            }
-        }
-        ALL.set(JAVA_BYTE, address, (byte) 1);
-        ALL.set(JAVA_BYTE, address + size - 1, (byte) 1);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package org.allocbench.alloc;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
-import static org.allocbench.nativecore.AddressSpace.ALL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -42,16 +41,21 @@ class AllocatorContractTest {
     }
 
     private static void writePattern(Allocator a, long handle, long size, int seed) {
-        long address = a.address(handle);
+        MemorySegment memory = a.memory(handle, size);
         for (long i = 0; i < size; i++) {
-            ALL.set(JAVA_BYTE, address + i, (byte) (i * 31 + seed));
+            memory.set(JAVA_BYTE, i, (byte) (i * 31 + seed));
         }
     }
 
+    /** Where the handle's memory is: its native address, or (on the Java heap) the handle, unique per thread. */
+    private static long where(Allocator a, long handle) {
+        return a.nativeMemory() ? a.address(handle) : handle;
+    }
+
     private static void assertPattern(Allocator a, long handle, long size, int seed) {
-        long address = a.address(handle);
+        MemorySegment memory = a.memory(handle, size);
         for (long i = 0; i < size; i++) {
-            if (ALL.get(JAVA_BYTE, address + i) != (byte) (i * 31 + seed)) {
+            if (memory.get(JAVA_BYTE, i) != (byte) (i * 31 + seed)) {
                 throw new AssertionError(a.name() + ": byte " + i + " of " + size + " changed");
             }
         }
@@ -85,9 +89,9 @@ class AllocatorContractTest {
                     a.reset();
                 }
                 long zeroed = a.allocZeroed(300);
-                long address = a.address(zeroed);
+                MemorySegment memory = a.memory(zeroed, 300);
                 for (int i = 0; i < 300; i++) {
-                    assertEquals(0, ALL.get(JAVA_BYTE, address + i), a.name() + ": byte " + i);
+                    assertEquals(0, memory.get(JAVA_BYTE, i), a.name() + ": byte " + i);
                 }
             }
         }
@@ -106,7 +110,7 @@ class AllocatorContractTest {
             Set<Long> distinct = new HashSet<>();
             for (int i = 0; i < n; i++) {
                 assertPattern(a, handles[i], 8 + i % 200, i);
-                distinct.add(a.address(handles[i]));
+                distinct.add(where(a, handles[i]));
             }
             assertEquals(n, distinct.size());
         }
@@ -120,9 +124,9 @@ class AllocatorContractTest {
             for (int i = 0; i < 100; i++) {
                 long zero = a.alloc(0);
                 long zeroed = a.allocZeroed(0);
-                assertNotEquals(0, a.address(zero));
-                assertTrue(addresses.add(a.address(zero)), "alloc(0) handed out live memory twice");
-                assertTrue(addresses.add(a.address(zeroed)), "allocZeroed(0) handed out live memory twice");
+                assertNotEquals(0, where(a, zero));
+                assertTrue(addresses.add(where(a, zero)), "alloc(0) handed out live memory twice");
+                assertTrue(addresses.add(where(a, zeroed)), "allocZeroed(0) handed out live memory twice");
             }
             assertThrows(IllegalArgumentException.class, () -> a.alloc(-1));
             assertThrows(IllegalArgumentException.class, () -> a.allocZeroed(-1));
@@ -136,7 +140,7 @@ class AllocatorContractTest {
             long alignment = a.capabilities().alignment();
             for (long size : new long[] {0, 1, 7, 8, 9, 16, 24, 100, 4096, 1 << 20}) {
                 for (int i = 0; i < 20; i++) {
-                    long address = a.address(a.alloc(size));
+                    long address = where(a, a.alloc(size));
                     assertEquals(0, address % alignment, a.name() + ": " + size + " bytes at 0x" + Long.toHexString(address));
                 }
             }
@@ -226,6 +230,11 @@ class AllocatorContractTest {
     @MethodSource("allocators")
     void segmentAllocatorBridgeIsScopedToTheGeneration(AllocatorFactory factory) {
         try (Allocator a = open(factory)) {
+            if (!a.nativeMemory()) {
+                var refused = assertThrows(UnsupportedOperationException.class, () -> a.allocate(16, 1));
+                assertTrue(refused.getMessage().contains("Java arrays"), refused.getMessage());
+                return;
+            }
             long alignment = a.capabilities().alignment();
             MemorySegment text = a.allocateFrom("bridge");
             assertEquals("bridge", text.getString(0));
@@ -256,7 +265,7 @@ class AllocatorContractTest {
     @Test
     void everyAllocatorHasAUniqueNameAndUnavailableOnesSayWhy() {
         List<AllocatorFactory> all = Allocators.all();
-        assertEquals(List.of("aset-native", "aset-pg15", "aset-java", "aset-java-zeroing", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
+        assertEquals(List.of("aset-native", "aset-pg15", "aset-java", "aset-java-zeroing", "aset-java-heap", "glibc", "jemalloc", "mimalloc", "mimalloc-heap", "tcmalloc",
                 "jdk-arena", "jdk-slicing", "netty-pooled"), all.stream().map(AllocatorFactory::name).toList());
         for (AllocatorFactory f : all) {
             assertTrue(f.availability().available() || !f.availability().reason().isBlank(), f.name());

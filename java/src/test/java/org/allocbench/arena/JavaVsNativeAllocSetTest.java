@@ -59,8 +59,9 @@ class JavaVsNativeAllocSetTest {
         for (int p = 0; p < presets.length; p++) {
             for (Sizes sizes : Sizes.values()) {
                 for (int i = 0; i < 4; i++) {
-                    // both block sources: the statistics never see where a block came from
-                    JavaAllocSet.Blocks blocks = JavaAllocSet.Blocks.values()[i % 2];
+                    // every block source (malloc, arenas, Java arrays): the statistics never see where a block
+                    // came from
+                    JavaAllocSet.Blocks blocks = JavaAllocSet.Blocks.values()[i % JavaAllocSet.Blocks.values().length];
                     all.add(Arguments.of(names[p], presets[p], sizes, seed++, blocks));
                 }
             }
@@ -102,15 +103,15 @@ class JavaVsNativeAllocSetTest {
                     long p = AllocSetNative.uncheckedAlloc(cx, n);
                     if (zeroed) {
                         ALL.asSlice(p, n).fill((byte) 0);
-                        assertZero(j, n, what);
+                        assertZero(jset.segment(j, n), what);
                     }
-                    assertEquals(header(p), header(j), () -> "chunk header after " + what);
+                    assertEquals(header(p), jset.chunkHeaderWord(j), () -> "chunk header after " + what);
                     javaPtr[slot] = j;
                     nativePtr[slot] = p;
                     size[slot] = n;
                     tag[slot] = random.nextInt(4096);
-                    write(j, n, tag[slot]);
-                    write(p, n, tag[slot]);
+                    write(jset.segment(j, n), tag[slot]);
+                    write(ALL.asSlice(p, n), tag[slot]);
                 } else if (random.nextInt(100) < 45) {
                     what = "free " + size[slot];
                     jset.free(javaPtr[slot]);
@@ -122,21 +123,21 @@ class JavaVsNativeAllocSetTest {
                     what = "realloc " + size[slot] + " -> " + n;
                     long oldJ = javaPtr[slot];
                     long oldN = nativePtr[slot];
-                    boolean wasExternal = (header(oldJ) & 8) != 0;
+                    boolean wasExternal = (jset.chunkHeaderWord(oldJ) & 8) != 0;
                     long j = jset.realloc(oldJ, n);
                     long p = AllocSetNative.uncheckedRealloc(oldN, n);
-                    assertEquals(header(p), header(j), () -> "chunk header after " + what);
+                    assertEquals(header(p), jset.chunkHeaderWord(j), () -> "chunk header after " + what);
                     if (!wasExternal) {
                         assertEquals(oldN == p, oldJ == j, () -> "in place or moved alike after " + what);
                     }
                     long kept = Math.min(size[slot], n);
-                    assertContents(j, kept, tag[slot], "java after " + what);
-                    assertContents(p, kept, tag[slot], "native after " + what);
+                    assertContents(jset.segment(j, kept), tag[slot], "java after " + what);
+                    assertContents(ALL.asSlice(p, kept), tag[slot], "native after " + what);
                     javaPtr[slot] = j;
                     nativePtr[slot] = p;
                     size[slot] = n;
-                    write(j, n, tag[slot]);
-                    write(p, n, tag[slot]);
+                    write(jset.segment(j, n), tag[slot]);
+                    write(ALL.asSlice(p, n), tag[slot]);
                 }
                 MemoryContextCounters expected = nat.stats();
                 MemoryContextCounters actual = jset.stats();
@@ -184,9 +185,9 @@ class JavaVsNativeAllocSetTest {
         assertEquals(nat.memAllocated(false), jset.memAllocated(), where + ": memAllocated");
         for (int s = 0; s < javaPtr.length; s++) {
             if (javaPtr[s] != 0) {
-                assertContents(javaPtr[s], size[s], tag[s], where + ": java slot " + s);
-                assertContents(nativePtr[s], size[s], tag[s], where + ": native slot " + s);
-                assertEquals(header(nativePtr[s]), header(javaPtr[s]), where + ": header of slot " + s);
+                assertContents(jset.segment(javaPtr[s], size[s]), tag[s], where + ": java slot " + s);
+                assertContents(ALL.asSlice(nativePtr[s], size[s]), tag[s], where + ": native slot " + s);
+                assertEquals(header(nativePtr[s]), jset.chunkHeaderWord(javaPtr[s]), where + ": header of slot " + s);
                 assertTrue(jset.chunkCapacity(javaPtr[s]) >= size[s], where + ": capacity of slot " + s);
             }
         }
@@ -196,20 +197,22 @@ class JavaVsNativeAllocSetTest {
         return ALL.get(ValueLayout.JAVA_LONG, pointer - 8);
     }
 
-    private static void write(long pointer, long n, int tag) {
-        MemorySegment.copy(PATTERN, tag, ALL, pointer, n);
+    /** A chunk's memory (native: at its address; Java: through the set, which may keep it in an array). */
+    private static void write(MemorySegment chunk, int tag) {
+        MemorySegment.copy(PATTERN, tag, chunk, 0, chunk.byteSize());
     }
 
-    private static void assertContents(long pointer, long n, int tag, String where) {
-        long mismatch = MemorySegment.mismatch(ALL, pointer, pointer + n, PATTERN, tag, tag + n);
+    private static void assertContents(MemorySegment chunk, int tag, String where) {
+        long n = chunk.byteSize();
+        long mismatch = MemorySegment.mismatch(chunk, 0, n, PATTERN, tag, tag + n);
         if (mismatch != -1) {
             fail(where + ": contents differ at byte " + mismatch + " of " + n);
         }
     }
 
-    private static void assertZero(long pointer, long n, String where) {
-        for (long i = 0; i < n; i++) {
-            if (ALL.get(ValueLayout.JAVA_BYTE, pointer + i) != 0) {
+    private static void assertZero(MemorySegment chunk, String where) {
+        for (long i = 0; i < chunk.byteSize(); i++) {
+            if (chunk.get(ValueLayout.JAVA_BYTE, i) != 0) {
                 fail(where + ": byte " + i + " not zeroed");
             }
         }

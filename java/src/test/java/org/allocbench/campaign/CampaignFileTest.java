@@ -76,8 +76,8 @@ class CampaignFileTest {
                 + " seed, warmup, rounds, forks, threads, jmh, hugePages, wholeTrace, postgres, floors)",
                 error("rundz: 3\n"));
         assertEquals("c.yaml: allocators: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java,"
-                + " aset-java-zeroing, glibc, jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing,"
-                + " netty-pooled",
+                + " aset-java-zeroing, aset-java-heap, glibc, jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena,"
+                + " jdk-slicing, netty-pooled",
                 error("allocators: [aset-native, ptmalloc]\n"));
         assertEquals("c.yaml: traces: unknown trace \"tiny\": not a built-in", error("traces: [tiny]\n").replaceAll(" \\(.*", ""));
         assertEquals("c.yaml: rounds: expected an integer of at least 1, got 0", error("rounds: 0\n"));

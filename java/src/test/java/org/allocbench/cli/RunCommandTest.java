@@ -121,7 +121,7 @@ class RunCommandTest {
     void clearErrors(@TempDir Path base) {
         CliRun r = run("run", "--allocators", "aset-native,ptmalloc", "--out", base.toString());
         assertEquals(2, r.exit());
-        assertEquals("allocbench run: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java, aset-java-zeroing, glibc,"
+        assertEquals("allocbench run: unknown allocator \"ptmalloc\"; known: aset-native, aset-pg15, aset-java, aset-java-zeroing, aset-java-heap, glibc,"
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
         r = run("run", "--traces", "small-churn,nope", "--out", base.toString());
         assertEquals(2, r.exit());

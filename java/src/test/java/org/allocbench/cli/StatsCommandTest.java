@@ -40,7 +40,7 @@ class StatsCommandTest {
     void unknownNamesAreErrors() {
         CliRun r = run("stats", "--allocator", "nope", "--traces", "small-churn");
         assertEquals(2, r.exit());
-        assertEquals("allocbench stats: unknown allocator \"nope\"; known: aset-native, aset-pg15, aset-java, aset-java-zeroing, glibc,"
+        assertEquals("allocbench stats: unknown allocator \"nope\"; known: aset-native, aset-pg15, aset-java, aset-java-zeroing, aset-java-heap, glibc,"
                 + " jemalloc, mimalloc, mimalloc-heap, tcmalloc, jdk-arena, jdk-slicing, netty-pooled\n", r.err());
         r = run("stats", "--allocator", "aset-native", "--traces", "nope");
         assertEquals(2, r.exit());

@@ -9,8 +9,8 @@ import org.allocbench.nativecore.MemoryContextException;
 
 /**
  * PostgreSQL's AllocSet in pure Java: the algorithm of
- * {@code native/src/aset.c}, step for step and byte for byte, over off-heap
- * blocks from {@link java.lang.foreign.Arena}s instead of malloc. Its
+ * {@code native/src/aset.c}, step for step and byte for byte, over blocks from
+ * malloc, JDK arenas or Java arrays ({@link Blocks}). Its
  * statistics equal the native AllocSet's after any sequence of operations
  * (the tests replay the same random sequences through both and compare after
  * every op), so the two can be benchmarked against each other as the same
@@ -64,16 +64,16 @@ import org.allocbench.nativecore.MemoryContextException;
  * C realloc (only the address differs, which realloc may change anyway).
  *
  * <p><b>Where the time goes.</b> The small-chunk paths cost about what the C
- * does without the downcall (a few ns, no heap allocation, no map lookup). A
- * fresh block costs more than a malloc: an arena, its session and cleanup
- * objects, and the JDK's zero-fill (about 120 ns for 8 KB, 750 ns for 64 KB on
- * JDK 25). glibc avoids that by keeping freed chunks in its free lists and
- * handing them back unzeroed; the block source does the same with a bounded
- * per-thread cache of freed blocks ({@link BlockCache}: at most 32 MiB per
- * thread, blocks up to 8 MiB). The context's statistics do not see the cache:
- * a block given back is gone from the context exactly as a freed malloc block
- * is, and {@link ArenaBlockSource#trimCurrentThread()} returns the cached
- * memory to the OS, as malloc_trim would.
+ * does without the downcall (a few ns, no heap allocation, no map lookup).
+ * Off-heap every word access is the source's default method, a plain
+ * {@code AddressSpace.ALL} access once the JIT has inlined it (a benchmark fork
+ * sees one source class). A fresh block costs what it costs its source: a
+ * malloc downcall ({@link Blocks#MALLOC}); an arena, its session and cleanup
+ * objects and the JDK's zero-fill ({@link Blocks#ARENA}: about 120 ns for 8 KB,
+ * 750 ns for 64 KB on JDK 25, softened by a bounded per-thread cache of freed
+ * blocks, {@link BlockCache}); or a zeroed Java array, and later the collector's
+ * work ({@link Blocks#HEAP}). The context's statistics see none of this: a
+ * block given back is gone from the context exactly as a freed malloc block is.
  *
  * <p><b>Checks.</b> What is cheap is checked: the owning thread (blocks are
  * confined arenas; this is also how use after {@link #close()} is caught), the

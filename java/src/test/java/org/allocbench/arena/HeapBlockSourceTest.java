@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.ValueLayout;
-import java.util.concurrent.atomic.AtomicReference;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.junit.jupiter.api.Test;
 
@@ -78,22 +77,5 @@ class HeapBlockSourceTest {
             one.free(large);
             one.free(chunk);
         }
-    }
-
-    @Test
-    void anotherThreadIsRefused() throws InterruptedException {
-        HeapBlockSource source = new HeapBlockSource();
-        long block = source.alloc(1024);
-        AtomicReference<Throwable> seen = new AtomicReference<>();
-        Thread other = Thread.ofPlatform().start(() -> {
-            try {
-                source.free(block);
-            } catch (Throwable t) {
-                seen.set(t);
-            }
-        });
-        other.join();
-        assertTrue(seen.get() instanceof WrongThreadException, String.valueOf(seen.get()));
-        source.freeAll();
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** The malloc block source: what it hands out, keeps, refuses and gives back. */
@@ -35,22 +34,5 @@ class MallocBlockSourceTest {
         source.freeAll();
         assertEquals(0, source.size());
         assertEquals(0, source.alloc(0), "an overflowed size gets nothing");
-    }
-
-    @Test
-    void anotherThreadIsRefused() throws InterruptedException {
-        MallocBlockSource source = new MallocBlockSource();
-        long keeper = source.alloc(1024);
-        AtomicReference<Throwable> seen = new AtomicReference<>();
-        Thread other = Thread.ofPlatform().start(() -> {
-            try {
-                source.free(keeper);
-            } catch (Throwable t) {
-                seen.set(t);
-            }
-        });
-        other.join();
-        assertTrue(seen.get() instanceof WrongThreadException, String.valueOf(seen.get()));
-        source.freeAll();
     }
 }

@@ -14,6 +14,7 @@ suite's own intervals) and the minor faults per replay of large-chunks (from JMH
 PASS or FAIL for the bars: aset-java within 1.2x of aset-native on every trace, and large-chunks' faults within 2x
 of native's. A trace the Java lanes cannot replay (one of several threads) is listed as NOT RUN with the reason.
 """
+import glob
 import json
 import os
 import random
@@ -61,14 +62,15 @@ def ratio_interval(num, den, rounds=4000, seed=18):
 
 
 def faults_per_replay(lane, trace):
-    """Minor faults per replay from JMH's secondary results (jmh/LANE__TRACE.json), or None."""
-    path = os.path.join(HERE, "jmh", "%s__%s.json" % (lane, trace))
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        secondary = json.load(f)[0]["secondaryMetrics"]
-    faults = sum(sum(fork) for fork in secondary["minflt"]["rawData"])  # rawData: per fork, per iteration
-    replays = sum(sum(fork) for fork in secondary["replays"]["rawData"])
+    """Minor faults per replay from JMH's secondary results (jmh/LANE__TRACE.json, or one file per fork), or None."""
+    paths = glob.glob(os.path.join(HERE, "jmh", "%s__%s.json" % (lane, trace))) + \
+        glob.glob(os.path.join(HERE, "jmh", "%s__%s-fork*.json" % (lane, trace)))
+    faults = replays = 0
+    for path in paths:
+        with open(path) as f:
+            secondary = json.load(f)[0]["secondaryMetrics"]
+        faults += sum(sum(fork) for fork in secondary["minflt"]["rawData"])  # rawData: per fork, per iteration
+        replays += sum(sum(fork) for fork in secondary["replays"]["rawData"])
     return faults / replays if replays else None
 
 

@@ -37,14 +37,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * The {@value Campaign#JMH} method: one JMH run per per-op cell, in-process
- * through {@link Runner} (JMH forks the JVMs): {@link ReplayBenchmark} for
+ * The {@value Campaign#JMH} method: one JMH run per fork of each per-op cell, in-process
+ * through {@link Runner} (JMH forks the JVM): {@link ReplayBenchmark} for
  * every allocator x trace (and {@code floor}, the loop with no allocator).
+ * Within a trace the forks are interleaved across lanes (fork 1 of every lane,
+ * then fork 2, each round in a rotated order), so host drift is shared by the
+ * lanes a ratio compares, as in the interleaved method.
  * The whole-trace C lanes run as in the interleaved method, a fresh runner
  * process per lane and fork ({@link WholeTraceRunner}; JMH cannot preload an
  * allocator into its forks), with the JMH forks' count; pg15-real is timed in
  * the backend, warmed first. Each per-op cell's raw JMH JSON and text output
- * are kept in {@code jmh/}; samples are the raw per-iteration scores of every
+ * are kept in {@code jmh/} (a pair per fork); samples are the raw per-iteration scores of every
  * fork, {@code sampleForks} the fork index. The allocator's statistics at the
  * end of the trace come from one more replay in this JVM.
  */
@@ -71,8 +74,9 @@ public final class JmhRunner {
         return (long) perTrace() * campaign.traces().size();
     }
 
+    /** Steps per trace: each fork of a per-op lane is one (a JMH run of its own), a whole-trace lane one. */
     private int perTrace() {
-        return InterleavedRunner.allocators(campaign).size() + (campaign.floors() ? 1 : 0)
+        return (InterleavedRunner.allocators(campaign).size() + (campaign.floors() ? 1 : 0)) * campaign.jmh().forks()
                 + (campaign.wholeTrace() ? wholeTraceLanes().size() + 1 : 0);
     }
 
@@ -95,22 +99,37 @@ public final class JmhRunner {
                 if (campaign.floors()) {
                     row.add(InterleavedRunner.FLOOR);
                 }
+                List<String> runnable = new ArrayList<>();
                 for (String lane : row) {
-                    cell++;
-                    String metric = lane.equals(InterleavedRunner.FLOOR) ? Cell.FLOOR : Cell.REPLAY;
+                    String metric = metricOf(lane);
                     String missing = PerOpLanes.unavailableReason(lane);
-                    if (missing != null) {
-                        add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, missing));
-                        continue;
+                    String byDesign = missing == null ? cannotReplay(lane, ops) : null;
+                    if (missing != null || byDesign != null) {
+                        cell += campaign.jmh().forks();
+                        add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, missing != null ? missing : byDesign));
+                    } else {
+                        runnable.add(lane);
                     }
-                    String byDesign = cannotReplay(lane, ops);
-                    if (byDesign != null) {
-                        add(sink, Cell.notRun(lane, trace, metric, Cell.NOT_RUN, byDesign));
-                        continue;
+                }
+                // Forks interleaved, as the interleaved runner's: fork 1 of every lane, then fork 2 ..., each round
+                // in a rotated order. JMH would run a cell's forks back to back, and a slow stretch of a shared host
+                // then lands on one lane's forks and not on the lane it is compared with (seen: 1.74x one run, 1.1x
+                // in runs alternated by hand, same jar and trace).
+                Map<String, JmhForks> forks = new LinkedHashMap<>();
+                for (int fork = 0; fork < campaign.jmh().forks(); fork++) {
+                    for (int k = 0; k < runnable.size(); k++) {
+                        String lane = runnable.get((k + fork) % runnable.size());
+                        JmhForks acc = forks.computeIfAbsent(lane, l -> new JmhForks());
+                        cell++;
+                        if (acc.failure == null) {
+                            progress.step(cell, total, trace, "x " + lane + " (JMH ReplayBenchmark, fork " + (fork + 1)
+                                    + " of " + campaign.jmh().forks() + ")");
+                            jmhFork(acc, ReplayBenchmark.class, "allocator", lane, lane, trace, fork);
+                        }
                     }
-                    progress.step(cell, total, trace, "x " + lane + " (JMH ReplayBenchmark)");
-                    add(sink, jmhCell(ReplayBenchmark.class, "allocator", lane, lane, trace, metric,
-                            () -> allocatorStats(lane, ops)));
+                }
+                for (String lane : runnable) {
+                    add(sink, forks.get(lane).cell(lane, trace, metricOf(lane), () -> allocatorStats(lane, ops)));
                 }
                 if (!campaign.wholeTrace()) {
                     continue;
@@ -158,12 +177,51 @@ public final class JmhRunner {
         Map<String, Long> get();
     }
 
-    private Cell jmhCell(Class<?> benchmark, String paramName, String paramValue, String allocator, String trace,
-            String metric, StatsProbe probe) {
-        String stem = allocator + "__" + trace;
+    private static String metricOf(String lane) {
+        return lane.equals(InterleavedRunner.FLOOR) ? Cell.FLOOR : Cell.REPLAY;
+    }
+
+    /** One lane's JMH forks as they come in: its samples (ns per op), their fork, faults and files. */
+    private final class JmhForks {
+        final List<Double> samples = new ArrayList<>();
+        final List<Integer> forks = new ArrayList<>();
+        final List<Long> faults = new ArrayList<>();
+        final List<String> files = new ArrayList<>();
+        /** Why a fork failed (the lane's later forks are not run), or null. */
+        String failure;
+
+        Cell cell(String allocator, String trace, String metric, StatsProbe probe) {
+            if (failure == null && samples.isEmpty()) {
+                failure = "JMH returned no iterations (see " + files.get(files.size() - 1) + ")";
+            }
+            if (failure != null) {
+                return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED, failure, List.of(), List.of(),
+                        null, null, null, Map.of(), List.copyOf(files));
+            }
+            Map<String, Long> stats;
+            try {
+                stats = probe.get();
+            } catch (RuntimeException e) {
+                stats = Map.of();
+            }
+            return CellSummary.of(Bootstrap.DEFAULT, allocator, trace, metric, Cell.NS_PER_OP, null, samples, forks,
+                    stats, List.copyOf(files), faults.contains(-1L) ? List.of() : faults);
+        }
+    }
+
+    /**
+     * One JMH fork of a lane ({@code forks(1)}), its files {@code jmh/LANE__TRACE.json} and {@code .txt} (with
+     * {@code -forkN} before the extension when the campaign has more than one), its iterations added to
+     * {@code acc} as fork {@code fork}.
+     */
+    private void jmhFork(JmhForks acc, Class<?> benchmark, String paramName, String paramValue, String allocator,
+            String trace, int fork) {
+        String stem = allocator + "__" + trace + (campaign.jmh().forks() > 1 ? "-fork" + (fork + 1) : "");
         Path jmhDir = runDir.resolve("jmh");
         Path json = jmhDir.resolve(stem + ".json");
         Path text = jmhDir.resolve(stem + ".txt");
+        acc.files.add(runDir.relativize(json).toString());
+        acc.files.add(runDir.relativize(text).toString());
         try {
             Files.createDirectories(jmhDir);
             Campaign.Jmh j = campaign.jmh();
@@ -174,7 +232,7 @@ public final class JmhRunner {
                     .param("trace", campaign.workload(trace).spec())
                     .param("traceSha256", ReplayBenchmark.traceDigest(campaign.workload(trace).sha256()))
                     .param("seed", Long.toString(campaign.seed()))
-                    .forks(j.forks())
+                    .forks(1)
                     .warmupIterations(j.warmupIterations())
                     .measurementIterations(j.iterations())
                     .warmupTime(TimeValue.fromString(j.time()))
@@ -185,43 +243,22 @@ public final class JmhRunner {
                     .result(json.toString())
                     .resultFormat(ResultFormatType.JSON);
             Collection<RunResult> results = new Runner(options.build()).run();
-            List<Double> samples = new ArrayList<>();
             // ReplayBenchmark divides by OPS; a file replays its own op count, so bring its score to ns per op
             Workload w = campaign.workload(trace);
             int length = w.builtin() ? PerOpLanes.JMH_TRACE_OPS : w.load(0, 0).length();
             double scale = length == 0 ? 1 : (double) PerOpLanes.JMH_TRACE_OPS / length;
-            List<Integer> forks = new ArrayList<>();
-            List<Long> faults = new ArrayList<>();
             for (RunResult r : results) {
-                int fork = 0;
                 for (BenchmarkResult b : r.getBenchmarkResults()) {
                     for (IterationResult it : b.getIterationResults()) {
-                        samples.add(it.getPrimaryResult().getScore() * scale);
-                        forks.add(fork);
-                        faults.add(faultsPerReplay(it));
+                        acc.samples.add(it.getPrimaryResult().getScore() * scale);
+                        acc.forks.add(fork);
+                        acc.faults.add(faultsPerReplay(it));
                     }
-                    fork++;
                 }
             }
-            List<String> files = List.of(runDir.relativize(json).toString(), runDir.relativize(text).toString());
-            if (samples.isEmpty()) {
-                return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED,
-                        "JMH returned no iterations (see " + files.get(1) + ")", List.of(), List.of(), null, null,
-                        null, Map.of(), files);
-            }
-            Map<String, Long> stats;
-            try {
-                stats = probe.get();
-            } catch (RuntimeException e) {
-                stats = Map.of();
-            }
-            return CellSummary.of(Bootstrap.DEFAULT, allocator, trace, metric, Cell.NS_PER_OP, null, samples, forks,
-                    stats, files, faults.contains(-1L) ? List.of() : faults);
         } catch (RunnerException | java.io.IOException | RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
-            return new Cell(allocator, trace, metric, Cell.NS_PER_OP, Cell.FAILED, "JMH: " + why
-                    + " (see jmh/" + stem + ".txt)", List.of(), List.of(), null, null, null, Map.of(),
-                    List.of("jmh/" + stem + ".txt"));
+            acc.failure = "JMH: " + why + " (see jmh/" + stem + ".txt)";
         }
     }
 

@@ -209,4 +209,26 @@ class RunCommandTest {
         assertEquals(131072L, aset.stats().get("totalBytes"));
         assertEquals(2, aset.minorFaults().size(), "faults per replay, one per JMH iteration");
     }
+
+    /** With several forks each is a JMH run of its own, interleaved across lanes; a pair of files per fork. */
+    @Test
+    void aJmhCampaignInterleavesItsForks(@TempDir Path base) throws Exception {
+        Path file = Files.writeString(base.resolve("jmh.json"), """
+                {"method": "jmh", "allocators": ["aset-native", "aset-java"], "traces": ["small-churn"],
+                 "wholeTrace": false, "floors": false,
+                 "jmh": {"forks": 2, "warmupIterations": 0, "iterations": 1, "time": "100ms"}}
+                """);
+        Path out = base.resolve("runs");
+        CliRun r = run("run", "--campaign", file.toString(), "--out", out.toString(), "--progress", "none");
+        assertEquals(0, r.exit(), r.err());
+        Path dir = onlyRun(out);
+        // aset-java's first fork finished before aset-native's second began: the forks were interleaved
+        assertTrue(Files.getLastModifiedTime(dir.resolve("jmh/aset-java__small-churn-fork1.json")).compareTo(
+                Files.getLastModifiedTime(dir.resolve("jmh/aset-native__small-churn-fork2.txt"))) < 0);
+        Cell java = ResultsStore.read(dir).cell("aset-java", "small-churn", Cell.REPLAY);
+        assertEquals(Cell.OK, java.status(), java.reason());
+        assertEquals(List.of(0, 1), java.sampleForks());
+        assertEquals(List.of("jmh/aset-java__small-churn-fork1.json", "jmh/aset-java__small-churn-fork1.txt",
+                "jmh/aset-java__small-churn-fork2.json", "jmh/aset-java__small-churn-fork2.txt"), java.files());
+    }
 }

@@ -1,5 +1,7 @@
 package org.allocbench.alloc;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A view of an allocator that rejects misuse with clear messages before it
  * reaches native code: handles that were never handed out by this instance,
@@ -69,7 +71,7 @@ final class CheckedAllocator extends AbstractAllocator {
     }
 
     @Override
-    public java.lang.foreign.MemorySegment memory(long handle, long size) {
+    public MemorySegment memory(long handle, long size) {
         ensureOpen();
         live.requireLive(handle);
         return raw.memory(handle, size);

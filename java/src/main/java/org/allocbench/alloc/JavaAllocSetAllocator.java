@@ -113,7 +113,7 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
 
     @Override
     public long address(long handle) {
-        if (blocks == JavaAllocSet.Blocks.HEAP) {
+        if (!nativeMemory()) {
             throw new UnsupportedOperationException(name() + "'s chunks are in Java arrays: they have no native"
                     + " address (use memory or writeByte)");
         }
@@ -129,7 +129,7 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     @Override
     public void writeByte(long handle, long offset, byte value) {
         // one branch on a final field: off-heap the same plain store as every other allocator's
-        if (blocks == JavaAllocSet.Blocks.HEAP) {
+        if (!nativeMemory()) {
             set().setByte(handle + offset, value);
         } else {
             AddressSpace.ALL.set(ValueLayout.JAVA_BYTE, handle + offset, value);

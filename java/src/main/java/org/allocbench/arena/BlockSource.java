@@ -1,5 +1,8 @@
 package org.allocbench.arena;
 
+import java.lang.foreign.MemorySegment;
+import org.allocbench.nativecore.AddressSpace;
+
 /**
  * Where a {@link JavaAllocSet}'s blocks come from: the Java counterpart of
  * the native block source ({@code native/src/block_source.c}). Addresses are
@@ -56,8 +59,8 @@ interface BlockSource {
     }
 
     /** The {@code size} bytes at {@code address} as a segment. */
-    default java.lang.foreign.MemorySegment segment(long address, long size) {
-        return org.allocbench.nativecore.AddressSpace.ALL.asSlice(address, size);
+    default MemorySegment segment(long address, long size) {
+        return AddressSpace.ALL.asSlice(address, size);
     }
 
     /** Writes one byte (what a caller does to the memory of a chunk). */

@@ -197,26 +197,32 @@ final class HeapBlockSource implements BlockSource {
 
     @Override
     public void setByte(long address, byte value) {
-        words(address); // the check
-        table.segments[slot(address)].set(JAVA_BYTE, address & OFFSET_MASK, value);
+        blockSegment(address).set(JAVA_BYTE, address & OFFSET_MASK, value);
     }
 
     @Override
     public MemorySegment segment(long address, long size) {
-        words(address); // the check
-        return table.segments[slot(address)].asSlice(address & OFFSET_MASK, size);
+        return blockSegment(address).asSlice(address & OFFSET_MASK, size);
     }
 
     /** The array {@code address} points into; an address of no live block of this thread is refused. */
     private long[] words(long address) {
+        return table.words[liveSlot(address)];
+    }
+
+    /** The segment over the array {@code address} points into, refused as {@link #words} refuses. */
+    private MemorySegment blockSegment(long address) {
+        return table.segments[liveSlot(address)];
+    }
+
+    private int liveSlot(long address) {
         Table t = table;
         int slot = slot(address);
-        long[] block;
-        if (slot <= 0 || slot >= t.fresh || (block = t.words[slot]) == null) {
+        if (slot <= 0 || slot >= t.fresh || t.words[slot] == null) {
             throw new IllegalArgumentException("0x" + Long.toHexString(address)
                     + " is not an address in a live heap block of thread \"" + t.thread.getName() + "\"");
         }
-        return block;
+        return slot;
     }
 
     private static int slot(long address) {

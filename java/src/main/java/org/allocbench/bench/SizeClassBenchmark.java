@@ -1,11 +1,11 @@
 package org.allocbench.bench;
 
-
 import java.util.concurrent.TimeUnit;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorFactory;
 import org.allocbench.alloc.Allocators;
 import org.allocbench.nativecore.GlibcMalloc;
+import org.allocbench.replay.ReplayLoop;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -120,7 +120,7 @@ public class SizeClassBenchmark {
     @Benchmark
     public long allocFreePair() {
         long handle = instance.alloc(size);
-        touch(instance, handle, size);
+        ReplayLoop.touch(instance, handle, size, false);
         instance.free(handle);
         return handle;
     }
@@ -131,7 +131,7 @@ public class SizeClassBenchmark {
         long sum = 0;
         for (int i = 0; i < BATCH; i++) {
             long handle = instance.alloc(size);
-            touch(instance, handle, size);
+            ReplayLoop.touch(instance, handle, size, false);
             batch[i] = handle;
             sum += handle;
         }
@@ -142,10 +142,5 @@ public class SizeClassBenchmark {
         }
         instance.reset();
         return sum;
-    }
-
-    private static void touch(Allocator instance, long handle, long size) {
-        instance.writeByte(handle, 0, (byte) 1);
-        instance.writeByte(handle, size - 1, (byte) 1);
     }
 }

@@ -1,6 +1,5 @@
 package org.allocbench.replay;
 
-
 import java.util.function.Supplier;
 import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.Capabilities;
@@ -215,7 +214,7 @@ public final class ReplayLoop implements TraceReplay {
      * page between them with {@code everyPage}), written through {@link Allocator#writeByte} (a plain store,
      * except for memory on the Java heap).
      */
-    static void touch(Allocator context, long handle, long size, boolean everyPage) {
+    public static void touch(Allocator context, long handle, long size, boolean everyPage) {
         if (everyPage) {
             for (long off = PAGE; off < size; off += PAGE) {
                 context.writeByte(handle, off, (byte) 1);

@@ -52,7 +52,6 @@ import org.allocbench.trace.Placement;
  */
 public final class TreeReplayLoop implements TraceReplay {
 
-
     private final OpSequence ops;
     private final Placement placement;
     private final ContextSpec[] specs;

@@ -34,6 +34,13 @@ interface BlockSource {
     /** Frees every block (after an error left the set unusable, or at close). */
     void freeAll();
 
+    /**
+     * The set that used this source is deleted and will not call it again (after {@link #freeAll}); a source
+     * may then be reused by a later set of the same thread.
+     */
+    default void retire() {
+    }
+
     // ---- the blocks' memory: what an address means is the source's. Off-heap (the defaults) an address is the
     // native address itself, read through AddressSpace.ALL; a heap source maps it to an array. Words are
     // 8-byte aligned; copies and zeroing are of whole words where the set uses them.

@@ -166,7 +166,7 @@ public final class JavaAllocSet implements AutoCloseable {
 
         BlockSource create() {
             return switch (this) {
-                case MALLOC -> new MallocBlockSource();
+                case MALLOC -> MallocBlockSource.open();
                 case ARENA -> new ArenaBlockSource();
                 case HEAP -> new HeapBlockSource();
             };
@@ -660,6 +660,7 @@ public final class JavaAllocSet implements AutoCloseable {
         memAllocated -= BlockHeader.endptr(source, keeper) - set;
         source.free(set);
         source.freeAll(); // nothing is left unless the list was corrupted; never leak
+        source.retire(); // not used again: a deleted set's every operation checks its owner first
         blocks = 0;
         owner = null;
     }

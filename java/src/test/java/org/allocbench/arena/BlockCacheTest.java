@@ -10,6 +10,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.allocbench.nativecore.AllocSetSizes;
 import org.junit.jupiter.api.Test;
 
@@ -161,12 +162,17 @@ class BlockCacheTest {
     }
 
     private static void awaitRelease(BlockCache cache) throws InterruptedException {
+        awaitRelease(cache::released);
+    }
+
+    /** Waits for a cleaner to release a thread's cache (GCs until it has, for at most 30 s). */
+    static void awaitRelease(BooleanSupplier released) throws InterruptedException {
         long deadline = System.nanoTime() + 30_000_000_000L;
-        while (!cache.released() && System.nanoTime() < deadline) {
+        while (!released.getAsBoolean() && System.nanoTime() < deadline) {
             System.gc(); // the cleaner acts once a GC has seen that the cache's anchor is unreachable
             Thread.sleep(20);
         }
-        assertTrue(cache.released(), "the cleaner released the cache");
+        assertTrue(released.getAsBoolean(), "the cleaner released the cache");
     }
 
     @Test

@@ -11,7 +11,7 @@ class MallocBlockSourceTest {
 
     @Test
     void theKeeperIsZeroedAndBlocksAreKeptTrackOf() {
-        MallocBlockSource source = new MallocBlockSource();
+        MallocBlockSource source = MallocBlockSource.open();
         long keeper = source.alloc(8192);
         assertTrue(keeper != 0 && keeper % 8 == 0);
         long block = source.alloc(100_000);

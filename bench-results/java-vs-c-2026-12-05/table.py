@@ -61,17 +61,25 @@ def ratio_interval(num, den, rounds=4000, seed=18):
     return ratios[int(0.025 * rounds)], ratios[int(0.975 * rounds) - 1]
 
 
-def faults_per_replay(lane, trace):
-    """Minor faults per replay from JMH's secondary results (jmh/LANE__TRACE.json, or one file per fork), or None."""
-    paths = glob.glob(os.path.join(HERE, "jmh", "%s__%s.json" % (lane, trace))) + \
-        glob.glob(os.path.join(HERE, "jmh", "%s__%s-fork*.json" % (lane, trace)))
-    faults = replays = 0
+def faults_per_fork(lane, trace):
+    """(faults, replays) per fork from JMH's secondary results (jmh/LANE__TRACE.json, or one file per fork)."""
+    paths = sorted(glob.glob(os.path.join(HERE, "jmh", "%s__%s.json" % (lane, trace)))) + \
+        sorted(glob.glob(os.path.join(HERE, "jmh", "%s__%s-fork*.json" % (lane, trace))))
+    forks = []
     for path in paths:
         with open(path) as f:
             secondary = json.load(f)[0]["secondaryMetrics"]
-        faults += sum(sum(fork) for fork in secondary["minflt"]["rawData"])  # rawData: per fork, per iteration
-        replays += sum(sum(fork) for fork in secondary["replays"]["rawData"])
-    return faults / replays if replays else None
+        # rawData: per fork, per iteration
+        for faults, replays in zip(secondary["minflt"]["rawData"], secondary["replays"]["rawData"]):
+            forks.append((sum(faults), sum(replays)))
+    return forks
+
+
+def faults_per_replay(lane, trace):
+    """Minor faults per replay over all forks, or None."""
+    forks = faults_per_fork(lane, trace)
+    replays = sum(r for _, r in forks)
+    return sum(f for f, _ in forks) / replays if replays else None
 
 
 def main():
@@ -109,7 +117,10 @@ def main():
     print()
     for lane in ["aset-native", "aset-java", "aset-java-zeroing", "aset-java-heap"]:
         f = faults_per_replay(lane, "large-chunks")
-        print("large-chunks minor faults per replay, %s: %s" % (lane, "-" if f is None else "%.2f" % f))
+        per_fork = ", ".join("%.2f" % (faults / replays) for faults, replays in faults_per_fork(lane, "large-chunks")
+                             if replays)
+        print("large-chunks minor faults per replay, %s: %s (forks: %s)" % (
+            lane, "-" if f is None else "%.2f" % f, per_fork))
     native = faults_per_replay("aset-native", "large-chunks")
     java = faults_per_replay("aset-java", "large-chunks")
     if native is None or java is None:

@@ -21,7 +21,8 @@ public final class Allocators {
                 + " (liballocbench-pg15), per-op FFM calls",
                 AllocatorFactory.Availability.YES, () -> new Pg15AllocSetAllocator(AllocSetSizes.DEFAULT)));
         all.add(new AllocatorFactory(JavaAllocSetAllocator.NAME, "the same AllocSet in pure Java over MemorySegment,"
-                + " its blocks from malloc as the C one's (a downcall per block)", AllocatorFactory.Availability.YES,
+                + " its blocks from malloc as the C one's (a downcall per block; freed blocks of exact sizes cached"
+                + " per thread)", AllocatorFactory.Availability.YES,
                 () -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.MALLOC)));
         all.add(new AllocatorFactory(JavaAllocSetAllocator.ZEROING_NAME, "the pure-Java AllocSet with its blocks"
                 + " from JDK arenas (zero-filled, a per-thread cache of freed blocks): the price of zeroing",

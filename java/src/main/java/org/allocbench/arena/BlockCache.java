@@ -1,7 +1,6 @@
 package org.allocbench.arena;
 
 import java.lang.foreign.Arena;
-import java.lang.ref.Cleaner;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -41,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * back, and its memory counts against {@code -XX:MaxDirectMemorySize}. A shared
  * arena can be closed from any thread: when a thread has ended (its thread
  * locals are cleared) and none of its block sources is left, the cache's
- * {@link Anchor} is unreachable, and a {@link Cleaner} closes its cached blocks
+ * {@link Anchor} is unreachable, and the {@link ThreadCacheCleaner} closes its cached blocks
  * on the cleaner's thread once a GC has noticed. The same happens to a live
  * thread whose thread locals are erased (common-pool workers erase them between
  * tasks): its next block request starts a new cache.
@@ -307,35 +306,24 @@ final class BlockCache {
      * it is unreachable once the thread has cleared its thread locals (at its
      * end, or a common-pool worker between tasks) and no source of the thread is
      * left, that is once nothing can use the cache any more. Then the cleaner
-     * runs {@link Release}, which refers to the cache but not to the anchor.
+     * runs its release, which refers to the cache but not to the anchor.
      */
     static final class Anchor {
         final BlockCache cache = new BlockCache(Thread.currentThread());
 
         private Anchor() {
-            Cleanup.CLEANER.register(this, new Release(cache));
+            BlockCache toRelease = cache; // the release refers to the cache, never to the anchor
+            ThreadCacheCleaner.releaseWhenUnreachable(this, toRelease.thread, toRelease::release);
         }
     }
 
-    /** Created on first use: the cleaner's daemon thread only exists once some thread caches blocks. */
-    private static final class Cleanup {
-        static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("allocbench-block-cache").factory());
-    }
-
-    /** Runs on the cleaner's thread once nothing can use the cache any more. */
-    private record Release(BlockCache cache) implements Runnable {
-        @Override
-        public void run() {
-            // If the thread has ended, isAlive() returning false orders all it did before what follows
-            // (JLS 17.4.4). If it lives on with its thread locals erased, its last use of the cache came
-            // before the GC that found the anchor unreachable, as for any Cleaner action.
-            cache.thread.isAlive();
-            cache.closeCached();
-            // Blocks still in use belong to sets dropped without close (no source is left): leaked, as
-            // they would be without the cache; their budget goes back.
-            RESERVED_ALL_THREADS.addAndGet(-cache.reserved);
-            cache.reserved = 0;
-            cache.released = true;
-        }
+    /** Runs on the cleaner's thread once nothing can use the cache any more (see ThreadCacheCleaner). */
+    private void release() {
+        closeCached();
+        // Blocks still in use belong to sets dropped without close (no source is left): leaked, as
+        // they would be without the cache; their budget goes back.
+        RESERVED_ALL_THREADS.addAndGet(-reserved);
+        reserved = 0;
+        released = true;
     }
 }

@@ -1,6 +1,5 @@
 package org.allocbench.arena;
 
-import java.lang.ref.Cleaner;
 import java.util.function.LongConsumer;
 
 /**
@@ -34,7 +33,7 @@ import java.util.function.LongConsumer;
  *
  * <p><b>Thread end.</b> As for {@link BlockCache}: every source of the thread
  * holds the thread-local {@link Anchor}; once the thread has cleared its
- * thread locals and no source is left, a {@link Cleaner} frees the cached
+ * thread locals and no source is left, the {@link ThreadCacheCleaner} frees the cached
  * blocks (free() may be called from any thread).
  */
 final class MallocBlockCache {
@@ -139,7 +138,7 @@ final class MallocBlockCache {
 
     /**
      * The thread-local value, also held by every malloc block source of the thread: unreachable once the
-     * thread has cleared its thread locals and no source of it is left, when the cleaner runs {@link Release}.
+     * thread has cleared its thread locals and no source of it is left, when the cleaner runs its release.
      */
     static final class Anchor {
         /**
@@ -154,7 +153,8 @@ final class MallocBlockCache {
         private int spareCount;
 
         private Anchor() {
-            Cleanup.CLEANER.register(this, new Release(cache));
+            MallocBlockCache toRelease = cache; // the release refers to the cache, never to the anchor
+            ThreadCacheCleaner.releaseWhenUnreachable(this, toRelease.thread, toRelease::release);
         }
 
         MallocBlockSource takeSpareSource() {
@@ -173,19 +173,9 @@ final class MallocBlockCache {
         }
     }
 
-    /** Created on first use: the cleaner's daemon thread only exists once some thread caches blocks. */
-    private static final class Cleanup {
-        static final Cleaner CLEANER = Cleaner.create(Thread.ofPlatform().name("allocbench-malloc-cache").factory());
-    }
-
-    /** Runs on the cleaner's thread once nothing can use the cache any more. */
-    private record Release(MallocBlockCache cache) implements Runnable {
-        @Override
-        public void run() {
-            // orders the thread's last use of the cache before what follows (see BlockCache.Release)
-            cache.thread.isAlive();
-            cache.trim(MallocBlockSource::release);
-            cache.released = true;
-        }
+    /** Runs on the cleaner's thread once nothing can use the cache any more (see ThreadCacheCleaner). */
+    private void release() {
+        trim(MallocBlockSource::release);
+        released = true;
     }
 }

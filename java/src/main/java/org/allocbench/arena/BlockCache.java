@@ -40,8 +40,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * back, and its memory counts against {@code -XX:MaxDirectMemorySize}. A shared
  * arena can be closed from any thread: when a thread has ended (its thread
  * locals are cleared) and none of its block sources is left, the cache's
- * {@link Anchor} is unreachable, and the {@link ThreadCacheCleaner} closes its cached blocks
- * on the cleaner's thread once a GC has noticed. The same happens to a live
+ * {@link Anchor} is unreachable, and the {@link ThreadCacheCleaner} closes its
+ * cached blocks on the cleaner's thread once a GC has noticed. The same happens to a live
  * thread whose thread locals are erased (common-pool workers erase them between
  * tasks): its next block request starts a new cache.
  *

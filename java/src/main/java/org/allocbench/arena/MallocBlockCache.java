@@ -29,12 +29,15 @@ import java.util.function.LongConsumer;
  * <p><b>Bounds.</b> Blocks from {@link #MIN_CACHED_BLOCK} to
  * {@link #MAX_CACHED_BLOCK}, of at most {@link #MAX_SIZES} different sizes, at
  * most {@link #THREAD_BUDGET} bytes per thread; a block that does not fit goes to
- * free() at once. {@link #trim} frees what is cached.
+ * free() at once. {@link #trim} frees what is cached. Nothing is evicted: sizes
+ * that never come back (large-chunks' random ones) stay until a trim, and once a
+ * thread has 32 of them, blocks of new sizes go to free() as if there were no
+ * cache.
  *
  * <p><b>Thread end.</b> As for {@link BlockCache}: every source of the thread
  * holds the thread-local {@link Anchor}; once the thread has cleared its
- * thread locals and no source is left, the {@link ThreadCacheCleaner} frees the cached
- * blocks (free() may be called from any thread).
+ * thread locals and no source is left, the {@link ThreadCacheCleaner} frees
+ * the cached blocks (free() may be called from any thread).
  */
 final class MallocBlockCache {
 

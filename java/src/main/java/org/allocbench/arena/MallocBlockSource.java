@@ -19,10 +19,12 @@ import java.lang.invoke.MethodHandle;
  *
  * <p>Freed blocks of 1 KiB to 1 MiB go to the thread's {@link MallocBlockCache}
  * (at most 8 MiB of them, of 32 sizes) and the next request of exactly their
- * size takes them back without a downcall; the rest go to free() at once. The chunk operations never
- * leave Java. Live blocks are kept in a primitive map (fastutil) from address to
- * size, so that a pointer this source did not hand out is refused, a freed
- * block goes to the right list, and {@link #freeAll} leaks nothing.
+ * size takes them back without a downcall; the rest go to free() at once. The
+ * chunk operations never leave Java. Live blocks are kept in a primitive map
+ * (fastutil) from address to size, so that a pointer this source did not hand
+ * out is refused, a freed block goes to the right list, and {@link #freeAll}
+ * leaks nothing. A deleted set's source serves the thread's next set
+ * ({@link #retire}).
  *
  * <p>{@link #trimCurrentThread()} is public so that a benchmark or an application
  * can give a thread's cached blocks back to malloc between phases.

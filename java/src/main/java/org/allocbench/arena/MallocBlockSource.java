@@ -130,8 +130,10 @@ public final class MallocBlockSource implements BlockSource {
             throw new IllegalStateException("realloc failed to run: " + t, t);
         }
         if (moved != 0) {
-            blocks.remove(block);
-            blocks.put(moved, newSize);
+            if (moved != block) {
+                blocks.remove(block);
+            }
+            blocks.put(moved, newSize); // in place: only the size changes
         }
         return moved;
     }

@@ -48,6 +48,13 @@ import org.allocbench.stats.GateDecision;
  */
 public final class GateRunner {
 
+    /**
+     * The combined runs' directories in the work directory: each side's forks as one run, readable by
+     * {@code compare} and {@code export} (the CI workflow exports the candidate's for its dashboard).
+     */
+    public static final String CANDIDATE_RUN = "candidate";
+    public static final String BASELINE_RUN = "baseline";
+
     /** Lines of a failed fork's log its message carries. */
     private static final int LOG_TAIL = 15;
 
@@ -161,9 +168,9 @@ public final class GateRunner {
         GateDecision decision = interleaved()
                 ? GateDecision.paired(a, b, settings.maxRegression(), settings.bootstrap())
                 : GateDecision.unpaired(storedBaseline, b, settings.maxRegression(), settings.bootstrap());
-        writeCombined(err, "candidate", b);
+        writeCombined(err, CANDIDATE_RUN, b);
         if (interleaved()) {
-            writeCombined(err, "baseline", a);
+            writeCombined(err, BASELINE_RUN, a);
         }
         return new Outcome(decision, total, seconds, workDirectory);
     }

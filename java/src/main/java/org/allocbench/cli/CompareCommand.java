@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.allocbench.fleet.FleetTables;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunResults;
 import org.allocbench.stats.Bootstrap;
@@ -31,7 +32,10 @@ import picocli.CommandLine.Spec;
                 + " (faster / slower / no difference).",
                 "RUN_A and RUN_B are run directories (with results.json) or results.json files.",
                 "The two runs were measured at different times: a host that drifted in between shows up as a"
-                        + " difference. For a verdict on a change, use `allocbench gate` (interleaved forks)."})
+                        + " difference. For a verdict on a change, use `allocbench gate` (interleaved forks).",
+                "Runs merged from several hosts (allocbench merge, fleet) compare host by host. Given one such run"
+                        + " alone, compare prints per trace each allocator's ratio per host side by side, the ranks"
+                        + " per host and what huge pages buy on each."})
 final class CompareCommand implements Callable<Integer> {
 
     @Spec
@@ -40,7 +44,8 @@ final class CompareCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RUN_A", description = "The reference run (directory or results.json).")
     private Path runA;
 
-    @Parameters(index = "1", paramLabel = "RUN_B", description = "The run compared with it.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "RUN_B",
+            description = "The run compared with it (none: RUN_A is a fleet run, its hosts are compared).")
     private Path runB;
 
     @Option(names = "--confidence", defaultValue = "0.95",
@@ -77,10 +82,13 @@ final class CompareCommand implements Callable<Integer> {
         RunResults b;
         try {
             a = read(runA, "RUN_A");
-            b = read(runB, "RUN_B");
+            b = runB == null ? null : read(runB, "RUN_B");
         } catch (IllegalArgumentException e) {
             err.println("allocbench compare: " + e.getMessage());
             return 2;
+        }
+        if (b == null) {
+            return hosts(a, bootstrap, out, err);
         }
         RunComparison comparison = RunComparison.of(a, b, bootstrap);
         out.printf("A: %s%nB: %s%n", describe(runA, a), describe(runB, b));
@@ -91,6 +99,29 @@ final class CompareCommand implements Callable<Integer> {
         if (markdown != null) {
             try {
                 Files.writeString(markdown, comparison.markdown(runA.toString(), runB.toString()), StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("allocbench compare: error: " + Failures.cannot("write", markdown, e));
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** One fleet run: its hosts side by side. */
+    private int hosts(RunResults a, Bootstrap bootstrap, PrintWriter out, PrintWriter err) {
+        if (a.hosts().isEmpty()) {
+            err.println("allocbench compare: RUN_B is missing: with one run, RUN_A must be a run merged from several"
+                    + " hosts (allocbench merge, allocbench fleet); " + runA + " is a run of one host");
+            return 2;
+        }
+        String text = FleetTables.text(a, bootstrap);
+        out.printf("%s%n%n", describe(runA, a));
+        out.print(text);
+        out.flush();
+        if (markdown != null) {
+            try {
+                Files.writeString(markdown, "## allocbench compare: hosts of " + runA + "\n\n```\n" + text + "```\n",
+                        StandardCharsets.UTF_8);
             } catch (IOException e) {
                 err.println("allocbench compare: error: " + Failures.cannot("write", markdown, e));
                 return 1;

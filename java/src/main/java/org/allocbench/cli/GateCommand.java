@@ -61,8 +61,10 @@ final class GateCommand implements Callable<Integer> {
     private Path summary;
 
     @Option(names = "--work", paramLabel = "DIR",
-            description = "Directory for the forks' run directories and logs (default: a new allocbench-gate-* temporary"
-                    + " directory, kept).")
+            description = "Directory for the forks' run directories and logs, and the combined runs DIR/"
+                    + GateRunner.CANDIDATE_RUN + " and DIR/" + GateRunner.BASELINE_RUN + " (for compare and export)."
+                    + " A DIR that is not empty gets a new subdirectory for them. Default: a new allocbench-gate-*"
+                    + " temporary directory, kept.")
     private Path work;
 
     @Option(names = "--confidence", defaultValue = "0.95",

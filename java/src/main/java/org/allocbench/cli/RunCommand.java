@@ -156,20 +156,29 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private Campaign resolve() {
-        Campaign c = Campaign.preset(campaignName);
-        if (c == null) {
-            Path file = Path.of(campaignName);
-            if (!Files.exists(file) && !campaignName.contains(".") && !campaignName.contains("/")) {
-                file = committedCampaign(campaignName);
-                if (file == null) {
-                    throw new IllegalArgumentException("--campaign: no preset or file \"" + campaignName
-                            + "\" (presets: " + String.join(", ", Campaign.presetNames()) + "; the checkout's "
-                            + COMMITTED + "/NAME.yaml by its name, e.g. real; or a .yaml/.json campaign file)");
-                }
-            }
-            c = CampaignFile.read(file);
+    /**
+     * The campaign file {@code --campaign NAME|FILE} names, or null for a preset: a file by its path, else the
+     * checkout's committed campaign of that name. IllegalArgumentException (a usage error) if there is neither.
+     */
+    static Path campaignFile(String campaignName) {
+        if (Campaign.preset(campaignName) != null) {
+            return null;
         }
+        Path file = Path.of(campaignName);
+        if (!Files.exists(file) && !campaignName.contains(".") && !campaignName.contains("/")) {
+            file = committedCampaign(campaignName);
+            if (file == null) {
+                throw new IllegalArgumentException("--campaign: no preset or file \"" + campaignName
+                        + "\" (presets: " + String.join(", ", Campaign.presetNames()) + "; the checkout's "
+                        + COMMITTED + "/NAME.yaml by its name, e.g. real; or a .yaml/.json campaign file)");
+            }
+        }
+        return file;
+    }
+
+    private Campaign resolve() {
+        Path file = campaignFile(campaignName);
+        Campaign c = file == null ? Campaign.preset(campaignName) : CampaignFile.read(file);
         if (allocators != null) {
             for (String a : allocators) {
                 Allocators.byName(a);

@@ -21,12 +21,22 @@ final class NotRunSection implements ReportSection {
             return;
         }
         page.section("not-run", "Not run or failed");
-        DataTable table = page.table(COLUMNS);
+        boolean hosts = missing.stream().anyMatch(c -> c.host() != null); // a merged run: which host's cell
+        List<Column> columns = new java.util.ArrayList<>(COLUMNS);
+        if (hosts) {
+            columns.add(0, Column.text("host"));
+        }
+        DataTable table = page.table(columns);
         for (Cell c : missing) {
-            table.row(null, Html.esc(c.allocator()), Html.esc(c.trace()), Html.esc(c.metric()),
+            List<Object> row = new java.util.ArrayList<>();
+            if (hosts) {
+                row.add(Html.esc(String.valueOf(c.host())));
+            }
+            row.addAll(List.of(Html.esc(c.allocator()), Html.esc(c.trace()), Html.esc(c.metric()),
                     DataTable.Td.classed(Cell.FAILED.equals(c.status()) ? "bad" : "muted",
                             Html.esc(String.valueOf(c.status()))),
-                    Html.esc(c.reason() == null ? "(no reason recorded)" : c.reason()));
+                    Html.esc(c.reason() == null ? "(no reason recorded)" : c.reason())));
+            table.row(null, row.toArray());
         }
         table.end();
     }

@@ -37,6 +37,12 @@ public final class RunReport {
             new EnvironmentSection(), new TimeSection(), new ScalingSection(), new ProcessModelSection(),
             new LatencySection(), new MemorySection(), new HugePagesSection(), new LimitSection(), new NotRunSection(),
             new ProblemsSection());
+    /**
+     * A run merged from several hosts: its own sections compare hosts (the hosts' own reports, kept beside it,
+     * have the rest); a section of one host's kind would mix the hosts' cells.
+     */
+    private static final List<ReportSection> FLEET_SECTIONS = List.of(new RunSection(), new FleetSection(),
+            new NotRunSection(), new ProblemsSection());
     /** settings.method of a process-model run (allocbench hugepages --processes), which compares no allocators. */
     private static final String PROCESS_MODEL = "process-model";
 
@@ -56,7 +62,7 @@ public final class RunReport {
         Path chartsDir = runDir.resolve(CHARTS_DIR);
         prepareChartsDir(chartsDir);
         ReportPage page = new ReportPage(runDir, results, comparable(results), chartsDir);
-        for (ReportSection section : SECTIONS) {
+        for (ReportSection section : results.hosts().isEmpty() ? SECTIONS : FLEET_SECTIONS) {
             section.writeTo(page);
         }
         Path target = runDir.resolve(REPORT_FILE);

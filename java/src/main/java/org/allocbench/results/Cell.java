@@ -1,5 +1,6 @@
 package org.allocbench.results;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -37,11 +38,15 @@ import java.util.Map;
  * --processes}). Both are at least 1; runs written before 1.2 read as their
  * settings' threads and 1 process. With {@code processes > 1} a cell's
  * samples are per process and {@code sampleForks} names the process.
+ *
+ * <p>{@code host} (schema 1.3) is the host that measured the cell, in a run merged from several hosts'
+ * runs ({@code allocbench merge}, {@code allocbench fleet}): another dimension, like threads. Null (and not
+ * written) in a run of one host.
  */
 public record Cell(String allocator, String trace, String metric, String unit, String status, String reason,
         List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
         Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift,
-        int threads, int processes) {
+        int threads, int processes, @JsonInclude(JsonInclude.Include.NON_NULL) String host) {
 
     public static final String OK = "ok";
     public static final String FAILED = "failed";
@@ -78,6 +83,15 @@ public record Cell(String allocator, String trace, String metric, String unit, S
         }
     }
 
+    /** A cell of this host (a run of one host). */
+    public Cell(String allocator, String trace, String metric, String unit, String status, String reason,
+            List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
+            Map<String, Long> stats, List<String> files, List<Long> minorFaults, Interval interval, Drift drift,
+            int threads, int processes) {
+        this(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh, stats,
+                files, minorFaults, interval, drift, threads, processes, null);
+    }
+
     /** A cell of one thread in one process. */
     public Cell(String allocator, String trace, String metric, String unit, String status, String reason,
             List<Double> samples, List<Integer> sampleForks, Double median, Double ciLow, Double ciHigh,
@@ -89,7 +103,14 @@ public record Cell(String allocator, String trace, String metric, String unit, S
     /** This cell measured with {@code threads} replay threads in each of {@code processes} processes. */
     public Cell at(int threadCount, int processCount) {
         return new Cell(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh,
-                stats, files, minorFaults, interval, drift, threadCount, processCount);
+                stats, files, minorFaults, interval, drift, threadCount, processCount, host);
+    }
+
+    /** This cell as measured on {@code hostName}, its files found under {@code filesPrefix} (a merged run). */
+    public Cell onHost(String hostName, String filesPrefix) {
+        return new Cell(allocator, trace, metric, unit, status, reason, samples, sampleForks, median, ciLow, ciHigh,
+                stats, files.stream().map(f -> filesPrefix + f).toList(), minorFaults, interval, drift, threads,
+                processes, hostName);
     }
 
     /** A cell without a recorded interval method or drift check (older runs, single-value cells). */
@@ -136,6 +157,6 @@ public record Cell(String allocator, String trace, String metric, String unit, S
 
     /** Which cell this is, across runs; {@code key().label()} names it: "aset-native x small-churn". */
     public CellKey key() {
-        return new CellKey(allocator, trace, metric, threads, processes);
+        return new CellKey(allocator, trace, metric, threads, processes, host);
     }
 }

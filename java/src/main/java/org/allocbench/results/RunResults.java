@@ -17,9 +17,10 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
      * The version of the format; readers refuse other major versions with a clear message. 1.1 added
      * {@code settings.traces} (where each trace came from); 1.0 files read as runs of built-ins. 1.2 added
      * the cells' {@code threads} and {@code processes}; older files read as their settings' threads and 1
-     * process ({@link #withScaleOfOlderSchema}).
+     * process ({@link #withScaleOfOlderSchema}). 1.3 added the cells' {@code host} (a run merged from several
+     * hosts' runs) and the environment's {@code hosts}.
      */
-    public static final String SCHEMA = "allocbench-results/1.2";
+    public static final String SCHEMA = "allocbench-results/1.3";
 
     public RunResults {
         cells = copyOf("cells", cells);
@@ -76,6 +77,17 @@ public record RunResults(String schema, RunInfo run, Map<String, Object> environ
             }
         }
         return found;
+    }
+
+    /** The hosts of a merged run's cells in the order they first appear; empty in a run of one host. */
+    public List<String> hosts() {
+        return cells.stream().map(Cell::host).filter(java.util.Objects::nonNull).distinct().toList();
+    }
+
+    /** This run with only the cells measured on {@code host} (as a run of one host: their host cleared). */
+    public RunResults onHost(String host) {
+        return new RunResults(schema, run, environment, settings, cells.stream()
+                .filter(c -> host.equals(c.host())).map(c -> c.onHost(null, "")).toList());
     }
 
     /** The thread counts of the run's cells, ascending (one element, 1, in most runs). */

@@ -55,7 +55,7 @@ public final class RunComparison {
             } else {
                 rows.add(new CellComparison(ca.allocator(), ca.trace(), ca.metric(), ca.unit(),
                         Bootstrap.point(ca.samples(), ca.sampleForks()), Bootstrap.point(cb.samples(), cb.sampleForks()),
-                        bootstrap.unpaired(key.label(), ca, cb)));
+                        bootstrap.unpaired(key.label(), ca, cb), ca.host()));
             }
         }
         List<String> onlyInB = cellsB.keySet().stream().filter(k -> !seenA.containsKey(k)).map(CellKey::label).toList();
@@ -93,10 +93,13 @@ public final class RunComparison {
     public String table() {
         StringBuilder out = new StringBuilder();
         String ci = percent(bootstrap.confidence()) + " interval";
+        boolean hosts = rows.stream().anyMatch(r -> r.host() != null); // runs merged from several hosts
+        out.append(hosts ? String.format(Locale.ROOT, "%-12s ", "host") : "");
         out.append(String.format(Locale.ROOT, "%-15s %-18s %-10s %10s %10s %8s %-18s %-14s %s%n", "allocator", "trace",
                 "metric", "median A", "median B", "B/A", ci, "verdict", "resampled"));
         for (CellComparison r : rows) {
             RatioEstimate e = r.estimate();
+            out.append(hosts ? String.format(Locale.ROOT, "%-12s ", r.host()) : "");
             out.append(String.format(Locale.ROOT, "%-15s %-18s %-10s %10.2f %10.2f %8s %-18s %-14s %s%n", r.allocator(),
                     r.trace(), r.metric(), r.medianA(), r.medianB(), ratio(e), e.formatInterval(), r.verdict().label(),
                     e.method().label() + " " + e.unitsA() + "/" + e.unitsB()));
@@ -113,12 +116,14 @@ public final class RunComparison {
         out.append("Ratio B/A of ns/op (above 1: B is slower), ").append(percent(bootstrap.confidence()))
                 .append(" bootstrap interval over forks (").append(String.format(Locale.ROOT, "%,d", bootstrap.resamples()))
                 .append(" resamples, seed ").append(bootstrap.seed()).append(").\n\n");
-        out.append("| allocator | trace | metric | median A | median B | B/A | ").append(percent(bootstrap.confidence()))
-                .append(" interval | verdict |\n");
-        out.append("|---|---|---|---:|---:|---:|---|---|\n");
+        boolean hosts = rows.stream().anyMatch(r -> r.host() != null);
+        out.append(hosts ? "| host " : "").append("| allocator | trace | metric | median A | median B | B/A | ")
+                .append(percent(bootstrap.confidence())).append(" interval | verdict |\n");
+        out.append(hosts ? "|---" : "").append("|---|---|---|---:|---:|---:|---|---|\n");
         for (CellComparison r : rows) {
             RatioEstimate e = r.estimate();
             String verdict = r.verdict() == Verdict.SLOWER ? "**slower**" : r.verdict().label();
+            out.append(hosts ? "| " + r.host() + " " : "");
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f | %s | %s | %s |%n", r.allocator(),
                     r.trace(), r.metric(), r.medianA(), r.medianB(), ratio(e), e.formatInterval(), verdict));
         }

@@ -163,6 +163,30 @@ class BadInputTableTest {
         cases.add(usage("export: -o under a file", "export", validRun.toString(), "--format", "bencher", "-o",
                 under + "/x.json"));
 
+        Path fleetOut = dir.resolve("fleet-out");
+        String fo = fleetOut.toString();
+        cases.add(usage("fleet: missing --inventory", "fleet", "--campaign", "gate"));
+        cases.add(usageCreating("fleet: missing inventory", fleetOut, "fleet", "--inventory", nowhere, "--out", fo));
+        cases.add(usageCreating("fleet: inventory is a directory", fleetOut, "fleet", "--inventory", emp, "--out", fo));
+        cases.add(usageCreating("fleet: --parallel 0", fleetOut, "fleet", "--inventory", f, "--parallel", "0", "--out",
+                fo));
+        cases.add(usageCreating("fleet: --forks-per-host 0", fleetOut, "fleet", "--inventory", f, "--forks-per-host",
+                "0", "--out", fo));
+        cases.add(usageCreating("fleet: unknown campaign", fleetOut, "fleet", "--inventory", f, "--campaign", "nope",
+                "--out", fo));
+        cases.add(usageCreating("fleet: missing --jar", fleetOut, "fleet", "--inventory", f, "--jar", nowhere, "--out",
+                fo));
+        cases.add(usage("fleet: --out not empty", "fleet", "--inventory", f, "--out", dir.toString()));
+
+        Path mergeOut = dir.resolve("merge-out");
+        String mo = mergeOut.toString();
+        cases.add(usage("merge: missing -o", "merge", validRun.toString()));
+        cases.add(usageCreating("merge: missing run", mergeOut, "merge", nowhere, "-o", mo));
+        cases.add(usageCreating("merge: malformed results", mergeOut, "merge", malformedJson.toString(), "-o", mo));
+        cases.add(usageCreating("merge: runs that recorded no hostname", mergeOut, "merge", validRun.toString(),
+                validRun.toString(), "-o", mo));
+        cases.add(usageCreating("merge: a bad host name", mergeOut, "merge", "../x=" + validRun, "-o", mo));
+
         cases.add(usage("bench: unknown JMH option", "bench", "--bogus"));
         cases.add(usage("bench: bad JMH number", "bench", "-i", "abc"));
 

@@ -3,12 +3,15 @@ package org.allocbench.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.allocbench.campaign.GateRunner;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunResults;
@@ -18,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The gate end to end with the packaged jar as baseline and candidate (A/A), two
  * short forks per side: the plumbing (child JVMs, interleaving, combined runs,
- * the Markdown summary and $GITHUB_STEP_SUMMARY, compare on the result), not the
+ * the Markdown summary and $GITHUB_STEP_SUMMARY, compare and export on the result), not the
  * statistics (two pairs are too few for a verdict on a loaded host). Its error
  * rates are measured by the validation runs (bench-results/gate-validation-2026-11-22).
  */
@@ -68,6 +71,17 @@ class GateIT {
         assertTrue(cmp.waitFor(10, TimeUnit.MINUTES), "compare hung");
         assertEquals(0, cmp.exitValue(), cmpOut);
         assertTrue(cmpOut.lines().anyMatch(l -> l.matches("aset-native +small-churn +replay .* forks 3/3")), cmpOut);
+
+        // the CI workflow (.github/workflows/benchmark.yml) feeds its dashboard this export of the candidate's run
+        Path bench = work.resolve("bench.json");
+        Process export = new ProcessBuilder(javaExecutable(), "--enable-native-access=ALL-UNNAMED", "-jar",
+                jar.toString(), "export", work.resolve("gate").resolve(GateRunner.CANDIDATE_RUN).toString(), "--format",
+                "github-action-benchmark", "-o", bench.toString()).redirectErrorStream(true).start();
+        String exportOut = new String(export.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(export.waitFor(10, TimeUnit.MINUTES), "export hung");
+        assertEquals(0, export.exitValue(), exportOut);
+        JsonNode entries = new ObjectMapper().readTree(bench.toFile());
+        assertTrue(entries.findValuesAsText("name").contains("aset-native x small-churn"), entries.toPrettyString());
     }
 
     private static String javaExecutable() throws IOException {

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Sourced by scripts/allocbench and by the fleet's remote launcher (scripts/fleet/run-campaign.sh): how the
+# Sourced by scripts/allocbench and by the fleet's remote launcher (scripts/fleet/remote-allocbench.sh): how the
 # allocbench jar is started, the same on every host.
 
 # Runs the jar on a JDK home, replacing this shell. $1: JDK home, $2: jar, then the command and its options.

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.allocbench.fleet.FleetMerge;
 import org.allocbench.fleet.FleetTables;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunResults;
@@ -90,6 +91,11 @@ final class CompareCommand implements Callable<Integer> {
         if (b == null) {
             return hosts(a, bootstrap, out, err);
         }
+        String apart = noHostInCommon(a, b);
+        if (apart != null) {
+            err.println("allocbench compare: " + apart);
+            return 2;
+        }
         RunComparison comparison = RunComparison.of(a, b, bootstrap);
         out.printf("A: %s%nB: %s%n", describe(runA, a), describe(runB, b));
         out.printf("ratio B/A of ns/op (above 1: B is slower); intervals: %s bootstrap over forks, %,d resamples, seed %d"
@@ -128,6 +134,27 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Why no cell of the two runs can match, or null: a merged run's cells carry their host and a run of one
+     * host's carry none, so comparing them would print an empty table and every cell as "only in" one run.
+     */
+    private String noHostInCommon(RunResults a, RunResults b) {
+        if (a.hosts().isEmpty() == b.hosts().isEmpty()) {
+            if (a.hosts().isEmpty() || a.hosts().stream().anyMatch(b.hosts()::contains)) {
+                return null;
+            }
+            return "the fleet runs " + runA + " (hosts " + String.join(", ", a.hosts()) + ") and " + runB
+                    + " (hosts " + String.join(", ", b.hosts()) + ") have no host in common: fleet runs compare"
+                    + " host by host";
+        }
+        boolean aMerged = !a.hosts().isEmpty();
+        Path merged = aMerged ? runA : runB;
+        return (aMerged ? "RUN_A " : "RUN_B ") + merged + " is a run merged from several hosts ("
+                + String.join(", ", (aMerged ? a : b).hosts()) + ") and " + (aMerged ? runB : runA)
+                + " is a run of one host: no cell is in both; compare a host's own run, " + merged + "/"
+                + FleetMerge.HOSTS_DIR + "/HOST/RUN_ID, or the fleet run alone";
     }
 
     private static RunResults read(Path path, String which) {

@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 import org.allocbench.campaign.CampaignFile;
 import org.allocbench.fleet.AnsibleFleet;
 import org.allocbench.fleet.FleetMerge;
+import org.allocbench.fleet.Inventory;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunResults;
 import picocli.CommandLine.Command;
@@ -97,6 +98,19 @@ final class FleetCommand implements Callable<Integer> {
             err.println("allocbench fleet: error: " + missing);
             return 1;
         }
+        try {
+            Inventory.hosts(AnsibleFleet.ansiblePlaybook().orElseThrow(), inventory, limit);
+        } catch (IllegalArgumentException e) {
+            err.println("allocbench fleet: " + e.getMessage());
+            return 2;
+        } catch (IOException e) {
+            err.println("allocbench fleet: error: cannot ask ansible for the inventory's hosts: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("allocbench fleet: interrupted");
+            return 1;
+        }
         Path dir = out != null ? out : ResultsStore.newRunDirectory(Path.of("bench-results", "fleet"),
                 campaign.replaceAll(".*/", "").replaceAll("\\.(ya?ml|json)$", ""), Instant.now());
         List<String> args = new ArrayList<>(runArgs);
@@ -118,7 +132,7 @@ final class FleetCommand implements Callable<Integer> {
             err.println("allocbench fleet: interrupted");
             return 1;
         } catch (IOException | UncheckedIOException | IllegalStateException e) {
-            err.println("allocbench fleet: error: " + e.getMessage());
+            err.println("allocbench fleet: error: " + Failures.describe(e));
             return 1;
         }
         for (FleetMerge.NotRun n : outcome.notRun()) {
@@ -134,7 +148,8 @@ final class FleetCommand implements Callable<Integer> {
             merged = FleetMerge.merge(outcome.ran(), outcome.notRun(), dir, "allocbench fleet --inventory " + inventory
                     + " --campaign " + campaign);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println("allocbench fleet: error: the hosts' runs cannot be merged: " + e.getMessage());
+            err.println("allocbench fleet: error: the hosts' runs cannot be merged: " + Failures.describe(e) + " (they"
+                    + " are in " + dir.resolve(FleetMerge.HOSTS_DIR) + "/HOST/RUN_ID, for allocbench merge)");
             return 1;
         }
         int written = FleetOutput.print(merged, dir, "allocbench fleet", stdout, err);
@@ -156,6 +171,13 @@ final class FleetCommand implements Callable<Integer> {
         if (jar != null && !Files.isRegularFile(jar)) {
             return "--jar: " + jar + " is not a file";
         }
+        if (jar != null && !runnableJar(jar)) {
+            return "--jar: " + jar + " is not a runnable jar (no Main-Class in its manifest)";
+        }
+        String runArgProblem = jar == null ? runArgProblem() : null; // another jar may know other options
+        if (runArgProblem != null) {
+            return runArgProblem;
+        }
         if (out != null) {
             String problem = OutputPaths.directoryProblem(out);
             if (problem != null) {
@@ -170,6 +192,35 @@ final class FleetCommand implements Callable<Integer> {
             }
         }
         return null;
+    }
+
+    /** Whether a host could start {@code file} with java -jar: every host would fail on it otherwise. */
+    private static boolean runnableJar(Path file) {
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(file.toFile())) {
+            return j.getManifest() != null && j.getManifest().getMainAttributes().getValue("Main-Class") != null;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Why this allocbench's {@code run} would refuse the hosts' command line (the playbook's part and the
+     * --run-arg ones), or null: said here once, not by every host after the jar was copied to it.
+     */
+    private String runArgProblem() {
+        List<String> line = new ArrayList<>(List.of("run", "--campaign", campaign, "--out", "runs", "--progress",
+                "plain"));
+        line.addAll(runArgs);
+        if (forksPerHost != null) {
+            line.addAll(List.of("--forks", forksPerHost.toString()));
+        }
+        try {
+            Main.commandLine().parseArgs(line.toArray(String[]::new));
+            return null;
+        } catch (picocli.CommandLine.ParameterException e) {
+            return "--run-arg: " + e.getMessage() + (e instanceof picocli.CommandLine.OverwrittenOptionException
+                    ? " (the fleet sets --campaign, --out and --progress, and --forks-per-host sets --forks)" : "");
+        }
     }
 
     /** The campaign file every host gets, or null for a preset (the jar knows it). Checked here, once. */

@@ -42,9 +42,19 @@ final class MergeCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String unwritable = OutputPaths.directoryProblem(output);
+        if (unwritable != null) {
+            err.println("allocbench merge: -o: " + unwritable);
+            return 2;
+        }
         List<FleetMerge.HostRun> hostRuns = new ArrayList<>();
         for (String r : runs) {
             int eq = r.indexOf('=');
+            if (eq == 0 || eq == r.length() - 1) { // "=RUN" or "HOST=": half of it is missing
+                err.println("allocbench merge: " + r + ": " + (eq == 0 ? "no host name before '='"
+                        : "no run after '='") + " (HOST=RUN, or RUN alone)");
+                return 2;
+            }
             hostRuns.add(eq > 0 ? new FleetMerge.HostRun(r.substring(0, eq), Path.of(r.substring(eq + 1)))
                     : new FleetMerge.HostRun(null, Path.of(r)));
         }
@@ -56,7 +66,7 @@ final class MergeCommand implements Callable<Integer> {
             err.println("allocbench merge: " + e.getMessage());
             return 2;
         } catch (UncheckedIOException e) {
-            err.println("allocbench merge: error: " + e.getMessage());
+            err.println("allocbench merge: error: " + Failures.describe(e)); // with the system's reason
             return 1;
         }
         if (merged.run().jarSha256() == null) {

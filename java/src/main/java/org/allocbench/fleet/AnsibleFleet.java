@@ -24,8 +24,8 @@ import org.allocbench.results.ResultsStore;
  * {@code OUT/ansible/ansible.log}. Progress comes from the playbook's events (one JSON line per task and host,
  * {@code allocbench_events}), as they happen.
  *
- * <p>If this process dies, {@code ansible-playbook} is stopped too (it runs behind a shell that kills it when
- * our end of its standard input closes). A campaign already started on a host runs to its end there (Ansible
+ * <p>If this process dies, {@code ansible-playbook} is stopped too, with its workers (it runs in a session of
+ * its own behind a shell that kills its process group when our end of its standard input closes). A campaign already started on a host runs to its end there (Ansible
  * started it as an async job) and its working directory stays: the playbook's cleanup never ran.
  */
 public final class AnsibleFleet {
@@ -84,8 +84,10 @@ public final class AnsibleFleet {
 
         List<String> command = new ArrayList<>(List.of("/bin/sh", "-c",
                 // ansible-playbook ends when we do: the reader of our pipe sees it close and stops it (fd 3: a
-                // background job's standard input is /dev/null)
-                "exec 3<&0; \"$@\" & child=$!; (cat <&3 >/dev/null; kill -TERM $child 2>/dev/null) & wait $child",
+                // background job's standard input is /dev/null), with its process group: its forked workers
+                // (one polling a host's async campaign, say) outlive a TERM of their parent alone, for good
+                "exec 3<&0; setsid \"$@\" & child=$!; (cat <&3 >/dev/null; kill -TERM -$child 2>/dev/null) &"
+                        + " wait $child",
                 "sh",
                 ansible.toString(), "-i", r.inventory().toAbsolutePath().toString(), playbook.toString(),
                 "-e", "@" + vars, "--forks", Integer.toString(r.parallelHosts())));

@@ -74,14 +74,26 @@ public final class FleetMerge {
         }
         checkAlike(runs, read);
         checkNames(runs, names, notRun);
-        checkOut(out);
+        checkOut(out, runs);
 
+        Path root = out.toAbsolutePath().normalize(); // kept runs are absolute: relative to this, not to out
+        List<Path> made = new ArrayList<>(); // the directories this merge created: removed again if it fails
+        try {
+            return write(runs, notRun, names, read, out, root, command, made);
+        } catch (RuntimeException e) {
+            made.forEach(FleetMerge::deleteTree);
+            throw e;
+        }
+    }
+
+    private static RunResults write(List<HostRun> runs, List<NotRun> notRun, List<String> names,
+            List<RunResults> read, Path out, Path root, String command, List<Path> made) {
         List<Cell> cells = new ArrayList<>();
         Map<String, Object> hosts = new LinkedHashMap<>();
         for (int i = 0; i < runs.size(); i++) {
             Path source = runs.get(i).runDirectory();
-            Path kept = keep(source, out.resolve(HOSTS_DIR).resolve(names.get(i)));
-            String prefix = out.relativize(kept).toString().replace('\\', '/') + "/";
+            Path kept = keep(source, root.resolve(HOSTS_DIR).resolve(names.get(i)), made);
+            String prefix = root.relativize(kept).toString().replace('\\', '/') + "/";
             for (Cell c : read.get(i).cells()) {
                 cells.add(c.onHost(names.get(i), prefix));
             }
@@ -131,11 +143,17 @@ public final class FleetMerge {
             }
             name = recorded.toString();
         }
-        if (!HOST_NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("\"" + name + "\" (" + r.runDirectory() + ") is not a usable host"
-                    + " name: letters, digits, '.', '_' and '-', starting with a letter or digit");
+        String problem = hostNameProblem(name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem + " (" + r.runDirectory() + ")");
         }
         return name;
+    }
+
+    /** Why {@code name} cannot name a host's directory in a merged run, or null if it can. */
+    public static String hostNameProblem(String name) {
+        return HOST_NAME.matcher(name).matches() ? null : "\"" + name + "\" is not a usable host name: letters,"
+                + " digits, '.', '_' and '-', starting with a letter or digit";
     }
 
     /** One schema, one campaign, the same settings: or the difference, named. */
@@ -208,14 +226,26 @@ public final class FleetMerge {
         }
     }
 
-    private static void checkOut(Path out) {
+    private static void checkOut(Path out, List<HostRun> runs) {
+        Path root = out.toAbsolutePath().normalize();
+        for (HostRun r : runs) {
+            Path run = runDirectoryOf(r.runDirectory());
+            if (root.startsWith(run)) { // copying the run into itself would never end
+                throw new IllegalArgumentException(out + " is inside the run " + r.runDirectory()
+                        + ": merge into a directory outside the runs");
+            }
+        }
+        // the fleet merges the runs it fetched into place (OUT/hosts/HOST/RUN_ID) beside Ansible's files: those
+        // may be there, for those runs only
+        boolean fetchedInPlace = runs.stream().allMatch(r -> runDirectoryOf(r.runDirectory()).getParent() != null
+                && root.resolve(HOSTS_DIR).equals(runDirectoryOf(r.runDirectory()).getParent().getParent()));
+        List<String> fleetOwn = fetchedInPlace ? List.of(HOSTS_DIR, "ansible") : List.of();
         if (Files.exists(out)) {
             if (!Files.isDirectory(out)) {
                 throw new IllegalArgumentException(out + " exists and is not a directory");
             }
             try (Stream<Path> entries = Files.list(out)) {
-                // the fleet's own: the hosts' fetched runs, and Ansible's files
-                if (entries.anyMatch(p -> !List.of(HOSTS_DIR, "ansible").contains(p.getFileName().toString()))) {
+                if (entries.anyMatch(p -> !fleetOwn.contains(p.getFileName().toString()))) {
                     throw new IllegalArgumentException(out + " is not empty: merge into a new directory");
                 }
             } catch (IOException e) {
@@ -228,14 +258,18 @@ public final class FleetMerge {
      * The host's run directory inside the merged run: {@code hostDir/RUN_ID}, copied there unless it is there
      * already (the fleet fetches into place).
      */
-    private static Path keep(Path runDirectory, Path hostDir) {
-        Path source = runDirectory.toAbsolutePath().normalize();
-        if (!Files.isDirectory(source)) {
-            source = source.getParent(); // a results.json was named
-        }
+    private static Path keep(Path runDirectory, Path hostDir, List<Path> made) {
+        Path source = runDirectoryOf(runDirectory);
         Path target = hostDir.toAbsolutePath().normalize().resolve(source.getFileName());
         if (source.equals(target)) {
             return target;
+        }
+        Path missing = null;
+        for (Path p = target; p != null && !Files.exists(p); p = p.getParent()) {
+            missing = p;
+        }
+        if (missing != null) {
+            made.add(missing);
         }
         try {
             copyTree(source, target);
@@ -243,6 +277,21 @@ public final class FleetMerge {
             throw new UncheckedIOException("cannot copy " + source + " to " + target + ": " + e.getMessage(), e);
         }
         return target;
+    }
+
+    /** The run directory a run's path names: itself, or the directory of a results.json; absolute. */
+    private static Path runDirectoryOf(Path runDirectory) {
+        Path source = runDirectory.toAbsolutePath().normalize();
+        return Files.isDirectory(source) ? source : source.getParent(); // a results.json was named
+    }
+
+    /** Removes what a failed merge made; what cannot be removed stays (the merge's own error is the message). */
+    private static void deleteTree(Path root) {
+        try (Stream<Path> all = Files.walk(root)) {
+            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            // best effort
+        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -128,7 +128,8 @@ public final class FleetTables {
                 continue;
             }
             out.append('\n').append(view.title()).append(": ratio to ").append(view.reference())
-                    .append(" on each host (below 1: faster), 95% interval\n");
+                    .append(" on each host (below 1: faster), ")
+                    .append(percent(bootstrap.confidence())).append(" interval\n");
             for (TraceTable t : tables) {
                 List<String> header = new ArrayList<>(List.of(t.trace()));
                 header.addAll(hosts);
@@ -169,6 +170,12 @@ public final class FleetTables {
             out.append(align(lines));
         }
         return out.toString();
+    }
+
+    /** "95%", "99.5%": the confidence level the intervals were computed at (compare --confidence). */
+    private static String percent(double confidence) {
+        double p = confidence * 100;
+        return String.format(Locale.ROOT, p == Math.rint(p) ? "%.0f%%" : "%.1f%%", p);
     }
 
     /** "1.23 [1.10, 1.40]"; no interval: the ratio alone. */

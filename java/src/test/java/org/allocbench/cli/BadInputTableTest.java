@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.allocbench.fleet.AnsibleFleet;
+import org.allocbench.fleet.FleetMerge;
 import org.allocbench.limit.CgroupUnavailableException;
 import org.allocbench.limit.MemoryCgroup;
 import org.allocbench.results.Cell;
@@ -54,6 +56,11 @@ class BadInputTableTest {
     private static Path validRun;
     private static Path badCampaign;
     private static Path hugeCampaign;
+    /** A run merged from one host's run (allocbench merge). */
+    private static Path fleetRun;
+    private static Path emptyInventory;
+    private static Path brokenInventory;
+    private static Path oneHostInventory;
     /** Fixture name -> results.json with one defect. */
     private static final Map<String, Path> broken = new LinkedHashMap<>();
     /** allocbench-* entries of the temporary directory that appeared during a case, and the case. */
@@ -82,6 +89,11 @@ class BadInputTableTest {
         brokenRun("malformed", "{\"schema\": \"allocbench-results/1\", \"cells\": [ {");
         badCampaign = Files.writeString(dir.resolve("bad.yaml"), "allocators: [aset-native]\nopz: 10\n");
         hugeCampaign = Files.writeString(dir.resolve("huge.yaml"), "ops: " + HUGE_OPS + "\n");
+        fleetRun = dir.resolve("fleet-run");
+        FleetMerge.merge(List.of(new FleetMerge.HostRun("alpha", validRun)), List.of(), fleetRun, "test");
+        emptyInventory = Files.writeString(dir.resolve("empty.ini"), "# no hosts yet\n");
+        brokenInventory = Files.writeString(dir.resolve("broken.ini"), "[local\nalpha ansible_connection=local\n");
+        oneHostInventory = Files.writeString(dir.resolve("one.ini"), "alpha ansible_connection=local\n");
     }
 
     private static void brokenRun(String name, String content) throws IOException {
@@ -177,6 +189,18 @@ class BadInputTableTest {
         cases.add(usageCreating("fleet: missing --jar", fleetOut, "fleet", "--inventory", f, "--jar", nowhere, "--out",
                 fo));
         cases.add(usage("fleet: --out not empty", "fleet", "--inventory", f, "--out", dir.toString()));
+        cases.add(usageCreating("fleet: --jar not a jar", fleetOut, "fleet", "--inventory", f, "--jar", f, "--out",
+                fo));
+        cases.add(usageCreating("fleet: --run-arg run does not know", fleetOut, "fleet", "--inventory", f,
+                "--run-arg=--bogus", "--out", fo));
+        if (AnsibleFleet.missing() == null) { // Ansible reads the inventory: without it, fleet says it is missing
+            cases.add(usageCreating("fleet: inventory with no host", fleetOut, "fleet", "--inventory",
+                    emptyInventory.toString(), "--out", fo));
+            cases.add(usageCreating("fleet: inventory Ansible cannot parse", fleetOut, "fleet", "--inventory",
+                    brokenInventory.toString(), "--out", fo));
+            cases.add(usageCreating("fleet: --limit matching no host", fleetOut, "fleet", "--inventory",
+                    oneHostInventory.toString(), "--limit", "zzz", "--out", fo));
+        }
 
         Path mergeOut = dir.resolve("merge-out");
         String mo = mergeOut.toString();
@@ -186,6 +210,12 @@ class BadInputTableTest {
         cases.add(usageCreating("merge: runs that recorded no hostname", mergeOut, "merge", validRun.toString(),
                 validRun.toString(), "-o", mo));
         cases.add(usageCreating("merge: a bad host name", mergeOut, "merge", "../x=" + validRun, "-o", mo));
+        cases.add(usageCreating("merge: empty host name", mergeOut, "merge", "=" + validRun, "-o", mo));
+        cases.add(usageCreating("merge: no run after HOST=", mergeOut, "merge", "alpha=", "-o", mo));
+        cases.add(usage("merge: -o under a file", "merge", "alpha=" + validRun, "-o", under));
+        cases.add(usageCreating("merge: -o inside the run", validRun.resolve("merged"), "merge", "alpha=" + validRun,
+                "-o", validRun.resolve("merged").toString()));
+        cases.add(usageCreating("merge: a merged run", mergeOut, "merge", fleetRun.toString(), "-o", mo));
 
         cases.add(usage("bench: unknown JMH option", "bench", "--bogus"));
         cases.add(usage("bench: bad JMH number", "bench", "-i", "abc"));
@@ -315,6 +345,8 @@ class BadInputTableTest {
         cases.add(usage("compare: directory without results", "compare", emp, validRun.toString()));
         cases.add(usage("compare: a file that is not results", "compare", f, validRun.toString()));
         cases.add(usage("compare: one run", "compare", validRun.toString()));
+        cases.add(usage("compare: a fleet run and a run of one host", "compare", fleetRun.toString(),
+                validRun.toString()));
         cases.add(usage("compare: --confidence 2", "compare", validRun.toString(), validRun.toString(),
                 "--confidence", "2"));
         cases.add(usage("compare: --resamples 0", "compare", validRun.toString(), validRun.toString(),

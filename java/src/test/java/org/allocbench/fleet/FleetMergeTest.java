@@ -114,6 +114,62 @@ class FleetMergeTest {
         assertEquals(List.of(out.resolve("notes.txt")), Files.list(out).toList(), "nothing written");
     }
 
+    @Test
+    void aRelativeOutputWorks(@TempDir Path tmp) throws Exception {
+        // the fleet's default directory (bench-results/fleet/...) is relative, and so is a user's -o
+        Path a = FleetRuns.write(tmp.resolve("in"), "run-a", "h1", TIMES);
+        Path out = Path.of("").toAbsolutePath().relativize(tmp.resolve("fleet"));
+        assertFalse(out.isAbsolute());
+        RunResults merged = FleetMerge.merge(List.of(new FleetMerge.HostRun(null, a)), List.of(), out, "test");
+        assertEquals(List.of("hosts/h1/run-a/raw.json"), merged.cells().get(0).files());
+        assertEquals("hosts/h1/run-a", FleetMerge.hosts(merged).get("h1").get("directory"));
+        assertTrue(Files.isRegularFile(tmp.resolve("fleet/hosts/h1/run-a/raw.json")));
+    }
+
+    @Test
+    void anOutputInsideARunIsRefused(@TempDir Path tmp) throws Exception {
+        // copying the run into itself would never end (it filled the disk with hosts/h1/a/merged/hosts/h1/a/...)
+        Path a = FleetRuns.write(tmp, "a", "h1", TIMES);
+        Path out = a.resolve("merged");
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> FleetMerge.merge(List.of(new FleetMerge.HostRun(null, a)), List.of(), out, "test"));
+        assertEquals(out + " is inside the run " + a + ": merge into a directory outside the runs", e.getMessage());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aCopyThatFailsLeavesNothingBehind(@TempDir Path tmp) throws Exception {
+        Path a = FleetRuns.write(tmp, "a", "h1", TIMES);
+        Path b = FleetRuns.write(tmp, "b", "h2", TIMES);
+        Files.createSymbolicLink(b.resolve("dangling"), tmp.resolve("no-such-file")); // the copy fails on it
+        Path out = tmp.resolve("new/fleet");
+        assertThrows(java.io.UncheckedIOException.class, () -> FleetMerge.merge(List.of(new FleetMerge.HostRun(null,
+                a), new FleetMerge.HostRun(null, b)), List.of(), out, "test"));
+        assertFalse(Files.exists(tmp.resolve("new")), "the directories the merge made are removed");
+
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        assertThrows(java.io.UncheckedIOException.class, () -> FleetMerge.merge(List.of(new FleetMerge.HostRun(null,
+                a), new FleetMerge.HostRun(null, b)), List.of(), empty, "test"));
+        assertEquals(List.of(), Files.list(empty).toList(), "an empty output directory is left empty");
+    }
+
+    @Test
+    void onlyTheFleetsOwnRunsMayBeInTheOutputAlready(@TempDir Path tmp) throws Exception {
+        Path a = FleetRuns.write(tmp, "a", "h1", TIMES);
+        Path used = Files.createDirectories(tmp.resolve("used/hosts/h9"));
+        var e = assertThrows(IllegalArgumentException.class, () -> FleetMerge.merge(
+                List.of(new FleetMerge.HostRun(null, a)), List.of(), used.getParent().getParent(), "test"));
+        assertTrue(e.getMessage().endsWith("is not empty: merge into a new directory"), e.getMessage());
+
+        // the fleet fetches each host's run into OUT/hosts/HOST/ beside Ansible's files, and merges in place
+        Path fleet = tmp.resolve("fleet");
+        Files.createDirectories(fleet.resolve("ansible"));
+        Path fetched = FleetRuns.write(fleet.resolve("hosts/h1"), "run-1", "h1", TIMES);
+        RunResults merged = FleetMerge.merge(List.of(new FleetMerge.HostRun("h1", fetched)), List.of(), fleet,
+                "test");
+        assertEquals(List.of("hosts/h1/run-1/raw.json"), merged.cells().get(0).files());
+    }
+
     private static void refused(Path tmp, String expected, Path... runs) {
         Path out = tmp.resolve("merged-" + runs.length + "-" + System.nanoTime());
         var e = assertThrows(IllegalArgumentException.class, () -> FleetMerge.merge(

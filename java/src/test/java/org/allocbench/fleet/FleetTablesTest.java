@@ -53,6 +53,9 @@ class FleetTablesTest {
         assertTrue(text.lines().anyMatch(l -> l.matches("jemalloc +0\\.50 \\[0\\.50, 0\\.50] +not run")), text);
         assertTrue(text.contains("huge pages: this campaign ran no AllocSet on a shared segment"), text);
         assertEquals(Map.of("gamma", "unreachable: no route"), FleetTables.notRun(merged));
+        assertTrue(text.contains("(below 1: faster), 95% interval"), text);
+        assertTrue(FleetTables.text(merged, new Bootstrap(0.9, 1000, 1)).contains("(below 1: faster), 90% interval"),
+                "compare --confidence 0.9: the heading says so");
     }
 
     @Test

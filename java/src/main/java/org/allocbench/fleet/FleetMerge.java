@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.allocbench.nativecore.BundledFiles;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -81,7 +82,7 @@ public final class FleetMerge {
         try {
             return write(runs, notRun, names, read, out, root, command, made);
         } catch (RuntimeException e) {
-            made.forEach(FleetMerge::deleteTree);
+            made.forEach(BundledFiles::deleteQuietly); // best effort: the merge's own error is the message
             throw e;
         }
     }
@@ -283,15 +284,6 @@ public final class FleetMerge {
     private static Path runDirectoryOf(Path runDirectory) {
         Path source = runDirectory.toAbsolutePath().normalize();
         return Files.isDirectory(source) ? source : source.getParent(); // a results.json was named
-    }
-
-    /** Removes what a failed merge made; what cannot be removed stays (the merge's own error is the message). */
-    private static void deleteTree(Path root) {
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException | UncheckedIOException e) {
-            // best effort
-        }
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

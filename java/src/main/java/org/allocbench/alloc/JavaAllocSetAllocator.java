@@ -18,11 +18,19 @@ import org.allocbench.nativecore.AllocSetSizes;
  * <p>The set is created on first use (any operation, statistics included), so
  * its blocks' confined arenas belong to the thread that drives the instance,
  * whichever thread constructed it; the sizes are validated at construction.
+ * Over malloc's blocks ({@value #NAME}) any thread may use an instance, one at a
+ * time, as {@code aset-native}'s; over arenas or the heap only that thread.
  */
 public final class JavaAllocSetAllocator extends AbstractAllocator {
 
-    /** A set and its blocks belong to one thread (confined arenas, the thread's block cache). */
-    private static final Capabilities CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
+    /**
+     * Over malloc's blocks a set is a PostgreSQL context: any thread, one at a time per context (the contexts of a
+     * tree at once), so it replays traces of several threads as aset-native does.
+     */
+    private static final Capabilities MALLOC_CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
+            Capabilities.Sharing.PER_CONTEXT);
+    /** Over arenas or the heap a set and its blocks belong to one thread (confined arenas, the thread's table). */
+    private static final Capabilities CONFINED_CAPABILITIES = new Capabilities(true, true, true, true, 8, "", true,
             Capabilities.Sharing.OWNER);
 
     /** Blocks from malloc, as the C AllocSet's. */
@@ -44,10 +52,14 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
 
     /** {@value #NAME} over malloc blocks, {@value #ZEROING_NAME} over arena blocks. */
     public JavaAllocSetAllocator(AllocSetSizes sizes, JavaAllocSet.Blocks blocks) {
-        super(nameOf(blocks), CAPABILITIES);
+        super(nameOf(blocks), capabilitiesOf(blocks));
         this.sizes = Objects.requireNonNull(sizes, "sizes");
         this.blocks = blocks;
         JavaAllocSet.checkSizes(sizes.minContextSize(), sizes.initBlockSize(), sizes.maxBlockSize());
+    }
+
+    private static Capabilities capabilitiesOf(JavaAllocSet.Blocks blocks) {
+        return blocks == JavaAllocSet.Blocks.MALLOC ? MALLOC_CAPABILITIES : CONFINED_CAPABILITIES;
     }
 
     /** The allocator's name for a kind of blocks. */
@@ -64,7 +76,7 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
      * every operation of this instance throws ("memory context ... has been deleted").
      */
     private JavaAllocSetAllocator(JavaAllocSet childSet, String name) {
-        super(name, CAPABILITIES);
+        super(name, capabilitiesOf(childSet.blocks()));
         this.sizes = null;
         this.blocks = childSet.blocks();
         this.set = childSet;

@@ -87,9 +87,9 @@ public final class ArenaBlockSource implements BlockSource {
         return block.address;
     }
 
-    /** Gives a block back. False if {@code block} is not one of ours (nothing is freed then). */
+    /** Gives a block back (its size is in the source's record). False if it is not one of ours. */
     @Override
-    public boolean free(long block) {
+    public boolean free(long block, long size) {
         checkThread();
         Block freed = blocks.remove(block);
         if (freed == null) {
@@ -121,7 +121,7 @@ public final class ArenaBlockSource implements BlockSource {
             return 0;
         }
         OffHeap.copy(block, moved, Math.min(oldSize, newSize));
-        free(block);
+        free(block, oldSize);
         return moved;
     }
 

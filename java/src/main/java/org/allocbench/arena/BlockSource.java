@@ -8,16 +8,21 @@ import org.allocbench.nativecore.AddressSpace;
  * the native block source ({@code native/src/block_source.c}). Addresses are
  * plain longs; a block is 8-byte aligned and never zeroed (as malloc's: the
  * set zeroes the 200-byte stand-in for its context struct itself, and writes
- * every other byte before it reads it). A source belongs to the thread that
- * made it, as its set does: other threads are refused with a WrongThreadException.
+ * every other byte before it reads it). Arena and heap sources belong to the
+ * thread that made them, as their sets do: other threads are refused with a
+ * WrongThreadException. The malloc source serves any thread, one at a time.
  */
 interface BlockSource {
 
     /** A block of {@code size} bytes, or 0 if out of memory (or the size overflowed). */
     long alloc(long size);
 
-    /** Gives a block back. False if {@code block} is not one of ours (nothing is freed then). */
-    boolean free(long block);
+    /**
+     * Gives back a block of {@code size} bytes (the size it was allocated or last reallocated with: the set
+     * always knows it). False if {@code block} is not one of ours (nothing is freed then); a source that keeps no
+     * record of its blocks ({@link MallocBlockSource}) cannot tell and frees it.
+     */
+    boolean free(long block, long size);
 
     /**
      * The block resized to {@code newSize} bytes, the first {@code min(oldSize, newSize)} bytes kept, maybe
@@ -25,21 +30,17 @@ interface BlockSource {
      */
     long realloc(long block, long oldSize, long newSize);
 
-    /** Whether {@code block} is a live block of this source. */
+    /** Whether {@code block} is a live block of this source (always true for a source that keeps no record). */
     boolean owns(long block);
 
     /** Blocks currently held. */
     int size();
 
-    /** Frees every block (after an error left the set unusable, or at close). */
-    void freeAll();
-
     /**
-     * The set that used this source is deleted and will not call it again (after {@link #freeAll}); a source
-     * may then be reused by a later set of the same thread.
+     * Frees every block still held, after the set has freed those its list names (nothing is left unless the
+     * list was corrupted). A source that keeps no record of its blocks frees nothing.
      */
-    default void retire() {
-    }
+    void freeAll();
 
     // ---- the blocks' memory: what an address means is the source's. Off-heap (the defaults) an address is the
     // native address itself, read through AddressSpace.ALL; a heap source maps it to an array. Words are

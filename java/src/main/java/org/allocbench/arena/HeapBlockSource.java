@@ -119,7 +119,7 @@ final class HeapBlockSource implements BlockSource {
     }
 
     @Override
-    public boolean free(long block) {
+    public boolean free(long block, long size) {
         checkThread();
         if (!owns(block)) {
             return false;

@@ -75,12 +75,13 @@ import org.allocbench.nativecore.MemoryContextException;
  * work ({@link Blocks#HEAP}). The context's statistics see none of this: a
  * block given back is gone from the context exactly as a freed malloc block is.
  *
- * <p><b>Checks.</b> What is cheap is checked: the owning thread (blocks are
- * confined arenas; this is also how use after {@link #close()} is caught), the
+ * <p><b>Checks.</b> What is cheap is checked: the owning thread where the blocks
+ * belong to one thread (arenas, the heap's table), use after {@link #close()}, the
  * kind bits of a chunk header (a pointer we never handed out, such as zeroed
  * memory, is refused with native's "pfree called with invalid pointer" message),
  * and the owner word of the chunk's block (a chunk of another JavaAllocSet is
- * refused). A dedicated block must also be one this set's block source holds.
+ * refused). A dedicated block must also be one this set's block source holds, where the source keeps a
+ * record (arena and heap blocks; malloc keeps none the source could look in, as for the C set).
  * What C cannot check without a lookup per op is not checked either: a double
  * free of a small chunk, or a pointer into freed memory, corrupts the set as in
  * PostgreSQL without MEMORY_CONTEXT_CHECKING; the allocator layer's checked view
@@ -96,12 +97,15 @@ import org.allocbench.nativecore.MemoryContextException;
  * {@code NativeMemoryContext}: a negative size ({@code size_t} cannot be
  * negative) is an {@link IllegalArgumentException} in the same wording, a chunk
  * of another set an {@link IllegalArgumentException}, a closed set an
- * {@link IllegalStateException}, another thread a {@link WrongThreadException}.
+ * {@link IllegalStateException}, another thread (confined blocks) a {@link WrongThreadException}.
  *
  * <p>This package sits below {@code org.allocbench.alloc} (which adapts it to
  * the suite's Allocator interface) and depends only on {@code nativecore}'s
  * plain data types (sizes, counters, flags, the exception), never on its
- * native calls. Not thread-safe: the creating thread owns the set.
+ * native calls. Not thread-safe. Over malloc's blocks any thread may use a set, one
+ * at a time (a PostgreSQL context's rule: the caller orders the uses, as a replay
+ * of a trace of several threads does); over arenas or the heap only the thread that
+ * made it.
  */
 public final class JavaAllocSet implements AutoCloseable {
 
@@ -142,8 +146,14 @@ public final class JavaAllocSet implements AutoCloseable {
     private long nextBlockSize;
     /** Bytes held from the block source (MemoryContextMemAllocated). */
     private long memAllocated;
-    /** The thread that may use the set; null once closed. */
+    /**
+     * The thread that made the set; null once closed. Over blocks that belong to one thread (arenas, the heap's
+     * table) only this thread may use the set; over malloc's, any thread may, one at a time, as PostgreSQL's
+     * contexts and the C set (the caller orders the uses, and with them what the set wrote).
+     */
     private Thread owner;
+    /** Whether only {@link #owner} may use the set: its blocks are confined to that thread. */
+    private final boolean confined;
 
     // The context tree (mcxt.c's links): the parent, and the children newest first as a doubly linked list.
     private JavaAllocSet parent;
@@ -164,9 +174,14 @@ public final class JavaAllocSet implements AutoCloseable {
          */
         HEAP;
 
+        /** Whether a set over these blocks belongs to the thread that made it (its blocks do). */
+        boolean confined() {
+            return this != MALLOC;
+        }
+
         BlockSource create() {
             return switch (this) {
-                case MALLOC -> MallocBlockSource.open();
+                case MALLOC -> new MallocBlockSource();
                 case ARENA -> new ArenaBlockSource();
                 case HEAP -> new HeapBlockSource();
             };
@@ -197,6 +212,7 @@ public final class JavaAllocSet implements AutoCloseable {
         this.name = Objects.requireNonNull(name, "name");
         checkSizes(minContextSize, initBlockSize, maxBlockSize);
         this.blockKind = Objects.requireNonNull(blocks, "blocks");
+        this.confined = blocks.confined();
         this.source = blocks.create();
 
         // The keeper block must hold the set, a block header and at least one chunk header.
@@ -444,7 +460,7 @@ public final class JavaAllocSet implements AutoCloseable {
         long blksize = BlockHeader.endptr(source, block) - block;
         unlinkBlock(block);
         memAllocated -= blksize;
-        source.free(block);
+        source.free(block, blksize);
     }
 
     /**
@@ -558,8 +574,9 @@ public final class JavaAllocSet implements AutoCloseable {
                 BlockHeader.setPrev(source, block, 0);
                 BlockHeader.setNext(source, block, 0);
             } else {
-                memAllocated -= BlockHeader.endptr(source, block) - block;
-                source.free(block);
+                long blksize = BlockHeader.endptr(source, block) - block;
+                memAllocated -= blksize;
+                source.free(block, blksize);
             }
             block = next;
         }
@@ -600,7 +617,7 @@ public final class JavaAllocSet implements AutoCloseable {
     /**
      * AllocSetContextCreate(this, name, ...): a child set with its own blocks, the newest of this set's
      * children. Resetting this set deletes it; deleting this set deletes it (and its descendants) first.
-     * Same parameter checks and messages as the constructor; the child belongs to this set's thread.
+     * Same parameter checks and messages as the constructor; the child belongs to the calling thread as a new set.
      */
     public JavaAllocSet createChild(String childName, long minContextSize, long initBlockSize, long maxBlockSize) {
         checkOwner();
@@ -657,10 +674,10 @@ public final class JavaAllocSet implements AutoCloseable {
         checkOwner();
         unlinkFromParent();
         resetBlocks();
-        memAllocated -= BlockHeader.endptr(source, keeper) - set;
-        source.free(set);
+        long setBlockSize = BlockHeader.endptr(source, keeper) - set;
+        memAllocated -= setBlockSize;
+        source.free(set, setBlockSize);
         source.freeAll(); // nothing is left unless the list was corrupted; never leak
-        source.retire(); // not used again: a deleted set's every operation checks its owner first
         blocks = 0;
         owner = null;
     }
@@ -734,6 +751,11 @@ public final class JavaAllocSet implements AutoCloseable {
         return blockKind;
     }
 
+    /** The source itself (for tests: what it holds). */
+    BlockSource blockSource() {
+        return source;
+    }
+
     /** The raw chunk header word in front of {@code pointer} (for tests and debugging). */
     public long chunkHeaderWord(long pointer) {
         checkOwner();
@@ -788,7 +810,8 @@ public final class JavaAllocSet implements AutoCloseable {
     // ---- checks and errors (out of line: the hot paths only branch to them) ----
 
     private void checkOwner() {
-        if (Thread.currentThread() != owner) {
+        Thread current = Thread.currentThread();
+        if (current != owner && (confined || owner == null)) {
             throw unusable();
         }
     }

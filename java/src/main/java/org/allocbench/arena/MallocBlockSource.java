@@ -3,31 +3,46 @@ package org.allocbench.arena;
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import it.unimi.dsi.fastutil.longs.Long2LongMap;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
 /**
- * Blocks from the C library's malloc, realloc and free, one FFM
- * downcall per block, exactly as the C AllocSet gets them: no zero-fill (the
- * JDK's {@code Arena.allocate} always zeroes, which is what made large blocks
- * cost the Java set a page fault and a memset each), glibc's free lists reusing
- * freed blocks of any size, and realloc growing a block in place where the
- * heap lets it.
+ * Blocks from the C library's malloc, realloc and free, one FFM downcall per
+ * block: the very calls the C AllocSet makes, with the same sizes in the same
+ * order. No zero-fill (the JDK's {@code Arena.allocate} always zeroes, which is
+ * what made large blocks cost the Java set a page fault and a memset each),
+ * glibc's free lists reusing freed blocks of any size, and realloc growing a
+ * block in place where the heap lets it.
  *
- * <p>Freed blocks of 1 KiB to 1 MiB go to the thread's {@link MallocBlockCache}
- * (at most 8 MiB of them, of 32 sizes) and the next request of exactly their
- * size takes them back without a downcall; the rest go to free() at once. The
- * chunk operations never leave Java. Live blocks are kept in a primitive map
- * (fastutil) from address to size, so that a pointer this source did not hand
- * out is refused, a freed block goes to the right list, and {@link #freeAll}
- * leaks nothing. A deleted set's source serves the thread's next set
- * ({@link #retire}).
+ * <p><b>Nothing in front of malloc, on purpose.</b> glibc's speed on a trace
+ * depends on the whole sequence of calls it sees: what it keeps free, where,
+ * and when it makes or unmaps a heap. A source that makes exactly the calls the
+ * C set makes puts both sets on the same glibc heap, so what differs between
+ * them is the language and the binding, which is the comparison. Two layers
+ * that were here until 2026-12-06 broke that and were removed after they were
+ * measured side by side (JMH, large-chunks, 6 forks per lane):
+ * <ul>
+ * <li>a per-thread cache of freed blocks of exact sizes (1 KiB to 1 MiB, 32
+ * sizes, 8 MiB). On large-chunks, whose dedicated blocks have random sizes,
+ * it held 32 sizes that never came back; glibc then worked around them, and in
+ * some forks made and unmapped whole heaps ({@code alloc_new_heap}, TLB
+ * flushes in the profile): 34.5 ns/op with it, 30.3 without (aset-native
+ * 26-34 on that host). Where it was meant to help it no longer did:
+ * per-tuple-reset 8.28 vs 8.36 ns/op, git log 28.6 vs 28.6, sqlite 15.9 vs
+ * 15.7;
+ * <li>a map of live blocks (address to size), 1-2 ns per dedicated block op
+ * (five lookups per block's life). The set knows every block's size (its header's
+ * endptr) and passes it to {@link #free}.
+ * </ul>
  *
- * <p>{@link #trimCurrentThread()} is public so that a benchmark or an application
- * can give a thread's cached blocks back to malloc between phases.
+ * <p><b>What that gives up.</b> The source keeps no record of its blocks, as
+ * malloc keeps none for the C set: it cannot tell a block of its own from any
+ * other address ({@link #owns} answers true, and the set's own checks, the
+ * owner word and freeptr == endptr of a dedicated block, are all there is, as
+ * in C), and {@link #freeAll} has nothing to free that the set's block list
+ * does not name. {@link #size} counts the blocks handed out and not given back.
  */
 public final class MallocBlockSource implements BlockSource {
 
@@ -38,40 +53,12 @@ public final class MallocBlockSource implements BlockSource {
     private static final MethodHandle FREE = downcall("free", FunctionDescriptor.ofVoid(ADDRESS));
 
     /**
-     * What the live-block map is sized for at first: a DEFAULT context's blocks up to 64 MiB held (a 2 KiB
-     * table). It grows as a context's dedicated blocks do and never shrinks (see {@link GrowOnlyLongMap}).
+     * Blocks handed out and not given back. Plain: the source is used by one thread at a time, its set's (any
+     * thread: malloc is thread-safe, and the set's callers order its uses).
      */
-    private static final int EXPECTED_BLOCKS = 64;
+    private int live;
 
-    /** Live blocks: address to size. */
-    private final GrowOnlyLongMap blocks = new GrowOnlyLongMap(EXPECTED_BLOCKS);
-    /** Held so that the cache is not released while this source may still use it (see MallocBlockCache). */
-    private final MallocBlockCache.Anchor anchor;
-    private final MallocBlockCache cache;
-
-    private MallocBlockSource(MallocBlockCache.Anchor anchor) {
-        this.anchor = anchor;
-        this.cache = anchor.cache;
-    }
-
-    /** A source for a new set on the current thread: a retired one of this thread if there is one. */
-    static MallocBlockSource open() {
-        MallocBlockCache.Anchor anchor = MallocBlockCache.anchor();
-        MallocBlockSource spare = anchor.takeSpareSource();
-        return spare != null ? spare : new MallocBlockSource(anchor);
-    }
-
-    /**
-     * Frees the blocks the current thread has cached (those in use stay) and returns how many bytes that gave
-     * back to malloc. Blocks freed afterwards are cached again.
-     */
-    public static long trimCurrentThread() {
-        return MallocBlockCache.current().trim(MallocBlockSource::release);
-    }
-
-    /** Bytes the current thread's cache holds (for tests and diagnostics). */
-    static long retainedBytesOfCurrentThread() {
-        return MallocBlockCache.current().retainedBytes();
+    MallocBlockSource() {
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor) {
@@ -85,110 +72,61 @@ public final class MallocBlockSource implements BlockSource {
 
     @Override
     public long alloc(long size) {
-        checkThread();
         if (size <= 0) {
             return 0; // an overflowed size computation: no machine has that much
         }
-        long block = cache.take(size);
-        if (block == 0) {
-            try {
-                block = ((MemorySegment) MALLOC.invokeExact(size)).address();
-            } catch (Throwable t) {
-                throw new IllegalStateException("malloc failed to run: " + t, t);
-            }
+        long block;
+        try {
+            block = ((MemorySegment) MALLOC.invokeExact(size)).address();
+        } catch (Throwable t) {
+            throw new IllegalStateException("malloc failed to run: " + t, t);
         }
         if (block != 0) {
-            blocks.put(block, size);
+            live++;
         }
         return block;
     }
 
+    /** free(block): the size is not needed (malloc knows it) and not checked. Always true. */
     @Override
-    public boolean free(long block) {
-        checkThread();
-        long size = blocks.remove(block); // 0 (the default value) if it is not ours: a live block has a size
-        if (size == 0) {
-            return false;
-        }
-        giveBack(block, size);
-        return true;
-    }
-
-    @Override
-    public long realloc(long block, long oldSize, long newSize) {
-        checkThread();
-        if (newSize == oldSize) {
-            return block;
-        }
-        if (newSize <= 0 || !blocks.containsKey(block)) {
-            return 0;
-        }
-        long moved;
-        try {
-            moved = ((MemorySegment) REALLOC.invokeExact(MemorySegment.ofAddress(block), newSize)).address();
-        } catch (Throwable t) {
-            throw new IllegalStateException("realloc failed to run: " + t, t);
-        }
-        if (moved != 0) {
-            if (moved != block) {
-                blocks.remove(block);
-            }
-            blocks.put(moved, newSize); // in place: only the size changes
-        }
-        return moved;
-    }
-
-    @Override
-    public boolean owns(long block) {
-        return blocks.containsKey(block);
-    }
-
-    @Override
-    public int size() {
-        return blocks.size();
-    }
-
-    @Override
-    public void freeAll() {
-        checkThread();
-        if (blocks.isEmpty()) {
-            return; // the usual case at delete: the set has freed its list; no iterator made
-        }
-        for (Long2LongMap.Entry entry : blocks.long2LongEntrySet()) {
-            giveBack(entry.getLongKey(), entry.getLongValue());
-        }
-        blocks.clear();
-    }
-
-    /**
-     * The set is deleted: an empty source goes to its thread's spares, for the next set. Its map is then not
-     * made again: 2 KiB per context, which measured 1.2x on pgbench-select, whose backend makes and deletes a
-     * context every 54 operations (PostgreSQL itself keeps deleted contexts for reuse, for the same reason).
-     */
-    @Override
-    public void retire() {
-        checkThread();
-        if (blocks.isEmpty()) {
-            anchor.keepSpareSource(this);
-        }
-    }
-
-    private void giveBack(long block, long size) {
-        if (!cache.keep(block, size)) {
-            release(block);
-        }
-    }
-
-    /** free(block). */
-    static void release(long block) {
+    public boolean free(long block, long size) {
         try {
             FREE.invokeExact(MemorySegment.ofAddress(block));
         } catch (Throwable t) {
             throw new IllegalStateException("free failed to run: " + t, t);
         }
+        live--;
+        return true;
     }
 
-    private void checkThread() {
-        BlockSource.checkThread(cache.thread);
+    @Override
+    public long realloc(long block, long oldSize, long newSize) {
+        if (newSize == oldSize) {
+            return block;
+        }
+        if (newSize <= 0) {
+            return 0;
+        }
+        try {
+            return ((MemorySegment) REALLOC.invokeExact(MemorySegment.ofAddress(block), newSize)).address();
+        } catch (Throwable t) {
+            throw new IllegalStateException("realloc failed to run: " + t, t);
+        }
+    }
+
+    /** True: malloc keeps no record this source could look in (see the class comment). */
+    @Override
+    public boolean owns(long block) {
+        return true;
+    }
+
+    @Override
+    public int size() {
+        return live;
+    }
+
+    /** Nothing: the set's block list is the only record of its blocks, as the C set's is. */
+    @Override
+    public void freeAll() {
     }
 }

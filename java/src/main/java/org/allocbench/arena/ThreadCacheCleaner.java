@@ -3,9 +3,8 @@ package org.allocbench.arena;
 import java.lang.ref.Cleaner;
 
 /**
- * Releases a thread's block cache once nothing can use it any more: the one
- * cleaner thread of this package's per-thread caches ({@link BlockCache} for
- * arena blocks, {@link MallocBlockCache} for malloc blocks).
+ * Releases a thread's cache of arena blocks ({@link BlockCache}) once nothing
+ * can use it any more, on one cleaner thread for all threads' caches.
  *
  * <p>Each cache has an anchor: the thread-local value, also held by every block
  * source of the thread. The anchor is unreachable once the thread has cleared

@@ -181,7 +181,8 @@ class BlockCacheTest {
         long block = source.alloc(4096);
         var alloc = assertThrows(ExecutionException.class, CompletableFuture.runAsync(() -> source.alloc(4096))::get);
         assertTrue(alloc.getCause() instanceof WrongThreadException, alloc.toString());
-        var free = assertThrows(ExecutionException.class, CompletableFuture.runAsync(() -> source.free(block))::get);
+        var free = assertThrows(ExecutionException.class,
+                CompletableFuture.runAsync(() -> source.free(block, 4096))::get);
         assertTrue(free.getCause() instanceof WrongThreadException, free.toString());
         assertTrue(source.owns(block));
         source.freeAll();

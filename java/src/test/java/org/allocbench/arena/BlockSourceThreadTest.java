@@ -1,30 +1,44 @@
 package org.allocbench.arena;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Every block source belongs to the thread that made it, as its set does: another thread is refused. */
+/**
+ * Arena and heap block sources belong to the thread that made them, as their sets do: another thread is refused.
+ * The malloc source serves any thread, as malloc does.
+ */
 class BlockSourceThreadTest {
 
     @ParameterizedTest
-    @EnumSource(JavaAllocSet.Blocks.class)
+    @EnumSource(value = JavaAllocSet.Blocks.class, names = {"ARENA", "HEAP"})
     void anotherThreadIsRefused(JavaAllocSet.Blocks kind) throws InterruptedException {
         BlockSource source = kind.create();
         long block = source.alloc(1024);
         AtomicReference<Throwable> seen = new AtomicReference<>();
         Thread other = Thread.ofPlatform().start(() -> {
             try {
-                source.free(block);
+                source.free(block, 1024);
             } catch (Throwable t) {
                 seen.set(t);
             }
         });
         other.join();
         assertTrue(seen.get() instanceof WrongThreadException, String.valueOf(seen.get()));
-        assertTrue(source.owns(block), "nothing was freed");
-        source.freeAll();
+        assertEquals(1, source.size(), "nothing was freed");
+        source.free(block, 1024);
+    }
+
+    @Test
+    void theMallocSourceServesAnyThread() {
+        BlockSource source = JavaAllocSet.Blocks.MALLOC.create();
+        long block = source.alloc(1024);
+        assertTrue(CompletableFuture.supplyAsync(() -> source.free(block, 1024)).join());
+        assertEquals(0, source.size());
     }
 }

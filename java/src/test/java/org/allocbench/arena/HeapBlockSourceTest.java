@@ -39,9 +39,9 @@ class HeapBlockSourceTest {
         assertEquals(0, source.getLong(a + 40), "zeroing covers whole words");
 
         assertEquals(2, source.size());
-        assertFalse(source.free(a + 8), "not a block start: refused");
-        assertTrue(source.free(a));
-        assertFalse(source.free(a), "twice: refused");
+        assertFalse(source.free(a + 8, 8192), "not a block start: refused");
+        assertTrue(source.free(a, 8192));
+        assertFalse(source.free(a, 8192), "twice: refused");
         var stale = assertThrows(IllegalArgumentException.class, () -> source.getLong(a));
         assertTrue(stale.getMessage().contains("not an address in a live heap block"), stale.getMessage());
         source.freeAll();
@@ -58,7 +58,7 @@ class HeapBlockSourceTest {
         long b = second.alloc(1024);
         assertNotEquals(a, b, "one table per thread: a chunk given to the wrong set is recognised by its owner");
         assertFalse(second.owns(a));
-        assertFalse(second.free(a), "another source's block is not freed");
+        assertFalse(second.free(a, 1024), "another source's block is not freed");
         assertTrue(first.owns(a));
         first.freeAll();
         assertTrue(second.owns(b), "freeAll frees only the source's own blocks");

@@ -22,8 +22,11 @@ class JavaAllocSetAllocatorTest {
         try (Allocator allocator = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)) {
             assertEquals("aset-java", allocator.name());
             assertEquals("pure Java over MemorySegment (pg16 layout), blocks from malloc", allocator.version());
-            assertEquals(new Capabilities(true, true, true, true, 8, "", true, Capabilities.Sharing.OWNER),
-                    allocator.capabilities());
+            assertEquals(new Capabilities(true, true, true, true, 8, "", true, Capabilities.Sharing.PER_CONTEXT),
+                    allocator.capabilities(), "over malloc's blocks: any thread, one at a time per context");
+        }
+        try (Allocator zeroing = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.ARENA)) {
+            assertEquals(Capabilities.Sharing.OWNER, zeroing.capabilities().sharing(), "confined arenas: one thread");
         }
     }
 

@@ -3,6 +3,7 @@ package org.allocbench.arena;
 import static org.allocbench.nativecore.Counters.assertCounters;
 import static org.allocbench.arena.ArenaCounters.assertFreshDefault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -180,6 +181,28 @@ class JavaAllocSetMisuseTest {
             assertThrows(ExecutionException.class, close::get);
             assertFreshDefault(set);
         }
+    }
+
+    @Test
+    void overMallocsBlocksAnyThreadMayUseTheSetOneAtATime() throws Exception {
+        JavaAllocSet set = new JavaAllocSet("Shared", AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.MALLOC);
+        long chunk = set.alloc(100);
+        // join() orders each use after the one before, as a replay's waits do
+        long large = CompletableFuture.supplyAsync(() -> {
+            set.free(chunk);
+            return set.alloc(20_000);
+        }).join();
+        assertEquals(8192 + 20_048, set.memAllocated(), "the other thread's dedicated block is the set's");
+        set.free(large);
+        JavaAllocSet child = CompletableFuture.supplyAsync(() -> set.createChild("Child", 0, 1024, 8192)).join();
+        child.alloc(8);
+        CompletableFuture.runAsync(set::close).join();
+        assertFalse(child.isOpen(), "the other thread's close deleted the tree");
+        var closed = assertThrows(IllegalStateException.class, () -> set.alloc(8));
+        assertEquals("memory context \"Shared\" has been deleted", closed.getMessage());
+        var closedElsewhere = assertThrows(ExecutionException.class,
+                CompletableFuture.runAsync(() -> set.alloc(8))::get);
+        assertTrue(closedElsewhere.getCause() instanceof IllegalStateException, closedElsewhere.toString());
     }
 
     @Test

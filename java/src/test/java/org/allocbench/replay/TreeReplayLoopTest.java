@@ -11,6 +11,7 @@ import org.allocbench.alloc.Allocator;
 import org.allocbench.alloc.AllocatorStats;
 import org.allocbench.alloc.Capabilities;
 import org.allocbench.alloc.JavaAllocSetAllocator;
+import org.allocbench.arena.JavaAllocSet;
 import org.allocbench.alloc.NativeAllocSetAllocator;
 import org.allocbench.alloc.Pg15AllocSetAllocator;
 import org.allocbench.nativecore.AllocSetSizes;
@@ -285,10 +286,18 @@ class TreeReplayLoopTest {
     void anAllocatorOwnedByOneThreadIsRefusedATraceOfSeveralThreadsBeforeAnythingRuns() {
         OpSequence twoThreads = new V2Traces.Builder("two", 2, 1, 2).a(0, 8).t(1).f(0).build();
         try (TreeReplayLoop loop = new TreeReplayLoop(twoThreads)) {
-            Capabilities java = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT).capabilities(); // never used: no set
+            // confined arenas; never used: no set
+            Capabilities java = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT, JavaAllocSet.Blocks.ARENA)
+                    .capabilities();
             NotApplicable e = assertThrows(NotApplicable.class, () -> loop.prepare(java)); // a not-run cell
             assertEquals("its instances belong to the thread that made them, and a trace of 2 threads replays on as"
                     + " many threads", e.getMessage());
+        }
+        try (TreeReplayLoop loop = new TreeReplayLoop(twoThreads)) {
+            // over malloc's blocks the Java set is a context any thread may use, one at a time
+            loop.prepare(new JavaAllocSetAllocator(AllocSetSizes.DEFAULT).capabilities());
+            assertEquals(2, loop.threads());
+            loop.iteration(() -> new JavaAllocSetAllocator(AllocSetSizes.DEFAULT));
         }
         try (TreeReplayLoop inOrder = TreeReplayLoop.inTraceOrder(twoThreads);
                 JavaAllocSetAllocator java = new JavaAllocSetAllocator(AllocSetSizes.DEFAULT)) {

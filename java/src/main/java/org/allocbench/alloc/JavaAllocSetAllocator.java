@@ -91,12 +91,20 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
         };
     }
 
+    /**
+     * The set, made on first use. Every op goes through here, so the making is a method of its own: inlined,
+     * the constructor made this one too big for C2 to inline into the replay loop (PrintInlining: "already
+     * compiled into a big method"), and every op paid a call for it (program-sqlite 1.47x aset-native).
+     */
     private JavaAllocSet set() {
         JavaAllocSet current = set;
-        if (current == null) {
-            current = set = new JavaAllocSet(name(), sizes, blocks);
-        }
-        return current;
+        return current != null ? current : createSet();
+    }
+
+    private JavaAllocSet createSet() {
+        JavaAllocSet created = new JavaAllocSet(name(), sizes, blocks);
+        set = created;
+        return created;
     }
 
     @Override

@@ -45,15 +45,18 @@ class LaneWorkerTreeTest {
     @Test
     void theRootsCountersAreThoseOfTheTraceWhateverTheThreads() {
         LaneWorker.Response r = LaneWorker.run(new LaneWorker.Request("aset-native", NAMES, 0, 3, 2, null), TRACES);
-        LaneWorker.Response java = LaneWorker.run(new LaneWorker.Request("aset-java", NAMES.subList(0, 1), 0, 1, 1,
-                null), TRACES.subList(0, 1));
-        assertEquals(java.traces().get(0).stats(), r.traces().get(0).stats(), "the Java AllocSet agrees");
+        // over malloc's blocks the Java AllocSet replays the trace of 3 threads too, on as many threads
+        LaneWorker.Response java = LaneWorker.run(new LaneWorker.Request("aset-java", NAMES, 0, 3, 2, null), TRACES);
+        for (int t = 0; t < TRACES.size(); t++) {
+            assertEquals(r.traces().get(t).stats(), java.traces().get(t).stats(),
+                    "the Java AllocSet agrees, trace " + t);
+        }
         assertTrue(r.traces().get(1).stats().containsKey("usedBytes"), r.toString());
     }
 
     @Test
     void aLaneOwnedByOneThreadDoesNotRunATraceOfSeveralThreadsAndSaysWhy() {
-        for (String lane : List.of("aset-java", "floor")) {
+        for (String lane : List.of("aset-java-zeroing", "floor")) {
             LaneWorker.Response r = LaneWorker.run(new LaneWorker.Request(lane, NAMES, 0, 1, 1, null), TRACES);
             assertNull(r.traces().get(0).failure(), lane + ": one thread is fine");
             assertNull(r.traces().get(0).notRun(), lane + ": one thread is fine");

@@ -87,8 +87,9 @@ class MemoryCellProcessTest {
         Path file = dir.resolve("two.trace");
         TraceWriter.write(new V2Traces.Builder("two", 2, 1, 2).a(0, 8).t(1).f(0).build(), file);
         Workload w = Workloads.resolve(file.toString()).getFirst();
-        MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath(), "aset-java", w.spec(), w.sha256(), 100, 42,
-                "ends", Duration.ofMinutes(10));
+        // confined arenas (aset-java itself, over malloc's blocks, replays such a trace)
+        MemoryCellProcess.Outcome o = MemoryCellProcess.run(classPath(), "aset-java-zeroing", w.spec(), w.sha256(),
+                100, 42, "ends", Duration.ofMinutes(10));
         assertNull(o.result());
         assertNull(o.failure(), o.failure());
         assertEquals("its instances belong to the thread that made them, and a trace of 2 threads replays on as many"

@@ -30,7 +30,7 @@ import java.lang.invoke.MethodHandle;
  * some forks made and unmapped whole heaps ({@code alloc_new_heap}, TLB
  * flushes in the profile): 34.5 ns/op with it, 30.3 without (aset-native
  * 26-34 on that host). Where it was meant to help it no longer did:
- * per-tuple-reset 8.28 vs 8.36 ns/op, git log 28.6 vs 28.6, sqlite 15.9 vs
+ * per-tuple-reset 8.38 vs 8.36 ns/op, git log 28.6 vs 28.6, sqlite 15.9 vs
  * 15.7;
  * <li>a map of live blocks (address to size), 1-2 ns per dedicated block op
  * (five lookups per block's life). The set knows every block's size (its header's

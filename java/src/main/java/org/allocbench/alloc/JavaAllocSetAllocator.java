@@ -59,7 +59,7 @@ public final class JavaAllocSetAllocator extends AbstractAllocator {
     }
 
     private static Capabilities capabilitiesOf(JavaAllocSet.Blocks blocks) {
-        return blocks == JavaAllocSet.Blocks.MALLOC ? MALLOC_CAPABILITIES : CONFINED_CAPABILITIES;
+        return blocks.confined() ? CONFINED_CAPABILITIES : MALLOC_CAPABILITIES;
     }
 
     /** The allocator's name for a kind of blocks. */

@@ -152,8 +152,6 @@ public final class JavaAllocSet implements AutoCloseable {
      * contexts and the C set (the caller orders the uses, and with them what the set wrote).
      */
     private Thread owner;
-    /** Whether only {@link #owner} may use the set: its blocks are confined to that thread. */
-    private final boolean confined;
 
     // The context tree (mcxt.c's links): the parent, and the children newest first as a doubly linked list.
     private JavaAllocSet parent;
@@ -174,8 +172,12 @@ public final class JavaAllocSet implements AutoCloseable {
          */
         HEAP;
 
-        /** Whether a set over these blocks belongs to the thread that made it (its blocks do). */
-        boolean confined() {
+        /**
+         * Whether a set over these blocks belongs to the thread that made it (its blocks do); over malloc's any
+         * thread may use it, one at a time. The one place this is decided: the set's thread check and the
+         * allocator layer's sharing capability both ask here.
+         */
+        public boolean confined() {
             return this != MALLOC;
         }
 
@@ -212,7 +214,6 @@ public final class JavaAllocSet implements AutoCloseable {
         this.name = Objects.requireNonNull(name, "name");
         checkSizes(minContextSize, initBlockSize, maxBlockSize);
         this.blockKind = Objects.requireNonNull(blocks, "blocks");
-        this.confined = blocks.confined();
         this.source = blocks.create();
 
         // The keeper block must hold the set, a block header and at least one chunk header.
@@ -811,7 +812,7 @@ public final class JavaAllocSet implements AutoCloseable {
 
     private void checkOwner() {
         Thread current = Thread.currentThread();
-        if (current != owner && (confined || owner == null)) {
+        if (current != owner && (owner == null || blockKind.confined())) {
             throw unusable();
         }
     }

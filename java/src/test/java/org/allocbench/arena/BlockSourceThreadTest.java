@@ -3,11 +3,14 @@ package org.allocbench.arena;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Arena and heap block sources belong to the thread that made them, as their sets do: another thread is refused.
@@ -15,8 +18,17 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class BlockSourceThreadTest {
 
+    static Stream<JavaAllocSet.Blocks> confinedKinds() {
+        return Arrays.stream(JavaAllocSet.Blocks.values()).filter(JavaAllocSet.Blocks::confined);
+    }
+
+    @Test
+    void arenaAndHeapBlocksAreTheConfinedKinds() {
+        assertEquals(List.of(JavaAllocSet.Blocks.ARENA, JavaAllocSet.Blocks.HEAP), confinedKinds().toList());
+    }
+
     @ParameterizedTest
-    @EnumSource(value = JavaAllocSet.Blocks.class, names = {"ARENA", "HEAP"})
+    @MethodSource("confinedKinds")
     void anotherThreadIsRefused(JavaAllocSet.Blocks kind) throws InterruptedException {
         BlockSource source = kind.create();
         long block = source.alloc(1024);

@@ -55,7 +55,8 @@ typedef enum AbErrorCode
     AB_ERR_INVALID_SIZE = 1,     /* "invalid memory alloc request size %zu" */
     AB_ERR_OUT_OF_MEMORY = 2,    /* "out of memory" + "Failed on request ..." */
     AB_ERR_INVALID_ARGUMENT = 3, /* bad parameters, NULL or foreign pointer */
-    AB_ERR_MEMORY_CHECK = 4      /* checking builds: a corrupted or freed chunk (PostgreSQL's wording) */
+    AB_ERR_MEMORY_CHECK = 4,     /* checking builds: a corrupted or freed chunk (PostgreSQL's wording) */
+    AB_ERR_NOT_APPLICABLE = 5    /* a replay lane cannot do what the trace does (a pfree on Bump): nothing was run */
 } AbErrorCode;
 
 /* ---- opaque context, block sources ---------------------------------------- */
@@ -110,6 +111,38 @@ AB_API AbContext *ab_aset_create_with_source(AbContext *parent, const char *name
                                              const AbBlockSource *source);
 
 /*
+ * The other kinds of context (docs/postgres-memory.md, "Other context
+ * kinds"), in the same tree and behind the same calls: ab_alloc, ab_free,
+ * ab_realloc, ab_reset, ab_delete, the statistics.  Each takes the
+ * arguments of its PostgreSQL create function; each returns NULL with
+ * AB_ERR_INVALID_ARGUMENT or AB_ERR_OUT_OF_MEMORY in the error slot.
+ *
+ * Generation (GenerationContextCreate): sizes as ab_aset_create's.  Chunks
+ * are MAXALIGNed requests, never reused once freed; a block is freed (or kept
+ * as the one spare "freeblock", or rewound if it is the keeper) when its last
+ * chunk is.
+ */
+AB_API AbContext *ab_generation_create(AbContext *parent, const char *name,
+                                       size_t minContextSize, size_t initBlockSize, size_t maxBlockSize);
+/*
+ * Slab (SlabContextCreate): every chunk is chunkSize bytes (1 .. blockSize
+ * minus headers); ab_alloc of any other size and ab_realloc to any other size
+ * are refused with PostgreSQL's words.
+ */
+AB_API AbContext *ab_slab_create(AbContext *parent, const char *name, size_t blockSize, size_t chunkSize);
+/*
+ * Bump (BumpContextCreate, PostgreSQL 17): sizes as ab_aset_create's.  No
+ * chunk header, so no ab_free, ab_realloc, ab_chunk_context or
+ * ab_chunk_space on its chunks: PostgreSQL leaves those undefined for Bump
+ * chunks in production builds, and so does this library (the pointer cannot
+ * be recognised).  Only ab_reset and ab_delete release memory.
+ */
+AB_API AbContext *ab_bump_create(AbContext *parent, const char *name,
+                                 size_t minContextSize, size_t initBlockSize, size_t maxBlockSize);
+/* "AllocSet", "Generation", "Slab" or "Bump": pg_backend_memory_contexts' type column (PostgreSQL 17+). */
+AB_API const char *ab_context_type(AbContext *context);
+
+/*
  * palloc, palloc0, palloc_extended.  NULL means an error (see the slot); with
  * AB_ALLOC_NO_OOM an out-of-memory failure also returns NULL, and the slot
  * still says why.
@@ -154,7 +187,7 @@ AB_API const char *ab_name(AbContext *context);
 AB_API const char *ab_ident(AbContext *context);
 /* MemoryContextMemAllocated: bytes held from the block source (recursive if asked). */
 AB_API size_t ab_mem_allocated(AbContext *context, int recurse);
-/* The context's effective allocChunkLimit (chunks above it get their own block). */
+/* An AllocSet's effective allocChunkLimit (chunks above it get their own block); 0 and an error for other kinds. */
 AB_API size_t ab_alloc_chunk_limit(AbContext *context);
 /* Freelist contents: number of chunks on freelist fidx (0..10), or -1 if out of range. */
 AB_API long ab_freelist_length(AbContext *context, int fidx);
@@ -280,6 +313,20 @@ AB_API int ab_checking_enabled(void);
                                 one destroyed, end = destroy */
 #define AB_REPLAY_FLOOR  4   /* the floor: no allocator at all; each a/z/r hands out the address a
                                 parse-time plan gives it (ab_floor_plan), frees and resets do nothing */
+/*
+ * The other context kinds, replayed as the AllocSet lane is (the root and
+ * each c a context of that kind, R = ab_reset, d and the end = ab_delete).
+ * Before anything runs, a trace a kind cannot replay is refused with
+ * AB_ERR_NOT_APPLICABLE and the reason: Bump with any f or r ("pfree is not
+ * supported by the bump memory allocator"); Slab unless every a and z of a
+ * context asks for one size, every r keeps it, and that size fits a block.
+ * A Slab context's chunk size is the size of its first a or z (8 for a
+ * context that never allocates); its block size is its initBlockSize (the
+ * root's: init_block).
+ */
+#define AB_REPLAY_GENERATION 5
+#define AB_REPLAY_SLAB       6
+#define AB_REPLAY_BUMP       7
 
 /*
  * A heap allocator's entry points (AB_REPLAY_HEAP), as mimalloc's heap API

@@ -40,18 +40,16 @@
 
 #include "aset_internal.h"
 #include "chunk_layout.h"
+#include "context_kinds.h"
 
-/* Block source calls, kept in one place so the accounting stays in step. */
 static inline void *source_alloc(AllocSet set, size_t size)
 {
-    const AbBlockSource *src = set->header.d.source;
-    return src->alloc(src->state, size);
+    return ab_source_alloc(&set->header, size);
 }
 
 static inline void source_free(AllocSet set, void *block, size_t size)
 {
-    const AbBlockSource *src = set->header.d.source;
-    src->free(src->state, block, size);
+    ab_source_free(&set->header, block, size);
 }
 
 static void *source_realloc(AllocSet set, void *block, size_t old_size, size_t new_size)
@@ -76,28 +74,6 @@ static void *source_realloc(AllocSet set, void *block, size_t old_size, size_t n
  */
 #define SLOW_PATH __attribute__((noinline, cold))
 
-/* MemoryContextAllocationFailure: NULL with NO_OOM, else PostgreSQL's error. */
-static SLOW_PATH void *allocation_failure(AllocSet set, size_t size, int flags)
-{
-    char detail[512]; /* as large as the error slot's detail */
-
-    (void) flags; /* NO_OOM only changes what the caller does with NULL */
-    snprintf(detail, sizeof(detail), "Failed on request of size %zu in memory context \"%s\".",
-             size, set->header.d.name);
-    ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "out of memory");
-    return NULL;
-}
-
-static bool size_is_valid(size_t size, int flags)
-{
-    return size <= ((flags & AB_ALLOC_HUGE) ? AB_MAX_ALLOC_HUGE_SIZE : AB_MAX_ALLOC_SIZE);
-}
-
-static SLOW_PATH void *invalid_size(size_t size)
-{
-    return ab_error_null(AB_ERR_INVALID_SIZE, "invalid memory alloc request size %zu", size);
-}
-
 AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlockSize,
                        size_t maxBlockSize, const AbBlockSource *source)
 {
@@ -106,26 +82,8 @@ AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlock
     AllocBlock block;
     char *name_copy;
 
-    /*
-     * PostgreSQL only Asserts these; we are called from another language
-     * with run-time values, so they are checked.  1024 is an arbitrary floor
-     * (as in PostgreSQL); the offset field of a chunk header caps the block size.
-     */
-    if (initBlockSize != MAXALIGN(initBlockSize) || initBlockSize < 1024)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT,
-                             "invalid initBlockSize %zu: must be a multiple of 8 and at least 1024",
-                             initBlockSize);
-    if (maxBlockSize != MAXALIGN(maxBlockSize) || maxBlockSize < initBlockSize
-        || maxBlockSize > CHUNK_MAX_BLOCK_OFFSET)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT,
-                             "invalid maxBlockSize %zu: must be a multiple of 8, at least initBlockSize (%zu) and below 1 GiB",
-                             maxBlockSize, initBlockSize);
-    if (minContextSize != 0
-        && (minContextSize != MAXALIGN(minContextSize) || minContextSize < 1024
-            || minContextSize > maxBlockSize))
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT,
-                             "invalid minContextSize %zu: must be 0, or a multiple of 8 between 1024 and maxBlockSize (%zu)",
-                             minContextSize, maxBlockSize);
+    if (ab_check_block_sizes(minContextSize, initBlockSize, maxBlockSize) != AB_OK)
+        return NULL;
 
     /* The keeper block must hold the set, a block header and at least one chunk header. */
     firstBlockSize = MAXALIGN(sizeof(AllocSetData)) + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
@@ -138,12 +96,8 @@ AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlock
     set = name_copy != NULL ? source->alloc(source->state, firstBlockSize) : NULL;
     if (set == NULL)
     {
-        char detail[512]; /* as large as the error slot's detail */
-
         free(name_copy);
-        snprintf(detail, sizeof(detail), "Failed while creating memory context \"%s\".", name);
-        ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "out of memory");
-        return NULL;
+        return ab_error_create_failed(name);
     }
 
     memset(set, 0, sizeof(AllocSetData));
@@ -183,14 +137,14 @@ static SLOW_PATH void *alloc_large(AllocSet set, size_t size, int flags)
     AllocBlock block;
     AbChunk *chunk;
 
-    if (unlikely(!size_is_valid(size, flags)))
-        return invalid_size(size);
+    if (unlikely(!ab_alloc_size_is_valid(size, flags)))
+        return ab_error_invalid_size(size);
 
     chunk_size = MAXALIGN(size);
     blksize = chunk_size + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
     block = source_alloc(set, blksize);
     if (block == NULL)
-        return allocation_failure(set, size, flags);
+        return ab_error_out_of_memory(&set->header, size);
 
     set->header.d.mem_allocated += blksize;
     block->aset = set;
@@ -228,7 +182,7 @@ static inline void push_free_chunk(AllocSet set, AbChunk *chunk, int fidx)
  * The head block is full for this request: cut its leftover into freelist
  * chunks (it will never be carved again), then push a new head block.
  */
-static SLOW_PATH void *alloc_from_new_block(AllocSet set, size_t size, int flags, int fidx)
+static SLOW_PATH void *alloc_from_new_block(AllocSet set, size_t size, int fidx)
 {
     AllocBlock block = set->blocks;
     size_t availspace = (size_t) (block->endptr - block->freeptr);
@@ -275,7 +229,7 @@ static SLOW_PATH void *alloc_from_new_block(AllocSet set, size_t size, int flags
         block = source_alloc(set, blksize);
     }
     if (block == NULL)
-        return allocation_failure(set, size, flags);
+        return ab_error_out_of_memory(&set->header, size);
 
     set->header.d.mem_allocated += blksize;
     block->aset = set;
@@ -311,7 +265,7 @@ void *aset_alloc(AllocSet set, size_t size, int flags)
     chk_size = aset_chunk_size(fidx);
     block = set->blocks;
     if (unlikely((size_t) (block->endptr - block->freeptr) < chk_size + ALLOC_CHUNKHDRSZ))
-        return alloc_from_new_block(set, size, flags, fidx);
+        return alloc_from_new_block(set, size, fidx);
     return carve_chunk(block, chk_size, fidx);
 }
 
@@ -382,15 +336,15 @@ void *aset_realloc(void *pointer, size_t size, int flags)
         if (block == NULL)
             return NULL;
         set = block->aset;
-        if (unlikely(!size_is_valid(size, flags)))
-            return invalid_size(size);
+        if (unlikely(!ab_alloc_size_is_valid(size, flags)))
+            return ab_error_invalid_size(size);
 
         capacity = chunk_external_capacity(set, size);
         blksize = capacity + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
         oldblksize = (size_t) (block->endptr - (char *) block);
         moved = source_realloc(set, block, oldblksize, blksize);
         if (moved == NULL)
-            return allocation_failure(set, size, flags);
+            return ab_error_out_of_memory(&set->header, size);
 
         set->header.d.mem_allocated -= oldblksize;
         set->header.d.mem_allocated += blksize;
@@ -534,3 +488,54 @@ long aset_freelist_length(AllocSet set, int fidx)
         n++;
     return n;
 }
+
+/* ---- the AllocSet's entries in the kinds' table (context_kinds.h) ---- */
+
+static void *aset_alloc_method(AbContext *context, size_t size, int flags)
+{
+    return aset_alloc((AllocSet) context, size, flags);
+}
+
+static void aset_reset_method(AbContext *context)
+{
+    aset_reset((AllocSet) context);
+}
+
+static void aset_destroy_method(AbContext *context)
+{
+    aset_delete((AllocSet) context);
+}
+
+static AbContext *aset_owner_method(void *pointer)
+{
+    return &aset_owner(pointer)->header;
+}
+
+static void aset_stats_method(AbContext *context, AbCounters *totals, AbTextOut *line)
+{
+    AbCounters own = {0};
+
+    aset_stats((AllocSet) context, &own);
+    if (line != NULL)
+        ab_stats_line_counters(line, &own);
+    ab_counters_add(totals, &own);
+}
+
+static int aset_check_method(AbContext *context)
+{
+    return aset_check((AllocSet) context);
+}
+
+const AbKindMethods ab_aset_methods = {
+    .type_name = "AllocSet",
+    .alloc = aset_alloc_method,
+    .free = aset_free,
+    .realloc = aset_realloc,
+    .reset = aset_reset_method,
+    .destroy = aset_destroy_method,
+    .owner = aset_owner_method,
+    .chunk_capacity = aset_chunk_capacity,
+    .chunk_header_size = aset_chunk_header_size,
+    .stats = aset_stats_method,
+    .check = aset_check_method,
+};

@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "aset_internal.h"
+#include "context_kinds.h"
 #include "chunk_layout.h"
 
 #define SENTINEL 0x7E
@@ -135,7 +136,7 @@ int ab_check(AbContext *context)
 {
     if (!context_is_valid(context))
         return ab_error_invalid_context(context);
-    return aset_check((AllocSet) context);
+    return context_methods(context)->check(context);
 }
 
 void aset_check_before_reset(AllocSet set)

@@ -80,7 +80,7 @@ typedef struct AbContextData
     AbResetCallback *reset_cbs; /* LIFO; the nodes live in the context's own memory */
 } AbContextData;
 
-#define AB_CONTEXT_KIND_ASET 1
+#define AB_CONTEXT_KIND_ASET 3     /* the other kinds: context_kinds.h */
 #define AB_CONTEXT_MAGIC     0xA11C5E7Eu
 
 /* The public opaque type is the shared header. */
@@ -176,6 +176,26 @@ int ab_error_fail(int code, const char *detail, const char *fmt, ...) __attribut
  */
 int ab_error_vfail_in(int code, const char *where, const char *fmt, va_list args)
     __attribute__((format(printf, 3, 0)));
+/* "out of memory" with "Failed on request of size N in memory context \"NAME\"."; returns NULL. */
+void *ab_error_out_of_memory(const struct AbContext *context, size_t size) __attribute__((cold, noinline));
+/* "invalid memory alloc request size N" (AB_ERR_INVALID_SIZE); returns NULL. */
+void *ab_error_invalid_size(size_t size) __attribute__((cold, noinline));
+/* "out of memory" with "Failed while creating memory context \"NAME\"."; returns NULL. */
+void *ab_error_create_failed(const char *name) __attribute__((cold, noinline));
+/*
+ * The block sizes every kind with growing blocks takes (AllocSet, Generation,
+ * Bump): AB_OK, or AB_ERR_INVALID_ARGUMENT with the reason in the slot.
+ */
+int ab_check_block_sizes(size_t minContextSize, size_t initBlockSize, size_t maxBlockSize);
+/* The largest block: a PostgreSQL 16 chunk header's 30-bit offset field (1 GiB - 1). */
+#define AB_MAX_BLOCK_SIZE (((size_t) 1 << 30) - 1)
+
+/* AllocSizeIsValid / AllocHugeSizeIsValid, by the request's flags. */
+static inline bool ab_alloc_size_is_valid(size_t size, int flags)
+{
+    return size <= ((flags & AB_ALLOC_HUGE) ? AB_MAX_ALLOC_HUGE_SIZE : AB_MAX_ALLOC_SIZE);
+}
+
 /* Cold: only reached on misuse, so callers keep frame-free fast paths. */
 int ab_error_invalid_context(const struct AbContext *context) __attribute__((cold, noinline));
 
@@ -191,6 +211,19 @@ void ab_text_printf(AbTextOut *out, const char *fmt, ...) __attribute__((format(
 
 /* block_source.c */
 extern const AbBlockSource ab_malloc_source;
+
+/* A context's block source calls, kept in one place so every kind's accounting stays in step. */
+static inline void *ab_source_alloc(const struct AbContext *context, size_t size)
+{
+    const AbBlockSource *src = context->d.source;
+    return src->alloc(src->state, size);
+}
+
+static inline void ab_source_free(const struct AbContext *context, void *block, size_t size)
+{
+    const AbBlockSource *src = context->d.source;
+    src->free(src->state, block, size);
+}
 
 /* mcxt.c */
 AbContext *ab_traverse_next(AbContext *curr, AbContext *top);

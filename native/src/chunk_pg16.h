@@ -20,6 +20,7 @@
 #define ALLOCBENCH_CHUNK_PG16_H
 
 #include "aset_internal.h"
+#include "chunk_word.h"
 
 typedef struct AbChunk
 {
@@ -33,13 +34,7 @@ typedef struct AbChunk
 #define CHUNK_LINK_BYTES        sizeof(void *)
 
 #define ALLOC_CHUNKHDRSZ        sizeof(AbChunk)
-#define CHUNK_KIND_BITS         3
-#define CHUNK_KIND_MASK         ((UINT64_C(1) << CHUNK_KIND_BITS) - 1)
 #define CHUNK_KIND_ASET         UINT64_C(3)
-#define CHUNK_EXTERNAL_BIT      (UINT64_C(1) << CHUNK_KIND_BITS)
-#define CHUNK_VALUE_SHIFT       (CHUNK_KIND_BITS + 1)
-#define CHUNK_VALUE_MASK        ((UINT64_C(1) << 30) - 1)
-#define CHUNK_OFFSET_SHIFT      (CHUNK_VALUE_SHIFT + 30)
 #define CHUNK_MAX_BLOCK_OFFSET  ((size_t) CHUNK_VALUE_MASK)
 
 static inline AbChunk *chunk_of(void *pointer)

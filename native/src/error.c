@@ -90,3 +90,53 @@ const char *ab_error_detail(void)
 {
     return slot.detail;
 }
+
+/* MemoryContextAllocationFailure's error (the caller returns NULL, with NO_OOM too: the slot says why). */
+void *ab_error_out_of_memory(const struct AbContext *context, size_t size)
+{
+    char detail[512]; /* as large as the error slot's detail */
+
+    snprintf(detail, sizeof(detail), "Failed on request of size %zu in memory context \"%s\".",
+             size, context->d.name);
+    ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "out of memory");
+    return NULL;
+}
+
+void *ab_error_invalid_size(size_t size)
+{
+    return ab_error_null(AB_ERR_INVALID_SIZE, "invalid memory alloc request size %zu", size);
+}
+
+void *ab_error_create_failed(const char *name)
+{
+    char detail[512]; /* as large as the error slot's detail */
+
+    snprintf(detail, sizeof(detail), "Failed while creating memory context \"%s\".", name);
+    ab_error_set(AB_ERR_OUT_OF_MEMORY, detail, "out of memory");
+    return NULL;
+}
+
+int ab_check_block_sizes(size_t minContextSize, size_t initBlockSize, size_t maxBlockSize)
+{
+    /*
+     * PostgreSQL only Asserts these; we are called from another language
+     * with run-time values, so they are checked.  1024 is an arbitrary floor
+     * (as in PostgreSQL); the offset field of a chunk header caps the block size.
+     */
+    if (initBlockSize != MAXALIGN(initBlockSize) || initBlockSize < 1024)
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL,
+                             "invalid initBlockSize %zu: must be a multiple of 8 and at least 1024",
+                             initBlockSize);
+    if (maxBlockSize != MAXALIGN(maxBlockSize) || maxBlockSize < initBlockSize
+        || maxBlockSize > AB_MAX_BLOCK_SIZE)
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL,
+                             "invalid maxBlockSize %zu: must be a multiple of 8, at least initBlockSize (%zu) and below 1 GiB",
+                             maxBlockSize, initBlockSize);
+    if (minContextSize != 0
+        && (minContextSize != MAXALIGN(minContextSize) || minContextSize < 1024
+            || minContextSize > maxBlockSize))
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL,
+                             "invalid minContextSize %zu: must be 0, or a multiple of 8 between 1024 and maxBlockSize (%zu)",
+                             minContextSize, maxBlockSize);
+    return AB_OK;
+}

@@ -17,6 +17,7 @@
 
 #include "aset_internal.h"
 #include "chunk_layout.h"
+#include "context_kinds.h"
 
 static void invalid_pointer(const char *what, void *pointer)
 {
@@ -27,13 +28,15 @@ static void invalid_pointer(const char *what, void *pointer)
                      what, pointer, (unsigned long long) aset_chunk_header_word(pointer));
 }
 
-/* The pointer looks like one of our chunks (a header of the AllocSet kind). */
-static inline bool chunk_ok(const char *what, void *pointer)
+/* The kind of context the pointer's chunk belongs to, or 0 (with the error set) if it is not one of ours. */
+static inline int chunk_kind(const char *what, void *pointer)
 {
-    if (likely(pointer != NULL && chunk_kind_valid(chunk_of(pointer))))
-        return true;
+    int kind = pointer != NULL ? context_kind_of_pointer(pointer) : 0;
+
+    if (likely(kind != 0))
+        return kind;
     invalid_pointer(what, pointer);
-    return false;
+    return 0;
 }
 
 #ifdef AB_CHECKING
@@ -53,7 +56,7 @@ static int check_before_release(const char *op, void *pointer, CheckedChunk *out
 {
     if (pointer != NULL && aset_check_chunk(op, pointer) == AB_ERR_MEMORY_CHECK)
         return AB_ERR_MEMORY_CHECK;
-    if (unlikely(!chunk_ok(op, pointer)))
+    if (unlikely(chunk_kind(op, pointer) == 0))
         return AB_ERR_INVALID_ARGUMENT;
     out->capacity = aset_chunk_capacity(pointer);
     out->external = chunk_is_external(chunk_of(pointer));
@@ -121,25 +124,33 @@ static void unlink_from_parent(AbContext *context)
     context->d.parent = context->d.prevchild = context->d.nextchild = NULL;
 }
 
+void ab_link_new_context(AbContext *context, AbContext *parent)
+{
+    if (context != NULL && parent != NULL)
+        link_child(context, parent);
+}
+
+int ab_create_checks(AbContext *parent, const char *name, const AbBlockSource *source)
+{
+    if (parent != NULL && !context_is_valid(parent))
+        return ab_error_invalid_context(parent);
+    if (name == NULL)
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "memory context name must not be NULL");
+    if (source == NULL || source->alloc == NULL || source->free == NULL)
+        return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "block source must have alloc and free functions");
+    return AB_OK;
+}
+
 AbContext *ab_aset_create_with_source(AbContext *parent, const char *name,
                                       size_t minContextSize, size_t initBlockSize,
                                       size_t maxBlockSize, const AbBlockSource *source)
 {
     AbContext *context;
 
-    if (parent != NULL && !context_is_valid(parent))
-    {
-        ab_error_invalid_context(parent);
+    if (ab_create_checks(parent, name, source) != AB_OK)
         return NULL;
-    }
-    if (name == NULL)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "memory context name must not be NULL");
-    if (source == NULL || source->alloc == NULL || source->free == NULL)
-        return ab_error_null(AB_ERR_INVALID_ARGUMENT, "block source must have alloc and free functions");
-
     context = aset_create(name, minContextSize, initBlockSize, maxBlockSize, source);
-    if (context != NULL && parent != NULL)
-        link_child(context, parent);
+    ab_link_new_context(context, parent);
     return context;
 }
 
@@ -162,6 +173,13 @@ void *ab_alloc_extended(AbContext *context, size_t size, int flags)
         return NULL;
     }
     context->d.isReset = false;
+    if (context->d.kind != AB_CONTEXT_KIND_ASET)
+    {
+        pointer = context_methods(context)->alloc(context, size, flags);
+        if (pointer != NULL && (flags & AB_ALLOC_ZERO))
+            memset(pointer, 0, size);
+        return pointer;
+    }
     pointer = aset_alloc((AllocSet) context, size, flags);
     if (pointer != NULL && (flags & AB_ALLOC_ZERO))
         memset(pointer, 0, size);
@@ -184,7 +202,9 @@ void *ab_alloc(AbContext *context, size_t size)
 #ifdef AB_CHECKING
     return ab_alloc_extended(context, size, 0);
 #else
-    return aset_alloc((AllocSet) context, size, 0);
+    if (likely(context->d.kind == AB_CONTEXT_KIND_ASET))
+        return aset_alloc((AllocSet) context, size, 0);
+    return context_methods(context)->alloc(context, size, 0);
 #endif
 }
 
@@ -195,6 +215,10 @@ void *ab_alloc0(AbContext *context, size_t size)
 
 void *ab_realloc_extended(void *pointer, size_t size, int flags)
 {
+    int kind = pointer != NULL ? context_kind_of_pointer(pointer) : 0;
+
+    if (unlikely(kind != AB_CONTEXT_KIND_ASET) && kind != 0)
+        return ab_kind_methods[kind]->realloc(pointer, size, flags);
 #ifdef AB_CHECKING
     void *moved;
     CheckedChunk old;
@@ -209,8 +233,11 @@ void *ab_realloc_extended(void *pointer, size_t size, int flags)
     aset_mark_allocated(moved, size);
     return moved;
 #else
-    if (unlikely(!chunk_ok("repalloc", pointer)))
+    if (unlikely(kind == 0))
+    {
+        invalid_pointer("repalloc", pointer);
         return NULL;
+    }
     return aset_realloc(pointer, size, flags);
 #endif
 }
@@ -223,6 +250,11 @@ void *ab_realloc(void *pointer, size_t size)
 int ab_free(void *pointer)
 {
     TEST_SLOWDOWN(pointer, AB_TEST_SLOWDOWN_FREE_ITERS);
+    int kind = pointer != NULL ? context_kind_of_pointer(pointer) : 0;
+
+    /* Kind 0 goes on: a checking build may still recognise a freed AllocSet chunk. */
+    if (unlikely(kind != AB_CONTEXT_KIND_ASET) && kind != 0)
+        return ab_kind_methods[kind]->free(pointer);
 #ifdef AB_CHECKING
     CheckedChunk old;
     int rc;
@@ -235,31 +267,36 @@ int ab_free(void *pointer)
         aset_mark_freed(chunk_of(pointer), old.capacity);
     return rc;
 #else
-    if (unlikely(!chunk_ok("pfree", pointer)))
+    if (unlikely(kind == 0))
+    {
+        invalid_pointer("pfree", pointer);
         return AB_ERR_INVALID_ARGUMENT;
+    }
     return aset_free(pointer);
 #endif
 }
 
 AbContext *ab_chunk_context(void *pointer)
 {
-    if (!chunk_ok("GetMemoryChunkContext", pointer))
-        return NULL;
-    return &aset_owner(pointer)->header;
+    int kind = chunk_kind("GetMemoryChunkContext", pointer);
+
+    return kind == 0 ? NULL : ab_kind_methods[kind]->owner(pointer);
 }
 
 size_t ab_chunk_capacity(void *pointer)
 {
-    if (!chunk_ok("GetMemoryChunkSpace", pointer))
-        return 0;
-    return aset_chunk_capacity(pointer);
+    int kind = chunk_kind("GetMemoryChunkSpace", pointer);
+
+    return kind == 0 ? 0 : ab_kind_methods[kind]->chunk_capacity(pointer);
 }
 
 size_t ab_chunk_space(void *pointer)
 {
-    if (!chunk_ok("GetMemoryChunkSpace", pointer))
+    int kind = chunk_kind("GetMemoryChunkSpace", pointer);
+
+    if (kind == 0)
         return 0;
-    return aset_chunk_capacity(pointer) + aset_chunk_header_size();
+    return ab_kind_methods[kind]->chunk_capacity(pointer) + ab_kind_methods[kind]->chunk_header_size();
 }
 
 /* ---- reset, delete, reparent ---- */
@@ -281,7 +318,7 @@ static void reset_only(AbContext *context)
     if (!context->d.isReset)
     {
         call_reset_callbacks(context);
-        aset_reset((AllocSet) context);
+        context_methods(context)->reset(context);
         context->d.isReset = true;
     }
 }
@@ -293,7 +330,7 @@ static void delete_only(AbContext *context)
 
     call_reset_callbacks(context);
     unlink_from_parent(context);
-    aset_delete((AllocSet) context);
+    context_methods(context)->destroy(context);
     free(name);
     free(ident);
 }
@@ -428,11 +465,31 @@ AbContext *ab_first_child(AbContext *context) { CONTEXT_FIELD(context->d.firstch
 AbContext *ab_next_sibling(AbContext *context) { CONTEXT_FIELD(context->d.nextchild, NULL); }
 const char *ab_name(AbContext *context) { CONTEXT_FIELD(context->d.name, NULL); }
 const char *ab_ident(AbContext *context) { CONTEXT_FIELD(context->d.ident, NULL); }
-size_t ab_alloc_chunk_limit(AbContext *context) { CONTEXT_FIELD(((AllocSet) context)->allocChunkLimit, 0); }
+const char *ab_context_type(AbContext *context) { CONTEXT_FIELD(context_methods(context)->type_name, NULL); }
+
+/* The AllocSet-only queries refuse other kinds (they have no such limit or freelists). */
+static bool is_aset(AbContext *context, const char *what)
+{
+    if (!context_is_valid(context))
+    {
+        ab_error_invalid_context(context);
+        return false;
+    }
+    if (context->d.kind == AB_CONTEXT_KIND_ASET)
+        return true;
+    ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "%s: memory context \"%s\" is a %s context, not an AllocSet",
+                 what, context->d.name, context_methods(context)->type_name);
+    return false;
+}
+
+size_t ab_alloc_chunk_limit(AbContext *context)
+{
+    return is_aset(context, "ab_alloc_chunk_limit") ? ((AllocSet) context)->allocChunkLimit : 0;
+}
 
 long ab_freelist_length(AbContext *context, int fidx)
 {
-    CONTEXT_FIELD(aset_freelist_length((AllocSet) context, fidx), -1);
+    return is_aset(context, "ab_freelist_length") ? aset_freelist_length((AllocSet) context, fidx) : -1;
 }
 
 int ab_size_class(size_t size)

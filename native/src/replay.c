@@ -59,11 +59,11 @@
 int ab_replay_check_run_arguments(int allocator, const AbHeapApi *heap, int iterations,
                                   const uint64_t *ns_per_iteration)
 {
-    if (allocator < AB_REPLAY_ASET || allocator > AB_REPLAY_FLOOR)
+    if (allocator < AB_REPLAY_ASET || allocator > AB_REPLAY_BUMP)
     {
         ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL,
-                     "unknown replay allocator %d (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3 or"
-                     " AB_REPLAY_FLOOR 4)", allocator);
+                     "unknown replay allocator %d (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3,"
+                     " AB_REPLAY_FLOOR 4, AB_REPLAY_GENERATION 5, AB_REPLAY_SLAB 6 or AB_REPLAY_BUMP 7)", allocator);
         return AB_ERR_INVALID_ARGUMENT;
     }
     if (allocator == AB_REPLAY_HEAP

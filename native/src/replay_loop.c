@@ -13,7 +13,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "replay_internal.h"
+#include "replay_contexts.h"
 
 /* Back-to-back clock_gettime pairs whose median is reported as the timer's cost. */
 #define TIMER_SAMPLES 255
@@ -65,10 +65,10 @@ typedef struct Replay
     const uint64_t  *ops;
     size_t           nops;
     uint32_t         nslots;
-    int              lane;
+    int              lane;       /* AB_REPLAY_ASET for every context lane: contexts says which kind */
+    ContextLane      contexts;
     size_t           min_ctx, init_block, max_block;
     const AbHeapApi *heap;
-    const AbBlockSource *source; /* the AllocSet's blocks: NULL for malloc (only tests give another) */
     /* the live set: each slot's chunk and place in the dense list of live slots (16 bytes a slot, so a
        slot's state never straddles two cache lines) */
     SlotState       *slot;       /* [nslots] */
@@ -260,11 +260,9 @@ static int begin_context(Replay *r, void **context)
     *context = NULL;
     if (r->lane == AB_REPLAY_ASET)
     {
-        *context = r->source == NULL
-            ? ab_aset_create(NULL, "replay", r->min_ctx, r->init_block, r->max_block)
-            : ab_aset_create_with_source(NULL, "replay", r->min_ctx, r->init_block, r->max_block, r->source);
+        *context = ab_context_lane_create(&r->contexts, 0, NULL, "replay", r->min_ctx, r->init_block, r->max_block);
         if (*context == NULL)
-            return ab_error_code(); /* ab_aset_create's own message: refused sizes or out of memory */
+            return ab_error_code(); /* the create's own message: refused sizes or out of memory */
     }
     else if (r->lane == AB_REPLAY_HEAP)
     {
@@ -376,9 +374,17 @@ int ab_replay_run_validated(const uint64_t *ops, size_t nops, uint32_t nslots, i
                             AbCounters *stats_before_delete, uint64_t *latency_ns, uint64_t *timer_overhead_ns)
 {
     Replay r = {.ops = ops, .nops = nops, .nslots = nslots, .lane = allocator, .min_ctx = min_ctx,
-                .init_block = init_block, .max_block = max_block, .heap = heap, .source = source};
+                .init_block = init_block, .max_block = max_block, .heap = heap};
     FloorState *own_floor = NULL;
     int rc = AB_ERR_OUT_OF_MEMORY;
+
+    if (ab_replay_is_context_lane(allocator))
+    {
+        r.lane = AB_REPLAY_ASET;
+        if ((rc = ab_context_lane_init(&r.contexts, allocator, ops, NULL, nops, 1, NULL, init_block, source)) != AB_OK)
+            return rc;
+        rc = AB_ERR_OUT_OF_MEMORY;
+    }
 
     if (stats_before_delete != NULL)
         memset(stats_before_delete, 0, sizeof(*stats_before_delete));
@@ -400,6 +406,7 @@ int ab_replay_run_validated(const uint64_t *ops, size_t nops, uint32_t nslots, i
         *timer_overhead_ns = timer_overhead();
     rc = run_iterations(&r, iterations, ns_per_iteration, minflt_per_iteration, stats_before_delete, latency_ns);
 done:
+    ab_context_lane_free(&r.contexts);
     ab_floor_free(own_floor);
     free(r.live);
     free(r.slot);

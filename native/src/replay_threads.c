@@ -71,6 +71,7 @@ struct ThreadRun
 {
     const TreeTrace *t;
     int              lane;
+    const ContextLane *contexts;  /* the context lanes' kind */
     Lane            *lanes;       /* [nthreads] */
     TreeReleases     releases;    /* the malloc lane's chunks each R/d frees, and those live at the end */
     void           **chunk;       /* [nslots] */
@@ -303,8 +304,8 @@ static int run_op(ThreadRun *r, Worker *w, size_t i)
             {
                 const AbContextSpec *spec = &r->t->contexts[id];
 
-                r->ctx[id] = ab_aset_create(r->ctx[spec->parent], spec->name, spec->min_ctx, spec->init_block,
-                                            spec->max_block);
+                r->ctx[id] = ab_context_lane_create(r->contexts, id, r->ctx[spec->parent], spec->name,
+                                                    spec->min_ctx, spec->init_block, spec->max_block);
                 if (r->ctx[id] == NULL)
                     return ab_error_code();
             }
@@ -413,7 +414,7 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     int rc = AB_OK;
 
     if (r->lane == AB_REPLAY_ASET
-        && (r->ctx[0] = ab_aset_create(NULL, "replay", sizes[0], sizes[1], sizes[2])) == NULL)
+        && (r->ctx[0] = ab_context_lane_create(r->contexts, 0, NULL, "replay", sizes[0], sizes[1], sizes[2])) == NULL)
         return ab_error_code();
     for (uint32_t u = 0; u < r->t->nthreads; u++)
         atomic_store(&r->done[u], 0);
@@ -454,12 +455,13 @@ static int run_iteration(ThreadRun *r, int it, const size_t sizes[3], AbCounters
     return rc;
 }
 
-int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], const FloorState *floor,
-                           int iterations, uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration,
-                           AbCounters *stats_before_delete,
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const ContextLane *contexts, const size_t sizes[3],
+                           const FloorState *floor, int iterations, uint64_t *ns_per_iteration,
+                           uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
                            const AbCounterPoint *points, size_t npoints, AbCounters *counters)
 {
-    ThreadRun r = {.t = trace, .lane = allocator, .points = points, .npoints = npoints, .counters = counters};
+    ThreadRun r = {.t = trace, .lane = allocator, .contexts = contexts, .points = points, .npoints = npoints,
+                   .counters = counters};
     uint32_t started = 0;
     int rc = AB_ERR_OUT_OF_MEMORY;
 

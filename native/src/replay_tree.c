@@ -74,7 +74,8 @@ typedef struct TreeSlot
 typedef struct TreeRun
 {
     const TreeTrace *t;
-    int              lane;
+    int              lane;   /* AB_REPLAY_ASET for every context lane: contexts says which kind */
+    ContextLane      contexts;
     TreeSlot        *slot;   /* [nslots] */
     uint32_t        *head;   /* [ncontexts]: first live slot of each context */
     AbContext      **ctx;    /* [ncontexts]: the AllocSet lane's contexts */
@@ -246,8 +247,8 @@ static inline __attribute__((always_inline)) int run_ops(TreeRun *r, const int l
                 {
                     const AbContextSpec *spec = &r->t->contexts[id];
 
-                    r->ctx[id] = ab_aset_create(r->ctx[spec->parent], spec->name, spec->min_ctx, spec->init_block,
-                                                spec->max_block);
+                    r->ctx[id] = ab_context_lane_create(&r->contexts, id, r->ctx[spec->parent], spec->name,
+                                                        spec->min_ctx, spec->init_block, spec->max_block);
                     if (unlikely(r->ctx[id] == NULL))
                         goto fail;
                 }
@@ -307,7 +308,7 @@ static int begin_iteration(TreeRun *r, size_t min_ctx, size_t init_block, size_t
     r->sweep_at = 0;
     r->head[0] = AB_NO_CONTEXT;
     if (r->lane == AB_REPLAY_ASET
-        && (r->ctx[0] = ab_aset_create(NULL, "replay", min_ctx, init_block, max_block)) == NULL)
+        && (r->ctx[0] = ab_context_lane_create(&r->contexts, 0, NULL, "replay", min_ctx, init_block, max_block)) == NULL)
         return ab_error_code();
     if (r->lane == AB_REPLAY_HEAP && (r->heaps[0] = r->heap->heap_new()) == NULL)
     {
@@ -423,9 +424,20 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
         return rc;
     if (stats_before_delete != NULL)
         memset(stats_before_delete, 0, sizeof(*stats_before_delete));
+    if (ab_replay_is_context_lane(allocator))
+    {
+        r.lane = AB_REPLAY_ASET;
+        if ((rc = ab_context_lane_init(&r.contexts, allocator, trace->ops, trace->placement, trace->nops,
+                                       trace->ncontexts, trace->contexts, init_block, NULL)) != AB_OK)
+            return rc;
+    }
     if (trace->nthreads > 1)
-        return ab_tree_replay_threads(trace, allocator, sizes, floor, iterations, ns_per_iteration, minflt_per_iteration,
-                                      stats_before_delete, points, npoints, counters);
+    {
+        rc = ab_tree_replay_threads(trace, r.lane, &r.contexts, sizes, floor, iterations, ns_per_iteration,
+                                    minflt_per_iteration, stats_before_delete, points, npoints, counters);
+        ab_context_lane_free(&r.contexts);
+        return rc;
+    }
     rc = AB_ERR_OUT_OF_MEMORY;
     r.slot = ab_replay_zeroed_array(trace->nslots, sizeof(TreeSlot), "slots array");
     r.head = r.slot ? ab_replay_zeroed_array(trace->ncontexts, sizeof(uint32_t), "context live lists") : NULL;
@@ -447,6 +459,7 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
             minflt_per_iteration[it] = thread_minflt() - faults;
     }
 done:
+    ab_context_lane_free(&r.contexts);
     free(r.heaps);
     free(r.ctx);
     free(r.head);

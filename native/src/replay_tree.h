@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "replay_internal.h"
+#include "replay_contexts.h"
 
 #define AB_NO_CONTEXT UINT32_MAX
 
@@ -53,7 +53,8 @@ int ab_tree_replay(const TreeTrace *trace, int allocator, size_t min_ctx, size_t
                    AbCounters *counters);
 
 /* replay_threads.c: nthreads > 1, one pthread per trace thread (points already checked against lifetimes). */
-int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const size_t sizes[3], const FloorState *floor,
+int ab_tree_replay_threads(const TreeTrace *trace, int allocator, const ContextLane *contexts, const size_t sizes[3],
+                           const FloorState *floor,
                            int iterations,
                            uint64_t *ns_per_iteration, uint64_t *minflt_per_iteration, AbCounters *stats_before_delete,
                            const AbCounterPoint *points, size_t npoints, AbCounters *counters);

@@ -15,12 +15,13 @@
 #include <string.h>
 
 #include "aset_internal.h"
+#include "context_kinds.h"
 
 #define STATS_MAX_LEVEL 100
 #define STATS_DEFAULT_MAX_CHILDREN 100
 #define IDENT_DUMP_LIMIT 100
 
-static void out_counters(AbTextOut *out, const AbCounters *c)
+void ab_stats_line_counters(AbTextOut *out, const AbCounters *c)
 {
     ab_text_printf(out, "%llu total in %llu blocks; %llu free (%llu chunks); %llu used",
                    (unsigned long long) c->totalspace, (unsigned long long) c->nblocks,
@@ -34,7 +35,7 @@ static void out_indent(AbTextOut *out, int level)
         ab_text_printf(out, "  ");
 }
 
-static void add_counters(AbCounters *sum, const AbCounters *c)
+void ab_counters_add(AbCounters *sum, const AbCounters *c)
 {
     sum->nblocks += c->nblocks;
     sum->freechunks += c->freechunks;
@@ -66,7 +67,7 @@ static void out_ident(AbTextOut *out, const char *ident)
 static void own_counters(AbContext *context, AbCounters *out)
 {
     *out = (AbCounters) {0};
-    aset_stats((AllocSet) context, out);
+    context_methods(context)->stats(context, out, NULL);
 }
 
 void ab_stats(AbContext *context, int recurse, AbCounters *out)
@@ -79,20 +80,18 @@ void ab_stats(AbContext *context, int recurse, AbCounters *out)
     }
     *out = (AbCounters) {0};
     for (AbContext *c = context; c != NULL; c = recurse ? ab_traverse_next(c, context) : NULL)
-        aset_stats((AllocSet) c, out);
+        context_methods(c)->stats(c, out, NULL);
 }
 
 static void dump_context(AbTextOut *out, AbContext *context, int level, int max_children,
                          AbCounters *totals)
 {
-    AbCounters own;
     AbContext *child;
     const char *name = context->d.name;
     const char *ident = context->d.ident;
     int ichild = 0;
 
-    own_counters(context, &own);
-    add_counters(totals, &own);
+    AbCounters own = {0};
 
     /* A dynahash context is better known by its table's name (as PostgreSQL prints it). */
     if (ident != NULL && strcmp(name, "dynahash") == 0)
@@ -102,7 +101,8 @@ static void dump_context(AbTextOut *out, AbContext *context, int level, int max_
     }
     out_indent(out, level);
     ab_text_printf(out, "%s: ", name);
-    out_counters(out, &own);
+    context_methods(context)->stats(context, &own, out);
+    ab_counters_add(totals, &own);
     if (ident != NULL)
         out_ident(out, ident);
     ab_text_printf(out, "\n");
@@ -120,14 +120,14 @@ static void dump_context(AbTextOut *out, AbContext *context, int level, int max_
 
         for (; child != NULL; child = ab_traverse_next(child, context))
         {
-            aset_stats((AllocSet) child, &rest);
+            context_methods(child)->stats(child, &rest, NULL);
             summarised++;
         }
         out_indent(out, level + 1);
         ab_text_printf(out, "%d more child contexts containing ", summarised);
-        out_counters(out, &rest);
+        ab_stats_line_counters(out, &rest);
         ab_text_printf(out, "\n");
-        add_counters(totals, &rest);
+        ab_counters_add(totals, &rest);
     }
 }
 

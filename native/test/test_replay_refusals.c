@@ -80,8 +80,8 @@ TEST(replay_rejects_bad_arguments)
     CHECK_EQ_STR(ab_error_message(), "replay called with NULL ops and 3 ops");
     CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, 0, 0, 8192, MB8, NULL, 1, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 0 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3 or"
-                 " AB_REPLAY_FLOOR 4)");
+    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 0 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3,"
+                 " AB_REPLAY_FLOOR 4, AB_REPLAY_GENERATION 5, AB_REPLAY_SLAB 6 or AB_REPLAY_BUMP 7)");
     CHECK_EQ_I64(ab_replay(example, EXAMPLE_OPS, 3, AB_REPLAY_ASET, 0, 8192, MB8, NULL, 0, ns, NULL, &c, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_STR(ab_error_message(), "replay iterations must be at least 1, not 0");

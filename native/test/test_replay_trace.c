@@ -49,9 +49,9 @@ TEST(trace_handle_refuses_bad_traces_and_arguments)
 
     trace = ab_trace_create(example, EXAMPLE_OPS, 3);
     REQUIRE(trace != NULL);
-    CHECK_EQ_I64(ab_trace_replay(trace, 7, 0, 8192, MB8, NULL, 1, &ns, NULL, NULL, NULL, NULL), AB_ERR_INVALID_ARGUMENT);
-    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 7 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3 or"
-                 " AB_REPLAY_FLOOR 4)");
+    CHECK_EQ_I64(ab_trace_replay(trace, 8, 0, 8192, MB8, NULL, 1, &ns, NULL, NULL, NULL, NULL), AB_ERR_INVALID_ARGUMENT);
+    CHECK_EQ_STR(ab_error_message(), "unknown replay allocator 8 (AB_REPLAY_ASET 1, AB_REPLAY_MALLOC 2, AB_REPLAY_HEAP 3,"
+                 " AB_REPLAY_FLOOR 4, AB_REPLAY_GENERATION 5, AB_REPLAY_SLAB 6 or AB_REPLAY_BUMP 7)");
     CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, MB8, NULL, -1, &ns, NULL, NULL, NULL, NULL),
                  AB_ERR_INVALID_ARGUMENT);
     CHECK_EQ_I64(ab_trace_replay(trace, AB_REPLAY_ASET, 0, 8192, 4096, NULL, 1, &ns, NULL, NULL, NULL, NULL),

@@ -35,6 +35,25 @@ RETURNS TABLE (before_op int4, context int4, total_bytes int8, total_nblocks int
 AS 'MODULE_PATHNAME', 'allocbench_replay_tree'
 LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
 
+-- The same replay through PostgreSQL's other context types, so that our
+-- Generation and Slab can be compared with the real ones as our AllocSet is:
+-- kind 'AllocSet' (allocbench_replay_tree is this with every 0), 'Generation'
+-- (each create GenerationContextCreate with min, init and max sizes) or 'Slab'
+-- (each create SlabContextCreate with init_sizes as the block size and
+-- chunk_sizes, one per context like the other arrays, as the chunk size) is
+-- the type of the root and of every create; the root has the kind's default
+-- sizes (ALLOCSET_DEFAULT_SIZES, or Slab's 8 kB blocks of chunk_sizes[0]).  An
+-- op the kind refuses (a Slab alloc of another size) is PostgreSQL's ERROR.
+-- every > 0 also returns, before each op i > 0 with i % every = 0, the
+-- counters of the context that op names (unless the op creates it): the states
+-- between deletes, ahead of any delete row at the same before_op.
+CREATE FUNCTION allocbench_replay_tree_kind(kind text, every int4, ops bytea, placement bytea, nslots int4,
+        parents int4[], min_sizes int8[], init_sizes int8[], max_sizes int8[], names text[], chunk_sizes int8[])
+RETURNS TABLE (before_op int4, context int4, total_bytes int8, total_nblocks int8,
+        free_chunks int8, free_bytes int8)
+AS 'MODULE_PATHNAME', 'allocbench_replay_tree_kind'
+LANGUAGE C STRICT VOLATILE PARALLEL UNSAFE;
+
 -- The same version 2 trace replayed iterations times, timed as allocbench_replay
 -- times version 1 (the pg15-real lane): the median ns/op, the root's counters
 -- before the last delete, each iteration's nanoseconds and minor page faults.

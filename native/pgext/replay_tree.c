@@ -1,6 +1,7 @@
 /*
  * replay_tree.c -- replay a version 2 trace (a tree of contexts) through the
- * backend's own AllocSets (docs/trace-format.md, "Version 2"), two ways:
+ * backend's own memory contexts (docs/trace-format.md, "Version 2"), three
+ * ways:
  *
  *   allocbench_replay_tree(ops bytea, placement bytea, nslots int4,
  *                          parents int4[], min_sizes int8[], init_sizes int8[],
@@ -10,6 +11,20 @@
  *   once, untimed: PostgreSQL's counters of every context just before each
  *   delete, and at the end for those still alive (the root included), which
  *   verify-pg compares with our AllocSet's at the same points;
+ *
+ *   allocbench_replay_tree_kind(kind text, every int4, the same eight,
+ *                               chunk_sizes int8[])
+ *     -> the same rows
+ *   allocbench_replay_tree for the other kinds PostgreSQL 15 has, so that
+ *   verify-pg can hold our Generation and Slab to the real ones as it holds
+ *   our AllocSet: kind 'AllocSet', 'Generation' or 'Slab' is the type of the
+ *   root and of every create (allocbench_replay_tree is kind 'AllocSet',
+ *   every 0).  Deletes are few and the root is read only at the end, so
+ *   every > 0 also reads, before each op i > 0 with i % every == 0, the
+ *   counters of the context that op names (unless it is that context's
+ *   create): the states in between, where a kind's bookkeeping of free
+ *   chunks and blocks shows.  Rows stay in trace order; at one before_op a
+ *   periodic row comes before the delete rows;
  *
  *   allocbench_replay_tree_timed(the same eight, iterations int4)
  *     -> allocbench_replay's eight OUT values
@@ -34,16 +49,27 @@
  * context, as allocbench_replay's; each create is AllocSetContextCreate with
  * the trace's parent, sizes and name; a/z are MemoryContextAlloc(Zero) in the
  * op's context, r repalloc, f pfree, R MemoryContextReset (which deletes the
- * children first, as the format says), d MemoryContextDelete.
+ * children first, as the format says), d MemoryContextDelete.  Of another
+ * kind, the root is what PostgreSQL's own callers use by default (Generation
+ * with ALLOCSET_DEFAULT_SIZES, Slab with SLAB_DEFAULT_BLOCK_SIZE and
+ * chunk_sizes[0]) and a create is GenerationContextCreate(min, init, max) or
+ * SlabContextCreate(init as the block size, chunk_sizes[c]); the ops are the
+ * same calls, so what a kind refuses (a Slab alloc of another size, a Slab
+ * realloc) is PostgreSQL's own ERROR, and the caller sends only traces the
+ * kind can run.  The contexts hang under the caller's context, and an error
+ * deletes the root before it goes on, so none outlives the call.
  *
  * Validation first, as in allocbench_replay: the whole trace is checked before
- * anything is allocated (kinds, ranges, a live context for every op, slots
- * full or empty as the op needs, the chunk's own context for r and f), with
- * errors naming the op's 0-based index.  A slot is full while its context is
- * alive and has not been reset since the slot was filled: each context keeps
- * a reset count, each slot the count it was filled under, so a reset empties
- * a context's slots in O(1); a reset or delete kills the subtree below it,
- * walked through child lists.  Nothing is timed here.
+ * anything is allocated (kinds, ranges, a live context for every op, a
+ * create's sizes within its kind's rules, slots full or empty as the op
+ * needs, the chunk's own context for r and f), with errors naming the op's
+ * 0-based index; whether a Slab block holds a chunk is left to
+ * SlabContextCreate, which alone knows its headers' sizes.  A slot is full
+ * while its context is alive and has not been reset since the slot was
+ * filled: each context keeps a reset count, each slot the count it was filled
+ * under, so a reset empties a context's slots in O(1); a reset or delete
+ * kills the subtree below it, walked through child lists.  Nothing is timed
+ * here.
  */
 #include "postgres.h"
 
@@ -59,6 +85,7 @@
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(allocbench_replay_tree);
+PG_FUNCTION_INFO_V1(allocbench_replay_tree_kind);
 PG_FUNCTION_INFO_V1(allocbench_replay_tree_timed);
 
 #define OP_KIND(op) ((unsigned) ((op) & 0x7))
@@ -77,6 +104,14 @@ enum
 {
 	NEVER = 0, LIVE = 1, DEAD = 2
 };
+
+/* The context types a replay can create; the names are PostgreSQL's (pg_backend_memory_contexts' type). */
+typedef enum ContextKind
+{
+	KIND_ALLOCSET, KIND_GENERATION, KIND_SLAB
+} ContextKind;
+
+static const char *const kind_names[] = {"AllocSet", "Generation", "Slab"};
 
 /* The tree as validation and replay see it. */
 typedef struct Tree
@@ -171,6 +206,8 @@ typedef struct TreeInput
 	const int64 *maxes;
 	Datum	   *names;
 	bool	   *name_nulls;
+	ContextKind kind;			/* of the root and of every create */
+	const int64 *chunk_sizes;	/* per context, for Slab; NULL for the other kinds */
 	/* per R and d, in trace order: a count, then the contexts whose live lists it empties */
 	uint32	   *sweep;
 	Size		nsweep;
@@ -190,6 +227,29 @@ sweep_add(TreeInput *in, Size *capacity, uint32 value)
 }
 
 /*
+ * Whether context c's sizes are ones its kind's create accepts.  AllocSet's
+ * and Generation's rules are the same in PostgreSQL 15 (its Asserts; a
+ * production build would not check them); for Slab, the block size
+ * (init_sizes) and the chunk size only in range, the rest SlabContextCreate's
+ * own ERROR.  The root takes fixed sizes, but a Slab root's chunk size is the
+ * trace's.
+ */
+static bool
+sizes_ok(const TreeInput *in, int c)
+{
+	int64		min = in->mins[c];
+	int64		init = in->inits[c];
+	int64		max = in->maxes[c];
+
+	if (in->kind == KIND_SLAB)
+		return in->chunk_sizes[c] >= 1 && in->chunk_sizes[c] <= (int64) MaxAllocSize
+			&& (c == 0 || (init >= 1 && init < (INT64CONST(1) << 30)));
+	return c == 0
+		|| (init >= 1024 && init % 8 == 0 && max >= init && max % 8 == 0 && max < (INT64CONST(1) << 30)
+			&& (min == 0 || (min >= 1024 && min % 8 == 0 && min <= max)));
+}
+
+/*
  * The whole trace against the format's rules, before anything is allocated;
  * makes the sweep plan (which contexts each R and d empties: the context,
  * then its descendants).
@@ -203,15 +263,15 @@ validate_tree(TreeInput *in)
 	uint32		nslots = in->nslots;
 	int			ncontexts = in->ncontexts;
 	const int32 *parents = in->parents;
-	const int64 *mins = in->mins;
-	const int64 *inits = in->inits;
-	const int64 *maxes = in->maxes;
 	Tree		t;
 	int		   *slot_context = palloc(sizeof(int) * nslots);
 	uint32	   *slot_epoch = palloc(sizeof(uint32) * nslots);
 	int		   *stack = palloc(sizeof(int) * ncontexts);
 	Size		capacity = 1024;
 
+	if (!sizes_ok(in, 0))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("the root's chunk size (chunk_sizes[0]) must be 1 to %zu", (Size) MaxAllocSize)));
 	in->sweep = palloc(sizeof(uint32) * capacity);
 	in->nsweep = 0;
 	tree_init(&t, ncontexts, parents);
@@ -233,10 +293,8 @@ validate_tree(TreeInput *in)
 			if (c == 0 || t.state[c] != NEVER || parents[c] < 0 || parents[c] >= ncontexts
 				|| t.state[parents[c]] != LIVE)
 				bad_op(i, "create of a context created before, or under a parent that is not live");
-			if (inits[c] < 1024 || inits[c] % 8 != 0 || maxes[c] < inits[c] || maxes[c] % 8 != 0
-				|| maxes[c] >= (INT64CONST(1) << 30)
-				|| (mins[c] != 0 && (mins[c] < 1024 || mins[c] % 8 != 0 || mins[c] > maxes[c])))
-				bad_op(i, "AllocSet sizes out of their rules");
+			if (!sizes_ok(in, c))
+				bad_op(i, psprintf("%s sizes out of their rules", kind_names[in->kind]));
 			tree_link(&t, c);
 			continue;
 		}
@@ -298,6 +356,7 @@ typedef struct Emitter
 {
 	Tuplestorestate *store;
 	TupleDesc	desc;
+	int32		every;			/* > 0: also a row before every op i > 0 with i % every == 0 */
 } Emitter;
 
 static void
@@ -329,14 +388,18 @@ array_values(ArrayType *a, Oid type, int expected, const char *what)
 	return (char *) a + ARR_OVERHEAD_NONULLS(1);
 }
 
-/* Arguments 0..7 of both functions, decoded and validated. */
+/*
+ * The eight arguments every function takes (ops .. names), from argument
+ * first on, and, if chunk_arg >= 0, chunk_sizes from that argument; decoded
+ * and validated for contexts of the given kind.
+ */
 static void
-decode_tree_args(FunctionCallInfo fcinfo, TreeInput *in)
+decode_tree_args(FunctionCallInfo fcinfo, int first, int chunk_arg, ContextKind kind, TreeInput *in)
 {
-	bytea	   *raw_ops = PG_GETARG_BYTEA_PP(0);
-	bytea	   *raw_where = PG_GETARG_BYTEA_PP(1);
-	int32		nslots = PG_GETARG_INT32(2);
-	ArrayType  *parents_array = PG_GETARG_ARRAYTYPE_P(3);
+	bytea	   *raw_ops = PG_GETARG_BYTEA_PP(first);
+	bytea	   *raw_where = PG_GETARG_BYTEA_PP(first + 1);
+	int32		nslots = PG_GETARG_INT32(first + 2);
+	ArrayType  *parents_array = PG_GETARG_ARRAYTYPE_P(first + 3);
 	int			ncontexts = ARR_NDIM(parents_array) == 1 ? ARR_DIMS(parents_array)[0] : 0;
 	Size		nops = VARSIZE_ANY_EXHDR(raw_ops) / sizeof(uint64);
 	int			nnames;
@@ -352,14 +415,19 @@ decode_tree_args(FunctionCallInfo fcinfo, TreeInput *in)
 	in->nslots = (uint32) nslots;
 	in->ncontexts = ncontexts;
 	in->parents = array_values(parents_array, INT4OID, ncontexts, "parents");
-	in->mins = array_values(PG_GETARG_ARRAYTYPE_P(4), INT8OID, ncontexts, "min_sizes");
-	in->inits = array_values(PG_GETARG_ARRAYTYPE_P(5), INT8OID, ncontexts, "init_sizes");
-	in->maxes = array_values(PG_GETARG_ARRAYTYPE_P(6), INT8OID, ncontexts, "max_sizes");
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(7), TEXTOID, -1, false, TYPALIGN_INT, &in->names, &in->name_nulls,
-					  &nnames);
+	in->mins = array_values(PG_GETARG_ARRAYTYPE_P(first + 4), INT8OID, ncontexts, "min_sizes");
+	in->inits = array_values(PG_GETARG_ARRAYTYPE_P(first + 5), INT8OID, ncontexts, "init_sizes");
+	in->maxes = array_values(PG_GETARG_ARRAYTYPE_P(first + 6), INT8OID, ncontexts, "max_sizes");
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(first + 7), TEXTOID, -1, false, TYPALIGN_INT, &in->names,
+					  &in->name_nulls, &nnames);
 	if (nnames != ncontexts)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("names must have %d values", ncontexts)));
+	/* checked whatever the kind, as the other arrays are: one shape for every call */
+	in->chunk_sizes = chunk_arg >= 0
+		? array_values(PG_GETARG_ARRAYTYPE_P(chunk_arg), INT8OID, ncontexts, "chunk_sizes") : NULL;
+	Assert(kind != KIND_SLAB || in->chunk_sizes != NULL);
+	in->kind = kind;
 	/* aligned copies: a bytea's data need not be */
 	in->ops = palloc(nops * sizeof(uint64) + 1);
 	in->where = palloc(nops * sizeof(uint32) + 1);
@@ -409,9 +477,34 @@ tree_run_init(TreeRun *r, const TreeInput *in)
 }
 
 /*
+ * Context c of the replay's kind under parent: the root (c 0) with the sizes
+ * PostgreSQL's own callers use by default, any other with the trace's.
+ */
+static MemoryContext
+create_context(const TreeInput *in, const TreeRun *r, int c, MemoryContext parent)
+{
+	const char *name = c == 0 ? "allocbench replay" : r->names[c];
+	Size		min = c == 0 ? ALLOCSET_DEFAULT_MINSIZE : (Size) in->mins[c];
+	Size		init = c == 0 ? ALLOCSET_DEFAULT_INITSIZE : (Size) in->inits[c];
+	Size		max = c == 0 ? ALLOCSET_DEFAULT_MAXSIZE : (Size) in->maxes[c];
+
+	switch (in->kind)
+	{
+		case KIND_GENERATION:
+			return GenerationContextCreate(parent, name, min, init, max);
+		case KIND_SLAB:
+			return SlabContextCreate(parent, name, c == 0 ? SLAB_DEFAULT_BLOCK_SIZE : init,
+									 (Size) in->chunk_sizes[c]);
+		default:
+			return AllocSetContextCreateInternal(parent, name, min, init, max);
+	}
+}
+
+/*
  * Every op once, under the root (already created); with an emitter, the
- * counters of each context just before its delete.  The caller deletes the
- * root, which takes every context still alive with it.
+ * counters of each context just before its delete and, if the emitter says
+ * every, before every every-th op.  The caller deletes the root, which takes
+ * every context still alive with it.
  */
 static inline void
 replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
@@ -427,6 +520,14 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 		uint32		s = OP_SLOT(op);
 		Size		size = OP_SIZE(op);
 
+		/*
+		 * The periodic row, before the op's own rows: of the op's context,
+		 * alive here unless the op creates it (validation made every other
+		 * op's context live).
+		 */
+		if (emitter != NULL && emitter->every > 0 && i > 0 && i % (Size) emitter->every == 0
+			&& OP_KIND(op) != OP_CREATE)
+			emit_counters(emitter, (int32) i, c, r->contexts[c]);
 		switch (OP_KIND(op))
 		{
 			case OP_ALLOC:
@@ -454,9 +555,7 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 					r->prev[r->next[s]] = r->prev[s];
 				break;
 			case OP_CREATE:
-				r->contexts[c] = AllocSetContextCreateInternal(r->contexts[in->parents[c]], r->names[c],
-															   (Size) in->mins[c], (Size) in->inits[c],
-															   (Size) in->maxes[c]);
+				r->contexts[c] = create_context(in, r, c, r->contexts[in->parents[c]]);
 				break;
 			default:			/* R and d: validated */
 				{
@@ -485,26 +584,71 @@ replay_tree_ops(const TreeInput *in, TreeRun *r, Emitter *emitter)
 	}
 }
 
-Datum
-allocbench_replay_tree(PG_FUNCTION_ARGS)
+/*
+ * The rows of allocbench_replay_tree and allocbench_replay_tree_kind: the
+ * trace's arguments from argument first on (chunk_sizes at chunk_arg, or
+ * none if it is -1), replayed once through contexts of the given kind.
+ */
+static Datum
+replay_tree_rows(FunctionCallInfo fcinfo, int first, int chunk_arg, ContextKind kind, int32 every)
 {
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	TreeInput	in;
 	TreeRun		run;
 	Emitter		emitter;
 
-	decode_tree_args(fcinfo, &in);
+	decode_tree_args(fcinfo, first, chunk_arg, kind, &in);
 	InitMaterializedSRF(fcinfo, 0);
 	emitter.store = rsinfo->setResult;
 	emitter.desc = rsinfo->setDesc;
+	emitter.every = every;
 	tree_run_init(&run, &in);
-	run.contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
-	replay_tree_ops(&in, &run, &emitter);
-	for (int c = 0; c < in.ncontexts; c++)
-		if (in.state_at_end[c] == LIVE)
-			emit_counters(&emitter, (int32) in.nops, c, run.contexts[c]);
+	run.contexts[0] = create_context(&in, &run, 0, CurrentMemoryContext);
+
+	/*
+	 * A kind may refuse an op with an ERROR (Slab's alloc of another size);
+	 * the caller's context would take the tree with it at the abort, but
+	 * deleting the root here frees its malloc'd blocks now, whatever the
+	 * caller's context is.
+	 */
+	PG_TRY();
+	{
+		replay_tree_ops(&in, &run, &emitter);
+		for (int c = 0; c < in.ncontexts; c++)
+			if (in.state_at_end[c] == LIVE)
+				emit_counters(&emitter, (int32) in.nops, c, run.contexts[c]);
+	}
+	PG_CATCH();
+	{
+		MemoryContextDelete(run.contexts[0]);
+		PG_RE_THROW();
+	}
+	PG_END_TRY();
 	MemoryContextDelete(run.contexts[0]);
 	return (Datum) 0;
+}
+
+Datum
+allocbench_replay_tree(PG_FUNCTION_ARGS)
+{
+	return replay_tree_rows(fcinfo, 0, -1, KIND_ALLOCSET, 0);
+}
+
+Datum
+allocbench_replay_tree_kind(PG_FUNCTION_ARGS)
+{
+	char	   *kind_name = text_to_cstring(PG_GETARG_TEXT_PP(0));
+	int32		every = PG_GETARG_INT32(1);
+	int			kind = 0;
+
+	while (kind < (int) lengthof(kind_names) && strcmp(kind_name, kind_names[kind]) != 0)
+		kind++;
+	if (kind == (int) lengthof(kind_names))
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						errmsg("unknown context kind \"%s\": AllocSet, Generation or Slab", kind_name)));
+	if (every < 0)
+		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("every must be 0 or more")));
+	return replay_tree_rows(fcinfo, 2, 10, (ContextKind) kind, every);
 }
 
 Datum
@@ -524,7 +668,7 @@ allocbench_replay_tree_timed(PG_FUNCTION_ARGS)
 	if (iterations < 1)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 						errmsg("iterations must be at least 1, not %d", iterations)));
-	decode_tree_args(fcinfo, &in);
+	decode_tree_args(fcinfo, 0, -1, KIND_ALLOCSET, &in);
 	if (in.nops == 0)
 		ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the trace has no ops")));
 	tree_run_init(&run, &in);
@@ -539,7 +683,7 @@ allocbench_replay_tree_timed(PG_FUNCTION_ARGS)
 		CHECK_FOR_INTERRUPTS();
 		faults_before = allocbench_minor_faults();
 		start = allocbench_now_ns();
-		run.contexts[0] = AllocSetContextCreate(CurrentMemoryContext, "allocbench replay", ALLOCSET_DEFAULT_SIZES);
+		run.contexts[0] = create_context(&in, &run, 0, CurrentMemoryContext);
 		replay_tree_ops(&in, &run, NULL);
 		if (iteration == iterations - 1)
 		{

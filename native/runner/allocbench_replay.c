@@ -24,6 +24,9 @@
  *   mimalloc-heap  mimalloc's heap API (mi_heap_new ... mi_heap_destroy),
  *                  from libmimalloc.so.2 (preloaded, or loaded here)
  *   floor          no allocator: the loop, the dispatch and the touches only
+ *   generation, slab, bump   the library's other context kinds, as aset (allocbench.h's
+ *                  AB_REPLAY_GENERATION ...): a trace the kind cannot replay is
+ *                  "notapplicable", not an error
  * Each OPS_FILE holds a trace already parsed and validated by the parent:
  * little-endian 64-bit words in OpSequence's encoding (see allocbench.h).
  * --threads N (the scale campaign): N threads replay each trace at once, each
@@ -46,7 +49,9 @@
  *     --threads also " threadns T1,T2,... created C start S" (each thread's own
  *     time per iteration, iteration-major; when the last thread began to run
  *     and when the first timed iteration began, CLOCK_MONOTONIC ns);
- *   "done" at the end (exit 0), or "error K MESSAGE" (exit 3).
+ *   "done" at the end (exit 0), or "error K MESSAGE" (exit 3), or
+ *   "notapplicable K MESSAGE" (exit 5: the lane cannot replay trace K by design, and
+ *   said so before running it).
  * Usage errors go to stderr, exit 2.
  */
 #include <dlfcn.h>
@@ -80,7 +85,7 @@ static int usage(const char *fmt, const char *what)
 {
     fprintf(stderr, "allocbench-replay: ");
     fprintf(stderr, fmt, what);
-    fprintf(stderr, "\nusage: allocbench-replay [--threads N] LIBRARY aset|malloc|mimalloc-heap|floor ITERATIONS"
+    fprintf(stderr, "\nusage: allocbench-replay [--threads N] LIBRARY aset|malloc|mimalloc-heap|floor|generation|slab|bump ITERATIONS"
                     " OPS_FILE:NSLOTS [OPS_FILE:NSLOTS ...]\n");
     return 2;
 }
@@ -287,6 +292,12 @@ int main(int argc, char **argv)
         lane = AB_REPLAY_HEAP;
     else if (strcmp(argv[2], "floor") == 0)
         lane = AB_REPLAY_FLOOR;
+    else if (strcmp(argv[2], "generation") == 0)
+        lane = AB_REPLAY_GENERATION;
+    else if (strcmp(argv[2], "slab") == 0)
+        lane = AB_REPLAY_SLAB;
+    else if (strcmp(argv[2], "bump") == 0)
+        lane = AB_REPLAY_BUMP;
     else
         return usage("unknown lane \"%s\"", argv[2]);
     errno = 0;
@@ -349,12 +360,14 @@ int main(int argc, char **argv)
         base_rss = status_bytes("VmRSS");
         if (threads == 1)
         {
-            if (trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE, heap_api,
-                             iterations, ns, minflt, &stats, NULL, NULL) != AB_OK)
+            int rc = trace_replay(traces[k], lane, AB_DEFAULT_MINSIZE, AB_DEFAULT_INITSIZE, AB_DEFAULT_MAXSIZE,
+                                  heap_api, iterations, ns, minflt, &stats, NULL, NULL);
+
+            if (rc != AB_OK)
             {
-                printf("error %d %s\n", k, error_message());
+                printf("%s %d %s\n", rc == AB_ERR_NOT_APPLICABLE ? "notapplicable" : "error", k, error_message());
                 fflush(stdout);
-                return 3;
+                return rc == AB_ERR_NOT_APPLICABLE ? 5 : 3;
             }
         }
         else

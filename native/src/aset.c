@@ -491,11 +491,6 @@ long aset_freelist_length(AllocSet set, int fidx)
 
 /* ---- the AllocSet's entries in the kinds' table (context_kinds.h) ---- */
 
-static void *aset_alloc_method(AbContext *context, size_t size, int flags)
-{
-    return aset_alloc((AllocSet) context, size, flags);
-}
-
 static void aset_reset_method(AbContext *context)
 {
     aset_reset((AllocSet) context);
@@ -528,9 +523,6 @@ static int aset_check_method(AbContext *context)
 
 const AbKindMethods ab_aset_methods = {
     .type_name = "AllocSet",
-    .alloc = aset_alloc_method,
-    .free = aset_free,
-    .realloc = aset_realloc,
     .reset = aset_reset_method,
     .destroy = aset_destroy_method,
     .owner = aset_owner_method,

@@ -16,8 +16,9 @@
  * memory allocator" where it can tell (checking builds, which keep a header),
  * and production builds cannot even tell: the bytes before a Bump chunk are
  * the end of the previous chunk.  Here too a Bump pointer is not recognised
- * by ab_free and friends (context_kinds.h); the replay refuses, before it
- * runs anything, a trace that frees or resizes in a Bump context.
+ * by ab_free and friends (context_kinds.h), and the replay refuses, before it
+ * runs anything, a trace that frees or resizes in a Bump context, in
+ * PostgreSQL's words (replay_contexts.c).
  *
  * Blocks.  As in an AllocSet: the first ("keeper") block shares the
  * context's malloc and is only rewound by reset; later blocks double from
@@ -177,7 +178,7 @@ static __attribute__((noinline, cold)) void *alloc_from_new_block(Bump set, size
     return (char *) block + BUMP_BLOCKHDRSZ;
 }
 
-static void *bump_alloc(AbContext *context, size_t size, int flags)
+void *bump_alloc(AbContext *context, size_t size, int flags)
 {
     Bump set = (Bump) context;
     size_t chunk_size = MAXALIGN(size);
@@ -191,40 +192,6 @@ static void *bump_alloc(AbContext *context, size_t size, int flags)
     pointer = block->freeptr;
     block->freeptr += chunk_size;
     return pointer;
-}
-
-/* Reached only through the table (a Bump pointer is never recognised): PostgreSQL's refusals. */
-static int bump_free(void *pointer)
-{
-    (void) pointer;
-    return ab_error_fail(AB_ERR_INVALID_ARGUMENT, NULL, "pfree is not supported by the bump memory allocator");
-}
-
-static void *bump_realloc(void *pointer, size_t size, int flags)
-{
-    (void) pointer;
-    (void) size;
-    (void) flags;
-    return ab_error_null(AB_ERR_INVALID_ARGUMENT, "realloc is not supported by the bump memory allocator");
-}
-
-static AbContext *bump_owner(void *pointer)
-{
-    (void) pointer;
-    return ab_error_null(AB_ERR_INVALID_ARGUMENT,
-                         "GetMemoryChunkContext is not supported by the bump memory allocator");
-}
-
-static size_t bump_chunk_capacity(void *pointer)
-{
-    (void) pointer;
-    ab_error_set(AB_ERR_INVALID_ARGUMENT, NULL, "GetMemoryChunkSpace is not supported by the bump memory allocator");
-    return 0;
-}
-
-static size_t bump_chunk_header_size(void)
-{
-    return 0;
 }
 
 static void bump_reset(AbContext *context)
@@ -305,14 +272,11 @@ static int bump_check(AbContext *context)
 
 const AbKindMethods ab_bump_methods = {
     .type_name = "Bump",
-    .alloc = bump_alloc,
-    .free = bump_free,
-    .realloc = bump_realloc,
     .reset = bump_reset,
     .destroy = bump_destroy,
-    .owner = bump_owner,
-    .chunk_capacity = bump_chunk_capacity,
-    .chunk_header_size = bump_chunk_header_size,
+    .owner = NULL,              /* never asked: a Bump pointer is not recognised (context_kinds.h) */
+    .chunk_capacity = NULL,
+    .chunk_header_size = NULL,
     .stats = bump_stats,
     .check = bump_check,
 };

@@ -11,7 +11,8 @@
  *   Bump        (bump.c)        no chunk header, no pfree: only reset/delete
  *
  * A context names its kind in its header (d.kind), so ab_alloc and ab_reset
- * dispatch on that.  pfree and repalloc get only a pointer: how they find
+ * dispatch on that (the hot calls by a switch with direct calls, the rest
+ * through the table below).  pfree and repalloc get only a pointer: how they find
  * the kind is the chunk layout's business (see context_kind_of_pointer):
  * PostgreSQL 16+'s one-word header carries the kind in its low 3 bits,
  * PostgreSQL 15's headers end with the owning context.  A Bump chunk has no
@@ -20,9 +21,9 @@
  *
  * The kind values are the method IDs of PostgreSQL 16's one-word header (3
  * AllocSet, 4 Generation, 5 Slab), so that header can be read directly; Bump
- * gets 6, a value no header of ours ever carries.  AllocSet is the hot kind:
- * the entry points test for it first and call aset.c directly, so the kinds
- * cost AllocSet one predictable branch.
+ * gets 6, a value no header of ours ever carries.  The entry points test for
+ * AllocSet first, then switch over the others, every call direct: the kinds
+ * cost AllocSet one predictable branch, and the others one or two more.
  */
 #ifndef ALLOCBENCH_CONTEXT_KINDS_H
 #define ALLOCBENCH_CONTEXT_KINDS_H
@@ -39,12 +40,9 @@
 typedef struct AbKindMethods
 {
     const char *type_name;  /* pg_backend_memory_contexts' type: "AllocSet", "Generation", ... */
-    void  *(*alloc)(AbContext *context, size_t size, int flags);
-    /* free and realloc refuse, with PostgreSQL's words, in kinds that cannot (Bump; Slab's realloc). */
-    int    (*free)(void *pointer);
-    void  *(*realloc)(void *pointer, size_t size, int flags);
     void   (*reset)(AbContext *context);
     void   (*destroy)(AbContext *context);      /* frees everything, the context struct included */
+    /* The chunk queries; NULL for Bump, whose pointers are never recognised (no header). */
     AbContext *(*owner)(void *pointer);
     size_t (*chunk_capacity)(void *pointer);
     size_t (*chunk_header_size)(void);
@@ -56,6 +54,20 @@ typedef struct AbKindMethods
     void   (*stats)(AbContext *context, AbCounters *totals, AbTextOut *line);
     int    (*check)(AbContext *context);         /* the kind's consistency check */
 } AbKindMethods;
+
+/*
+ * The hot calls of the other kinds, called directly (a switch on the kind in
+ * mcxt.c, not through the table), so that with -flto they inline as
+ * AllocSet's do: a time compared across kinds (allocbench fit) must not
+ * charge one kind an indirect call that another does not pay.
+ */
+void *generation_alloc(AbContext *context, size_t size, int flags);
+int generation_free(void *pointer);
+void *generation_realloc(void *pointer, size_t size, int flags);
+void *slab_alloc(AbContext *context, size_t size, int flags);
+int slab_free(void *pointer);
+void *slab_realloc(void *pointer, size_t size, int flags);
+void *bump_alloc(AbContext *context, size_t size, int flags);
 
 extern const AbKindMethods ab_aset_methods;
 extern const AbKindMethods ab_generation_methods;

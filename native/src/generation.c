@@ -336,7 +336,7 @@ static __attribute__((noinline, cold)) GenerationBlock switch_block(Generation s
     return block;
 }
 
-static void *generation_alloc(AbContext *context, size_t size, int flags)
+void *generation_alloc(AbContext *context, size_t size, int flags)
 {
     Generation set = (Generation) context;
     size_t chunk_size = MAXALIGN(size);
@@ -361,7 +361,7 @@ static void *generation_alloc(AbContext *context, size_t size, int flags)
 
 /* ---- free, realloc ---- */
 
-static int generation_free(void *pointer)
+int generation_free(void *pointer)
 {
     GenChunk *chunk = gen_chunk_of(pointer);
     GenerationBlock block = gen_chunk_block(chunk);
@@ -410,7 +410,7 @@ static int generation_free(void *pointer)
     return AB_OK;
 }
 
-static void *generation_realloc(void *pointer, size_t size, int flags)
+void *generation_realloc(void *pointer, size_t size, int flags)
 {
     GenChunk *chunk = gen_chunk_of(pointer);
     size_t oldsize = gen_chunk_capacity(chunk);
@@ -546,9 +546,6 @@ static int generation_check(AbContext *context)
 
 const AbKindMethods ab_generation_methods = {
     .type_name = "Generation",
-    .alloc = generation_alloc,
-    .free = generation_free,
-    .realloc = generation_realloc,
     .reset = generation_reset,
     .destroy = generation_destroy,
     .owner = generation_owner,

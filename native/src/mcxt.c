@@ -97,6 +97,33 @@ static inline uintptr_t test_slowdown(uintptr_t iters)
 #define TEST_SLOWDOWN(arg, iters) ((void) 0)
 #endif
 
+/* ---- the other kinds' hot calls: direct, by kind (context_kinds.h says why) ---- */
+
+static inline void *other_kind_alloc(AbContext *context, size_t size, int flags)
+{
+    switch (context->d.kind)
+    {
+        case AB_CONTEXT_KIND_GENERATION:
+            return generation_alloc(context, size, flags);
+        case AB_CONTEXT_KIND_SLAB:
+            return slab_alloc(context, size, flags);
+        default:
+            return bump_alloc(context, size, flags);
+    }
+}
+
+/* kind: a pointer's, as context_kind_of_pointer says (never Bump: its chunks have no header). */
+static inline int other_kind_free(int kind, void *pointer)
+{
+    return kind == AB_CONTEXT_KIND_GENERATION ? generation_free(pointer) : slab_free(pointer);
+}
+
+static inline void *other_kind_realloc(int kind, void *pointer, size_t size, int flags)
+{
+    return kind == AB_CONTEXT_KIND_GENERATION ? generation_realloc(pointer, size, flags)
+                                              : slab_realloc(pointer, size, flags);
+}
+
 /* ---- creation ---- */
 
 static void link_child(AbContext *context, AbContext *parent)
@@ -175,7 +202,7 @@ void *ab_alloc_extended(AbContext *context, size_t size, int flags)
     context->d.isReset = false;
     if (context->d.kind != AB_CONTEXT_KIND_ASET)
     {
-        pointer = context_methods(context)->alloc(context, size, flags);
+        pointer = other_kind_alloc(context, size, flags);
         if (pointer != NULL && (flags & AB_ALLOC_ZERO))
             memset(pointer, 0, size);
         return pointer;
@@ -204,7 +231,7 @@ void *ab_alloc(AbContext *context, size_t size)
 #else
     if (likely(context->d.kind == AB_CONTEXT_KIND_ASET))
         return aset_alloc((AllocSet) context, size, 0);
-    return context_methods(context)->alloc(context, size, 0);
+    return other_kind_alloc(context, size, 0);
 #endif
 }
 
@@ -218,7 +245,7 @@ void *ab_realloc_extended(void *pointer, size_t size, int flags)
     int kind = pointer != NULL ? context_kind_of_pointer(pointer) : 0;
 
     if (unlikely(kind != AB_CONTEXT_KIND_ASET) && kind != 0)
-        return ab_kind_methods[kind]->realloc(pointer, size, flags);
+        return other_kind_realloc(kind, pointer, size, flags);
 #ifdef AB_CHECKING
     void *moved;
     CheckedChunk old;
@@ -254,7 +281,7 @@ int ab_free(void *pointer)
 
     /* Kind 0 goes on: a checking build may still recognise a freed AllocSet chunk. */
     if (unlikely(kind != AB_CONTEXT_KIND_ASET) && kind != 0)
-        return ab_kind_methods[kind]->free(pointer);
+        return other_kind_free(kind, pointer);
 #ifdef AB_CHECKING
     CheckedChunk old;
     int rc;

@@ -278,7 +278,7 @@ static inline int32_t *slot_link(void *pointer)
     return (int32_t *) pointer;
 }
 
-static void *slab_alloc(AbContext *context, size_t size, int flags)
+void *slab_alloc(AbContext *context, size_t size, int flags)
 {
     Slab slab = (Slab) context;
     SlabBlock block;
@@ -334,7 +334,7 @@ static void *slab_alloc(AbContext *context, size_t size, int flags)
     return chunk_pointer(chunk);
 }
 
-static int slab_free(void *pointer)
+int slab_free(void *pointer)
 {
     SlabChunk *chunk = chunk_of(pointer);
     SlabBlock block = chunk_block(chunk);
@@ -474,7 +474,7 @@ static SlabChunk *take_slot(Slab slab, SlabBlock block)
     return chunk;
 }
 
-static void *slab_alloc(AbContext *context, size_t size, int flags)
+void *slab_alloc(AbContext *context, size_t size, int flags)
 {
     Slab slab = (Slab) context;
     SlabBlock block;
@@ -535,7 +535,7 @@ static void *slab_alloc(AbContext *context, size_t size, int flags)
     return chunk_pointer(chunk);
 }
 
-static int slab_free(void *pointer)
+int slab_free(void *pointer)
 {
     SlabChunk *chunk = chunk_of(pointer);
     SlabBlock block = chunk_block(chunk);
@@ -656,7 +656,7 @@ static int slab_check(AbContext *context)
 
 #endif
 
-static void *slab_realloc(void *pointer, size_t size, int flags)
+void *slab_realloc(void *pointer, size_t size, int flags)
 {
     (void) flags;
     if (size == chunk_owner(chunk_of(pointer))->chunkSize)
@@ -688,9 +688,6 @@ static size_t slab_chunk_header_size(void)
 
 const AbKindMethods ab_slab_methods = {
     .type_name = "Slab",
-    .alloc = slab_alloc,
-    .free = slab_free,
-    .realloc = slab_realloc,
     .reset = slab_reset,
     .destroy = slab_destroy,
     .owner = slab_owner,

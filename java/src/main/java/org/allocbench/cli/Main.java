@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 /** The {@code allocbench} command. With no subcommand it runs {@code run}. */
 @Command(name = "allocbench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Benchmarks memory allocators: PostgreSQL's AllocSet (native, via FFM) against its peers.",
-        subcommands = {RunCommand.class, FleetCommand.class, MergeCommand.class, EnvCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class, LatencyCommand.class, TraceCommand.class, RecordCommand.class, RecordPgCommand.class, ShmCommand.class, HugePagesCommand.class, MemoryCommand.class, VerifyPgCommand.class, LimitCommand.class, ReportCommand.class, CompareCommand.class, GateCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, FleetCommand.class, MergeCommand.class, EnvCommand.class, StatsCommand.class, ExportCommand.class, BenchCommand.class, LatencyCommand.class, TraceCommand.class, RecordCommand.class, RecordPgCommand.class, ShmCommand.class, HugePagesCommand.class, MemoryCommand.class, VerifyPgCommand.class, FitCommand.class, LimitCommand.class, ReportCommand.class, CompareCommand.class, GateCommand.class, CleanupCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

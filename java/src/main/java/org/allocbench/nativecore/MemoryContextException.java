@@ -11,7 +11,9 @@ public final class MemoryContextException extends RuntimeException {
     public enum Kind {
         NONE, INVALID_SIZE, OUT_OF_MEMORY, INVALID_ARGUMENT,
         /** Checking builds: a corrupted or freed chunk (detected write past chunk end, double pfree, ...). */
-        MEMORY_CHECK;
+        MEMORY_CHECK,
+        /** A replay lane cannot do what the trace does (a pfree on Bump), so nothing was run: the message says why. */
+        NOT_APPLICABLE;
 
         static Kind of(int code) {
             Kind[] kinds = values();

@@ -44,6 +44,9 @@ public final class NativeReplay {
     private static final int AB_REPLAY_ASET = 1;
     private static final int AB_REPLAY_MALLOC = 2;
     private static final int AB_REPLAY_FLOOR = 4;
+    private static final int AB_REPLAY_GENERATION = 5;
+    private static final int AB_REPLAY_SLAB = 6;
+    private static final int AB_REPLAY_BUMP = 7;
     /** The format's limit on slots (2^24), checked in C too; here only to refuse negatives clearly. */
     public static final int MAX_SLOTS = 1 << 24;
 
@@ -65,7 +68,7 @@ public final class NativeReplay {
     /** The replay entry points of one library (the main one, or a variant such as pg15). */
     record Binding(String library, MethodHandle replay, MethodHandle validate, MethodHandle traceCreate,
             MethodHandle traceReplay, MethodHandle traceFree, MethodHandle floorPlan, MethodHandle errorCode,
-            MethodHandle errorMessage, MethodHandle errorDetail, MethodHandle traceCreate2) {
+            MethodHandle errorMessage, MethodHandle errorDetail, MethodHandle traceCreate2, MethodHandle traceReplay2) {
 
         static Binding of(SymbolLookup lookup, String library) {
             return new Binding(library,
@@ -100,7 +103,13 @@ public final class NativeReplay {
                     // version 2: copies and validates once (linear: not critical); the AbTrace pointer or 0
                     Downcalls.link(lookup, library, "ab_trace_create2", FunctionDescriptor.of(JAVA_LONG,
                             ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, // ops, placement, nops, nslots
-                            ADDRESS, JAVA_INT, JAVA_INT), false)); // contexts, ncontexts, nthreads
+                            ADDRESS, JAVA_INT, JAVA_INT), false), // contexts, ncontexts, nthreads
+                    // ab_trace_replay with counter points: as long-running, so not critical
+                    Downcalls.link(lookup, library, "ab_trace_replay2", FunctionDescriptor.of(JAVA_INT,
+                            ADDRESS, JAVA_INT, // trace, allocator
+                            JAVA_LONG, JAVA_LONG, JAVA_LONG, // min_ctx, init_block, max_block
+                            JAVA_INT, ADDRESS, ADDRESS, ADDRESS, // iterations, ns, minflt, stats
+                            ADDRESS, JAVA_LONG, ADDRESS), false)); // points, npoints, counters
         }
 
         void check(int rc) {
@@ -134,12 +143,25 @@ public final class NativeReplay {
         /** The process's malloc, calloc (for z), realloc, free; R and the end of an iteration free each live chunk. */
         MALLOC(AB_REPLAY_MALLOC),
         /** No allocator: the loop, the dispatch and the touches on memory the floor's plan lays out ({@link #floorPlan}). */
-        FLOOR(AB_REPLAY_FLOOR);
+        FLOOR(AB_REPLAY_FLOOR),
+        /**
+         * The other context kinds, replayed as the AllocSet lane (allocbench.h's AB_REPLAY_GENERATION ...): a
+         * trace the kind cannot replay is refused before it runs, a {@link MemoryContextException} of kind
+         * {@link MemoryContextException.Kind#NOT_APPLICABLE} whose message says why.
+         */
+        GENERATION(AB_REPLAY_GENERATION),
+        SLAB(AB_REPLAY_SLAB),
+        BUMP(AB_REPLAY_BUMP);
 
         private final int code;
 
         Lane(int code) {
             this.code = code;
+        }
+
+        /** A lane of contexts (AllocSet or another kind), which keeps PostgreSQL's statistics. */
+        public boolean hasContexts() {
+            return this != MALLOC && this != FLOOR;
         }
     }
 
@@ -198,6 +220,12 @@ public final class NativeReplay {
 
         public PreparedTrace prepare(long[] encodedOps, int slots) {
             return NativeReplay.prepare(binding, encodedOps, slots);
+        }
+
+        /** {@link NativeReplay#prepareTree} in this variant. */
+        public PreparedTrace prepareTree(long[] encodedOps, int slots, int[] placement, int threads, int[] parents,
+                long[] sizes, String[] names) {
+            return NativeReplay.prepareTree(binding, encodedOps, slots, placement, threads, parents, sizes, names);
         }
     }
 
@@ -311,6 +339,11 @@ public final class NativeReplay {
      */
     public static PreparedTrace prepareTree(long[] encodedOps, int slots, int[] placement, int threads, int[] parents,
             long[] sizes, String[] names) {
+        return prepareTree(MAIN, encodedOps, slots, placement, threads, parents, sizes, names);
+    }
+
+    private static PreparedTrace prepareTree(Binding binding, long[] encodedOps, int slots, int[] placement,
+            int threads, int[] parents, long[] sizes, String[] names) {
         checkTrace(encodedOps, slots);
         Objects.requireNonNull(placement, "placement");
         if (placement.length != encodedOps.length || sizes.length != 3 * parents.length
@@ -330,17 +363,17 @@ public final class NativeReplay {
                 table.set(JAVA_LONG, at + 24, sizes[3 * id + 2]);
                 table.set(ADDRESS, at + 32, names[id] == null ? MemorySegment.NULL : scratch.allocateFrom(names[id]));
             }
-            address = (long) MAIN.traceCreate2().invokeExact(copy(encodedOps, scratch), where,
+            address = (long) binding.traceCreate2().invokeExact(copy(encodedOps, scratch), where,
                     (long) encodedOps.length, slots, table, parents.length, threads);
         } catch (Throwable t) {
             throw Downcalls.rethrow(t);
         }
         if (address == 0) {
-            throw MAIN.error();
+            throw binding.error();
         }
         Arena arena = Arena.ofShared();
-        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, h -> freeTrace(MAIN, h));
-        return new PreparedTrace(MAIN, arena, handle, encodedOps.length, slots);
+        MemorySegment handle = MemorySegment.ofAddress(address).reinterpret(arena, h -> freeTrace(binding, h));
+        return new PreparedTrace(binding, arena, handle, encodedOps.length, slots);
     }
 
     private static void freeTrace(Binding binding, MemorySegment handle) {
@@ -386,14 +419,14 @@ public final class NativeReplay {
             this.nops = nops;
             ns = arena.allocate(JAVA_LONG, iterations);
             minflt = full ? arena.allocate(JAVA_LONG, iterations) : MemorySegment.NULL;
-            stats = full && lane == Lane.ALLOC_SET ? arena.allocate(NativeStructs.COUNTERS) : MemorySegment.NULL;
+            stats = full && lane.hasContexts() ? arena.allocate(NativeStructs.COUNTERS) : MemorySegment.NULL;
             perOp = nops >= 0 ? arena.allocate(JAVA_LONG, Math.max(1, nops)) : MemorySegment.NULL;
             overhead = full ? arena.allocate(JAVA_LONG) : MemorySegment.NULL;
         }
 
         Result result(Lane lane) {
             return new Result(ns.toArray(JAVA_LONG), minflt.toArray(JAVA_LONG),
-                    lane == Lane.ALLOC_SET ? NativeStructs.readCounters(stats, 0) : null,
+                    lane.hasContexts() ? NativeStructs.readCounters(stats, 0) : null,
                     nops >= 0 ? perOp.asSlice(0, (long) nops * Long.BYTES).toArray(JAVA_LONG) : null,
                     overhead.get(JAVA_LONG, 0));
         }
@@ -462,6 +495,41 @@ public final class NativeReplay {
                 throw Downcalls.rethrow(t);
             }
             binding.check(rc);
+        }
+
+        /**
+         * One replay through a context lane, reading a context's own counters before op {@code beforeOps[k]}
+         * ({@link #length()}: at the end) of context {@code contexts[k]}, points sorted by op (native
+         * ab_trace_replay2). A trace the lane cannot replay throws a {@link MemoryContextException} of kind
+         * {@link MemoryContextException.Kind#NOT_APPLICABLE}.
+         */
+        public MemoryContextCounters[] countersAt(Lane lane, AllocSetSizes root, long[] beforeOps, int[] contexts) {
+            checkArguments(lane, root, 1);
+            if (!lane.hasContexts() || beforeOps.length != contexts.length) {
+                throw new IllegalArgumentException("counters come from a context lane, one context per point");
+            }
+            int n = beforeOps.length;
+            try (Arena out = Arena.ofConfined()) {
+                MemorySegment points = out.allocate(16L * Math.max(1, n), 8);
+                for (int k = 0; k < n; k++) {
+                    points.set(JAVA_LONG, 16L * k, beforeOps[k]);
+                    points.set(JAVA_INT, 16L * k + 8, contexts[k]);
+                }
+                MemorySegment counters = out.allocate(NativeStructs.COUNTERS.byteSize() * Math.max(1, n), 8);
+                int rc = (int) binding.traceReplay2().invokeExact(handle, lane.code, root.minContextSize(),
+                        root.initBlockSize(), root.maxBlockSize(), 1, out.allocate(JAVA_LONG), MemorySegment.NULL,
+                        MemorySegment.NULL, points, (long) n, counters);
+                binding.check(rc);
+                MemoryContextCounters[] result = new MemoryContextCounters[n];
+                for (int k = 0; k < n; k++) {
+                    result[k] = NativeStructs.readCounters(counters, NativeStructs.COUNTERS.byteSize() * k);
+                }
+                return result;
+            } catch (MemoryContextException e) {
+                throw e;
+            } catch (Throwable t) {
+                throw Downcalls.rethrow(t);
+            }
         }
 
         /** Frees the native trace; while a replay of it runs on another thread, this throws instead. */

@@ -31,7 +31,20 @@ public enum WholeTraceLane {
             "mimalloc's heap API (one heap, reset in bulk; other contexts by their live slots)"),
     TCMALLOC("tcmalloc-c", "tcmalloc", "liballocbench.so", "malloc", Library.TCMALLOC, "tcmalloc, preloaded"),
     FLOOR("floor-c", "floor", "liballocbench.so", "floor", null,
-            "the floor: the C loop over planned memory, no allocator");
+            "the floor: the C loop over planned memory, no allocator"),
+    /*
+     * PostgreSQL's other context kinds (allocbench fit): not in all(), so the campaigns' lanes stay what they
+     * were; a trace the kind cannot replay is a NotApplicable, said by the runner before it runs anything.
+     */
+    GENERATION("generation-c", "generation", "liballocbench.so", "generation", null,
+            "our Generation context (PostgreSQL 17) in C"),
+    SLAB("slab-c", "slab", "liballocbench.so", "slab", null,
+            "our Slab context (PostgreSQL 16+; one chunk size per context) in C"),
+    BUMP("bump-c", "bump", "liballocbench.so", "bump", null,
+            "our Bump context (PostgreSQL 17; no pfree, no repalloc) in C");
+
+    /** The context kinds besides AllocSet, in the order fit lists them. */
+    public static final List<WholeTraceLane> OTHER_CONTEXT_KINDS = List.of(GENERATION, SLAB, BUMP);
 
     /** The C floor's name in results. */
     public static final String FLOOR_NAME = "floor-c";
@@ -113,9 +126,9 @@ public enum WholeTraceLane {
         return null;
     }
 
-    /** Every lane, in the order tables list them. */
+    /** Every lane of the campaigns, in the order tables list them (the other context kinds are fit's). */
     public static List<WholeTraceLane> all() {
-        return List.of(values());
+        return Arrays.stream(values()).filter(l -> !OTHER_CONTEXT_KINDS.contains(l)).toList();
     }
 
     /** The lane called {@code name} ({@code aset-c}, ...); an unknown name lists the known ones. */

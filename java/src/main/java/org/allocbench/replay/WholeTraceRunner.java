@@ -150,6 +150,9 @@ public final class WholeTraceRunner {
             for (String line; (line = out.readLine()) != null; ) {
                 if (line.startsWith("result ")) {
                     results.add(parse(line, traces, threads));
+                } else if (line.startsWith("notapplicable ")) {
+                    String[] f = line.split(" ", 3);
+                    throw new NotApplicable(f[2] + " (trace " + traces.get(Integer.parseInt(f[1])).name() + ")");
                 } else if (line.startsWith("error ")) {
                     throw new RunnerException(lane.laneName() + ": " + line.substring(line.indexOf(' ', 6) + 1)
                             + " (trace " + traces.get(Integer.parseInt(line.split(" ")[1])).name() + ")");

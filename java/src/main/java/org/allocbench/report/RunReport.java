@@ -35,8 +35,8 @@ public final class RunReport {
 
     private static final List<ReportSection> SECTIONS = List.of(new RunSection(), new SummarySection(),
             new EnvironmentSection(), new TimeSection(), new ScalingSection(), new ProcessModelSection(),
-            new LatencySection(), new MemorySection(), new HugePagesSection(), new LimitSection(), new NotRunSection(),
-            new ProblemsSection());
+            new LatencySection(), new MemorySection(), new HugePagesSection(), new LimitSection(), new FitSection(),
+            new NotRunSection(), new ProblemsSection());
     /**
      * A run merged from several hosts: its own sections compare hosts (the hosts' own reports, kept beside it,
      * have the rest); a section of one host's kind would mix the hosts' cells.

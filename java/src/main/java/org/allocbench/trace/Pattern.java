@@ -78,7 +78,12 @@ public enum Pattern {
     /** mimalloc-bench's malloc-large: 5..25 MiB buffers replaced at random, at most 20 live. */
     MALLOC_LARGE("malloc-large",
             "mimalloc-bench malloc-large: one of 20 buffers replaced by a new 5..25 MiB one (up to ~500 MiB live)",
-            MallocLarge::generate);
+            MallocLarge::generate),
+
+    /** Logical decoding's reorder buffer: one size, FIFO within interleaved transactions (Slab's and Generation's case). */
+    CHANGE_QUEUE("change-queue",
+            "104-byte change records of up to 8 interleaved transactions, each freed oldest first when it ends",
+            ChangeQueue::generate);
 
     /** Generates a pattern's ops. */
     @FunctionalInterface

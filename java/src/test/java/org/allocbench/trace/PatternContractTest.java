@@ -79,7 +79,7 @@ class PatternContractTest {
     void everyPatternOfTheIssueIsThere() {
         assertEquals(java.util.List.of("small-churn", "per-tuple-batches", "logrand", "per-tuple-reset", "array-agg",
                 "large-chunks", "catcache", "sort-tuples", "fifo", "lifo", "glibc-simple", "alloc-test",
-                "malloc-large"), Pattern.names());
+                "malloc-large", "change-queue"), Pattern.names());
     }
 
     @Test

@@ -67,10 +67,29 @@ final class VerifyPgCommand implements Callable<Integer> {
                     + " (default: ${DEFAULT-VALUE}).")
     private String ours;
 
+    @Option(names = "--context", defaultValue = "AllocSet",
+            description = "The kind of context to compare: AllocSet (the counters and timings above), Generation or"
+                    + " Slab (every trace replayed once through PostgreSQL 15's own contexts of that kind and through"
+                    + " ours in its layout, counters compared along the way) (default: ${DEFAULT-VALUE}).")
+    private String context;
+
+    @Option(names = "--every", defaultValue = "0",
+            description = "With --context Generation or Slab: compare the counters before every N-th op too"
+                    + " (default: about 200 points a trace).")
+    private int every;
+
     @Override
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        String kind = "AllocSet".equalsIgnoreCase(context) ? "AllocSet" : VerifyPgKinds.KINDS.stream()
+                .filter(k -> k.equalsIgnoreCase(context)).findFirst().orElse(null);
+        if (kind == null || every < 0) {
+            err.println("allocbench verify-pg: " + (kind == null ? "--context must be AllocSet, "
+                    + String.join(" or ", VerifyPgKinds.KINDS) + ", not \"" + context + "\""
+                    : "--every must be 0 or more, not " + every));
+            return 2;
+        }
         if (iterations < 1) {
             err.println("allocbench verify-pg: --iterations must be at least 1");
             return 2;
@@ -101,6 +120,11 @@ final class VerifyPgCommand implements Callable<Integer> {
             return 2;
         }
 
+        if (!kind.equals("AllocSet")) {
+            List<OpSequence> all = new ArrayList<>(traces.subList(1, traces.size())); // not the fresh context
+            all.addAll(trees);
+            return verifyKind(pg, all, kind, stdout);
+        }
         String oursLabel = "ours-" + ours;
         String pgLabel = "postgresql-15";
         List<VerifyPgTable.Row> rows = new ArrayList<>();
@@ -159,6 +183,35 @@ final class VerifyPgCommand implements Callable<Integer> {
                 : "; version 2: " + treesSame + " identical, " + (treeRows.size() - treesSame) + " different");
         stdout.flush();
         return rows.stream().allMatch(VerifyPgTable.Row::identical) && treesSame == treeRows.size() ? 0 : 1;
+    }
+
+    /** --context Generation or Slab: {@link VerifyPgKinds} over every trace, in one throwaway cluster. */
+    private int verifyKind(PgInstallation pg, List<OpSequence> all, String kind, PrintWriter stdout) {
+        List<VerifyPgKinds.Row> rows = new ArrayList<>();
+        String server;
+        try (PgCluster cluster = PgCluster.start(pg)) {
+            server = cluster.serverVersion();
+            for (OpSequence t : all) {
+                rows.add(VerifyPgKinds.check(cluster, t, kind, every > 0 ? every : Math.max(1, t.length() / 200)));
+            }
+        }
+        stdout.printf("allocbench verify-pg --context %s: %d traces (built-ins at %,d ops, seed %d), each replayed"
+                + " once through the backend's own %s contexts and once through ours in PostgreSQL 15's layout"
+                + " (liballocbench-pg15.so), every context of the trace made a %s; the counters of the op's context"
+                + " compared before every %s op, before each delete and at the end%n", kind, all.size(), opCount, seed,
+                kind, kind, every > 0 ? ordinal(every) : "(ops / 200)th");
+        stdout.printf("postgresql-15: %s (throwaway cluster), extension allocbench_pg%n%n", server);
+        stdout.print(VerifyPgKinds.table(rows, kind));
+        long same = rows.stream().filter(r -> r.identical() && r.notApplicable() == null).count();
+        long notApplicable = rows.stream().filter(r -> r.notApplicable() != null).count();
+        long different = rows.stream().filter(r -> !r.identical()).count();
+        stdout.printf("%n%s: %d identical, %d different, %d not applicable%n", kind, same, different, notApplicable);
+        stdout.flush();
+        return different == 0 ? 0 : 1;
+    }
+
+    private static String ordinal(int n) {
+        return n == 1 ? "" : n + (n % 10 == 2 && n % 100 != 12 ? "nd" : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
     }
 
     /** {@code a 0 1}, {@code R}: the context is back to its fresh state. */

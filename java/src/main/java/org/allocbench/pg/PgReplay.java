@@ -42,6 +42,8 @@ public final class PgReplay {
             + " FROM allocbench_replay_tree_timed(?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String TREE_SQL = "SELECT before_op, context, total_bytes, total_nblocks, free_chunks,"
             + " free_bytes FROM allocbench_replay_tree(?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String TREE_KIND_SQL = "SELECT before_op, context, total_bytes, total_nblocks, free_chunks,"
+            + " free_bytes FROM allocbench_replay_tree_kind(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private PgReplay() {
     }
@@ -54,18 +56,45 @@ public final class PgReplay {
      */
     public static List<Expectation> replayTree(Connection connection, OpSequence ops) {
         try (PreparedStatement call = connection.prepareStatement(TREE_SQL)) {
-            bindTree(connection, call, ops);
-            List<Expectation> out = new ArrayList<>();
-            try (ResultSet rs = call.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Expectation(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
-                            rs.getLong(6)));
-                }
-            }
-            return out;
+            bindTree(connection, call, ops, 1);
+            return expectations(call);
         } catch (SQLException e) {
             throw new PgReplayException("PostgreSQL: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * As {@link #replayTree}, through the backend's own contexts of {@code kind} ("AllocSet", "Generation" or
+     * "Slab": the root with ALLOCSET_DEFAULT_SIZES, a Slab root with 8192-byte blocks), each Slab context with
+     * {@code slabChunkSizes[id]} as its chunk size; with {@code every > 0} also the counters of the op's context
+     * before every {@code every}-th op (allocbench_replay_tree_kind).
+     */
+    public static List<Expectation> replayTreeKind(Connection connection, OpSequence ops, String kind, int every,
+            long[] slabChunkSizes) {
+        try (PreparedStatement call = connection.prepareStatement(TREE_KIND_SQL)) {
+            call.setString(1, kind);
+            call.setInt(2, every);
+            bindTree(connection, call, ops, 3);
+            Long[] chunks = new Long[slabChunkSizes.length];
+            for (int i = 0; i < chunks.length; i++) {
+                chunks[i] = slabChunkSizes[i];
+            }
+            call.setArray(11, connection.createArrayOf("int8", chunks));
+            return expectations(call);
+        } catch (SQLException e) {
+            throw new PgReplayException("PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<Expectation> expectations(PreparedStatement call) throws SQLException {
+        List<Expectation> out = new ArrayList<>();
+        try (ResultSet rs = call.executeQuery()) {
+            while (rs.next()) {
+                out.add(new Expectation(rs.getInt(1), rs.getInt(2), rs.getLong(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6)));
+            }
+        }
+        return out;
     }
 
     /** One call: each iteration's time and faults, and the counters before the last delete. */
@@ -105,7 +134,7 @@ public final class PgReplay {
             return replay(connection, ops.encoded(), ops.slots(), iterations);
         }
         try (PreparedStatement call = connection.prepareStatement(TREE_TIMED_SQL)) {
-            bindTree(connection, call, ops);
+            bindTree(connection, call, ops, 1);
             call.setInt(9, iterations);
             return timedResult(call, ops.length());
         } catch (SQLException e) {
@@ -130,8 +159,9 @@ public final class PgReplay {
         };
     }
 
-    /** Parameters 1..8 of the version 2 functions: ops, placement, slots, and the context table by column. */
-    private static void bindTree(Connection connection, PreparedStatement call, OpSequence ops) throws SQLException {
+    /** Parameters first..first+7 of the version 2 functions: ops, placement, slots, the context table by column. */
+    private static void bindTree(Connection connection, PreparedStatement call, OpSequence ops, int first)
+            throws SQLException {
         Placement p = Objects.requireNonNull(ops.placement(), "a version 2 trace");
         int n = p.contextCount();
         Integer[] parents = new Integer[n];
@@ -151,14 +181,14 @@ public final class PgReplay {
         for (int w : p.where()) {
             where.putInt(w);
         }
-        call.setBytes(1, OpsBytea.encode(ops.encoded()));
-        call.setBytes(2, where.array());
-        call.setInt(3, ops.slots());
-        call.setArray(4, connection.createArrayOf("int4", parents));
-        call.setArray(5, connection.createArrayOf("int8", mins));
-        call.setArray(6, connection.createArrayOf("int8", inits));
-        call.setArray(7, connection.createArrayOf("int8", maxes));
-        call.setArray(8, connection.createArrayOf("text", names));
+        call.setBytes(first, OpsBytea.encode(ops.encoded()));
+        call.setBytes(first + 1, where.array());
+        call.setInt(first + 2, ops.slots());
+        call.setArray(first + 3, connection.createArrayOf("int4", parents));
+        call.setArray(first + 4, connection.createArrayOf("int8", mins));
+        call.setArray(first + 5, connection.createArrayOf("int8", inits));
+        call.setArray(first + 6, connection.createArrayOf("int8", maxes));
+        call.setArray(first + 7, connection.createArrayOf("text", names));
     }
 
     private static long[] longs(java.sql.Array array) throws SQLException {

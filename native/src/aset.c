@@ -80,27 +80,15 @@ AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlock
     size_t firstBlockSize;
     AllocSet set;
     AllocBlock block;
-    char *name_copy;
 
     if (ab_check_block_sizes(minContextSize, initBlockSize, maxBlockSize) != AB_OK)
         return NULL;
-
     /* The keeper block must hold the set, a block header and at least one chunk header. */
-    firstBlockSize = MAXALIGN(sizeof(AllocSetData)) + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ;
-    if (minContextSize != 0)
-        firstBlockSize = firstBlockSize > minContextSize ? firstBlockSize : minContextSize;
-    else
-        firstBlockSize = firstBlockSize > initBlockSize ? firstBlockSize : initBlockSize;
-
-    name_copy = strdup(name);
-    set = name_copy != NULL ? source->alloc(source->state, firstBlockSize) : NULL;
+    firstBlockSize = ab_first_block_size(MAXALIGN(sizeof(AllocSetData)) + ALLOC_BLOCKHDRSZ + ALLOC_CHUNKHDRSZ,
+                                         minContextSize, initBlockSize);
+    set = (AllocSet) ab_context_new(name, AB_CONTEXT_KIND_ASET, firstBlockSize, sizeof(AllocSetData), source);
     if (set == NULL)
-    {
-        free(name_copy);
-        return ab_error_create_failed(name);
-    }
-
-    memset(set, 0, sizeof(AllocSetData));
+        return NULL;
     block = KEEPER_BLOCK(set);
     block->aset = set;
     block->freeptr = (char *) block + ALLOC_BLOCKHDRSZ;
@@ -120,12 +108,7 @@ AbContext *aset_create(const char *name, size_t minContextSize, size_t initBlock
            > (maxBlockSize - ALLOC_BLOCKHDRSZ) / ALLOC_CHUNK_FRACTION)
         set->allocChunkLimit >>= 1;
 
-    set->header.d.kind = AB_CONTEXT_KIND_ASET;
-    set->header.d.isReset = true;
-    set->header.d.magic = AB_CONTEXT_MAGIC;
     set->header.d.mem_allocated = firstBlockSize;
-    set->header.d.source = source;
-    set->header.d.name = name_copy;
     return &set->header;
 }
 
@@ -471,11 +454,8 @@ void aset_stats(AllocSet set, AbCounters *totals)
             freespace += aset_chunk_size(fidx) + ALLOC_CHUNKHDRSZ;
         }
     }
-    totals->nblocks += nblocks;
-    totals->freechunks += freechunks;
-    totals->totalspace += totalspace;
-    totals->freespace += freespace;
-    totals->usedspace += totalspace - freespace;
+    ab_counters_add(totals, &(AbCounters) {.nblocks = nblocks, .freechunks = freechunks, .totalspace = totalspace,
+                                           .freespace = freespace, .usedspace = totalspace - freespace});
 }
 
 long aset_freelist_length(AllocSet set, int fidx)

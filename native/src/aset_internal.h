@@ -227,6 +227,16 @@ static inline void ab_source_free(const struct AbContext *context, void *block, 
 
 /* mcxt.c */
 AbContext *ab_traverse_next(AbContext *curr, AbContext *top);
+/*
+ * The start every kind's create shares: name copied, size bytes from source
+ * in one call (the context struct and, where the kind has a keeper, its first
+ * block), the first struct_size bytes zeroed, and the shared header filled
+ * in (kind, fresh, alive, source, name; mem_allocated is the caller's).  NULL
+ * with PostgreSQL's "out of memory" / "Failed while creating memory context".
+ */
+AbContext *ab_context_new(const char *name, int kind, size_t size, size_t struct_size, const AbBlockSource *source);
+/* A keeper's first malloc: at least least bytes, else minContextSize (if not 0) or initBlockSize. */
+size_t ab_first_block_size(size_t least, size_t minContextSize, size_t initBlockSize);
 
 /* aset_check.c */
 #define AB_FREED_MARK SIZE_MAX   /* requested_size of a freed chunk (checking builds) */

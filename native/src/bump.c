@@ -92,25 +92,15 @@ static AbContext *bump_make(const char *name, size_t minContextSize, size_t init
                             size_t maxBlockSize, const AbBlockSource *source)
 {
     size_t headersize = MAXALIGN(sizeof(struct BumpData));
-    size_t allocSize = headersize + BUMP_BLOCKHDRSZ;
+    size_t allocSize;
     Bump set;
-    char *name_copy;
 
     if (ab_check_block_sizes(minContextSize, initBlockSize, maxBlockSize) != AB_OK)
         return NULL;
-    if (minContextSize != 0)
-        allocSize = allocSize > minContextSize ? allocSize : minContextSize;
-    else
-        allocSize = allocSize > initBlockSize ? allocSize : initBlockSize;
-
-    name_copy = strdup(name);
-    set = name_copy != NULL ? source->alloc(source->state, allocSize) : NULL;
+    allocSize = ab_first_block_size(headersize + BUMP_BLOCKHDRSZ, minContextSize, initBlockSize);
+    set = (Bump) ab_context_new(name, AB_CONTEXT_KIND_BUMP, allocSize, sizeof(*set), source);
     if (set == NULL)
-    {
-        free(name_copy);
-        return ab_error_create_failed(name);
-    }
-    memset(set, 0, sizeof(*set));
+        return NULL;
     ab_list_init(&set->blocks);
     block_init(BUMP_KEEPER(set), allocSize - headersize);
     ab_list_push_head(&set->blocks, &BUMP_KEEPER(set)->node);
@@ -121,12 +111,7 @@ static AbContext *bump_make(const char *name, size_t minContextSize, size_t init
     while ((size_t) set->allocChunkLimit > (maxBlockSize - BUMP_BLOCKHDRSZ) / BUMP_CHUNK_FRACTION)
         set->allocChunkLimit >>= 1;
 
-    set->header.d.kind = AB_CONTEXT_KIND_BUMP;
-    set->header.d.isReset = true;
-    set->header.d.magic = AB_CONTEXT_MAGIC;
     set->header.d.mem_allocated = allocSize;
-    set->header.d.source = source;
-    set->header.d.name = name_copy;
     return &set->header;
 }
 
@@ -242,10 +227,8 @@ static void bump_stats(AbContext *context, AbCounters *totals, AbTextOut *line)
         ab_text_printf(line, "%llu total in %llu blocks; %llu free; %llu used",
                        (unsigned long long) totalspace, (unsigned long long) nblocks,
                        (unsigned long long) freespace, (unsigned long long) (totalspace - freespace));
-    totals->nblocks += nblocks;
-    totals->totalspace += totalspace;
-    totals->freespace += freespace;
-    totals->usedspace += totalspace - freespace;
+    ab_counters_add(totals, &(AbCounters) {.nblocks = nblocks, .totalspace = totalspace, .freespace = freespace,
+                                           .usedspace = totalspace - freespace});
 }
 
 /* BumpCheck: every block's bounds, the links, and mem_allocated equal to what the blocks add up to. */

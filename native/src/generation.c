@@ -220,26 +220,17 @@ static AbContext *generation_make(const char *name, size_t minContextSize, size_
                                   size_t maxBlockSize, const AbBlockSource *source)
 {
     size_t headersize = MAXALIGN(sizeof(struct GenerationData));
-    size_t firstBlockSize = headersize + GEN_BLOCKHDRSZ + GEN_CHUNKHDRSZ;
+    size_t firstBlockSize;
     Generation set;
     GenerationBlock keeper;
-    char *name_copy;
 
     if (ab_check_block_sizes(minContextSize, initBlockSize, maxBlockSize) != AB_OK)
         return NULL;
-    if (minContextSize != 0)
-        firstBlockSize = firstBlockSize > minContextSize ? firstBlockSize : minContextSize;
-    else
-        firstBlockSize = firstBlockSize > initBlockSize ? firstBlockSize : initBlockSize;
-
-    name_copy = strdup(name);
-    set = name_copy != NULL ? source->alloc(source->state, firstBlockSize) : NULL;
+    firstBlockSize = ab_first_block_size(headersize + GEN_BLOCKHDRSZ + GEN_CHUNKHDRSZ, minContextSize,
+                                         initBlockSize);
+    set = (Generation) ab_context_new(name, AB_CONTEXT_KIND_GENERATION, firstBlockSize, sizeof(*set), source);
     if (set == NULL)
-    {
-        free(name_copy);
-        return ab_error_create_failed(name);
-    }
-    memset(set, 0, sizeof(*set));
+        return NULL;
     ab_list_init(&set->blocks);
     keeper = GEN_KEEPER(set);
     block_init(set, keeper, firstBlockSize - headersize);
@@ -255,13 +246,8 @@ static AbContext *generation_make(const char *name, size_t minContextSize, size_
     while ((size_t) set->allocChunkLimit + GEN_CHUNKHDRSZ > (maxBlockSize - GEN_BLOCKHDRSZ) / GENERATION_CHUNK_FRACTION)
         set->allocChunkLimit >>= 1;
 
-    set->header.d.kind = AB_CONTEXT_KIND_GENERATION;
-    set->header.d.isReset = true;
-    set->header.d.magic = AB_CONTEXT_MAGIC;
     /* The keeper's bytes: the context struct in front of it counts in the statistics' total only. */
     set->header.d.mem_allocated = keeper->blksize;
-    set->header.d.source = source;
-    set->header.d.name = name_copy;
     return &set->header;
 }
 
@@ -508,11 +494,8 @@ static void generation_stats(AbContext *context, AbCounters *totals, AbTextOut *
                        (unsigned long long) totalspace, (unsigned long long) nblocks,
                        (unsigned long long) nchunks, (unsigned long long) freespace,
                        (unsigned long long) nfreechunks, (unsigned long long) (totalspace - freespace));
-    totals->nblocks += nblocks;
-    totals->freechunks += nfreechunks;
-    totals->totalspace += totalspace;
-    totals->freespace += freespace;
-    totals->usedspace += totalspace - freespace;
+    ab_counters_add(totals, &(AbCounters) {.nblocks = nblocks, .freechunks = nfreechunks, .totalspace = totalspace,
+                                           .freespace = freespace, .usedspace = totalspace - freespace});
 }
 
 static int gen_problem(Generation set, const char *what, const void *block)

@@ -151,6 +151,32 @@ static void unlink_from_parent(AbContext *context)
     context->d.parent = context->d.prevchild = context->d.nextchild = NULL;
 }
 
+AbContext *ab_context_new(const char *name, int kind, size_t size, size_t struct_size, const AbBlockSource *source)
+{
+    char *name_copy = strdup(name);
+    AbContext *context = name_copy != NULL ? source->alloc(source->state, size) : NULL;
+
+    if (context == NULL)
+    {
+        free(name_copy);
+        return ab_error_create_failed(name);
+    }
+    memset(context, 0, struct_size);
+    context->d.kind = (uint8_t) kind;
+    context->d.isReset = true;
+    context->d.magic = AB_CONTEXT_MAGIC;
+    context->d.source = source;
+    context->d.name = name_copy;
+    return context;
+}
+
+size_t ab_first_block_size(size_t least, size_t minContextSize, size_t initBlockSize)
+{
+    size_t wanted = minContextSize != 0 ? minContextSize : initBlockSize;
+
+    return wanted > least ? wanted : least;
+}
+
 void ab_link_new_context(AbContext *context, AbContext *parent)
 {
     if (context != NULL && parent != NULL)

@@ -185,7 +185,6 @@ static AbContext *slab_make(const char *name, size_t blockSize, size_t chunkSize
     size_t chunksPerBlock;
     size_t headerSize;
     Slab slab;
-    char *name_copy;
 
     if (chunkSize == 0 || chunkSize > AB_MAX_ALLOC_SIZE)
         return ab_error_null(AB_ERR_INVALID_ARGUMENT, "invalid chunkSize %zu for slab: must be 1 .. %zu", chunkSize,
@@ -209,14 +208,9 @@ static AbContext *slab_make(const char *name, size_t blockSize, size_t chunkSize
     headerSize = sizeof(struct SlabData);
 #endif
 
-    name_copy = strdup(name);
-    slab = name_copy != NULL ? source->alloc(source->state, headerSize) : NULL;
+    slab = (Slab) ab_context_new(name, AB_CONTEXT_KIND_SLAB, headerSize, headerSize, source);
     if (slab == NULL)
-    {
-        free(name_copy);
-        return ab_error_create_failed(name);
-    }
-    memset(slab, 0, headerSize);
+        return NULL;
     slab->chunkSize = chunkSize;
     slab->fullChunkSize = fullChunkSize;
     slab->blockSize = blockSize;
@@ -233,12 +227,7 @@ static AbContext *slab_make(const char *name, size_t blockSize, size_t chunkSize
     for (int i = 0; i < SLAB_BLOCKLIST_COUNT; i++)
         ab_list_init(&slab->blocklist[i]);
 #endif
-    slab->header.d.kind = AB_CONTEXT_KIND_SLAB;
-    slab->header.d.isReset = true;
-    slab->header.d.magic = AB_CONTEXT_MAGIC;
-    slab->header.d.mem_allocated = 0; /* blocks only: the header is not counted */
-    slab->header.d.source = source;
-    slab->header.d.name = name_copy;
+    /* mem_allocated stays 0: it counts blocks only, the header is not counted */
     return &slab->header;
 }
 
@@ -388,6 +377,7 @@ static void slab_stats(AbContext *context, AbCounters *totals, AbTextOut *line)
 {
     Slab slab = (Slab) context;
     uint64_t nblocks = 0, freechunks = 0, freespace = 0, totalspace;
+    AbCounters own;
 
     for (int i = 0; i <= slab->chunksPerBlock; i++)
     {
@@ -400,14 +390,11 @@ static void slab_stats(AbContext *context, AbCounters *totals, AbTextOut *line)
         }
     }
     totalspace = slab->headerSize + nblocks * slab->blockSize;
+    own = (AbCounters) {.nblocks = nblocks, .freechunks = freechunks, .totalspace = totalspace,
+                        .freespace = freespace, .usedspace = totalspace - freespace};
     if (line != NULL)
-        ab_stats_line_counters(line, &(AbCounters) {.nblocks = nblocks, .freechunks = freechunks,
-                                                    .totalspace = totalspace, .freespace = freespace});
-    totals->nblocks += nblocks;
-    totals->freechunks += freechunks;
-    totals->totalspace += totalspace;
-    totals->freespace += freespace;
-    totals->usedspace += totalspace - freespace;
+        ab_stats_line_counters(line, &own);
+    ab_counters_add(totals, &own);
 }
 
 /* Every block is on the list of its free count, and the counts add up to nblocks. */
@@ -621,11 +608,8 @@ static void slab_stats(AbContext *context, AbCounters *totals, AbTextOut *line)
                        (unsigned long long) totalspace, (unsigned long long) nblocks, slab->nemptyblocks,
                        (unsigned long long) freespace, (unsigned long long) freechunks,
                        (unsigned long long) (totalspace - freespace));
-    totals->nblocks += nblocks;
-    totals->freechunks += freechunks;
-    totals->totalspace += totalspace;
-    totals->freespace += freespace;
-    totals->usedspace += totalspace - freespace;
+    ab_counters_add(totals, &(AbCounters) {.nblocks = nblocks, .freechunks = freechunks, .totalspace = totalspace,
+                                           .freespace = freespace, .usedspace = totalspace - freespace});
 }
 
 /* Every listed block is in its bucket, its free slots add up to nfree, and curBlocklistIndex is right. */

@@ -11,7 +11,6 @@ import org.allocbench.campaign.RunRecorder;
 import org.allocbench.campaign.TraceSources;
 import org.allocbench.fit.ContextFit;
 import org.allocbench.fit.FitTable;
-import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 import org.allocbench.results.ResultsStore;
 import org.allocbench.results.RunInfo;
@@ -60,6 +59,11 @@ final class FitCommand implements Callable<Integer> {
             description = "Timed replays per trace and lane, after one untimed (default: ${DEFAULT-VALUE}).")
     private int iterations;
 
+    @Option(names = "--forks", defaultValue = "3",
+            description = "Processes per trace and lane, the lanes' order rotated each round; the median over them"
+                    + " is reported (default: ${DEFAULT-VALUE}).")
+    private int forks;
+
     @Option(names = "--out", defaultValue = "bench-results/runs",
             description = "Where the run directory goes (default: ${DEFAULT-VALUE}).")
     private Path out;
@@ -68,8 +72,9 @@ final class FitCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter stdout = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (iterations < 1) {
-            throw new ParameterException(spec.commandLine(), "--iterations must be at least 1, not " + iterations);
+        if (iterations < 1 || forks < 1) {
+            throw new ParameterException(spec.commandLine(), iterations < 1
+                    ? "--iterations must be at least 1, not " + iterations : "--forks must be at least 1, not " + forks);
         }
         List<Workload> workloads;
         try {
@@ -87,24 +92,21 @@ final class FitCommand implements Callable<Integer> {
         RunResults results = RunResults.start(new RunInfo(runDir.getFileName().toString(), "fit", RunInfo.RUNNING,
                 started.toString(), null, "allocbench fit", null, null, null, null),
                 Map.of("lanes", ContextFit.LANES.size(), "iterations", iterations),
-                new Settings(ops, seed, 1, iterations, 1, 1, "whole-trace-fit", TraceSources.of(workloads)));
+                new Settings(ops, seed, 1, iterations, forks, 1, "whole-trace-fit", TraceSources.of(workloads)));
         RunRecorder recorder = new RunRecorder(runDir, results);
         List<String> names = new ArrayList<>();
         List<List<Cell>> cellsByTrace = new ArrayList<>();
         try {
-            int n = workloads.size() * ContextFit.LANES.size();
             int done = 0;
             for (Workload w : workloads) {
                 OpSequence trace = w.load(ops, seed);
                 long peakLive = TraceStats.of(trace).peakLiveBytes();
-                List<Cell> cells = new ArrayList<>();
-                for (WholeTraceLane lane : ContextFit.LANES) {
-                    err.printf("[%d/%d] %s x %s%n", ++done, n, lane.laneName(), trace.name());
+                int traceNumber = ++done;
+                List<Cell> cells = ContextFit.measure(trace, peakLive, iterations, forks, what -> {
+                    err.printf("[trace %d/%d] %s%n", traceNumber, workloads.size(), what);
                     err.flush();
-                    Cell cell = ContextFit.measure(lane, trace, peakLive, iterations);
-                    recorder.add(cell);
-                    cells.add(cell);
-                }
+                });
+                cells.forEach(recorder::add);
                 names.add(trace.name());
                 cellsByTrace.add(cells);
                 stdout.print(FitTable.trace(trace.name(), trace.length(), peakLive, cells));
@@ -116,6 +118,8 @@ final class FitCommand implements Callable<Integer> {
             throw e;
         }
         recorder.finish(RunInfo.COMPLETE);
+        stdout.println("Which context fits: each kind's time and peak as ratios to AllocSet's (n/a: it cannot replay"
+                + " the trace); a kind fits better only if time x peak is at most 0.9");
         stdout.print(FitTable.summary(names, cellsByTrace));
         stdout.println("run directory: " + runDir + " (allocbench report " + runDir + " shows the same tables)");
         boolean failed = cellsByTrace.stream().flatMap(List::stream).anyMatch(c -> Cell.FAILED.equals(c.status()));

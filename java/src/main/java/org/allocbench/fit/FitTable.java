@@ -22,8 +22,7 @@ public final class FitTable {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%s: %,d ops, at most %s live%n", trace, ops, mib(peakLiveBytes)));
         out.append(String.format(Locale.ROOT, ROW, "lane", "ns/op", "x AllocSet", "peak", "peak/live", "retained"));
-        Cell aset = cells.stream().filter(c -> c.allocator().equals("aset-c") && Cell.OK.equals(c.status()))
-                .findFirst().orElse(null);
+        Cell aset = lane(cells, "aset-c");
         for (Cell c : cells) {
             if (!Cell.OK.equals(c.status())) {
                 out.append(String.format(Locale.ROOT, "  %-14s %s: %s%n", c.allocator(), c.status(), c.reason()));
@@ -39,15 +38,49 @@ public final class FitTable {
         return out.toString();
     }
 
-    /** The verdicts, one line per trace. */
+    /**
+     * The verdicts, one row per trace: AllocSet's ns/op and peak over the trace's peak of live bytes, each
+     * other kind's time and peak as ratios to AllocSet's ("n/a": it cannot replay the trace), the fastest
+     * malloc peer's time ratio, and the kind that fits ({@link FitVerdict}).
+     */
     public static String summary(List<String> traces, List<List<Cell>> cellsByTrace) {
         StringBuilder out = new StringBuilder();
-        String format = "%-26s %s%n";
-        out.append(String.format(Locale.ROOT, format, "trace", "verdict"));
+        String format = "%-24s %8s %9s %13s %13s %13s %16s  %s%n";
+        out.append(String.format(Locale.ROOT, format, "trace", "AllocSet", "peak/live", "Generation", "Slab", "Bump",
+                "fastest malloc", "fits"));
+        out.append(String.format(Locale.ROOT, format, "", "ns/op", "", "time, peak", "time, peak", "time, peak",
+                "time", ""));
         for (int i = 0; i < traces.size(); i++) {
-            out.append(String.format(Locale.ROOT, format, traces.get(i), FitVerdict.of(cellsByTrace.get(i)).line()));
+            List<Cell> cells = cellsByTrace.get(i);
+            Cell aset = lane(cells, "aset-c");
+            if (aset == null) {
+                out.append(String.format(Locale.ROOT, format, traces.get(i), "not run", "", "", "", "", "", ""));
+                continue;
+            }
+            long live = aset.stats().getOrDefault(ContextFit.PEAK_LIVE, 0L);
+            String[] kinds = new String[3];
+            String[] lanes = {"generation-c", "slab-c", "bump-c"};
+            for (int k = 0; k < 3; k++) {
+                Cell c = lane(cells, lanes[k]);
+                kinds[k] = c == null ? "n/a" : String.format(Locale.ROOT, "%.2f, %.2f", FitVerdict.time(c, aset),
+                        FitVerdict.peak(c, aset));
+            }
+            String fastest = cells.stream().filter(c -> !ContextFit.isContextKind(c.allocator())
+                    && Cell.OK.equals(c.status())).min(java.util.Comparator.comparingDouble(Cell::median))
+                    .map(c -> String.format(Locale.ROOT, "%s %.2f", c.allocator().replace("-c", ""),
+                            FitVerdict.time(c, aset))).orElse("");
+            FitVerdict v = FitVerdict.of(cells);
+            out.append(String.format(Locale.ROOT, format, traces.get(i), String.format(Locale.ROOT, "%.1f",
+                    aset.median()), live <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
+                    (double) aset.stats().getOrDefault(ContextFit.PEAK, 0L) / live), kinds[0], kinds[1], kinds[2],
+                    fastest, FitVerdict.kindName(v.best())));
         }
         return out.toString();
+    }
+
+    private static Cell lane(List<Cell> cells, String lane) {
+        return cells.stream().filter(c -> c.allocator().equals(lane) && Cell.OK.equals(c.status())).findFirst()
+                .orElse(null);
     }
 
     static String mib(long bytes) {

@@ -15,8 +15,8 @@ import org.allocbench.results.Cell;
  * peak ratio (median ns/op over AllocSet's; peak RSS added over AllocSet's): a kind twice as fast in twice
  * the memory scores 1, no better. A kind fits better only if it scores at most {@value #BETTER}: a margin,
  * because one run on a shared host moves either figure by a few percent, and a verdict should not flip with
- * the noise. Peaks below {@value #PAGE} bytes count as one page, so two tiny peaks do not make a ratio of
- * nothing. The line also names the kinds that could not replay the trace, and the fastest malloc peer, for
+ * the noise. Peaks below {@value #PEAK_FLOOR} bytes count as that much: RSS moves by a few pages from one
+ * process to the next, so between two small peaks a ratio would be noise. The line also names the kinds that could not replay the trace, and the fastest malloc peer, for
  * scale.
  *
  * @param best       the lane that fits best ({@code aset-c} unless another kind beats it by the margin), or
@@ -28,7 +28,7 @@ import org.allocbench.results.Cell;
 public record FitVerdict(String best, double timeRatio, double peakRatio, String line) {
 
     static final double BETTER = 0.9;
-    static final long PAGE = 4096;
+    static final long PEAK_FLOOR = 64 * 1024;
 
     /** The verdict of one trace's cells (other traces' cells are ignored). */
     public static FitVerdict of(List<Cell> cells) {
@@ -84,8 +84,8 @@ public record FitVerdict(String best, double timeRatio, double peakRatio, String
     }
 
     static double peak(Cell c, Cell reference) {
-        return (double) Math.max(PAGE, c.stats().getOrDefault(ContextFit.PEAK, 0L))
-                / Math.max(PAGE, reference.stats().getOrDefault(ContextFit.PEAK, 0L));
+        return (double) Math.max(PEAK_FLOOR, c.stats().getOrDefault(ContextFit.PEAK, 0L))
+                / Math.max(PEAK_FLOOR, reference.stats().getOrDefault(ContextFit.PEAK, 0L));
     }
 
     private static Optional<Cell> ok(List<Cell> cells, String lane) {

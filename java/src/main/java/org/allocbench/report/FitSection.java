@@ -17,11 +17,13 @@ final class FitSection implements ReportSection {
             Column.num("x AllocSet"), Column.num("peak MiB"), Column.num("peak/live"), Column.num("retained MiB"),
             Column.reason("note"));
 
-    private static final String INTRODUCTION = "<p>Each lane replayed the whole trace in C in a process of its own"
-            + " (one untimed iteration, then the timed ones). <em>peak</em>: the RSS the replay added to its process;"
+    private static final String INTRODUCTION = "<p>Each lane replayed the whole trace in C, a fresh process per fork"
+            + " (one untimed iteration, then the timed ones; the lanes' order rotated from fork to fork); the figures"
+            + " are medians over the forks. <em>peak</em>: the RSS the replay added to its process;"
             + " <em>peak/live</em>: that over the most bytes the trace holds live at once (1.00 would be no overhead"
             + " at all); <em>retained</em>: what the process still held once everything was released. A context"
-            + " kind fits better than AllocSet only if its time ratio times its peak ratio is at most 0.9. A kind"
+            + " kind fits better than AllocSet only if its time ratio times its peak ratio is at most 0.9 (peaks below"
+            + " 64 KiB count as 64 KiB: a few pages are noise between processes). A kind"
             + " that cannot do what the trace does (Bump cannot pfree; Slab takes one size per context) is listed"
             + " with the reason.</p>\n";
 

@@ -525,7 +525,8 @@ typedef struct AbCounterPoint
  * AllocSet lane reads the own counters (ab_stats, recurse 0) of context
  * points[k].context into counters[k], outside the timed figure; the context
  * must be live there (AB_ERR_INVALID_ARGUMENT otherwise, before anything
- * runs).  Other lanes write zeros.  npoints 0 with NULL arrays is fine.  In
+ * runs).  So do the other context lanes (Generation, Slab, Bump); the
+ * lanes without contexts write zeros.  npoints 0 with NULL arrays is fine.  In
  * a trace of several threads a point can be read only before a c, R or d
  * (where every other thread waits) or at the end (before_op == nops);
  * others are refused.  An expectation line `e` of the text format is the

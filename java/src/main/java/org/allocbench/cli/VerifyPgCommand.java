@@ -198,8 +198,9 @@ final class VerifyPgCommand implements Callable<Integer> {
         stdout.printf("allocbench verify-pg --context %s: %d traces (built-ins at %,d ops, seed %d), each replayed"
                 + " once through the backend's own %s contexts and once through ours in PostgreSQL 15's layout"
                 + " (liballocbench-pg15.so), every context of the trace made a %s; the counters of the op's context"
-                + " compared before every %s op, before each delete and at the end%n", kind, all.size(), opCount, seed,
-                kind, kind, every > 0 ? ordinal(every) : "(ops / 200)th");
+                + " compared %s, before each delete and at the end%n", kind, all.size(), opCount, seed,
+                kind, kind, every == 1 ? "before every op" : every > 1 ? "every " + every + " ops"
+                        : "every (ops / 200) ops");
         stdout.printf("postgresql-15: %s (throwaway cluster), extension allocbench_pg%n%n", server);
         stdout.print(VerifyPgKinds.table(rows, kind));
         long same = rows.stream().filter(r -> r.identical() && r.notApplicable() == null).count();
@@ -208,10 +209,6 @@ final class VerifyPgCommand implements Callable<Integer> {
         stdout.printf("%n%s: %d identical, %d different, %d not applicable%n", kind, same, different, notApplicable);
         stdout.flush();
         return different == 0 ? 0 : 1;
-    }
-
-    private static String ordinal(int n) {
-        return n == 1 ? "" : n + (n % 10 == 2 && n % 100 != 12 ? "nd" : n % 10 == 3 && n % 100 != 13 ? "rd" : "th");
     }
 
     /** {@code a 0 1}, {@code R}: the context is back to its fresh state. */

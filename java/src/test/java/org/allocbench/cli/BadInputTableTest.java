@@ -107,8 +107,15 @@ class BadInputTableTest {
         return text.replaceFirst(java.util.regex.Pattern.quote(from), java.util.regex.Matcher.quoteReplacement(to));
     }
 
-    /** One row: what runs, the exit code it must give, and paths it must not create. */
-    private record Case(String name, int exit, List<String> args, List<Path> mustNotExist) {
+    /**
+     * One row: what runs, the exit code it must give, paths it must not create, and (null: not checked) words
+     * its message on stderr must contain.
+     */
+    private record Case(String name, int exit, List<String> args, List<Path> mustNotExist, String message) {
+
+        Case(String name, int exit, List<String> args, List<Path> mustNotExist) {
+            this(name, exit, args, mustNotExist, null);
+        }
     }
 
     private static Case usage(String name, String... args) {
@@ -117,6 +124,16 @@ class BadInputTableTest {
 
     private static Case failure(String name, String... args) {
         return new Case(name, FAILURE, List.of(args), List.of());
+    }
+
+    /** A usage error whose message on stderr contains {@code message}. */
+    private static Case usageSaying(String name, String message, String... args) {
+        return new Case(name, USAGE, List.of(args), List.of(), message);
+    }
+
+    /** A usage error whose message contains {@code message} and whose output directory must not appear. */
+    private static Case usageCreatingSaying(String name, Path out, String message, String... args) {
+        return new Case(name, USAGE, List.of(args), List.of(out), message);
     }
 
     /** A usage error whose output directory (given in args) must not appear. */
@@ -310,6 +327,23 @@ class BadInputTableTest {
         cases.add(usage("verify-pg: unknown pattern", "verify-pg", "--ops", "10", "--traces", "nope"));
         cases.add(usage("verify-pg: unknown --ours", "verify-pg", "--ops", "10", "--ours", "nope"));
         cases.add(usage("verify-pg: --iterations 0", "verify-pg", "--iterations", "0"));
+        cases.add(usageSaying("verify-pg: --context Bump", "allocbench verify-pg: --context must be AllocSet,"
+                + " Generation or Slab, not \"Bump\"", "verify-pg", "--context", "Bump"));
+        cases.add(usageSaying("verify-pg: --every -1", "allocbench verify-pg: --every must be 0 or more, not -1",
+                "verify-pg", "--context", "Generation", "--every", "-1"));
+
+        Path fitOut = dir.resolve("fit-out");
+        String fitDir = fitOut.toString();
+        cases.add(usageCreatingSaying("fit: --iterations 0", fitOut, "--iterations must be at least 1, not 0", "fit",
+                "--out", fitDir, "--iterations", "0"));
+        cases.add(usageCreatingSaying("fit: unknown trace", fitOut, "nope", "fit", "--out", fitDir, "--traces",
+                "nope"));
+        cases.add(usageCreatingSaying("fit: --forks 0", fitOut, "--forks must be at least 1, not 0", "fit", "--out",
+                fitDir, "--forks", "0"));
+        cases.add(usageCreating("fit: --ops 0", fitOut, "fit", "--out", fitDir, "--ops", "0"));
+        cases.add(usageCreating("fit: unknown option", fitOut, "fit", "--out", fitDir, "--bogus"));
+        cases.add(usageSaying("fit: --out under a file", "--out: ", "fit", "--out", under, "--ops", "10",
+                "--traces", "small-churn"));
 
         Path limOut = dir.resolve("limit-out");
         String lim = limOut.toString();
@@ -405,6 +439,9 @@ class BadInputTableTest {
         assertFalse(all.matches("(?s).*(\tat |at org\\.|at java\\.).*"), all);
         assertFalse(all.matches("(?s).*\\bjava\\.[a-z]+\\.[A-Z].*"), "a Java class name: " + all);
         assertTrue(r.err().strip().lines().count() <= 2, "more than a message and a hint: " + r.err());
+        if (c.message() != null) {
+            assertTrue(r.err().contains(c.message()), "the message does not say \"" + c.message() + "\": " + r.err());
+        }
         for (Path p : c.mustNotExist()) {
             assertFalse(Files.exists(p), p + " was created for rejected input: " + all);
         }

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The verdict rules of {@code allocbench fit} on synthetic cells: a kind beats AllocSet only when its time ratio
  * times its peak ratio is at most 0.9; the line names the winner with its ratios, the kinds that could not
- * replay the trace and the fastest malloc peer; no AllocSet, no verdict; a peak below a page counts as a page.
+ * replay the trace and the fastest malloc peer; no AllocSet, no verdict; a peak below 64 KiB counts as 64 KiB.
  */
 class FitVerdictTest {
 
@@ -98,19 +98,22 @@ class FitVerdictTest {
         assertEquals("no verdict: AllocSet did not replay the trace", absent.line());
     }
 
+    /** RSS moves by a few pages from one process to the next: peaks below 64 KiB count as 64 KiB. */
     @Test
-    void peaksBelowAPageCountAsAPage() {
-        // 0 and 1000 bytes are both 4096: a peak ratio of 1, so 0.95 x time alone does not win
-        FitVerdict tiny = FitVerdict.of(List.of(ok("aset-c", 10.0, 1000), ok("bump-c", 9.5, 0)));
+    void peaksBelow64KiBCountAs64KiB() {
+        // 0 and 60,000 bytes are both 65,536: a peak ratio of 1, so 0.95 x time alone does not win
+        FitVerdict tiny = FitVerdict.of(List.of(ok("aset-c", 10.0, 60_000), ok("bump-c", 9.5, 0)));
         assertEquals("aset-c", tiny.best());
-        assertEquals(1.0, FitVerdict.peak(ok("bump-c", 9.5, 0), ok("aset-c", 10.0, 1000)), 1e-9);
-        // 8192 over AllocSet's 100 bytes (taken as 4096) is 2, not 81.92: 0.4 x 2 = 0.8 wins
-        FitVerdict v = FitVerdict.of(List.of(ok("aset-c", 10.0, 100), ok("generation-c", 4.0, 8192)));
+        assertEquals(1.0, FitVerdict.peak(ok("bump-c", 9.5, 0), ok("aset-c", 10.0, 60_000)), 1e-9);
+        // 131,072 over AllocSet's 100 bytes (taken as 65,536) is 2, not 1310.72: 0.4 x 2 = 0.8 wins
+        FitVerdict v = FitVerdict.of(List.of(ok("aset-c", 10.0, 100), ok("generation-c", 4.0, 131_072)));
         assertEquals("generation-c", v.best());
         assertEquals(2.0, v.peakRatio(), 1e-9);
         assertEquals("Generation fits better: 0.40x AllocSet's time, 2.00x its peak", v.line());
-        // and the other way: 100 bytes against AllocSet's 8192 is 0.5, not 0.012
-        assertEquals(0.5, FitVerdict.peak(ok("slab-c", 1.0, 100), ok("aset-c", 1.0, 8192)), 1e-9);
+        // and the other way: 100 bytes against AllocSet's 131,072 is 0.5, not 0.0008
+        assertEquals(0.5, FitVerdict.peak(ok("slab-c", 1.0, 100), ok("aset-c", 1.0, 131_072)), 1e-9);
+        // at and above the floor a peak counts as it is
+        assertEquals(1.5, FitVerdict.peak(ok("slab-c", 1.0, 98_304), ok("aset-c", 1.0, 65_536)), 1e-9);
     }
 
     @Test

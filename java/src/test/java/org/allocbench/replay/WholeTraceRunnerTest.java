@@ -35,13 +35,26 @@ class WholeTraceRunnerTest {
     private static final List<OpSequence> TRACES = List.of(BuiltinPatterns.byName("small-churn", 20_000, 9),
             BuiltinPatterns.byName("per-tuple-reset", 20_000, 9));
 
+    /**
+     * Two traces each lane can replay: Slab takes one size per context (change-queue's), Bump no pfree
+     * (per-tuple-reset only allocates and resets); the others take small-churn and per-tuple-reset.
+     */
+    private static List<OpSequence> tracesFor(WholeTraceLane lane) {
+        return switch (lane) {
+            case SLAB -> List.of(BuiltinPatterns.byName("change-queue", 20_000, 9),
+                    BuiltinPatterns.byName("change-queue", 20_000, 10));
+            case BUMP -> List.of(TRACES.get(1), BuiltinPatterns.byName("per-tuple-reset", 20_000, 10));
+            default -> TRACES;
+        };
+    }
+
     @ParameterizedTest
     @EnumSource(WholeTraceLane.class)
     void everyLaneReportsEachIteration(WholeTraceLane lane) throws IOException {
         String missing = lane.unavailableReason();
         assumeTrue(missing == null, () -> lane.laneName() + ": " + missing);
         Set<String> before = ours();
-        List<LaneResult> results = WholeTraceRunner.run(lane, TRACES, 3);
+        List<LaneResult> results = WholeTraceRunner.run(lane, tracesFor(lane), 3);
         assertEquals(2, results.size());
         for (LaneResult r : results) {
             assertEquals(3, r.nsPerIteration().length);

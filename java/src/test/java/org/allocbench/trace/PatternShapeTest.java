@@ -334,4 +334,33 @@ class PatternShapeTest {
             assertEquals(20, ops.slots());
         }
     }
+
+    /**
+     * change-queue: every allocation is one change record of 104 bytes (an a, never z or r), and every f frees a
+     * slot an a filled and no f since: changes are freed, never a chunk twice or one never allocated.
+     */
+    @Test
+    void changeQueueAllocatesOneSizeAndFreesOnlyWhatItAllocated() {
+        for (long seed : SEEDS) {
+            OpSequence ops = Pattern.CHANGE_QUEUE.generate(50_000, seed);
+            boolean[] live = new boolean[ops.slots()];
+            int frees = 0;
+            for (int i = 0; i < ops.length(); i++) {
+                byte kind = ops.kind(i);
+                int slot = ops.slot(i);
+                if (kind == OpSequence.ALLOC) {
+                    assertEquals(104, ops.size(i), "seed " + seed + " op " + i);
+                    assertTrue(!live[slot], "seed " + seed + " op " + i + " allocates into live slot " + slot);
+                    live[slot] = true;
+                } else {
+                    assertEquals(OpSequence.FREE, kind, "seed " + seed + " op " + i + ": only a and f");
+                    assertTrue(live[slot], "seed " + seed + " op " + i + " frees slot " + slot
+                            + ", which holds no chunk");
+                    live[slot] = false;
+                    frees++;
+                }
+            }
+            assertTrue(frees > 0, "seed " + seed + ": transactions end");
+        }
+    }
 }

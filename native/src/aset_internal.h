@@ -187,8 +187,27 @@ void *ab_error_create_failed(const char *name) __attribute__((cold, noinline));
  * Bump): AB_OK, or AB_ERR_INVALID_ARGUMENT with the reason in the slot.
  */
 int ab_check_block_sizes(size_t minContextSize, size_t initBlockSize, size_t maxBlockSize);
-/* The largest block: a PostgreSQL 16 chunk header's 30-bit offset field (1 GiB - 1). */
+/*
+ * The largest block: a PostgreSQL 16 chunk header's 30-bit offset field (1 GiB
+ * - 1).  PostgreSQL 15's header has no such field; its build keeps the same
+ * limit, so both builds accept the same sizes.
+ */
 #define AB_MAX_BLOCK_SIZE (((size_t) 1 << 30) - 1)
+
+/*
+ * Generation's and Bump's block growth (PostgreSQL's rule, AllocSet has its
+ * own): the new block is nextBlockSize bytes, or the power of two that holds
+ * required if that is more; the one after is twice as large, up to max.
+ */
+static inline size_t ab_new_block_size(size_t next, size_t required)
+{
+    return next >= required ? next : (size_t) 1 << (64 - __builtin_clzll((unsigned long long) (required - 1)));
+}
+
+static inline size_t ab_next_block_size(size_t next, size_t max)
+{
+    return next * 2 < max ? next * 2 : max;
+}
 
 /* AllocSizeIsValid / AllocHugeSizeIsValid, by the request's flags. */
 static inline bool ab_alloc_size_is_valid(size_t size, int flags)

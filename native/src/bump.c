@@ -146,13 +146,10 @@ static __attribute__((noinline, cold)) void *alloc_large(Bump set, size_t size, 
 
 static __attribute__((noinline, cold)) void *alloc_from_new_block(Bump set, size_t size, size_t chunk_size)
 {
-    size_t blksize = set->nextBlockSize;
-    size_t required = chunk_size + BUMP_BLOCKHDRSZ;
+    size_t blksize = ab_new_block_size(set->nextBlockSize, chunk_size + BUMP_BLOCKHDRSZ);
     BumpBlock block;
 
-    set->nextBlockSize = (uint32_t) (blksize * 2 < set->maxBlockSize ? blksize * 2 : set->maxBlockSize);
-    if (blksize < required)
-        blksize = (size_t) 1 << (64 - __builtin_clzll((unsigned long long) (required - 1)));
+    set->nextBlockSize = (uint32_t) ab_next_block_size(set->nextBlockSize, set->maxBlockSize);
     block = ab_source_alloc(&set->header, blksize);
     if (block == NULL)
         return ab_error_out_of_memory(&set->header, size);

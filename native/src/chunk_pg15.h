@@ -33,8 +33,6 @@ typedef struct AbChunk
 #define CHUNK_LINK_BYTES        0
 
 #define ALLOC_CHUNKHDRSZ        sizeof(AbChunk)
-/* No offset field limits the block size here; keep PostgreSQL 16's limit so both variants accept the same sizes. */
-#define CHUNK_MAX_BLOCK_OFFSET  (((size_t) 1 << 30) - 1)
 
 static inline AbChunk *chunk_of(void *pointer)
 {

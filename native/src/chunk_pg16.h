@@ -35,7 +35,6 @@ typedef struct AbChunk
 
 #define ALLOC_CHUNKHDRSZ        sizeof(AbChunk)
 #define CHUNK_KIND_ASET         UINT64_C(3)
-#define CHUNK_MAX_BLOCK_OFFSET  ((size_t) CHUNK_VALUE_MASK)
 
 static inline AbChunk *chunk_of(void *pointer)
 {

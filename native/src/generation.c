@@ -163,6 +163,14 @@ static inline size_t gen_chunk_capacity(const GenChunk *chunk)
 
 /* ---- blocks ---- */
 
+/* Rewound for reuse: nothing carved, nothing freed. */
+static inline void block_mark_empty(GenerationBlock block)
+{
+    block->nchunks = 0;
+    block->nfree = 0;
+    block->freeptr = (char *) block + GEN_BLOCKHDRSZ;
+}
+
 static void block_init(Generation set, GenerationBlock block, size_t blksize)
 {
 #if AB_LAYOUT == 16
@@ -171,18 +179,8 @@ static void block_init(Generation set, GenerationBlock block, size_t blksize)
     (void) set;
 #endif
     block->blksize = blksize;
-    block->nchunks = 0;
-    block->nfree = 0;
-    block->freeptr = (char *) block + GEN_BLOCKHDRSZ;
     block->endptr = (char *) block + blksize;
-}
-
-/* Rewound for reuse: nothing carved, nothing freed. */
-static inline void block_mark_empty(GenerationBlock block)
-{
-    block->nchunks = 0;
-    block->nfree = 0;
-    block->freeptr = (char *) block + GEN_BLOCKHDRSZ;
+    block_mark_empty(block);
 }
 
 static inline bool block_is_empty(const GenerationBlock block)
@@ -305,12 +303,9 @@ static __attribute__((noinline, cold)) GenerationBlock switch_block(Generation s
 #endif
     else
     {
-        size_t blksize = set->nextBlockSize;
-        size_t needed = required + GEN_BLOCKHDRSZ;
+        size_t blksize = ab_new_block_size(set->nextBlockSize, required + GEN_BLOCKHDRSZ);
 
-        set->nextBlockSize = (gen_size_t) (blksize * 2 < set->maxBlockSize ? blksize * 2 : set->maxBlockSize);
-        if (blksize < needed)
-            blksize = (size_t) 1 << (64 - __builtin_clzll((unsigned long long) (needed - 1)));
+        set->nextBlockSize = (gen_size_t) ab_next_block_size(set->nextBlockSize, set->maxBlockSize);
         block = block_new(set, blksize);
         if (block == NULL)
             return NULL;

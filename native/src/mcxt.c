@@ -226,18 +226,13 @@ void *ab_alloc_extended(AbContext *context, size_t size, int flags)
         return NULL;
     }
     context->d.isReset = false;
-    if (context->d.kind != AB_CONTEXT_KIND_ASET)
-    {
-        pointer = other_kind_alloc(context, size, flags);
-        if (pointer != NULL && (flags & AB_ALLOC_ZERO))
-            memset(pointer, 0, size);
-        return pointer;
-    }
-    pointer = aset_alloc((AllocSet) context, size, flags);
+    pointer = likely(context->d.kind == AB_CONTEXT_KIND_ASET) ? aset_alloc((AllocSet) context, size, flags)
+                                                              : other_kind_alloc(context, size, flags);
     if (pointer != NULL && (flags & AB_ALLOC_ZERO))
         memset(pointer, 0, size);
 #ifdef AB_CHECKING
-    if (pointer != NULL)
+    /* the checking build checks AllocSet chunks only */
+    if (pointer != NULL && context->d.kind == AB_CONTEXT_KIND_ASET)
         aset_mark_allocated(pointer, size);
 #endif
     return pointer;

@@ -86,12 +86,11 @@ void ab_stats(AbContext *context, int recurse, AbCounters *out)
 static void dump_context(AbTextOut *out, AbContext *context, int level, int max_children,
                          AbCounters *totals)
 {
+    AbCounters own = {0};
     AbContext *child;
     const char *name = context->d.name;
     const char *ident = context->d.ident;
     int ichild = 0;
-
-    AbCounters own = {0};
 
     /* A dynahash context is better known by its table's name (as PostgreSQL prints it). */
     if (ident != NULL && strcmp(name, "dynahash") == 0)

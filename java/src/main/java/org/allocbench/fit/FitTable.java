@@ -1,7 +1,9 @@
 package org.allocbench.fit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.results.Cell;
 
 /**
@@ -11,7 +13,8 @@ import org.allocbench.results.Cell;
  */
 public final class FitTable {
 
-    private static final String ROW = "  %-14s %9s %8s %11s %10s %11s%n";
+    private static final String HEADER = "  %-14s %9s %8s %11s %10s %11s%n";
+    private static final String ROW = "  %-14s %9s %8s %7s MiB %10s %7s MiB%n";
     private static final double MIB = 1 << 20;
 
     private FitTable() {
@@ -20,19 +23,17 @@ public final class FitTable {
     /** One trace's block: its rows and its verdict. */
     public static String trace(String trace, long ops, long peakLiveBytes, List<Cell> cells) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: %,d ops, at most %s live%n", trace, ops, mib(peakLiveBytes)));
-        out.append(String.format(Locale.ROOT, ROW, "lane", "ns/op", "x AllocSet", "peak", "peak/live", "retained"));
-        Cell aset = lane(cells, "aset-c");
+        out.append(String.format(Locale.ROOT, "%s: %,d ops, at most %s MiB live%n", trace, ops, mib(peakLiveBytes)));
+        out.append(String.format(Locale.ROOT, HEADER, "lane", "ns/op", "x AllocSet", "peak", "peak/live", "retained"));
+        Cell aset = FitVerdict.ran(cells, WholeTraceLane.ASET.laneName()).orElse(null);
         for (Cell c : cells) {
             if (!Cell.OK.equals(c.status())) {
                 out.append(String.format(Locale.ROOT, "  %-14s %s: %s%n", c.allocator(), c.status(), c.reason()));
                 continue;
             }
-            long peak = c.stats().getOrDefault(ContextFit.PEAK, 0L);
-            out.append(String.format(Locale.ROOT, ROW, c.allocator(), String.format(Locale.ROOT, "%.1f", c.median()),
-                    aset == null ? "" : String.format(Locale.ROOT, "%.2f", FitVerdict.time(c, aset)), mib(peak),
-                    peakLiveBytes <= 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) peak / peakLiveBytes),
-                    mib(c.stats().getOrDefault(ContextFit.RETAINED, 0L))));
+            List<String> f = figures(c, aset);
+            out.append(String.format(Locale.ROOT, ROW, c.allocator(), f.get(0), f.get(1), f.get(2), f.get(3),
+                    f.get(4)));
         }
         out.append("  verdict: ").append(FitVerdict.of(cells).line()).append(System.lineSeparator());
         return out.toString();
@@ -52,38 +53,43 @@ public final class FitTable {
                 "time", ""));
         for (int i = 0; i < traces.size(); i++) {
             List<Cell> cells = cellsByTrace.get(i);
-            Cell aset = lane(cells, "aset-c");
+            Cell aset = FitVerdict.ran(cells, WholeTraceLane.ASET.laneName()).orElse(null);
             if (aset == null) {
                 out.append(String.format(Locale.ROOT, format, traces.get(i), "not run", "", "", "", "", "", ""));
                 continue;
             }
             long live = aset.stats().getOrDefault(ContextFit.PEAK_LIVE, 0L);
-            String[] kinds = new String[3];
-            String[] lanes = {"generation-c", "slab-c", "bump-c"};
-            for (int k = 0; k < 3; k++) {
-                Cell c = lane(cells, lanes[k]);
-                kinds[k] = c == null ? "n/a" : String.format(Locale.ROOT, "%.2f, %.2f", FitVerdict.time(c, aset),
-                        FitVerdict.peak(c, aset));
+            List<String> kinds = new ArrayList<>();
+            for (WholeTraceLane lane : WholeTraceLane.OTHER_CONTEXT_KINDS) {
+                kinds.add(FitVerdict.ran(cells, lane.laneName()).map(c -> String.format(Locale.ROOT, "%.2f, %.2f",
+                        FitVerdict.time(c, aset), FitVerdict.peak(c, aset))).orElse("n/a"));
             }
-            String fastest = cells.stream().filter(c -> !ContextFit.isContextKind(c.allocator())
-                    && Cell.OK.equals(c.status())).min(java.util.Comparator.comparingDouble(Cell::median))
-                    .map(c -> String.format(Locale.ROOT, "%s %.2f", c.allocator().replace("-c", ""),
-                            FitVerdict.time(c, aset))).orElse("");
+            String fastest = FitVerdict.fastestPeer(cells).map(c -> String.format(Locale.ROOT, "%s %.2f",
+                    c.allocator().replace("-c", ""), FitVerdict.time(c, aset))).orElse("");
             FitVerdict v = FitVerdict.of(cells);
             out.append(String.format(Locale.ROOT, format, traces.get(i), String.format(Locale.ROOT, "%.1f",
                     aset.median()), live <= 0 ? "" : String.format(Locale.ROOT, "%.2f",
-                    (double) aset.stats().getOrDefault(ContextFit.PEAK, 0L) / live), kinds[0], kinds[1], kinds[2],
+                    (double) aset.stats().getOrDefault(ContextFit.PEAK, 0L) / live), kinds.get(0), kinds.get(1), kinds.get(2),
                     fastest, FitVerdict.kindName(v.best())));
         }
         return out.toString();
     }
 
-    private static Cell lane(List<Cell> cells, String lane) {
-        return cells.stream().filter(c -> c.allocator().equals(lane) && Cell.OK.equals(c.status())).findFirst()
-                .orElse(null);
+    /**
+     * One lane's figures as both tables (this one and the report's) print them: median ns/op, its ratio to
+     * AllocSet's ("" if AllocSet did not run), peak MiB, peak over the trace's peak of live bytes ("" if the
+     * trace holds none), retained MiB.
+     */
+    public static List<String> figures(Cell c, Cell aset) {
+        long peak = c.stats().getOrDefault(ContextFit.PEAK, 0L);
+        long live = c.stats().getOrDefault(ContextFit.PEAK_LIVE, 0L);
+        return List.of(String.format(Locale.ROOT, "%.1f", c.median()),
+                aset == null ? "" : String.format(Locale.ROOT, "%.2f", FitVerdict.time(c, aset)), mib(peak),
+                live <= 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) peak / live),
+                mib(c.stats().getOrDefault(ContextFit.RETAINED, 0L)));
     }
 
-    static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.2f MiB", bytes / MIB);
+    private static String mib(long bytes) {
+        return String.format(Locale.ROOT, "%.2f", bytes / MIB);
     }
 }

@@ -32,7 +32,7 @@ public record FitVerdict(String best, double timeRatio, double peakRatio, String
 
     /** The verdict of one trace's cells (other traces' cells are ignored). */
     public static FitVerdict of(List<Cell> cells) {
-        Optional<Cell> aset = ok(cells, WholeTraceLane.ASET.laneName());
+        Optional<Cell> aset = ran(cells, WholeTraceLane.ASET.laneName());
         if (aset.isEmpty()) {
             return new FitVerdict(null, Double.NaN, Double.NaN, "no verdict: AllocSet did not replay the trace");
         }
@@ -60,10 +60,8 @@ public record FitVerdict(String best, double timeRatio, double peakRatio, String
         if (!cannot.isEmpty()) {
             parts.add("not applicable: " + String.join(", ", cannot));
         }
-        cells.stream().filter(c -> !ContextFit.isContextKind(c.allocator()) && Cell.OK.equals(c.status()))
-                .min(Comparator.comparingDouble(Cell::median))
-                .ifPresent(m -> parts.add(String.format(Locale.ROOT, "fastest malloc: %s at %.2fx", m.allocator(),
-                        time(m, reference))));
+        fastestPeer(cells).ifPresent(m -> parts.add(String.format(Locale.ROOT, "fastest malloc: %s at %.2fx",
+                m.allocator(), time(m, reference))));
         return new FitVerdict(best.allocator(), time(best, reference), peak(best, reference),
                 String.join("; ", parts));
     }
@@ -79,16 +77,25 @@ public record FitVerdict(String best, double timeRatio, double peakRatio, String
         };
     }
 
-    static double time(Cell c, Cell reference) {
+    /** The fastest malloc peer that ran, if any. */
+    public static Optional<Cell> fastestPeer(List<Cell> cells) {
+        return cells.stream().filter(c -> !ContextFit.isContextKind(c.allocator()) && Cell.OK.equals(c.status()))
+                .min(Comparator.comparingDouble(Cell::median));
+    }
+
+    /** c's median ns/op over the reference's. */
+    public static double time(Cell c, Cell reference) {
         return c.median() / reference.median();
     }
 
-    static double peak(Cell c, Cell reference) {
+    /** c's peak over the reference's, each at least {@value #PEAK_FLOOR} bytes. */
+    public static double peak(Cell c, Cell reference) {
         return (double) Math.max(PEAK_FLOOR, c.stats().getOrDefault(ContextFit.PEAK, 0L))
                 / Math.max(PEAK_FLOOR, reference.stats().getOrDefault(ContextFit.PEAK, 0L));
     }
 
-    private static Optional<Cell> ok(List<Cell> cells, String lane) {
+    /** The lane's cell among one trace's, if it ran. */
+    public static Optional<Cell> ran(List<Cell> cells, String lane) {
         return cells.stream().filter(c -> c.allocator().equals(lane) && Cell.OK.equals(c.status())).findFirst();
     }
 }

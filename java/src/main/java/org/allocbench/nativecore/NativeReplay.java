@@ -516,19 +516,20 @@ public final class NativeReplay {
                     points.set(JAVA_INT, 16L * k + 8, contexts[k]);
                 }
                 MemorySegment counters = out.allocate(NativeStructs.COUNTERS.byteSize() * Math.max(1, n), 8);
-                int rc = (int) binding.traceReplay2().invokeExact(handle, lane.code, root.minContextSize(),
-                        root.initBlockSize(), root.maxBlockSize(), 1, out.allocate(JAVA_LONG), MemorySegment.NULL,
-                        MemorySegment.NULL, points, (long) n, counters);
+                int rc;
+                try {
+                    rc = (int) binding.traceReplay2().invokeExact(handle, lane.code, root.minContextSize(),
+                            root.initBlockSize(), root.maxBlockSize(), 1, out.allocate(JAVA_LONG), MemorySegment.NULL,
+                            MemorySegment.NULL, points, (long) n, counters);
+                } catch (Throwable t) {
+                    throw Downcalls.rethrow(t);
+                }
                 binding.check(rc);
                 MemoryContextCounters[] result = new MemoryContextCounters[n];
                 for (int k = 0; k < n; k++) {
                     result[k] = NativeStructs.readCounters(counters, NativeStructs.COUNTERS.byteSize() * k);
                 }
                 return result;
-            } catch (MemoryContextException e) {
-                throw e;
-            } catch (Throwable t) {
-                throw Downcalls.rethrow(t);
             }
         }
 

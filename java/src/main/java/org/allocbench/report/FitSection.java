@@ -1,9 +1,10 @@
 package org.allocbench.report;
 
 import java.util.List;
-import java.util.Locale;
 import org.allocbench.fit.ContextFit;
+import org.allocbench.fit.FitTable;
 import org.allocbench.fit.FitVerdict;
+import org.allocbench.replay.WholeTraceLane;
 import org.allocbench.report.DataTable.Column;
 import org.allocbench.results.Cell;
 
@@ -41,8 +42,7 @@ final class FitSection implements ReportSection {
                 continue;
             }
             page.subheading(null, trace);
-            Cell aset = rows.stream().filter(c -> c.allocator().equals("aset-c") && Cell.OK.equals(c.status()))
-                    .findFirst().orElse(null);
+            Cell aset = FitVerdict.ran(rows, WholeTraceLane.ASET.laneName()).orElse(null);
             DataTable table = page.table(COLUMNS);
             for (Cell c : rows) {
                 if (!Cell.OK.equals(c.status())) {
@@ -50,20 +50,12 @@ final class FitSection implements ReportSection {
                             Html.esc(c.status() + ": " + c.reason()));
                     continue;
                 }
-                long peak = c.stats().getOrDefault(ContextFit.PEAK, 0L);
-                long live = c.stats().getOrDefault(ContextFit.PEAK_LIVE, 0L);
-                table.row(null, Html.esc(c.allocator()), String.format(Locale.ROOT, "%.1f", c.median()),
-                        aset == null ? "" : String.format(Locale.ROOT, "%.2f", c.median() / aset.median()),
-                        mib(peak), live <= 0 ? "" : String.format(Locale.ROOT, "%.2f", (double) peak / live),
-                        mib(c.stats().getOrDefault(ContextFit.RETAINED, 0L)), "");
+                List<String> f = FitTable.figures(c, aset);
+                table.row(null, Html.esc(c.allocator()), f.get(0), f.get(1), f.get(2), f.get(3), f.get(4), "");
             }
             table.end();
             page.body().append("<p><strong>Verdict:</strong> ").append(Html.esc(FitVerdict.of(rows).line()))
                     .append("</p>\n");
         }
-    }
-
-    private static String mib(long bytes) {
-        return String.format(Locale.ROOT, "%.2f", bytes / (double) (1 << 20));
     }
 }
